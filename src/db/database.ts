@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { redactUrl, type Config } from '../config';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
+import { migrateUp } from './migrate';
+import { createOrmConfig, SqlStatementCounter } from './orm-config';
+
+export type Database = {
+  orm: MikroORM;
+  url: string;
+  /** For the start-up log: which database, without secrets. */
+  description: string;
+  sqlStatements: SqlStatementCounter;
+  close: () => Promise<void>;
+};
+
+/**
+ * Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR,
+ * and applies pending migrations.
+ */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPostgresPort' | 'dbPoolMax'>,
+  logger: Logger,
+  options: { migrate?: boolean } = {},
+): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  let description: string;
+  if (url) {
+    description = `PostgreSQL at ${redactUrl(url)}`;
+  } else {
+    const dataDir = path.join(config.dataDir, 'postgres');
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: config.embeddedPostgresPort,
+      database: 'crm',
+      logger,
+    });
+    url = embedded.url;
+    description = `embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}, data in ${dataDir}`;
+  }
+  const sqlStatements = new SqlStatementCounter();
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(
+      createOrmConfig(url, { poolMax: config.dbPoolMax, counter: sqlStatements }),
+    );
+    if (options.migrate !== false) {
+      const applied = await migrateUp(orm);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+    }
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    orm,
+    url,
+    description,
+    sqlStatements,
+    close: async () => {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType()
+@Entity({ tableName: 'customer_label' })
+export class CustomerLabel {
+  [OptionalProps]?: 'createdAt' | 'color';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field()
+  @Property({ type: 'text', unique: true })
+  code!: string;
+
+  @Field()
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Field({ nullable: true })
+  @Property({ type: 'text', nullable: true })
+  color?: string;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

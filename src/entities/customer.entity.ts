@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Collection,
+  Entity,
+  Enum,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Branch } from './branch.entity';
+import { CustomerLabel } from './customer-label.entity';
+import { Gender } from './enums';
+
+@ObjectType()
+@Entity({ tableName: 'customer' })
+@Index({ properties: ['createdAt', 'id'] })
+export class Customer {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field()
+  @Property({ type: 'text' })
+  fullName!: string;
+
+  /** E.164, e.g. +84912345678. */
+  @Field({ nullable: true })
+  @Index()
+  @Property({ type: 'text', nullable: true })
+  phone?: string;
+
+  @Field({ nullable: true })
+  @Index()
+  @Property({ type: 'text', nullable: true })
+  email?: string;
+
+  @Field({ nullable: true, description: 'ISO date, YYYY-MM-DD' })
+  @Property({ type: 'date', nullable: true })
+  birthday?: string;
+
+  @Field(() => Gender, { nullable: true })
+  @Enum({ items: () => Gender, nativeEnumName: 'gender', nullable: true })
+  gender?: Gender;
+
+  @ManyToOne({ entity: () => Branch, ref: true, nullable: true, index: true })
+  branch?: Ref<Branch>;
+
+  @ManyToMany({ entity: () => CustomerLabel, pivotTable: 'customer_label_link', owner: true })
+  labels = new Collection<CustomerLabel>(this);
+
+  @Field({ nullable: true })
+  @Property({ type: 'text', nullable: true })
+  notes?: string;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Field()
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,135 @@
+/**
+ * Domain vocabularies. The values are what the database stores and what the
+ * API exposes; labels for people live in services/reference-data.ts.
+ */
+
+export enum Role {
+  ADMIN = 'ADMIN',
+  BOD = 'BOD',
+  IT = 'IT',
+  TELESALES_LEADER = 'TELESALES_LEADER',
+  CUSTOMER_SERVICE_LEADER = 'CUSTOMER_SERVICE_LEADER',
+  TELESALES = 'TELESALES',
+  CUSTOMER_SERVICE = 'CUSTOMER_SERVICE',
+  PARTNER = 'PARTNER',
+}
+
+export enum TicketTarget {
+  TELESALES = 'TELESALES',
+  CUSTOMER_SERVICE = 'CUSTOMER_SERVICE',
+}
+
+export enum TicketStatus {
+  NEW = 'NEW',
+  ASSIGNED = 'ASSIGNED',
+  COMPLETED = 'COMPLETED',
+  CANCELED = 'CANCELED',
+}
+
+/** The 8 BR-CRM ticket sources, numbered as in the business rules. */
+export enum TicketSource {
+  NEW_CUSTOMER = 'NEW_CUSTOMER',
+  ORDER_EVENT = 'ORDER_EVENT',
+  FOLLOW_UP = 'FOLLOW_UP',
+  COMPLAINT = 'COMPLAINT',
+  CONVERSATION = 'CONVERSATION',
+  MANUAL = 'MANUAL',
+  CAMPAIGN = 'CAMPAIGN',
+  BIRTHDAY = 'BIRTHDAY',
+}
+
+export enum TicketResult {
+  CALL_LATER = 'CALL_LATER',
+  TURN_OFF = 'TURN_OFF',
+  NOT_AVAILABLE_CALL = 'NOT_AVAILABLE_CALL',
+  MISSED_CALL = 'MISSED_CALL',
+  WRONG_NUMBER = 'WRONG_NUMBER',
+  WRONG_INFORMATION = 'WRONG_INFORMATION',
+  HOLD_POTENTIAL_APPOINTMENT = 'HOLD_POTENTIAL_APPOINTMENT',
+  CANCEL_SERVICE = 'CANCEL_SERVICE',
+  COMPLETED = 'COMPLETED',
+  NOT_INTERESTED = 'NOT_INTERESTED',
+}
+
+export enum Platform {
+  LAZADA = 'LAZADA',
+  SHOPEE = 'SHOPEE',
+  TIKI = 'TIKI',
+  SENDO = 'SENDO',
+  TIKTOK = 'TIKTOK',
+  FACEBOOK = 'FACEBOOK',
+  ZALO = 'ZALO',
+}
+
+export const MARKETPLACES = [
+  Platform.LAZADA,
+  Platform.SHOPEE,
+  Platform.TIKI,
+  Platform.SENDO,
+  Platform.TIKTOK,
+] as const;
+
+/** The normalized order lattice of platforms.md section 9. */
+export enum OrderStatus {
+  PENDING_PAYMENT = 'PENDING_PAYMENT',
+  CONFIRMED = 'CONFIRMED',
+  PACKED = 'PACKED',
+  READY_TO_SHIP = 'READY_TO_SHIP',
+  SHIPPED = 'SHIPPED',
+  DELIVERED = 'DELIVERED',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+  FAILED = 'FAILED',
+  RETURN_REQUESTED = 'RETURN_REQUESTED',
+  RETURNED = 'RETURNED',
+}
+
+export enum ChannelStatus {
+  ACTIVE = 'ACTIVE',
+  TOKEN_EXPIRED = 'TOKEN_EXPIRED',
+  DISCONNECTED = 'DISCONNECTED',
+}
+
+export enum ConversationStatus {
+  OPEN = 'OPEN',
+  PENDING_BOT = 'PENDING_BOT',
+  ASSIGNED = 'ASSIGNED',
+  RESOLVED = 'RESOLVED',
+}
+
+export enum MessageDirection {
+  INBOUND = 'INBOUND',
+  OUTBOUND = 'OUTBOUND',
+}
+
+export enum MessageSender {
+  CUSTOMER = 'CUSTOMER',
+  AGENT = 'AGENT',
+  BOT = 'BOT',
+}
+
+export enum Gender {
+  MALE = 'MALE',
+  FEMALE = 'FEMALE',
+  OTHER = 'OTHER',
+}
+
+export enum PaymentStatus {
+  PENDING = 'PENDING',
+  PAID = 'PAID',
+  REFUNDED = 'REFUNDED',
+  FAILED = 'FAILED',
+}
+
+export enum InboundEventStatus {
+  RECEIVED = 'RECEIVED',
+  APPLIED = 'APPLIED',
+  FAILED = 'FAILED',
+  DEAD = 'DEAD',
+}
+
+/** Which team a knowledge-base article serves (BR-CRM-007). */
+export enum KnowledgeBaseType {
+  TELESALES = 'TELESALES',
+  CUSTOMER_SERVICE = 'CUSTOMER_SERVICE',
+}

@@ -1,0 +1,57 @@
+import { AuditLog } from './audit-log.entity';
+import { Branch } from './branch.entity';
+import { Channel } from './channel.entity';
+import { Conversation } from './conversation.entity';
+import { CustomerLabel } from './customer-label.entity';
+import { Customer } from './customer.entity';
+import { InboundEvent } from './inbound-event.entity';
+import { KnowledgeBaseArticle } from './knowledge-base-article.entity';
+import { Message } from './message.entity';
+import { OrderItem } from './order-item.entity';
+import { OrderStatusEvent } from './order-status-event.entity';
+import { Order } from './order.entity';
+import { Payment } from './payment.entity';
+import { TicketHistory } from './ticket-history.entity';
+import { TicketNote } from './ticket-note.entity';
+import { Ticket } from './ticket.entity';
+import { User } from './user.entity';
+
+export {
+  AuditLog,
+  Branch,
+  Channel,
+  Conversation,
+  Customer,
+  CustomerLabel,
+  InboundEvent,
+  KnowledgeBaseArticle,
+  Message,
+  Order,
+  OrderItem,
+  OrderStatusEvent,
+  Payment,
+  Ticket,
+  TicketHistory,
+  TicketNote,
+  User,
+};
+
+export const entities = [
+  AuditLog,
+  Branch,
+  Channel,
+  Conversation,
+  Customer,
+  CustomerLabel,
+  InboundEvent,
+  KnowledgeBaseArticle,
+  Message,
+  Order,
+  OrderItem,
+  OrderStatusEvent,
+  Payment,
+  Ticket,
+  TicketHistory,
+  TicketNote,
+  User,
+];

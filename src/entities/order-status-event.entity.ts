@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { OrderStatus } from './enums';
+import { Order } from './order.entity';
+
+/** Append-only: every status push for an order, applied or dropped as stale. */
+@ObjectType()
+@Entity({ tableName: 'order_status_event' })
+@Index({ properties: ['order', 'eventTime'] })
+export class OrderStatusEvent {
+  [OptionalProps]?: 'receivedAt' | 'applied';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: () => Order, ref: true, deleteRule: 'cascade' })
+  order!: Ref<Order>;
+
+  @Field()
+  @Property({ type: 'text' })
+  rawStatus!: string;
+
+  @Field(() => OrderStatus, { nullable: true, description: 'Null when the event only set a flag.' })
+  @Enum({ items: () => OrderStatus, nativeEnumName: 'order_status', nullable: true })
+  status?: OrderStatus;
+
+  @Field({ description: 'Whether the event moved the order (false: stale or duplicate).' })
+  @Property({ type: 'boolean', default: true })
+  applied: boolean = true;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  eventTime!: Date;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  receivedAt: Date = new Date();
+
+  @Field({ nullable: true })
+  @Property({ type: 'text', nullable: true })
+  eventKey?: string;
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BigIntType,
+  Entity,
+  Enum,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Customer } from './customer.entity';
+import { PaymentStatus } from './enums';
+import { Order } from './order.entity';
+
+@ObjectType()
+@Entity({ tableName: 'payment' })
+export class Payment {
+  [OptionalProps]?: 'createdAt' | 'currency';
+
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: () => Order, ref: true, nullable: true, index: true })
+  order?: Ref<Order>;
+
+  @ManyToOne({ entity: () => Customer, ref: true, nullable: true, index: true })
+  customer?: Ref<Customer>;
+
+  @Field()
+  @Property({ type: 'text' })
+  method!: string;
+
+  @Field(() => GraphQLSafeInt)
+  @Property({ type: new BigIntType('number') })
+  amount!: number;
+
+  @Field()
+  @Property({ type: 'char(3)', default: 'VND' })
+  currency: string = 'VND';
+
+  @Field(() => PaymentStatus)
+  @Enum({ items: () => PaymentStatus, nativeEnumName: 'payment_status' })
+  status!: PaymentStatus;
+
+  @Field({ nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  paidAt?: Date;
+
+  @Field()
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase, type Database } from './db/database';
+import { seedDemo } from './db/seed-demo';
+import { startJobs, type Jobs } from './jobs/boss';
+import { createLogger } from './logger';
+import { createEventBus, type EventBus } from './realtime/event-bus';
+import { createApp, type App } from './server';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const { values: flags } = parseArgs({
+    options: { demo: { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+
+  // Resources are stopped in the reverse order they were started.
+  let db: Database | undefined;
+  let bus: EventBus | undefined;
+  let jobs: Jobs | undefined;
+  let app: App | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, 'shutting down');
+      const steps: [string, (() => Promise<void>) | undefined][] = [
+        ['http server and sockets', app?.stop],
+        ['jobs', jobs?.stop],
+        ['event bus', bus?.close],
+        ['database', db?.close],
+      ];
+      for (const [name, step] of steps) {
+        if (!step) continue;
+        try {
+          await step();
+        } catch (error) {
+          logger.warn({ err: error }, `stopping ${name} failed`);
+        }
+      }
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stop(signal).then(() => process.exit(0));
+    });
+  }
+
+  try {
+    db = await openDatabase(config, logger);
+    logger.info(`database: ${db.description}`);
+    if (flags.demo) {
+      const result = await seedDemo(db.orm, { scale: 1, env: config.env, logger });
+      logger.info(result.seeded ? 'demo data seeded' : 'demo data already present');
+    }
+    bus = createEventBus(config.redisUrl, logger);
+    logger.info(
+      bus.kind === 'redis'
+        ? 'event bus: Redis (events reach every API instance)'
+        : 'event bus: in-process (single instance; set REDIS_URL to share events)',
+    );
+    if (config.jobsEnabled) jobs = await startJobs({ databaseUrl: db.url, orm: db.orm, logger });
+    app = await createApp({ config, logger, db, bus, jobs });
+    const address = await app.listen(config.port, config.host);
+    const host = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
+    logger.info(
+      { startupMs: Math.round(performance.now() - startedAt) },
+      `GraphQL ready at http://${host}:${address.port}/graphql`,
+    );
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    await stop('start-up failed');
+    process.exit(1);
+  }
+}
+
+void main();

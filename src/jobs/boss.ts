@@ -1,0 +1,52 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { JOB_NAMES, type JobName } from './job-map';
+import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tickets.job';
+
+export type Jobs = {
+  boss: PgBoss;
+  /** Jobs waiting per queue, for the metrics gauge. */
+  queueSizes: () => Promise<Record<JobName, number>>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * pg-boss keeps jobs in PostgreSQL (schema `pgboss`) so a job can be enqueued
+ * in the same transaction as the data it is about.
+ */
+export async function startJobs(options: {
+  databaseUrl: string;
+  orm: MikroORM;
+  logger: Logger;
+}): Promise<Jobs> {
+  const { orm, logger } = options;
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: 'pgboss',
+    max: 4,
+    application_name: 'crm-jobs',
+  });
+  boss.on('error', (error: Error) => logger.error({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const name of JOB_NAMES) await boss.createQueue(name);
+
+  await boss.work('mark-missed-tickets', async () => {
+    const marked = await markMissedTickets(orm);
+    if (marked > 0) logger.info({ marked }, 'tickets marked as missed');
+  });
+  await boss.schedule('mark-missed-tickets', markMissedTicketsSchedule, {}, {
+    tz: 'Asia/Ho_Chi_Minh',
+  });
+
+  return {
+    boss,
+    queueSizes: async () => {
+      const entries = await Promise.all(
+        JOB_NAMES.map(async (name) => [name, await boss.getQueueSize(name)] as const),
+      );
+      return Object.fromEntries(entries) as Record<JobName, number>;
+    },
+    stop: () => boss.stop({ graceful: true, close: true, timeout: 10_000 }),
+  };
+}

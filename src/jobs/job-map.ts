@@ -1,0 +1,8 @@
+/** Every job the API runs, by queue name, with its payload type. */
+export type JobPayloads = {
+  'mark-missed-tickets': Record<string, never>;
+};
+
+export type JobName = keyof JobPayloads;
+
+export const JOB_NAMES: JobName[] = ['mark-missed-tickets'];

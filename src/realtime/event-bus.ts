@@ -1,0 +1,155 @@
+import { EventEmitter, on } from 'node:events';
+import Redis from 'ioredis';
+import type { Logger } from 'pino';
+import type { PubSub } from 'type-graphql';
+
+export type EventBusKind = 'redis' | 'in-process';
+
+export interface EventBus extends PubSub {
+  readonly kind: EventBusKind;
+  publish(topic: string, payload: unknown): void;
+  subscribe(topic: string, dynamicId?: unknown): AsyncIterable<unknown>;
+  /** Subscriptions open in this process, for the metrics gauge. */
+  readonly activeSubscriptions: number;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const topicOf = (topic: string, dynamicId?: unknown): string =>
+  dynamicId === undefined ? topic : `${topic}:${String(dynamicId)}`;
+
+/**
+ * Local fan-out shared by both buses: subscribers iterate events of a topic
+ * from a process-local emitter; the Redis bus only adds the hop between
+ * processes in front of it.
+ */
+class LocalFanOut {
+  private readonly emitter = new EventEmitter();
+  private readonly counts = new Map<string, number>();
+  active = 0;
+
+  constructor(
+    private readonly onFirstSubscriber: (topic: string) => void = () => undefined,
+    private readonly onLastUnsubscribed: (topic: string) => void = () => undefined,
+  ) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit(topic: string, payload: unknown): void {
+    this.emitter.emit(topic, payload);
+  }
+
+  subscribe(topic: string): AsyncIterable<unknown> {
+    const fanOut = this;
+    return {
+      [Symbol.asyncIterator]() {
+        const abort = new AbortController();
+        const events = on(fanOut.emitter, topic, { signal: abort.signal });
+        fanOut.track(topic, +1);
+        let closed = false;
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          fanOut.track(topic, -1);
+          abort.abort();
+        };
+        return {
+          async next() {
+            if (closed) return { done: true, value: undefined };
+            try {
+              const result = await events.next();
+              if (result.done) return { done: true, value: undefined };
+              return { done: false, value: (result.value as unknown[])[0] };
+            } catch (error) {
+              if (abort.signal.aborted) return { done: true, value: undefined };
+              throw error;
+            }
+          },
+          async return() {
+            close();
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+  }
+
+  private track(topic: string, delta: number): void {
+    const next = (this.counts.get(topic) ?? 0) + delta;
+    this.active += delta;
+    if (next <= 0) {
+      this.counts.delete(topic);
+      this.onLastUnsubscribed(topic);
+    } else {
+      this.counts.set(topic, next);
+      if (next === 1 && delta > 0) this.onFirstSubscriber(topic);
+    }
+  }
+}
+
+export function createInProcessEventBus(): EventBus {
+  const local = new LocalFanOut();
+  return {
+    kind: 'in-process',
+    publish: (topic, payload) => local.emit(topic, payload),
+    subscribe: (topic, dynamicId) => local.subscribe(topicOf(topic, dynamicId)),
+    get activeSubscriptions() {
+      return local.active;
+    },
+    ping: async () => true,
+    close: async () => undefined,
+  };
+}
+
+/** Events cross API instances over Redis pub/sub; payloads travel as JSON. */
+export function createRedisEventBus(url: string, logger: Logger): EventBus {
+  const options = { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true };
+  const publisher = new Redis(url, { ...options, connectionName: 'crm-publish' });
+  const subscriber = new Redis(url, { ...options, connectionName: 'crm-subscribe' });
+  for (const client of [publisher, subscriber]) {
+    client.on('error', (error: Error) => logger.warn({ err: error }, 'redis event bus error'));
+  }
+  const local = new LocalFanOut(
+    (topic) => {
+      subscriber.subscribe(topic).catch((error: unknown) => {
+        logger.error({ err: error, topic }, 'redis subscribe failed');
+      });
+    },
+    (topic) => {
+      subscriber.unsubscribe(topic).catch(() => undefined);
+    },
+  );
+  subscriber.on('message', (topic: string, message: string) => {
+    try {
+      local.emit(topic, JSON.parse(message));
+    } catch (error) {
+      logger.warn({ err: error, topic }, 'dropped a malformed event from redis');
+    }
+  });
+  return {
+    kind: 'redis',
+    publish: (topic, payload) => {
+      publisher.publish(topic, JSON.stringify(payload)).catch((error: unknown) => {
+        logger.error({ err: error, topic }, 'redis publish failed');
+      });
+    },
+    subscribe: (topic, dynamicId) => local.subscribe(topicOf(topic, dynamicId)),
+    get activeSubscriptions() {
+      return local.active;
+    },
+    ping: async () => {
+      try {
+        return (await publisher.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}
+
+export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
+  return redisUrl ? createRedisEventBus(redisUrl, logger) : createInProcessEventBus();
+}

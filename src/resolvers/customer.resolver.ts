@@ -1,0 +1,62 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Branch, Conversation, Customer, CustomerLabel, Order, Ticket } from '../entities';
+import { customerService } from '../services/customer.service';
+import { pageSize } from '../services/keyset';
+import { CustomerConnection } from '../schema/connections';
+import type { Context } from '../schema/context';
+import { CustomerFilter } from '../schema/inputs/customer-filter.input';
+import { PageArgs } from '../schema/pagination';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer)
+  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer> {
+    return customerService.get(ctx.em, id);
+  }
+
+  @Query(() => CustomerConnection)
+  async customers(
+    @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<CustomerConnection> {
+    return new CustomerConnection(await customerService.list(ctx.em, filter ?? {}, page));
+  }
+
+  @FieldResolver(() => Branch, { nullable: true })
+  async branch(@Root() customer: Customer, @Ctx() ctx: Context): Promise<Branch | undefined> {
+    return customer.branch ? ctx.loaders.branch.load(customer.branch.id) : undefined;
+  }
+
+  @FieldResolver(() => [CustomerLabel])
+  labels(@Root() customer: Customer, @Ctx() ctx: Context): Promise<CustomerLabel[]> {
+    return ctx.loaders.customerLabels.load(customer.id);
+  }
+
+  @FieldResolver(() => [Order], { description: 'Newest first.' })
+  orders(
+    @Root() customer: Customer,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: Context,
+  ): Promise<Order[]> {
+    return ctx.loaders.customerOrders(pageSize(first)).load(customer.id);
+  }
+
+  @FieldResolver(() => [Ticket], { description: 'Newest first.' })
+  tickets(
+    @Root() customer: Customer,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket[]> {
+    return ctx.loaders.customerTickets(pageSize(first)).load(customer.id);
+  }
+
+  @FieldResolver(() => [Conversation], { description: 'Most recently active first.' })
+  conversations(
+    @Root() customer: Customer,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: Context,
+  ): Promise<Conversation[]> {
+    return ctx.loaders.customerConversations(pageSize(first)).load(customer.id);
+  }
+}

@@ -1,0 +1,18 @@
+import { ConversationResolver, MessageResolver } from './conversation.resolver';
+import { CustomerResolver } from './customer.resolver';
+import { OrderResolver } from './order.resolver';
+import { ReferenceDataResolver } from './reference-data.resolver';
+import { TicketNoteResolver, TicketResolver } from './ticket.resolver';
+import { ChannelResolver, UserResolver } from './user.resolver';
+
+export const resolvers = [
+  ChannelResolver,
+  ConversationResolver,
+  CustomerResolver,
+  MessageResolver,
+  OrderResolver,
+  ReferenceDataResolver,
+  TicketNoteResolver,
+  TicketResolver,
+  UserResolver,
+] as const;

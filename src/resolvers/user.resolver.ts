@@ -1,0 +1,19 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Branch, Channel, User } from '../entities';
+import type { Context } from '../schema/context';
+
+@Resolver(() => User)
+export class UserResolver {
+  @FieldResolver(() => [Branch])
+  branches(@Root() user: User, @Ctx() ctx: Context): Promise<Branch[]> {
+    return ctx.loaders.userBranches.load(user.id);
+  }
+}
+
+@Resolver(() => Channel)
+export class ChannelResolver {
+  @FieldResolver(() => Branch, { nullable: true })
+  async branch(@Root() channel: Channel, @Ctx() ctx: Context): Promise<Branch | undefined> {
+    return channel.branch ? ctx.loaders.branch.load(channel.branch.id) : undefined;
+  }
+}

@@ -1,0 +1,18 @@
+import { ObjectType } from 'type-graphql';
+import { Conversation, Customer, Message, Order, Ticket } from '../entities';
+import { ConnectionType } from './pagination';
+
+@ObjectType()
+export class TicketConnection extends ConnectionType(Ticket) {}
+
+@ObjectType()
+export class CustomerConnection extends ConnectionType(Customer) {}
+
+@ObjectType()
+export class OrderConnection extends ConnectionType(Order) {}
+
+@ObjectType()
+export class ConversationConnection extends ConnectionType(Conversation) {}
+
+@ObjectType()
+export class MessageConnection extends ConnectionType(Message) {}

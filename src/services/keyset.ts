@@ -1,0 +1,110 @@
+import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput } from './errors';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export type PageRequest = { first?: number | null; after?: string | null };
+
+export type SortDirection = 'ASC' | 'DESC';
+
+/** A non-null timestamp column to sort by; `id` breaks ties so the order is total. */
+export type KeysetSort<T> = { field: keyof T & string; direction: SortDirection };
+
+export type Page<T> = {
+  edges: { cursor: string; node: T }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  countTotal: () => Promise<number>;
+};
+
+type CursorPayload = { f: string; v: string; id: string };
+
+export function encodeCursor(field: string, value: Date, id: string): string {
+  const payload: CursorPayload = { f: field, v: value.toISOString(), id };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, field: string): { value: Date; id: string } {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badInput('after: malformed cursor; pass an endCursor from a previous page', 'after');
+  }
+  const p = payload as Partial<CursorPayload> | null;
+  if (
+    !p ||
+    typeof p.f !== 'string' ||
+    typeof p.v !== 'string' ||
+    typeof p.id !== 'string' ||
+    Number.isNaN(Date.parse(p.v))
+  ) {
+    throw badInput('after: malformed cursor; pass an endCursor from a previous page', 'after');
+  }
+  if (p.f !== field) {
+    throw badInput(`after: the cursor belongs to a list sorted by ${p.f}, not ${field}`, 'after');
+  }
+  return { value: new Date(p.v), id: p.id };
+}
+
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, 'first');
+  }
+  return size;
+}
+
+/**
+ * One page of a keyset-paginated list: the rows after the cursor in
+ * (sort field, id) order, one extra row fetched to know whether more follow.
+ * No OFFSET, so page 1,000 costs what page 1 does.
+ */
+export async function keysetPage<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  request: PageRequest,
+  sort: KeysetSort<T>,
+): Promise<Page<T>> {
+  const size = pageSize(request.first);
+  const operator = sort.direction === 'DESC' ? '$lt' : '$gt';
+  const conditions: FilterQuery<T>[] = [where];
+  if (request.after) {
+    const cursor = decodeCursor(request.after, sort.field);
+    conditions.push({
+      $or: [
+        { [sort.field]: { [operator]: cursor.value } },
+        { [sort.field]: cursor.value, id: { [operator]: cursor.id } },
+      ],
+    } as FilterQuery<T>);
+  }
+  const direction = sort.direction === 'DESC' ? 'desc' : 'asc';
+  const rows =
+    size === 0
+      ? []
+      : await em.find(entity, { $and: conditions } as FilterQuery<T>, {
+          orderBy: { [sort.field]: direction, id: direction } as never,
+          limit: size + 1,
+        });
+  const nodes = rows.slice(0, size);
+  const edges = nodes.map((node) => ({
+    cursor: encodeCursor(sort.field, node[sort.field] as Date, node.id),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: Boolean(request.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? request.after ?? null,
+    },
+    countTotal: () => em.count(entity, where),
+  };
+}

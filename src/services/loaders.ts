@@ -1,0 +1,139 @@
+import DataLoader from 'dataloader';
+import type { EntityManager, EntityName, EntityProperty } from '@mikro-orm/postgresql';
+import {
+  Branch,
+  Channel,
+  Conversation,
+  Customer,
+  CustomerLabel,
+  Order,
+  OrderItem,
+  OrderStatusEvent,
+  Ticket,
+  TicketNote,
+  User,
+} from '../entities';
+
+function columnOf<T extends object>(em: EntityManager, entity: EntityName<T>, property: string): string {
+  const properties = em.getMetadata().get(entity).properties as Record<string, EntityProperty>;
+  const column = properties[property]?.fieldNames[0];
+  if (!column) throw new Error(`${String(entity)} has no column for ${property}`);
+  return column;
+}
+
+/** Rows of `entity` by primary key, one query per batch; missing ids load as undefined. */
+function byId<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+): DataLoader<string, T | undefined> {
+  return new DataLoader(async (ids) => {
+    const rows = await em.find(entity, { id: { $in: [...ids] } } as never);
+    const found = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id));
+  });
+}
+
+/**
+ * The newest `limit` children of each parent in one statement: a window
+ * function ranks children per parent so that a page of parents never costs a
+ * query per parent.
+ */
+function newestChildren<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  parentProperty: keyof T & string,
+  orderProperty: keyof T & string,
+  direction: 'asc' | 'desc',
+): (limit: number) => DataLoader<string, T[]> {
+  const byLimit = new Map<number, DataLoader<string, T[]>>();
+  return (limit) => {
+    let loader = byLimit.get(limit);
+    if (!loader) {
+      loader = new DataLoader(async (parentIds) => {
+        const meta = em.getMetadata().get(entity);
+        const parentColumn = columnOf(em, entity, parentProperty);
+        const orderColumn = columnOf(em, entity, orderProperty);
+        const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+          `select * from (
+             select t.*, row_number() over (
+               partition by t."${parentColumn}" order by t."${orderColumn}" ${direction}, t."id" ${direction}
+             ) as "rank_in_parent"
+             from "${meta.tableName}" t
+             where t."${parentColumn}" in (${parentIds.map(() => '?').join(', ')})
+           ) ranked
+           where "rank_in_parent" <= ?
+           order by "rank_in_parent"`,
+          [...parentIds, limit],
+        );
+        const grouped = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+        for (const row of rows) {
+          const parentId = row[parentColumn] as string;
+          delete row.rank_in_parent;
+          grouped.get(parentId)?.push(em.map(entity, row as never));
+        }
+        return parentIds.map((id) => grouped.get(id) ?? []);
+      });
+      byLimit.set(limit, loader);
+    }
+    return loader;
+  };
+}
+
+/** The targets of a many-to-many link for each owner, one statement per batch. */
+function linked<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  link: { table: string; ownerColumn: string; targetColumn: string },
+  orderProperty: keyof T & string,
+): DataLoader<string, T[]> {
+  return new DataLoader(async (ownerIds) => {
+    const meta = em.getMetadata().get(entity);
+    const orderColumn = columnOf(em, entity, orderProperty);
+    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+      `select t.*, link."${link.ownerColumn}" as "link_owner_id"
+       from "${meta.tableName}" t
+       join "${link.table}" link on link."${link.targetColumn}" = t."id"
+       where link."${link.ownerColumn}" in (${ownerIds.map(() => '?').join(', ')})
+       order by t."${orderColumn}"`,
+      [...ownerIds],
+    );
+    const grouped = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const ownerId = row.link_owner_id as string;
+      delete row.link_owner_id;
+      grouped.get(ownerId)?.push(em.map(entity, row as never));
+    }
+    return ownerIds.map((id) => grouped.get(id) ?? []);
+  });
+}
+
+/** Per-request batching for every nested relation the schema exposes. */
+export function createLoaders(em: EntityManager) {
+  return {
+    user: byId(em, User),
+    customer: byId(em, Customer),
+    branch: byId(em, Branch),
+    channel: byId(em, Channel),
+    ticket: byId(em, Ticket),
+    customerLabels: linked(
+      em,
+      CustomerLabel,
+      { table: 'customer_label_link', ownerColumn: 'customer_id', targetColumn: 'customer_label_id' },
+      'name',
+    ),
+    userBranches: linked(
+      em,
+      Branch,
+      { table: 'user_branch', ownerColumn: 'user_id', targetColumn: 'branch_id' },
+      'name',
+    ),
+    ticketNotes: newestChildren(em, TicketNote, 'ticket', 'createdAt', 'desc'),
+    customerOrders: newestChildren(em, Order, 'customer', 'placedAt', 'desc'),
+    customerTickets: newestChildren(em, Ticket, 'customer', 'createdAt', 'desc'),
+    customerConversations: newestChildren(em, Conversation, 'customer', 'updatedAt', 'desc'),
+    orderItems: newestChildren(em, OrderItem, 'order', 'id', 'asc'),
+    orderHistory: newestChildren(em, OrderStatusEvent, 'order', 'eventTime', 'asc'),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
