@@ -1,4 +1,4 @@
-import type { EntityManager, EntityName, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityName, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/password';
 import {
@@ -8,6 +8,7 @@ import {
   Conversation,
   Customer,
   CustomerLabel,
+  CustomerLabelLink,
   KnowledgeBaseArticle,
   Message,
   Order,
@@ -17,6 +18,7 @@ import {
   Ticket,
   TicketNote,
   User,
+  UserBranch,
 } from '../entities';
 import {
   ConversationStatus,
@@ -174,6 +176,7 @@ export async function seedDemo(
 
   await orm.em.fork().transactional(async (em) => {
     const insert = async <T extends object>(entity: EntityName<T>, rows: object[]): Promise<void> => {
+      if (rows.length === 0) return;
       const name = typeof entity === 'function' ? entity.name : String(entity);
       for (let i = 0; i < rows.length; i += BATCH) {
         await em.insertMany(entity, rows.slice(i, i + BATCH) as never[]);
@@ -181,7 +184,7 @@ export async function seedDemo(
       counts[name] = (counts[name] ?? 0) + rows.length;
       logger.info({ table: name, rows: rows.length }, 'seeded');
     };
-    await seedAll(em, insert, random, scale, now, passwordHash);
+    await seedAll(insert, random, scale, now, passwordHash);
     await insert(AuditLog, [
       { id: random.uuid(), action: SEED_ACTION, entityType: 'database', data: { scale }, createdAt: now },
     ]);
@@ -190,7 +193,6 @@ export async function seedDemo(
 }
 
 async function seedAll(
-  em: EntityManager,
   insert: <T extends object>(entity: EntityName<T>, rows: object[]) => Promise<void>,
   random: Random,
   scale: number,
@@ -218,7 +220,7 @@ async function seedAll(
   };
   const users: { id: string; role: Role; branchId: string }[] = [];
   const userRows: object[] = [];
-  const userBranches: { user_id: string; branch_id: string }[] = [];
+  const userBranches: { user: string; branch: string }[] = [];
   for (const role of Object.values(Role)) {
     const slug = role.toLowerCase().replaceAll('_', '-');
     for (let n = 1; n <= staffCounts[role]; n += 1) {
@@ -235,14 +237,11 @@ async function seedAll(
         createdAt: at(360, 300),
         updatedAt: at(300, 200),
       });
-      userBranches.push({ user_id: id, branch_id: branch.id });
+      userBranches.push({ user: id, branch: branch.id });
     }
   }
   await insert(User, userRows);
-  await em.getConnection().execute(
-    `insert into "user_branch" ("user_id", "branch_id") values ${userBranches.map(() => '(?, ?)').join(', ')}`,
-    userBranches.flatMap((link) => [link.user_id, link.branch_id]),
-  );
+  await insert(UserBranch, userBranches);
 
   const labels = [
     ['VIP', 'Khách VIP', '#d4af37'],
@@ -280,7 +279,7 @@ async function seedAll(
 
   const customers: { id: string; name: string; phone: string }[] = [];
   const customerRows: object[] = [];
-  const labelLinks: [string, string][] = [];
+  const labelLinks: { customer: string; customerLabel: string }[] = [];
   const customerCount = 1_000 * scale;
   for (let n = 0; n < customerCount; n += 1) {
     const id = random.uuid();
@@ -302,16 +301,10 @@ async function seedAll(
       createdAt,
       updatedAt: createdAt,
     });
-    for (const label of labels) if (random.chance(0.15)) labelLinks.push([id, label.id]);
+    for (const label of labels) if (random.chance(0.15)) labelLinks.push({ customer: id, customerLabel: label.id });
   }
   await insert(Customer, customerRows);
-  for (let i = 0; i < labelLinks.length; i += BATCH) {
-    const batch = labelLinks.slice(i, i + BATCH);
-    await em.getConnection().execute(
-      `insert into "customer_label_link" ("customer_id", "customer_label_id") values ${batch.map(() => '(?, ?)').join(', ')}`,
-      batch.flat(),
-    );
-  }
+  await insert(CustomerLabelLink, labelLinks);
 
   const byRole = (role: Role) => users.filter((user) => user.role === role);
   const teams: Record<TicketTarget, { staff: typeof users; leaders: typeof users }> = {
@@ -448,7 +441,7 @@ async function seedAll(
       platform,
       channel: channel.id,
       shopId: channel.shopId,
-      externalId: `${platform.slice(0, 2)}${String(100_000_000 + n)}`,
+      externalId: `${platform}-${String(100_000_000 + n)}`,
       status,
       rawStatus: RAW_STATUS[platform][status],
       flags: {},

@@ -13,6 +13,7 @@ import {
 } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Branch } from './branch.entity';
+import { CustomerLabelLink } from './customer-label-link.entity';
 import { CustomerLabel } from './customer-label.entity';
 import { Gender } from './enums';
 
@@ -52,7 +53,7 @@ export class Customer {
   @ManyToOne({ entity: () => Branch, ref: true, nullable: true, index: true })
   branch?: Ref<Branch>;
 
-  @ManyToMany({ entity: () => CustomerLabel, pivotTable: 'customer_label_link', owner: true })
+  @ManyToMany({ entity: () => CustomerLabel, pivotEntity: () => CustomerLabelLink, owner: true })
   labels = new Collection<CustomerLabel>(this);
 
   @Field({ nullable: true })

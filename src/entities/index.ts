@@ -2,6 +2,7 @@ import { AuditLog } from './audit-log.entity';
 import { Branch } from './branch.entity';
 import { Channel } from './channel.entity';
 import { Conversation } from './conversation.entity';
+import { CustomerLabelLink } from './customer-label-link.entity';
 import { CustomerLabel } from './customer-label.entity';
 import { Customer } from './customer.entity';
 import { InboundEvent } from './inbound-event.entity';
@@ -14,6 +15,7 @@ import { Payment } from './payment.entity';
 import { TicketHistory } from './ticket-history.entity';
 import { TicketNote } from './ticket-note.entity';
 import { Ticket } from './ticket.entity';
+import { UserBranch } from './user-branch.entity';
 import { User } from './user.entity';
 
 export {
@@ -23,6 +25,7 @@ export {
   Conversation,
   Customer,
   CustomerLabel,
+  CustomerLabelLink,
   InboundEvent,
   KnowledgeBaseArticle,
   Message,
@@ -34,6 +37,7 @@ export {
   TicketHistory,
   TicketNote,
   User,
+  UserBranch,
 };
 
 export const entities = [
@@ -43,6 +47,7 @@ export const entities = [
   Conversation,
   Customer,
   CustomerLabel,
+  CustomerLabelLink,
   InboundEvent,
   KnowledgeBaseArticle,
   Message,
@@ -54,4 +59,5 @@ export const entities = [
   TicketHistory,
   TicketNote,
   User,
+  UserBranch,
 ];

@@ -94,7 +94,7 @@ export class Order {
   buyerPlatformId?: string;
 
   @Field()
-  @Property({ type: 'char(3)', default: 'VND' })
+  @Property({ type: 'character', length: 3, default: 'VND' })
   currency: string = 'VND';
 
   @Field(() => GraphQLSafeInt, { description: 'Minor units of currency (VND has none).' })

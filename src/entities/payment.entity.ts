@@ -39,7 +39,7 @@ export class Payment {
   amount!: number;
 
   @Field()
-  @Property({ type: 'char(3)', default: 'VND' })
+  @Property({ type: 'character', length: 3, default: 'VND' })
   currency: string = 'VND';
 
   @Field(() => PaymentStatus)

@@ -11,6 +11,7 @@ import {
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Branch } from './branch.entity';
 import { Role } from './enums';
+import { UserBranch } from './user-branch.entity';
 
 @ObjectType()
 @Entity({ tableName: 'app_user' })
@@ -37,7 +38,7 @@ export class User {
   @Enum({ items: () => Role, nativeEnumName: 'user_role' })
   role!: Role;
 
-  @ManyToMany({ entity: () => Branch, pivotTable: 'user_branch', owner: true })
+  @ManyToMany({ entity: () => Branch, pivotEntity: () => UserBranch, owner: true })
   branches = new Collection<Branch>(this);
 
   @Field()

@@ -53,7 +53,7 @@ function newestChildren<T extends object>(
         const meta = em.getMetadata().get(entity);
         const parentColumn = columnOf(em, entity, parentProperty);
         const orderColumn = columnOf(em, entity, orderProperty);
-        const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+        const rows = await em.execute<Record<string, unknown>[]>(
           `select * from (
              select t.*, row_number() over (
                partition by t."${parentColumn}" order by t."${orderColumn}" ${direction}, t."id" ${direction}
@@ -89,7 +89,7 @@ function linked<T extends object>(
   return new DataLoader(async (ownerIds) => {
     const meta = em.getMetadata().get(entity);
     const orderColumn = columnOf(em, entity, orderProperty);
-    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+    const rows = await em.execute<Record<string, unknown>[]>(
       `select t.*, link."${link.ownerColumn}" as "link_owner_id"
        from "${meta.tableName}" t
        join "${link.table}" link on link."${link.targetColumn}" = t."id"
