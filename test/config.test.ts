@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig, redactUrl } from '../src/config';
+
+test('defaults give a zero-config development start on the embedded database', () => {
+  const config = loadConfig({});
+  expect(config).toMatchObject({
+    env: 'development',
+    port: 4000,
+    databaseUrl: undefined,
+    redisUrl: undefined,
+    jobsEnabled: true,
+  });
+  expect(config.dataDir).toMatch(/\.data$/);
+});
+
+test('PORT, DATABASE_URL and REDIS_URL are taken when set', () => {
+  const config = loadConfig({
+    PORT: '8080',
+    DATABASE_URL: 'postgres://u:p@db:5432/crm',
+    REDIS_URL: 'redis://cache:6379',
+  });
+  expect(config).toMatchObject({
+    port: 8080,
+    databaseUrl: 'postgres://u:p@db:5432/crm',
+    redisUrl: 'redis://cache:6379',
+  });
+});
+
+test('every bad variable is named in one error', () => {
+  let error: unknown;
+  try {
+    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', NODE_ENV: 'staging', REDIS_URL: 'nope' });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const problems = (error as ConfigError).problems.join('\n');
+  for (const name of ['PORT', 'DATABASE_URL', 'NODE_ENV', 'REDIS_URL']) expect(problems).toContain(name);
+});
+
+test('empty variables count as unset', () => {
+  expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 4000 });
+});
+
+test('passwords never reach a log line', () => {
+  expect(redactUrl('postgres://crm:secret@db:5432/crm')).toBe('postgres://crm:***@db:5432/crm');
+});

@@ -1,0 +1,67 @@
+import pino from 'pino';
+import { createInProcessEventBus, createRedisEventBus, type EventBus } from '../src/realtime/event-bus';
+
+const logger = pino({ level: 'silent' });
+const redisUrl = process.env.REDIS_URL;
+
+async function nextEvent(iterable: AsyncIterable<unknown>): Promise<{ iterator: AsyncIterator<unknown>; value: Promise<unknown> }> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  return { iterator, value: iterator.next().then((result) => result.value) };
+}
+
+describe('in-process event bus', () => {
+  let bus: EventBus;
+  beforeEach(() => {
+    bus = createInProcessEventBus();
+  });
+  afterEach(() => bus.close());
+
+  test('delivers a published event to every subscriber of the topic, and only to them', async () => {
+    const a = await nextEvent(bus.subscribe('ORDER_CHANGED'));
+    const b = await nextEvent(bus.subscribe('ORDER_CHANGED'));
+    const other = bus.subscribe('TICKET_CHANGED')[Symbol.asyncIterator]();
+    let otherGotSomething = false;
+    void other.next().then((r) => {
+      otherGotSomething = !r.done;
+    });
+    bus.publish('ORDER_CHANGED', { id: 'o1' });
+    await expect(a.value).resolves.toEqual({ id: 'o1' });
+    await expect(b.value).resolves.toEqual({ id: 'o1' });
+    expect(bus.activeSubscriptions).toBe(3);
+    await Promise.all([a.iterator.return?.(), b.iterator.return?.(), other.return?.()]);
+    expect(otherGotSomething).toBe(false);
+    expect(bus.activeSubscriptions).toBe(0);
+  });
+
+  test('routes by dynamic id as type-graphql topics do', async () => {
+    const sub = await nextEvent(bus.subscribe('ORDER_CHANGED', 'shop-1'));
+    bus.publish('ORDER_CHANGED:shop-2', { id: 'not mine' });
+    bus.publish('ORDER_CHANGED:shop-1', { id: 'mine' });
+    await expect(sub.value).resolves.toEqual({ id: 'mine' });
+    await sub.iterator.return?.();
+  });
+});
+
+(redisUrl ? describe : describe.skip)('Redis event bus', () => {
+  test('carries events between two API instances', async () => {
+    const topic = `TEST_${process.pid}_${Date.now()}`;
+    const publisher = createRedisEventBus(redisUrl!, logger);
+    const subscriber = createRedisEventBus(redisUrl!, logger);
+    try {
+      const sub = await nextEvent(subscriber.subscribe(topic));
+      // The SUBSCRIBE round trip is asynchronous: publish until the subscriber hears it.
+      let received: unknown;
+      void sub.value.then((value) => (received = value));
+      for (let i = 0; i < 50 && received === undefined; i += 1) {
+        publisher.publish(topic, { id: 'o1', total: 150_000, note: 'Đơn hàng mới' });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(received).toEqual({ id: 'o1', total: 150_000, note: 'Đơn hàng mới' });
+      expect(await publisher.ping()).toBe(true);
+      await sub.iterator.return?.();
+    } finally {
+      await publisher.close();
+      await subscriber.close();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import pino from 'pino';
+import { startJobs } from '../src/jobs/boss';
+import { markMissedTickets } from '../src/jobs/mark-missed-tickets.job';
+import { Ticket } from '../src/entities';
+import { TicketStatus } from '../src/entities/enums';
+import { factories } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+let make: ReturnType<typeof factories>;
+beforeAll(async () => {
+  t = await startTestApp();
+  make = factories(t.orm);
+});
+afterAll(() => t.close());
+
+test('mark-missed-tickets flags open tickets past due, and nothing else', async () => {
+  const branch = await make.branch();
+  const customer = await make.customer();
+  const past = new Date(Date.now() - 3_600_000);
+  const future = new Date(Date.now() + 3_600_000);
+  const overdue = await make.ticket({ customer, branch }, { dueAt: past });
+  const notDue = await make.ticket({ customer, branch }, { dueAt: future });
+  const done = await make.ticket({ customer, branch }, { dueAt: past, status: TicketStatus.COMPLETED });
+  const noDueDate = await make.ticket({ customer, branch });
+
+  expect(await markMissedTickets(t.orm)).toBe(1);
+  const em = t.orm.em.fork();
+  const missed = await em.find(Ticket, { isMissed: true });
+  expect(missed.map((ticket) => ticket.id)).toEqual([overdue.id]);
+  expect(await markMissedTickets(t.orm)).toBe(0);
+  for (const other of [notDue, done, noDueDate]) {
+    expect((await em.findOneOrFail(Ticket, other.id)).isMissed).toBe(false);
+  }
+});
+
+test('the job queue starts in PostgreSQL, schedules its cron jobs and stops cleanly', async () => {
+  const jobs = await startJobs({ databaseUrl: t.db.url, orm: t.orm, logger: pino({ level: 'silent' }) });
+  try {
+    const schedules = await jobs.boss.getSchedules();
+    expect(schedules.map((s) => s.name)).toContain('mark-missed-tickets');
+    expect(await jobs.queueSizes()).toEqual({ 'mark-missed-tickets': expect.any(Number) });
+  } finally {
+    await jobs.stop();
+  }
+});
