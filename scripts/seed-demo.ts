@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' } } });
   const config = loadConfig(process.env);
   const logger = createLogger(config);
-  if (config.env === 'production') throw new Error('seed:demo refuses to run with NODE_ENV=production');
+  if (config.env === 'production')
+    throw new Error('seed:demo refuses to run with NODE_ENV=production');
   const db = await openDatabase(config, logger);
   try {
     const started = performance.now();

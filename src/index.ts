@@ -36,10 +36,10 @@ async function main(): Promise<void> {
     stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
       const steps: [string, (() => Promise<void>) | undefined][] = [
-        ['http server and sockets', app?.stop],
-        ['jobs', jobs?.stop],
-        ['event bus', bus?.close],
-        ['database', db?.close],
+        ['http server and sockets', app && (() => app!.stop())],
+        ['jobs', jobs && (() => jobs!.stop())],
+        ['event bus', bus && (() => bus!.close())],
+        ['database', db && (() => db!.close())],
       ];
       for (const [name, step] of steps) {
         if (!step) continue;

@@ -55,7 +55,10 @@ function metricsPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Con
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             if (isInternalError({ message: error.message, extensions: error.extensions }, error)) {
-              logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId }, 'GraphQL request failed');
+              logger.error(
+                { err: error.originalError ?? error, requestId: contextValue.requestId },
+                'GraphQL request failed',
+              );
             }
           }
         },
@@ -86,8 +89,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(requestId);
   app.use((req, res, next) => {
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? req.baseUrl ?? 'unmatched';
-      metrics.httpRequests.inc({ method: req.method, route: route || 'unmatched', status: res.statusCode });
+      const route =
+        (req.route as { path?: string } | undefined)?.path ?? req.baseUrl ?? 'unmatched';
+      metrics.httpRequests.inc({
+        method: req.method,
+        route: route || 'unmatched',
+        status: res.statusCode,
+      });
     });
     next();
   });
@@ -130,7 +138,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     {
       schema,
       context: () => createContext(db.orm, randomUUID()),
-      validate: (s, document) => validate(s, document, [...specifiedRules, ...protection.validationRules]),
+      validate: (s, document) =>
+        validate(s, document, [...specifiedRules, ...protection.validationRules]),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors
           ? {

@@ -28,17 +28,26 @@ test('PORT, DATABASE_URL and REDIS_URL are taken when set', () => {
 test('every bad variable is named in one error', () => {
   let error: unknown;
   try {
-    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', NODE_ENV: 'staging', REDIS_URL: 'nope' });
+    loadConfig({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      NODE_ENV: 'staging',
+      REDIS_URL: 'nope',
+    });
   } catch (e) {
     error = e;
   }
   expect(error).toBeInstanceOf(ConfigError);
   const problems = (error as ConfigError).problems.join('\n');
-  for (const name of ['PORT', 'DATABASE_URL', 'NODE_ENV', 'REDIS_URL']) expect(problems).toContain(name);
+  for (const name of ['PORT', 'DATABASE_URL', 'NODE_ENV', 'REDIS_URL'])
+    expect(problems).toContain(name);
 });
 
 test('empty variables count as unset', () => {
-  expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 4000 });
+  expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({
+    databaseUrl: undefined,
+    port: 4000,
+  });
 });
 
 test('passwords never reach a log line', () => {

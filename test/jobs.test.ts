@@ -21,7 +21,10 @@ test('mark-missed-tickets flags open tickets past due, and nothing else', async 
   const future = new Date(Date.now() + 3_600_000);
   const overdue = await make.ticket({ customer, branch }, { dueAt: past });
   const notDue = await make.ticket({ customer, branch }, { dueAt: future });
-  const done = await make.ticket({ customer, branch }, { dueAt: past, status: TicketStatus.COMPLETED });
+  const done = await make.ticket(
+    { customer, branch },
+    { dueAt: past, status: TicketStatus.COMPLETED },
+  );
   const noDueDate = await make.ticket({ customer, branch });
 
   expect(await markMissedTickets(t.orm)).toBe(1);
@@ -35,7 +38,11 @@ test('mark-missed-tickets flags open tickets past due, and nothing else', async 
 });
 
 test('the job queue starts in PostgreSQL, schedules its cron jobs and stops cleanly', async () => {
-  const jobs = await startJobs({ databaseUrl: t.db.url, orm: t.orm, logger: pino({ level: 'silent' }) });
+  const jobs = await startJobs({
+    databaseUrl: t.db.url,
+    orm: t.orm,
+    logger: pino({ level: 'silent' }),
+  });
   try {
     const schedules = await jobs.boss.getSchedules();
     expect(schedules.map((s) => s.name)).toContain('mark-missed-tickets');

@@ -29,7 +29,9 @@ test('customers with their orders, tickets and labels cost the same statements f
   } } } }`;
   const statements = async (first: number) => {
     const before = t.db.sqlStatements.count;
-    const res = await t.gql<{ customers: { edges: { node: { orders: unknown[]; tickets: unknown[] } }[] } }>(query, { first });
+    const res = await t.gql<{
+      customers: { edges: { node: { orders: unknown[]; tickets: unknown[] } }[] };
+    }>(query, { first });
     expect(res.errors).toBeUndefined();
     expect(res.data!.customers.edges).toHaveLength(first);
     for (const { node } of res.data!.customers.edges) {
@@ -44,11 +46,19 @@ test('customers with their orders, tickets and labels cost the same statements f
 test('orders filter by platform and status, newest placed first', async () => {
   const shopee = await make.channel({ platform: Platform.SHOPEE });
   const tiki = await make.channel({ platform: Platform.TIKI });
-  const old = await make.order({ channel: shopee }, { status: OrderStatus.SHIPPED, placedAt: new Date('2026-01-01T00:00:00Z') });
-  const recent = await make.order({ channel: shopee }, { status: OrderStatus.SHIPPED, placedAt: new Date('2026-02-01T00:00:00Z') });
+  const old = await make.order(
+    { channel: shopee },
+    { status: OrderStatus.SHIPPED, placedAt: new Date('2026-01-01T00:00:00Z') },
+  );
+  const recent = await make.order(
+    { channel: shopee },
+    { status: OrderStatus.SHIPPED, placedAt: new Date('2026-02-01T00:00:00Z') },
+  );
   await make.order({ channel: tiki }, { status: OrderStatus.SHIPPED });
   await make.order({ channel: shopee }, { status: OrderStatus.CANCELLED });
-  const res = await t.gql<{ orders: { totalCount: number; edges: { node: { id: string; platform: string } }[] } }>(
+  const res = await t.gql<{
+    orders: { totalCount: number; edges: { node: { id: string; platform: string } }[] };
+  }>(
     `query($channelIds: [ID!]) { orders(filter: { platforms: [SHOPEE], statuses: [SHIPPED], channelIds: $channelIds }) {
       totalCount edges { node { id platform } } } }`,
     { channelIds: [shopee.id] },
@@ -84,14 +94,33 @@ test('a conversation pages its messages newest first', async () => {
     customer { id } channel { platform }
     messages(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { body } } }
   } }`;
-  type Result = { conversation: { customer: { id: string }; messages: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { body: string } }[] } } };
+  type Result = {
+    conversation: {
+      customer: { id: string };
+      messages: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        edges: { node: { body: string } }[];
+      };
+    };
+  };
   const first = await t.gql<Result>(query, { id: conversation.id });
   expect(first.errors).toBeUndefined();
   expect(first.data!.conversation.customer.id).toBe(customer.id);
   expect(first.data!.conversation.messages.totalCount).toBe(5);
-  expect(first.data!.conversation.messages.edges.map((e) => e.node.body)).toEqual(['Tin nhắn 4', 'Tin nhắn 3', 'Tin nhắn 2']);
-  const second = await t.gql<Result>(query, { id: conversation.id, after: first.data!.conversation.messages.pageInfo.endCursor });
-  expect(second.data!.conversation.messages.edges.map((e) => e.node.body)).toEqual(['Tin nhắn 1', 'Tin nhắn 0']);
+  expect(first.data!.conversation.messages.edges.map((e) => e.node.body)).toEqual([
+    'Tin nhắn 4',
+    'Tin nhắn 3',
+    'Tin nhắn 2',
+  ]);
+  const second = await t.gql<Result>(query, {
+    id: conversation.id,
+    after: first.data!.conversation.messages.pageInfo.endCursor,
+  });
+  expect(second.data!.conversation.messages.edges.map((e) => e.node.body)).toEqual([
+    'Tin nhắn 1',
+    'Tin nhắn 0',
+  ]);
   expect(second.data!.conversation.messages.pageInfo.hasNextPage).toBe(false);
 
   const list = await t.gql<{ conversations: { totalCount: number } }>(

@@ -28,8 +28,12 @@ describe('operations endpoints', () => {
     const res = await request(t.app.httpServer).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
-    expect(res.text).toMatch(/graphql_operations_total\{operation="Sources",type="query",outcome="ok"\} 1/);
-    expect(res.text).toMatch(/graphql_operation_duration_seconds_bucket\{le="[\d.]+",operation="Sources",type="query"\}/);
+    expect(res.text).toMatch(
+      /graphql_operations_total\{operation="Sources",type="query",outcome="ok"\} 1/,
+    );
+    expect(res.text).toMatch(
+      /graphql_operation_duration_seconds_bucket\{le="[\d.]+",operation="Sources",type="query"\}/,
+    );
     expect(res.text).toMatch(/http_requests_total\{method="POST",route="\/graphql",status="200"\}/);
     expect(res.text).toMatch(/event_bus_subscriptions\{bus="in-process"\} 0/);
     expect(res.text).toMatch(/db_sql_statements_total \d+/);
@@ -38,7 +42,9 @@ describe('operations endpoints', () => {
   test('every response carries a request id, and a sane incoming one is kept', async () => {
     const res = await request(t.app.httpServer).get('/healthz').set('x-request-id', 'abc-123');
     expect(res.headers['x-request-id']).toBe('abc-123');
-    const generated = await request(t.app.httpServer).get('/healthz').set('x-request-id', 'bad id with spaces');
+    const generated = await request(t.app.httpServer)
+      .get('/healthz')
+      .set('x-request-id', 'bad id with spaces');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

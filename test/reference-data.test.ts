@@ -36,14 +36,31 @@ test('referenceData covers every code list a client needs', async () => {
   }`);
   expect(res.errors).toBeUndefined();
   const data = res.data!.referenceData;
-  expect(data.ticketStatuses!.map((s) => s.code)).toEqual(['NEW', 'ASSIGNED', 'COMPLETED', 'CANCELED']);
+  expect(data.ticketStatuses!.map((s) => s.code)).toEqual([
+    'NEW',
+    'ASSIGNED',
+    'COMPLETED',
+    'CANCELED',
+  ]);
   expect(data.ticketResults!.map((s) => s.code)).toEqual(
-    expect.arrayContaining(['CALL_LATER', 'TURN_OFF', 'NOT_AVAILABLE_CALL', 'MISSED_CALL', 'WRONG_NUMBER', 'WRONG_INFORMATION', 'HOLD_POTENTIAL_APPOINTMENT', 'CANCEL_SERVICE', 'COMPLETED']),
+    expect.arrayContaining([
+      'CALL_LATER',
+      'TURN_OFF',
+      'NOT_AVAILABLE_CALL',
+      'MISSED_CALL',
+      'WRONG_NUMBER',
+      'WRONG_INFORMATION',
+      'HOLD_POTENTIAL_APPOINTMENT',
+      'CANCEL_SERVICE',
+      'COMPLETED',
+    ]),
   );
   expect(data.ticketTargets!.map((s) => s.code)).toEqual(['TELESALES', 'CUSTOMER_SERVICE']);
-  expect(data.platforms!.filter((p) => (p as unknown as { marketplace: boolean }).marketplace).map((p) => p.code)).toEqual(
-    ['LAZADA', 'SHOPEE', 'TIKI', 'SENDO', 'TIKTOK'],
-  );
+  expect(
+    data
+      .platforms!.filter((p) => (p as unknown as { marketplace: boolean }).marketplace)
+      .map((p) => p.code),
+  ).toEqual(['LAZADA', 'SHOPEE', 'TIKI', 'SENDO', 'TIKTOK']);
   expect(data.orderStatuses).toContainEqual({ code: 'COMPLETED', rank: 70, terminal: true });
   expect(data.orderStatuses).toContainEqual({ code: 'FAILED', rank: null, terminal: false });
   expect(data.roles!.map((r) => r.code)).toContain('TELESALES_LEADER');

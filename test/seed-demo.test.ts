@@ -18,7 +18,9 @@ const count = async (sql: string): Promise<number> => {
 };
 
 test('refuses to run in production', async () => {
-  await expect(seedDemo(t.orm, { scale: 1, env: 'production', logger })).rejects.toThrow(/production/);
+  await expect(seedDemo(t.orm, { scale: 1, env: 'production', logger })).rejects.toThrow(
+    /production/,
+  );
   expect(await count('select count(*) as n from ticket')).toBe(0);
 });
 
@@ -63,9 +65,17 @@ describe('after seeding', () => {
     const res = await t.gql<{
       tickets: {
         totalCount: number;
-        edges: { node: { status: string; customer: { fullName: string } | null; assignee: { email: string } | null } }[];
+        edges: {
+          node: {
+            status: string;
+            customer: { fullName: string } | null;
+            assignee: { email: string } | null;
+          };
+        }[];
       };
-    }>('{ tickets(first: 50) { totalCount edges { node { status customer { fullName phone } assignee { email role } } } } }');
+    }>(
+      '{ tickets(first: 50) { totalCount edges { node { status customer { fullName phone } assignee { email role } } } } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.tickets.totalCount).toBe(await count('select count(*) as n from ticket'));
     expect(res.data!.tickets.edges).toHaveLength(50);

@@ -85,7 +85,10 @@ describe('a page of tickets with nested relations', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const res: { data?: PageResult | null } = await t.gql<PageResult>(NESTED_PAGE, { first: 25, after });
+      const res: { data?: PageResult | null } = await t.gql<PageResult>(NESTED_PAGE, {
+        first: 25,
+        after,
+      });
       const page: PageResult['tickets'] = res.data!.tickets;
       expect(page.totalCount).toBe(60);
       seen.push(...page.edges.map((edge) => edge.node.id));
@@ -131,10 +134,9 @@ describe('bad input', () => {
     const inline = await t.gql('{ tickets(filter: { status: BOGUS }) { totalCount } }');
     expect(codeOf(inline)).toBe('BAD_USER_INPUT');
     expect(inline.errors![0]!.message).toMatch(/BOGUS/);
-    const variable = await t.gql(
-      'query($f: TicketFilter) { tickets(filter: $f) { totalCount } }',
-      { f: { statuses: ['NOPE'] } },
-    );
+    const variable = await t.gql('query($f: TicketFilter) { tickets(filter: $f) { totalCount } }', {
+      f: { statuses: ['NOPE'] },
+    });
     expect(codeOf(variable)).toBe('BAD_USER_INPUT');
   });
 

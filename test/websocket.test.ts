@@ -13,14 +13,22 @@ afterAll(async () => {
   await t.close();
 });
 
-function execute(query: string): Promise<{ data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+function execute(
+  query: string,
+): Promise<{
+  data?: unknown;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}> {
   return new Promise((resolve, reject) => {
     let result: unknown;
     client.subscribe(
       { query },
       {
         next: (value) => (result = value),
-        error: (error) => (Array.isArray(error) ? resolve({ errors: error }) : reject(error)),
+        error: (error) =>
+          Array.isArray(error)
+            ? resolve({ errors: error })
+            : reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
         complete: () => resolve(result as never),
       },
     );
@@ -30,7 +38,9 @@ function execute(query: string): Promise<{ data?: unknown; errors?: { message: s
 test('queries run over graphql-ws on the same port and path', async () => {
   const result = await execute('{ referenceData { ticketTargets { code } } }');
   expect(result).toEqual({
-    data: { referenceData: { ticketTargets: [{ code: 'TELESALES' }, { code: 'CUSTOMER_SERVICE' }] } },
+    data: {
+      referenceData: { ticketTargets: [{ code: 'TELESALES' }, { code: 'CUSTOMER_SERVICE' }] },
+    },
   });
 });
 

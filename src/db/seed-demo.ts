@@ -1,4 +1,4 @@
-import type { EntityName, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityClass, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/password';
 import {
@@ -66,9 +66,47 @@ function createRandom(seed: number) {
 
 type Random = ReturnType<typeof createRandom>;
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ'];
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+];
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Ngọc', 'Thanh', 'Đức', 'Hữu', 'Thu', 'Quang', 'Gia'];
-const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hạnh', 'Hòa', 'Hùng', 'Khánh', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Nga', 'Phúc', 'Quân', 'Thảo', 'Trang', 'Tuấn', 'Vy', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Chi',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Hạnh',
+  'Hòa',
+  'Hùng',
+  'Khánh',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Nam',
+  'Nga',
+  'Phúc',
+  'Quân',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Vy',
+  'Yến',
+];
 const PRODUCTS = [
   ['SKU-AO-THUN', 'Áo thun cotton', 149_000],
   ['SKU-QUAN-JEAN', 'Quần jean nữ', 329_000],
@@ -117,11 +155,71 @@ function statusPath(status: OrderStatus): OrderStatus[] {
 
 /** A plausible raw status per platform, so the demo shows the mapping. */
 const RAW_STATUS: Record<(typeof MARKETPLACES)[number], Record<OrderStatus, string>> = {
-  LAZADA: { PENDING_PAYMENT: 'unpaid', CONFIRMED: 'pending', PACKED: 'packed', READY_TO_SHIP: 'ready_to_ship', SHIPPED: 'shipped', DELIVERED: 'delivered', COMPLETED: 'delivered', CANCELLED: 'canceled', FAILED: 'failed_delivery', RETURN_REQUESTED: 'RTM_INIT', RETURNED: 'returned' },
-  SHOPEE: { PENDING_PAYMENT: 'UNPAID', CONFIRMED: 'READY_TO_SHIP', PACKED: 'READY_TO_SHIP', READY_TO_SHIP: 'PROCESSED', SHIPPED: 'SHIPPED', DELIVERED: 'TO_CONFIRM_RECEIVE', COMPLETED: 'COMPLETED', CANCELLED: 'CANCELLED', FAILED: 'SHIPPED', RETURN_REQUESTED: 'TO_RETURN', RETURNED: 'TO_RETURN' },
-  TIKI: { PENDING_PAYMENT: 'waiting_payment', CONFIRMED: 'queueing', PACKED: 'finished_packing', READY_TO_SHIP: 'ready_to_ship', SHIPPED: 'shipping', DELIVERED: 'successful_delivery', COMPLETED: 'complete', CANCELLED: 'canceled', FAILED: 'shipping', RETURN_REQUESTED: 'returned', RETURNED: 'returned' },
-  SENDO: { PENDING_PAYMENT: '23', CONFIRMED: '2', PACKED: '3', READY_TO_SHIP: '3', SHIPPED: '6', DELIVERED: '7', COMPLETED: '8', CANCELLED: '13', FAILED: '6', RETURN_REQUESTED: '21', RETURNED: '22' },
-  TIKTOK: { PENDING_PAYMENT: 'UNPAID', CONFIRMED: 'AWAITING_SHIPMENT', PACKED: 'AWAITING_SHIPMENT', READY_TO_SHIP: 'AWAITING_COLLECTION', SHIPPED: 'IN_TRANSIT', DELIVERED: 'DELIVERED', COMPLETED: 'COMPLETED', CANCELLED: 'CANCELLED', FAILED: 'IN_TRANSIT', RETURN_REQUESTED: 'RETURN_OR_REFUND_REQUEST_PENDING', RETURNED: 'RETURN_OR_REFUND_REQUEST_SUCCESS' },
+  LAZADA: {
+    PENDING_PAYMENT: 'unpaid',
+    CONFIRMED: 'pending',
+    PACKED: 'packed',
+    READY_TO_SHIP: 'ready_to_ship',
+    SHIPPED: 'shipped',
+    DELIVERED: 'delivered',
+    COMPLETED: 'delivered',
+    CANCELLED: 'canceled',
+    FAILED: 'failed_delivery',
+    RETURN_REQUESTED: 'RTM_INIT',
+    RETURNED: 'returned',
+  },
+  SHOPEE: {
+    PENDING_PAYMENT: 'UNPAID',
+    CONFIRMED: 'READY_TO_SHIP',
+    PACKED: 'READY_TO_SHIP',
+    READY_TO_SHIP: 'PROCESSED',
+    SHIPPED: 'SHIPPED',
+    DELIVERED: 'TO_CONFIRM_RECEIVE',
+    COMPLETED: 'COMPLETED',
+    CANCELLED: 'CANCELLED',
+    FAILED: 'SHIPPED',
+    RETURN_REQUESTED: 'TO_RETURN',
+    RETURNED: 'TO_RETURN',
+  },
+  TIKI: {
+    PENDING_PAYMENT: 'waiting_payment',
+    CONFIRMED: 'queueing',
+    PACKED: 'finished_packing',
+    READY_TO_SHIP: 'ready_to_ship',
+    SHIPPED: 'shipping',
+    DELIVERED: 'successful_delivery',
+    COMPLETED: 'complete',
+    CANCELLED: 'canceled',
+    FAILED: 'shipping',
+    RETURN_REQUESTED: 'returned',
+    RETURNED: 'returned',
+  },
+  SENDO: {
+    PENDING_PAYMENT: '23',
+    CONFIRMED: '2',
+    PACKED: '3',
+    READY_TO_SHIP: '3',
+    SHIPPED: '6',
+    DELIVERED: '7',
+    COMPLETED: '8',
+    CANCELLED: '13',
+    FAILED: '6',
+    RETURN_REQUESTED: '21',
+    RETURNED: '22',
+  },
+  TIKTOK: {
+    PENDING_PAYMENT: 'UNPAID',
+    CONFIRMED: 'AWAITING_SHIPMENT',
+    PACKED: 'AWAITING_SHIPMENT',
+    READY_TO_SHIP: 'AWAITING_COLLECTION',
+    SHIPPED: 'IN_TRANSIT',
+    DELIVERED: 'DELIVERED',
+    COMPLETED: 'COMPLETED',
+    CANCELLED: 'CANCELLED',
+    FAILED: 'IN_TRANSIT',
+    RETURN_REQUESTED: 'RETURN_OR_REFUND_REQUEST_PENDING',
+    RETURNED: 'RETURN_OR_REFUND_REQUEST_SUCCESS',
+  },
 };
 
 const ORDER_STATUS_WEIGHTS: [OrderStatus, number][] = [
@@ -175,9 +273,12 @@ export async function seedDemo(
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
   await orm.em.fork().transactional(async (em) => {
-    const insert = async <T extends object>(entity: EntityName<T>, rows: object[]): Promise<void> => {
+    const insert = async <T extends object>(
+      entity: EntityClass<T>,
+      rows: object[],
+    ): Promise<void> => {
       if (rows.length === 0) return;
-      const name = typeof entity === 'function' ? entity.name : String(entity);
+      const name = entity.name;
       for (let i = 0; i < rows.length; i += BATCH) {
         await em.insertMany(entity, rows.slice(i, i + BATCH) as never[]);
       }
@@ -186,14 +287,20 @@ export async function seedDemo(
     };
     await seedAll(insert, random, scale, now, passwordHash);
     await insert(AuditLog, [
-      { id: random.uuid(), action: SEED_ACTION, entityType: 'database', data: { scale }, createdAt: now },
+      {
+        id: random.uuid(),
+        action: SEED_ACTION,
+        entityType: 'database',
+        data: { scale },
+        createdAt: now,
+      },
     ]);
   });
   return { seeded: true, counts };
 }
 
 async function seedAll(
-  insert: <T extends object>(entity: EntityName<T>, rows: object[]) => Promise<void>,
+  insert: <T extends object>(entity: EntityClass<T>, rows: object[]) => Promise<void>,
   random: Random,
   scale: number,
   now: Date,
@@ -250,7 +357,13 @@ async function seedAll(
     ['WHOLESALE', 'Khách sỉ', '#6a1b9a'],
     ['RISK', 'Hay bom hàng', '#c62828'],
     ['COD', 'Ưu tiên COD', '#ef6c00'],
-  ].map(([code, name, color]) => ({ id: random.uuid(), code, name, color, createdAt: at(365, 300) }));
+  ].map(([code, name, color]) => ({
+    id: random.uuid(),
+    code,
+    name,
+    color,
+    createdAt: at(365, 300),
+  }));
   await insert(CustomerLabel, labels);
 
   const channels: { id: string; platform: Platform; shopId: string }[] = [];
@@ -301,7 +414,8 @@ async function seedAll(
       createdAt,
       updatedAt: createdAt,
     });
-    for (const label of labels) if (random.chance(0.15)) labelLinks.push({ customer: id, customerLabel: label.id });
+    for (const label of labels)
+      if (random.chance(0.15)) labelLinks.push({ customer: id, customerLabel: label.id });
   }
   await insert(Customer, customerRows);
   await insert(CustomerLabelLink, labelLinks);
@@ -353,12 +467,17 @@ async function seedAll(
         status === TicketStatus.COMPLETED
           ? random.pick(results)
           : status === TicketStatus.ASSIGNED && random.chance(0.4)
-            ? random.pick([TicketResult.CALL_LATER, TicketResult.MISSED_CALL, TicketResult.TURN_OFF])
+            ? random.pick([
+                TicketResult.CALL_LATER,
+                TicketResult.MISSED_CALL,
+                TicketResult.TURN_OFF,
+              ])
             : undefined,
       status,
       dueAt,
       isMissed: open && dueAt !== undefined && dueAt < now,
-      keywords: `${customer.name} ${customer.phone.slice(1)} 0${customer.phone.slice(3)} ${title}`.toLowerCase(),
+      keywords:
+        `${customer.name} ${customer.phone.slice(1)} 0${customer.phone.slice(3)} ${title}`.toLowerCase(),
       rootTicket: n > 10 && random.chance(0.05) ? random.pick(ticketIds.slice(0, -1)) : undefined,
       version: 1,
       completedAt: status === TicketStatus.COMPLETED ? at(30) : undefined,
@@ -416,7 +535,15 @@ async function seedAll(
       const [sku, name, price] = random.pick(PRODUCTS);
       const quantity = random.int(1, 3);
       subtotal += price * quantity;
-      itemRows.push({ id: random.uuid(), order: id, sku, name, quantity, unitPrice: price, total: price * quantity });
+      itemRows.push({
+        id: random.uuid(),
+        order: id,
+        sku,
+        name,
+        quantity,
+        unitPrice: price,
+        total: price * quantity,
+      });
     }
     const shippingFee = random.pick([0, 15_000, 22_000, 30_000]);
     const discount = random.chance(0.3) ? random.pick([10_000, 20_000, 50_000]) : 0;
@@ -491,15 +618,20 @@ async function seedAll(
     const customer = random.pick(customers);
     const status = random.pick(Object.values(ConversationStatus));
     const startedAt = at(60);
-    const assignee = status === ConversationStatus.ASSIGNED || status === ConversationStatus.RESOLVED
-      ? random.pick(agents)
-      : undefined;
+    const assignee =
+      status === ConversationStatus.ASSIGNED || status === ConversationStatus.RESOLVED
+        ? random.pick(agents)
+        : undefined;
     let sentAt = startedAt.getTime();
     let firstResponseAt: Date | undefined;
     const messages = random.int(2, 8);
     for (let k = 0; k < messages; k += 1) {
       const inbound = k % 2 === 0;
-      const sender = inbound ? MessageSender.CUSTOMER : assignee ? MessageSender.AGENT : MessageSender.BOT;
+      const sender = inbound
+        ? MessageSender.CUSTOMER
+        : assignee
+          ? MessageSender.AGENT
+          : MessageSender.BOT;
       if (!inbound && !firstResponseAt) firstResponseAt = new Date(sentAt);
       messageRows.push({
         id: random.uuid(),
@@ -510,9 +642,19 @@ async function seedAll(
         sender,
         author: sender === MessageSender.AGENT ? assignee?.id : undefined,
         body: inbound
-          ? random.pick(['Shop ơi đơn của mình giao chưa?', 'Cho mình hỏi size áo', 'Mình muốn đổi hàng', 'Gặp nhân viên'])
-          : random.pick(['Dạ shop kiểm tra ngay ạ', 'Đơn hàng đang được giao ạ', 'Dạ bạn vui lòng gửi mã đơn']),
-        botStep: sender === MessageSender.BOT ? random.pick(['KNOWLEDGE_BASE', 'TEMPLATE']) : undefined,
+          ? random.pick([
+              'Shop ơi đơn của mình giao chưa?',
+              'Cho mình hỏi size áo',
+              'Mình muốn đổi hàng',
+              'Gặp nhân viên',
+            ])
+          : random.pick([
+              'Dạ shop kiểm tra ngay ạ',
+              'Đơn hàng đang được giao ạ',
+              'Dạ bạn vui lòng gửi mã đơn',
+            ]),
+        botStep:
+          sender === MessageSender.BOT ? random.pick(['KNOWLEDGE_BASE', 'TEMPLATE']) : undefined,
         sentAt: new Date(sentAt),
         createdAt: new Date(sentAt),
       });
@@ -537,14 +679,54 @@ async function seedAll(
   await insert(Message, messageRows);
 
   const articles = [
-    [KnowledgeBaseType.CUSTOMER_SERVICE, 'Chính sách đổi trả trong 7 ngày', 'Khách được đổi trả trong 7 ngày kể từ khi nhận hàng nếu sản phẩm còn nguyên tem mác.', 'đổi trả, hoàn hàng, return'],
-    [KnowledgeBaseType.CUSTOMER_SERVICE, 'Tra cứu tình trạng đơn hàng', 'Hướng dẫn khách tra cứu mã vận đơn trên ứng dụng sàn.', 'đơn hàng, giao hàng, vận đơn, tracking'],
-    [KnowledgeBaseType.CUSTOMER_SERVICE, 'Xử lý giao hàng thất bại', 'Liên hệ khách xác nhận địa chỉ, tạo yêu cầu giao lại với đơn vị vận chuyển.', 'giao thất bại, failed delivery'],
-    [KnowledgeBaseType.CUSTOMER_SERVICE, 'Hủy đơn theo yêu cầu', 'Đơn chưa bàn giao vận chuyển có thể hủy trên trang quản lý của sàn.', 'hủy đơn, cancel'],
-    [KnowledgeBaseType.TELESALES, 'Kịch bản chào khách mới', 'Giới thiệu shop, ưu đãi cho đơn đầu tiên và xin phép gửi mã giảm giá.', 'khách mới, chào hỏi, script'],
-    [KnowledgeBaseType.TELESALES, 'Kịch bản chúc mừng sinh nhật', 'Chúc mừng sinh nhật và tặng voucher 10% trong 7 ngày.', 'sinh nhật, voucher, birthday'],
-    [KnowledgeBaseType.TELESALES, 'Xử lý từ chối: giá cao', 'Nhấn mạnh chất lượng, chính sách bảo hành và combo tiết kiệm.', 'giá, từ chối, objection'],
-    [KnowledgeBaseType.TELESALES, 'Chăm sóc lại khách hẹn gọi sau', 'Gọi lại đúng giờ hẹn, nhắc lại ưu đãi đang chờ.', 'gọi lại, call later, follow up'],
+    [
+      KnowledgeBaseType.CUSTOMER_SERVICE,
+      'Chính sách đổi trả trong 7 ngày',
+      'Khách được đổi trả trong 7 ngày kể từ khi nhận hàng nếu sản phẩm còn nguyên tem mác.',
+      'đổi trả, hoàn hàng, return',
+    ],
+    [
+      KnowledgeBaseType.CUSTOMER_SERVICE,
+      'Tra cứu tình trạng đơn hàng',
+      'Hướng dẫn khách tra cứu mã vận đơn trên ứng dụng sàn.',
+      'đơn hàng, giao hàng, vận đơn, tracking',
+    ],
+    [
+      KnowledgeBaseType.CUSTOMER_SERVICE,
+      'Xử lý giao hàng thất bại',
+      'Liên hệ khách xác nhận địa chỉ, tạo yêu cầu giao lại với đơn vị vận chuyển.',
+      'giao thất bại, failed delivery',
+    ],
+    [
+      KnowledgeBaseType.CUSTOMER_SERVICE,
+      'Hủy đơn theo yêu cầu',
+      'Đơn chưa bàn giao vận chuyển có thể hủy trên trang quản lý của sàn.',
+      'hủy đơn, cancel',
+    ],
+    [
+      KnowledgeBaseType.TELESALES,
+      'Kịch bản chào khách mới',
+      'Giới thiệu shop, ưu đãi cho đơn đầu tiên và xin phép gửi mã giảm giá.',
+      'khách mới, chào hỏi, script',
+    ],
+    [
+      KnowledgeBaseType.TELESALES,
+      'Kịch bản chúc mừng sinh nhật',
+      'Chúc mừng sinh nhật và tặng voucher 10% trong 7 ngày.',
+      'sinh nhật, voucher, birthday',
+    ],
+    [
+      KnowledgeBaseType.TELESALES,
+      'Xử lý từ chối: giá cao',
+      'Nhấn mạnh chất lượng, chính sách bảo hành và combo tiết kiệm.',
+      'giá, từ chối, objection',
+    ],
+    [
+      KnowledgeBaseType.TELESALES,
+      'Chăm sóc lại khách hẹn gọi sau',
+      'Gọi lại đúng giờ hẹn, nhắc lại ưu đãi đang chờ.',
+      'gọi lại, call later, follow up',
+    ],
   ].map(([type, title, body, keywords]) => {
     const createdAt = at(200, 100);
     return { id: random.uuid(), type, title, body, keywords, createdAt, updatedAt: createdAt };

@@ -45,7 +45,11 @@ export class Channel {
   tokenExpiresAt?: Date;
 
   @Field(() => ChannelStatus)
-  @Enum({ items: () => ChannelStatus, nativeEnumName: 'channel_status', default: ChannelStatus.ACTIVE })
+  @Enum({
+    items: () => ChannelStatus,
+    nativeEnumName: 'channel_status',
+    default: ChannelStatus.ACTIVE,
+  })
   status: ChannelStatus = ChannelStatus.ACTIVE;
 
   @ManyToOne({ entity: () => Branch, ref: true, nullable: true, index: true })

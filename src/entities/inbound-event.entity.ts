@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Entity,
-  Enum,
-  Index,
-  OptionalProps,
-  PrimaryKey,
-  Property,
-  Unique,
-} from '@mikro-orm/core';
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { InboundEventStatus, Platform } from './enums';
 

@@ -8,7 +8,7 @@ import { KnowledgeBaseType } from './enums';
 @Index({
   name: 'knowledge_base_article_search_idx',
   expression:
-    "create index \"knowledge_base_article_search_idx\" on \"knowledge_base_article\" using gin (to_tsvector('simple', \"title\" || ' ' || \"keywords\" || ' ' || \"body\"))",
+    'create index "knowledge_base_article_search_idx" on "knowledge_base_article" using gin (to_tsvector(\'simple\', "title" || \' \' || "keywords" || \' \' || "body"))',
 })
 export class KnowledgeBaseArticle {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'keywords';

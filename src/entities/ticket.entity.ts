@@ -23,7 +23,8 @@ import { User } from './user.entity';
 @Index({ properties: ['dueAt', 'id'] })
 @Index({
   name: 'ticket_keywords_trgm_idx',
-  expression: 'create index "ticket_keywords_trgm_idx" on "ticket" using gin ("keywords" gin_trgm_ops)',
+  expression:
+    'create index "ticket_keywords_trgm_idx" on "ticket" using gin ("keywords" gin_trgm_ops)',
 })
 export class Ticket {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'isMissed' | 'keywords' | 'version';
@@ -84,7 +85,10 @@ export class Ticket {
 
   @Field()
   @Property({ type: 'boolean', default: false })
-  @Index({ expression: 'create index "ticket_missed_idx" on "ticket" ("is_missed") where "is_missed"' , name: 'ticket_missed_idx' })
+  @Index({
+    expression: 'create index "ticket_missed_idx" on "ticket" ("is_missed") where "is_missed"',
+    name: 'ticket_missed_idx',
+  })
   isMissed: boolean = false;
 
   /** Denormalized search text: customer name, phone digits, ticket title. */

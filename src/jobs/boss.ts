@@ -35,9 +35,14 @@ export async function startJobs(options: {
     const marked = await markMissedTickets(orm);
     if (marked > 0) logger.info({ marked }, 'tickets marked as missed');
   });
-  await boss.schedule('mark-missed-tickets', markMissedTicketsSchedule, {}, {
-    tz: 'Asia/Ho_Chi_Minh',
-  });
+  await boss.schedule(
+    'mark-missed-tickets',
+    markMissedTicketsSchedule,
+    {},
+    {
+      tz: 'Asia/Ho_Chi_Minh',
+    },
+  );
 
   return {
     boss,

@@ -15,8 +15,14 @@ export interface EventBus extends PubSub {
   close(): Promise<void>;
 }
 
-const topicOf = (topic: string, dynamicId?: unknown): string =>
-  dynamicId === undefined ? topic : `${topic}:${String(dynamicId)}`;
+const topicOf = (topic: string, dynamicId?: unknown): string => {
+  if (dynamicId === undefined) return topic;
+  const id =
+    typeof dynamicId === 'string' || typeof dynamicId === 'number'
+      ? dynamicId
+      : JSON.stringify(dynamicId);
+  return `${topic}:${id}`;
+};
 
 /**
  * Local fan-out shared by both buses: subscribers iterate events of a topic
@@ -40,36 +46,35 @@ class LocalFanOut {
   }
 
   subscribe(topic: string): AsyncIterable<unknown> {
-    const fanOut = this;
+    return { [Symbol.asyncIterator]: () => this.iterate(topic) };
+  }
+
+  private iterate(topic: string): AsyncIterator<unknown> {
+    const abort = new AbortController();
+    const events = on(this.emitter, topic, { signal: abort.signal });
+    this.track(topic, +1);
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      this.track(topic, -1);
+      abort.abort();
+    };
     return {
-      [Symbol.asyncIterator]() {
-        const abort = new AbortController();
-        const events = on(fanOut.emitter, topic, { signal: abort.signal });
-        fanOut.track(topic, +1);
-        let closed = false;
-        const close = () => {
-          if (closed) return;
-          closed = true;
-          fanOut.track(topic, -1);
-          abort.abort();
-        };
-        return {
-          async next() {
-            if (closed) return { done: true, value: undefined };
-            try {
-              const result = await events.next();
-              if (result.done) return { done: true, value: undefined };
-              return { done: false, value: (result.value as unknown[])[0] };
-            } catch (error) {
-              if (abort.signal.aborted) return { done: true, value: undefined };
-              throw error;
-            }
-          },
-          async return() {
-            close();
-            return { done: true, value: undefined };
-          },
-        };
+      async next() {
+        if (closed) return { done: true, value: undefined };
+        try {
+          const result = await events.next();
+          if (result.done) return { done: true, value: undefined };
+          return { done: false, value: (result.value as unknown[])[0] };
+        } catch (error) {
+          if (abort.signal.aborted) return { done: true, value: undefined };
+          throw error;
+        }
+      },
+      async return() {
+        close();
+        return { done: true, value: undefined };
       },
     };
   }

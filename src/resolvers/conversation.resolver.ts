@@ -37,7 +37,10 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => User, { nullable: true })
-  async assignee(@Root() conversation: Conversation, @Ctx() ctx: Context): Promise<User | undefined> {
+  async assignee(
+    @Root() conversation: Conversation,
+    @Ctx() ctx: Context,
+  ): Promise<User | undefined> {
     return conversation.assignee ? ctx.loaders.user.load(conversation.assignee.id) : undefined;
   }
 

@@ -43,7 +43,10 @@ export class TicketResolver {
     return ctx.loaders.branch.load(ticket.branch.id);
   }
 
-  @FieldResolver(() => Ticket, { nullable: true, description: 'The ticket this one was created from.' })
+  @FieldResolver(() => Ticket, {
+    nullable: true,
+    description: 'The ticket this one was created from.',
+  })
   async rootTicket(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Ticket | undefined> {
     return ticket.rootTicket ? ctx.loaders.ticket.load(ticket.rootTicket.id) : undefined;
   }

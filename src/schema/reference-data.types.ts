@@ -20,7 +20,10 @@ export class TicketSourceItem extends ReferenceItem {
 
 @ObjectType()
 export class OrderStatusItem extends ReferenceItem {
-  @Field(() => Int, { nullable: true, description: 'Rank on the main chain; null for side states.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Rank on the main chain; null for side states.',
+  })
   rank!: number | null;
 
   @Field({ description: 'No further status change is accepted.' })

@@ -1,11 +1,6 @@
 /** Codes a client can act on; mapped to `extensions.code` in one place (schema/format-error.ts). */
 export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED';
+  'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
 
 export class DomainError extends Error {
   constructor(
@@ -32,6 +27,9 @@ export function assertId(value: string, field = 'id'): string {
   return value.toLowerCase();
 }
 
-export function assertIds(values: readonly string[] | undefined, field: string): string[] | undefined {
+export function assertIds(
+  values: readonly string[] | undefined,
+  field: string,
+): string[] | undefined {
   return values?.map((value) => assertId(value, field));
 }

@@ -14,10 +14,14 @@ import {
   User,
 } from '../entities';
 
-function columnOf<T extends object>(em: EntityManager, entity: EntityName<T>, property: string): string {
-  const properties = em.getMetadata().get(entity).properties as Record<string, EntityProperty>;
-  const column = properties[property]?.fieldNames[0];
-  if (!column) throw new Error(`${String(entity)} has no column for ${property}`);
+function columnOf<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  property: string,
+): string {
+  const meta = em.getMetadata().get(entity);
+  const column = (meta.properties as Record<string, EntityProperty>)[property]?.fieldNames[0];
+  if (!column) throw new Error(`${meta.className} has no column for ${property}`);
   return column;
 }
 
@@ -118,7 +122,11 @@ export function createLoaders(em: EntityManager) {
     customerLabels: linked(
       em,
       CustomerLabel,
-      { table: 'customer_label_link', ownerColumn: 'customer_id', targetColumn: 'customer_label_id' },
+      {
+        table: 'customer_label_link',
+        ownerColumn: 'customer_id',
+        targetColumn: 'customer_label_id',
+      },
       'name',
     ),
     userBranches: linked(

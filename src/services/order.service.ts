@@ -34,7 +34,10 @@ function buildWhere(filter: OrderListFilter): FilterQuery<Order> {
 
 export const orderService = {
   list(em: EntityManager, filter: OrderListFilter, page: PageRequest): Promise<Page<Order>> {
-    return keysetPage(em, Order, buildWhere(filter), page, { field: 'placedAt', direction: 'DESC' });
+    return keysetPage(em, Order, buildWhere(filter), page, {
+      field: 'placedAt',
+      direction: 'DESC',
+    });
   },
 
   async get(em: EntityManager, id: string): Promise<Order> {

@@ -1,13 +1,13 @@
 import {
-  ConversationStatus,
-  Gender,
-  OrderStatus,
-  Platform,
-  Role,
-  TicketResult,
-  TicketSource,
-  TicketStatus,
-  TicketTarget,
+  type ConversationStatus,
+  type Gender,
+  type OrderStatus,
+  type Platform,
+  type Role,
+  type TicketResult,
+  type TicketSource,
+  type TicketStatus,
+  type TicketTarget,
   MARKETPLACES,
 } from '../entities/enums';
 
@@ -38,7 +38,11 @@ const ticketStatuses: Labels<TicketStatus> = {
 /** Numbered 1..8 as in BR-CRM; the number is part of the contract. */
 const ticketSources: Record<TicketSource, [number, string, string]> = {
   NEW_CUSTOMER: [1, 'Khách hàng mới', 'New customer'],
-  ORDER_EVENT: [2, 'Sự kiện đơn hàng (hủy, hoàn, giao thất bại)', 'Order event (cancel, return, failed delivery)'],
+  ORDER_EVENT: [
+    2,
+    'Sự kiện đơn hàng (hủy, hoàn, giao thất bại)',
+    'Order event (cancel, return, failed delivery)',
+  ],
   FOLLOW_UP: [3, 'Chăm sóc lại theo kết quả cuộc gọi', 'Follow-up from a call result'],
   COMPLAINT: [4, 'Khiếu nại của khách hàng', 'Customer complaint'],
   CONVERSATION: [5, 'Tin nhắn cần nhân viên xử lý', 'Conversation handed to an agent'],
@@ -75,19 +79,20 @@ const platforms: Labels<Platform> = {
   ZALO: ['Zalo OA', 'Zalo OA'],
 };
 
-const orderStatuses: Record<OrderStatus, [rank: number | null, terminal: boolean, string, string]> = {
-  PENDING_PAYMENT: [10, false, 'Chờ thanh toán', 'Pending payment'],
-  CONFIRMED: [20, false, 'Đã xác nhận', 'Confirmed'],
-  PACKED: [30, false, 'Đã đóng gói', 'Packed'],
-  READY_TO_SHIP: [40, false, 'Chờ lấy hàng', 'Ready to ship'],
-  SHIPPED: [50, false, 'Đang giao', 'Shipped'],
-  DELIVERED: [60, false, 'Đã giao', 'Delivered'],
-  COMPLETED: [70, true, 'Hoàn tất', 'Completed'],
-  CANCELLED: [null, true, 'Đã hủy', 'Cancelled'],
-  FAILED: [null, false, 'Giao thất bại', 'Delivery failed'],
-  RETURN_REQUESTED: [null, false, 'Yêu cầu trả hàng', 'Return requested'],
-  RETURNED: [null, true, 'Đã trả hàng', 'Returned'],
-};
+const orderStatuses: Record<OrderStatus, [rank: number | null, terminal: boolean, string, string]> =
+  {
+    PENDING_PAYMENT: [10, false, 'Chờ thanh toán', 'Pending payment'],
+    CONFIRMED: [20, false, 'Đã xác nhận', 'Confirmed'],
+    PACKED: [30, false, 'Đã đóng gói', 'Packed'],
+    READY_TO_SHIP: [40, false, 'Chờ lấy hàng', 'Ready to ship'],
+    SHIPPED: [50, false, 'Đang giao', 'Shipped'],
+    DELIVERED: [60, false, 'Đã giao', 'Delivered'],
+    COMPLETED: [70, true, 'Hoàn tất', 'Completed'],
+    CANCELLED: [null, true, 'Đã hủy', 'Cancelled'],
+    FAILED: [null, false, 'Giao thất bại', 'Delivery failed'],
+    RETURN_REQUESTED: [null, false, 'Yêu cầu trả hàng', 'Return requested'],
+    RETURNED: [null, true, 'Đã trả hàng', 'Returned'],
+  };
 
 const roles: Labels<Role> = {
   ADMIN: ['Quản trị viên', 'Administrator'],

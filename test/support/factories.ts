@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import {
-  Branch,
-  Channel,
-  Customer,
-  Order,
-  Ticket,
-  TicketNote,
-  User,
-} from '../../src/entities';
+import { Branch, Channel, Customer, Order, Ticket, TicketNote, User } from '../../src/entities';
 import {
   OrderStatus,
   Platform,
@@ -28,7 +20,11 @@ export function factories(orm: MikroORM) {
   const branch = async (overrides: Partial<Branch> = {}): Promise<Branch> => {
     const e = em();
     const n = next();
-    const row = e.create(Branch, { code: `B${n}-${randomUUID().slice(0, 6)}`, name: `Branch ${n}`, ...overrides });
+    const row = e.create(Branch, {
+      code: `B${n}-${randomUUID().slice(0, 6)}`,
+      name: `Branch ${n}`,
+      ...overrides,
+    });
     await e.flush();
     return row;
   };

@@ -49,7 +49,9 @@ export default async function globalSetup(): Promise<void> {
       await embedded.stop();
       await rm(runDir, { recursive: true, force: true });
     };
-    process.stdout.write(`\ntests: embedded PostgreSQL (no DATABASE_URL) at ${new URL(serverUrl).host}\n`);
+    process.stdout.write(
+      `\ntests: embedded PostgreSQL (no DATABASE_URL) at ${new URL(serverUrl).host}\n`,
+    );
   } else {
     process.stdout.write(`\ntests: PostgreSQL from DATABASE_URL at ${new URL(serverUrl).host}\n`);
   }

@@ -3,7 +3,8 @@ import { Client } from 'pg';
 
 function adminUrl(): string {
   const url = process.env.TEST_DATABASE_ADMIN_URL;
-  if (!url) throw new Error('TEST_DATABASE_ADMIN_URL is unset: run the tests through jest (globalSetup)');
+  if (!url)
+    throw new Error('TEST_DATABASE_ADMIN_URL is unset: run the tests through jest (globalSetup)');
   return url;
 }
 
