@@ -1,3 +1,4 @@
+import { TicketSourcesDocument } from './generated/graphql';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -9,9 +10,7 @@ afterAll(() => t.close());
 type Item = { code: string; descriptionVi: string; descriptionEn: string };
 
 test('referenceData lists the 8 ticket sources with Vietnamese and English labels', async () => {
-  const res = await t.gql<{ referenceData: { ticketSources: (Item & { number: number })[] } }>(
-    '{ referenceData { ticketSources { code number descriptionVi descriptionEn } } }',
-  );
+  const res = await t.run(TicketSourcesDocument);
   expect(res.errors).toBeUndefined();
   const sources = res.data!.referenceData.ticketSources;
   expect(sources.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

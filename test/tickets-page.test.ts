@@ -1,5 +1,6 @@
+import { TicketsPageDocument, type TicketsPageQuery } from './generated/graphql';
 import { factories } from './support/factories';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
 
 let t: TestApp;
 let make: ReturnType<typeof factories>;
@@ -9,40 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const NESTED_PAGE = `query Page($first: Int, $after: String) {
-  tickets(first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node {
-      id title
-      customer { id fullName }
-      assignee { id email }
-      branch { id code }
-      latestNote { body author { email } }
-    } }
-  }
-}`;
-
-type PageResult = {
-  tickets: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: {
-      cursor: string;
-      node: {
-        id: string;
-        customer: { id: string } | null;
-        assignee: { id: string } | null;
-        branch: { id: string } | null;
-        latestNote: { body: string; author: { email: string } | null } | null;
-      };
-    }[];
-  };
-};
-
 async function statementsFor(first: number): Promise<number> {
   const before = t.db.sqlStatements.count;
-  const res = await t.gql<PageResult>(NESTED_PAGE, { first });
+  const res = await t.run(TicketsPageDocument, { first });
   expect(res.errors).toBeUndefined();
   expect(res.data!.tickets.edges).toHaveLength(first);
   return t.db.sqlStatements.count - before;
@@ -70,7 +40,7 @@ describe('a page of tickets with nested relations', () => {
   });
 
   test('resolves every nested relation to the right row', async () => {
-    const res = await t.gql<PageResult>(NESTED_PAGE, { first: 50 });
+    const res = await t.run(TicketsPageDocument, { first: 50 });
     for (const { node } of res.data!.tickets.edges) {
       expect(node.customer).not.toBeNull();
       expect(node.assignee).not.toBeNull();
@@ -82,14 +52,14 @@ describe('a page of tickets with nested relations', () => {
 
   test('walks every ticket once with keyset cursors and reports totalCount', async () => {
     const seen: string[] = [];
-    let after: string | null = null;
+    let after: string | null | undefined = null;
     let pages = 0;
     do {
-      const res: { data?: PageResult | null } = await t.gql<PageResult>(NESTED_PAGE, {
+      const res: GraphQLResponse<TicketsPageQuery> = await t.run(TicketsPageDocument, {
         first: 25,
         after,
       });
-      const page: PageResult['tickets'] = res.data!.tickets;
+      const page: TicketsPageQuery['tickets'] = res.data!.tickets;
       expect(page.totalCount).toBe(60);
       seen.push(...page.edges.map((edge) => edge.node.id));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
@@ -122,7 +92,7 @@ describe('bad input', () => {
   });
 
   test('a cursor from a list with another sort order is BAD_USER_INPUT', async () => {
-    const page = await t.gql<PageResult>(NESTED_PAGE, { first: 1 });
+    const page = await t.run(TicketsPageDocument, { first: 1 });
     const cursor = page.data!.tickets.pageInfo.endCursor;
     const res = await t.gql('query($after: String) { orders(after: $after) { totalCount } }', {
       after: cursor,

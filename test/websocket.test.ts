@@ -13,9 +13,7 @@ afterAll(async () => {
   await t.close();
 });
 
-function execute(
-  query: string,
-): Promise<{
+function execute(query: string): Promise<{
   data?: unknown;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }> {

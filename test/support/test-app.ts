@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pino from 'pino';
 import request from 'supertest';
@@ -25,6 +27,11 @@ export type TestApp = {
     query: string,
     variables?: Record<string, unknown>,
   ) => Promise<GraphQLResponse<T>>;
+  /** POST a codegen-typed operation (test/operations/*.graphql). */
+  run: <R, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<R, V>,
+    variables?: V,
+  ) => Promise<GraphQLResponse<R>>;
   close: () => Promise<void>;
 };
 
@@ -48,6 +55,13 @@ export async function startTestApp(
   });
   const address = await app.listen(0, '127.0.0.1');
   const httpUrl = `http://127.0.0.1:${address.port}`;
+  const gql: TestApp['gql'] = async (query, variables) => {
+    const response = await request(app.httpServer)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .send({ query, variables });
+    return response.body as GraphQLResponse<never>;
+  };
   return {
     app,
     db,
@@ -56,13 +70,8 @@ export async function startTestApp(
     address,
     httpUrl,
     wsUrl: `ws://127.0.0.1:${address.port}/graphql`,
-    gql: async (query, variables) => {
-      const response = await request(app.httpServer)
-        .post('/graphql')
-        .set('content-type', 'application/json')
-        .send({ query, variables });
-      return response.body as GraphQLResponse<never>;
-    },
+    gql,
+    run: (document, variables) => gql(print(document), variables),
     close: async () => {
       await app.stop();
       await bus.close();

@@ -1,0 +1,571 @@
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar.This scalar is serialized to a string in ISO 8601 format and parsed from a string in ISO 8601 format. */
+  DateTimeISO: { input: string; output: string; }
+  /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
+};
+
+export type Branch = {
+  __typename?: 'Branch';
+  code: Scalars['String']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type Channel = {
+  __typename?: 'Channel';
+  branch?: Maybe<Branch>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  externalShopId: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  platform: Platform;
+  status: ChannelStatus;
+  tokenExpiresAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+export type ChannelStatus =
+  | 'ACTIVE'
+  | 'DISCONNECTED'
+  | 'TOKEN_EXPIRED';
+
+export type Conversation = {
+  __typename?: 'Conversation';
+  assignee?: Maybe<User>;
+  channel?: Maybe<Channel>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  customer?: Maybe<Customer>;
+  externalThreadId: Scalars['String']['output'];
+  firstResponseAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  id: Scalars['ID']['output'];
+  lastMessageAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Newest first. */
+  messages: MessageConnection;
+  resolvedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  status: ConversationStatus;
+  unreadCount: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+
+export type ConversationMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ConversationConnection = {
+  __typename?: 'ConversationConnection';
+  edges: Array<ConversationEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ConversationEdge = {
+  __typename?: 'ConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: Conversation;
+};
+
+export type ConversationFilter = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  statuses?: InputMaybe<Array<ConversationStatus>>;
+};
+
+export type ConversationStatus =
+  | 'ASSIGNED'
+  | 'OPEN'
+  | 'PENDING_BOT'
+  | 'RESOLVED';
+
+export type Customer = {
+  __typename?: 'Customer';
+  /** ISO date, YYYY-MM-DD */
+  birthday?: Maybe<Scalars['String']['output']>;
+  branch?: Maybe<Branch>;
+  /** Most recently active first. */
+  conversations: Array<Conversation>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  email?: Maybe<Scalars['String']['output']>;
+  fullName: Scalars['String']['output'];
+  gender?: Maybe<Gender>;
+  id: Scalars['ID']['output'];
+  labels: Array<CustomerLabel>;
+  notes?: Maybe<Scalars['String']['output']>;
+  /** Newest first. */
+  orders: Array<Order>;
+  phone?: Maybe<Scalars['String']['output']>;
+  /** Newest first. */
+  tickets: Array<Ticket>;
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+
+export type CustomerConversationsArgs = {
+  first?: Scalars['Int']['input'];
+};
+
+
+export type CustomerOrdersArgs = {
+  first?: Scalars['Int']['input'];
+};
+
+
+export type CustomerTicketsArgs = {
+  first?: Scalars['Int']['input'];
+};
+
+export type CustomerConnection = {
+  __typename?: 'CustomerConnection';
+  edges: Array<CustomerEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CustomerEdge = {
+  __typename?: 'CustomerEdge';
+  cursor: Scalars['String']['output'];
+  node: Customer;
+};
+
+export type CustomerFilter = {
+  branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  labelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Part of the name, e-mail or phone digits. */
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CustomerLabel = {
+  __typename?: 'CustomerLabel';
+  code: Scalars['String']['output'];
+  color?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type Gender =
+  | 'FEMALE'
+  | 'MALE'
+  | 'OTHER';
+
+export type Message = {
+  __typename?: 'Message';
+  /** The agent who wrote it, if any. */
+  author?: Maybe<User>;
+  body: Scalars['String']['output'];
+  /** For bot answers: which fallback step answered. */
+  botStep?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  direction: MessageDirection;
+  externalMessageId?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  sender: MessageSender;
+  sentAt: Scalars['DateTimeISO']['output'];
+};
+
+export type MessageConnection = {
+  __typename?: 'MessageConnection';
+  edges: Array<MessageEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type MessageDirection =
+  | 'INBOUND'
+  | 'OUTBOUND';
+
+export type MessageEdge = {
+  __typename?: 'MessageEdge';
+  cursor: Scalars['String']['output'];
+  node: Message;
+};
+
+export type MessageSender =
+  | 'AGENT'
+  | 'BOT'
+  | 'CUSTOMER';
+
+export type Order = {
+  __typename?: 'Order';
+  buyerName?: Maybe<Scalars['String']['output']>;
+  buyerPhone?: Maybe<Scalars['String']['output']>;
+  buyerPlatformId?: Maybe<Scalars['String']['output']>;
+  channel?: Maybe<Channel>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  currency: Scalars['String']['output'];
+  customer?: Maybe<Customer>;
+  discount: Scalars['SafeInt']['output'];
+  externalId: Scalars['String']['output'];
+  flags: Scalars['JSONObject']['output'];
+  /** Status pushes, oldest first. */
+  history: Array<OrderStatusEvent>;
+  id: Scalars['ID']['output'];
+  items: Array<OrderItem>;
+  placedAt: Scalars['DateTimeISO']['output'];
+  platform: Platform;
+  platformUpdatedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  rawStatus: Scalars['String']['output'];
+  shippingFee: Scalars['SafeInt']['output'];
+  shopId: Scalars['String']['output'];
+  status: OrderStatus;
+  statusSourceTime?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Minor units of currency (VND has none). */
+  subtotal: Scalars['SafeInt']['output'];
+  total: Scalars['SafeInt']['output'];
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  edges: Array<OrderEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  cursor: Scalars['String']['output'];
+  node: Order;
+};
+
+export type OrderFilter = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Placed at or after this instant. */
+  placedFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** Placed before this instant. */
+  placedTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  platforms?: InputMaybe<Array<Platform>>;
+  statuses?: InputMaybe<Array<OrderStatus>>;
+};
+
+export type OrderItem = {
+  __typename?: 'OrderItem';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  quantity: Scalars['Int']['output'];
+  sku: Scalars['String']['output'];
+  total: Scalars['SafeInt']['output'];
+  unitPrice: Scalars['SafeInt']['output'];
+};
+
+export type OrderStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'CONFIRMED'
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PACKED'
+  | 'PENDING_PAYMENT'
+  | 'READY_TO_SHIP'
+  | 'RETURNED'
+  | 'RETURN_REQUESTED'
+  | 'SHIPPED';
+
+export type OrderStatusEvent = {
+  __typename?: 'OrderStatusEvent';
+  /** Whether the event moved the order (false: stale or duplicate). */
+  applied: Scalars['Boolean']['output'];
+  eventKey?: Maybe<Scalars['String']['output']>;
+  eventTime: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  rawStatus: Scalars['String']['output'];
+  receivedAt: Scalars['DateTimeISO']['output'];
+  /** Null when the event only set a flag. */
+  status?: Maybe<OrderStatus>;
+};
+
+export type OrderStatusItem = {
+  __typename?: 'OrderStatusItem';
+  code: Scalars['String']['output'];
+  descriptionEn: Scalars['String']['output'];
+  descriptionVi: Scalars['String']['output'];
+  /** Rank on the main chain; null for side states. */
+  rank?: Maybe<Scalars['Int']['output']>;
+  /** No further status change is accepted. */
+  terminal: Scalars['Boolean']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Platform =
+  | 'FACEBOOK'
+  | 'LAZADA'
+  | 'SENDO'
+  | 'SHOPEE'
+  | 'TIKI'
+  | 'TIKTOK'
+  | 'ZALO';
+
+export type PlatformItem = {
+  __typename?: 'PlatformItem';
+  code: Scalars['String']['output'];
+  descriptionEn: Scalars['String']['output'];
+  descriptionVi: Scalars['String']['output'];
+  marketplace: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  conversation: Conversation;
+  conversations: ConversationConnection;
+  customer: Customer;
+  customers: CustomerConnection;
+  order: Order;
+  orders: OrderConnection;
+  /** Every code list of the API with Vietnamese and English labels. */
+  referenceData: ReferenceData;
+  ticket: Ticket;
+  tickets: TicketConnection;
+};
+
+
+export type QueryConversationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ConversationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryCustomersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CustomerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTicketArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTicketsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TicketFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ReferenceData = {
+  __typename?: 'ReferenceData';
+  conversationStatuses: Array<ReferenceItem>;
+  genders: Array<ReferenceItem>;
+  orderStatuses: Array<OrderStatusItem>;
+  platforms: Array<PlatformItem>;
+  roles: Array<ReferenceItem>;
+  ticketResults: Array<ReferenceItem>;
+  ticketSources: Array<TicketSourceItem>;
+  ticketStatuses: Array<ReferenceItem>;
+  ticketTargets: Array<ReferenceItem>;
+};
+
+/** A code with its Vietnamese and English labels. */
+export type ReferenceItem = {
+  __typename?: 'ReferenceItem';
+  code: Scalars['String']['output'];
+  descriptionEn: Scalars['String']['output'];
+  descriptionVi: Scalars['String']['output'];
+};
+
+export type Role =
+  | 'ADMIN'
+  | 'BOD'
+  | 'CUSTOMER_SERVICE'
+  | 'CUSTOMER_SERVICE_LEADER'
+  | 'IT'
+  | 'PARTNER'
+  | 'TELESALES'
+  | 'TELESALES_LEADER';
+
+export type Ticket = {
+  __typename?: 'Ticket';
+  assignee?: Maybe<User>;
+  belongTo: TicketTarget;
+  branch?: Maybe<Branch>;
+  completedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  customer?: Maybe<Customer>;
+  description?: Maybe<Scalars['String']['output']>;
+  dueAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  id: Scalars['ID']['output'];
+  /** The curator (in_charge). */
+  inCharge?: Maybe<User>;
+  isMissed: Scalars['Boolean']['output'];
+  latestNote?: Maybe<TicketNote>;
+  /** Newest first. */
+  notes: Array<TicketNote>;
+  result?: Maybe<TicketResult>;
+  /** The ticket this one was created from. */
+  rootTicket?: Maybe<Ticket>;
+  source: TicketSource;
+  status: TicketStatus;
+  target: TicketTarget;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTimeISO']['output'];
+  /** Optimistic-lock version; send it back on update. */
+  version: Scalars['Int']['output'];
+};
+
+
+export type TicketNotesArgs = {
+  first?: Scalars['Int']['input'];
+};
+
+export type TicketConnection = {
+  __typename?: 'TicketConnection';
+  edges: Array<TicketEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type TicketEdge = {
+  __typename?: 'TicketEdge';
+  cursor: Scalars['String']['output'];
+  node: Ticket;
+};
+
+/** All conditions combine with AND; list values match any of the list. */
+export type TicketFilter = {
+  assigneeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Curators (in_charge). */
+  curatorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only tickets whose due date passed while open. */
+  missed?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<TicketStatus>;
+  statuses?: InputMaybe<Array<TicketStatus>>;
+  targets?: InputMaybe<Array<TicketTarget>>;
+  ticketResults?: InputMaybe<Array<TicketResult>>;
+  ticketSources?: InputMaybe<Array<TicketSource>>;
+};
+
+export type TicketNote = {
+  __typename?: 'TicketNote';
+  author?: Maybe<User>;
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type TicketResult =
+  | 'CALL_LATER'
+  | 'CANCEL_SERVICE'
+  | 'COMPLETED'
+  | 'HOLD_POTENTIAL_APPOINTMENT'
+  | 'MISSED_CALL'
+  | 'NOT_AVAILABLE_CALL'
+  | 'NOT_INTERESTED'
+  | 'TURN_OFF'
+  | 'WRONG_INFORMATION'
+  | 'WRONG_NUMBER';
+
+export type TicketSource =
+  | 'BIRTHDAY'
+  | 'CAMPAIGN'
+  | 'COMPLAINT'
+  | 'CONVERSATION'
+  | 'FOLLOW_UP'
+  | 'MANUAL'
+  | 'NEW_CUSTOMER'
+  | 'ORDER_EVENT';
+
+export type TicketSourceItem = {
+  __typename?: 'TicketSourceItem';
+  code: Scalars['String']['output'];
+  descriptionEn: Scalars['String']['output'];
+  descriptionVi: Scalars['String']['output'];
+  /** The BR-CRM source number, 1 to 8. */
+  number: Scalars['Int']['output'];
+};
+
+export type TicketStatus =
+  | 'ASSIGNED'
+  | 'CANCELED'
+  | 'COMPLETED'
+  | 'NEW';
+
+export type TicketTarget =
+  | 'CUSTOMER_SERVICE'
+  | 'TELESALES';
+
+export type User = {
+  __typename?: 'User';
+  active: Scalars['Boolean']['output'];
+  branches: Array<Branch>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  email: Scalars['String']['output'];
+  fullName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  role: Role;
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+export type TicketSourcesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TicketSourcesQuery = { __typename?: 'Query', referenceData: { __typename?: 'ReferenceData', ticketSources: Array<{ __typename?: 'TicketSourceItem', code: string, number: number, descriptionVi: string, descriptionEn: string }> } };
+
+export type TicketsPageQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TicketFilter>;
+}>;
+
+
+export type TicketsPageQuery = { __typename?: 'Query', tickets: { __typename?: 'TicketConnection', totalCount: number, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'TicketEdge', cursor: string, node: { __typename?: 'Ticket', id: string, title: string, status: TicketStatus, customer?: { __typename?: 'Customer', id: string, fullName: string, phone?: string | null } | null, assignee?: { __typename?: 'User', id: string, email: string, role: Role } | null, branch?: { __typename?: 'Branch', id: string, code: string } | null, latestNote?: { __typename?: 'TicketNote', body: string, author?: { __typename?: 'User', email: string } | null } | null } }> } };
+
+
+export const TicketSourcesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TicketSources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"referenceData"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ticketSources"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"descriptionVi"}},{"kind":"Field","name":{"kind":"Name","value":"descriptionEn"}}]}}]}}]}}]} as unknown as DocumentNode<TicketSourcesQuery, TicketSourcesQueryVariables>;
+export const TicketsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TicketsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"TicketFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tickets"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}}]}},{"kind":"Field","name":{"kind":"Name","value":"assignee"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}},{"kind":"Field","name":{"kind":"Name","value":"branch"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestNote"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<TicketsPageQuery, TicketsPageQueryVariables>;
