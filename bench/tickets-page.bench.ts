@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { seedDemo } from '../src/db/seed-demo';
+import { createLogger } from '../src/logger';
+import { createEventBus } from '../src/realtime/event-bus';
+import { createApp } from '../src/server';
+
+/**
+ * Throughput and latency of the busiest screen: a page of tickets with
+ * customer, assignee, branch and latest note, over real HTTP on the seeded
+ * demo database (DATABASE_URL, else the embedded one). Also prints the SQL
+ * statements one request costs for page sizes 10 and 50.
+ */
+const QUERY = `query Page($first: Int) { tickets(first: $first) { totalCount edges { node {
+  id title status dueAt customer { fullName phone } assignee { email } branch { code }
+  latestNote { body author { email } } } } } }`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '20' },
+      scale: { type: 'string', default: '1' },
+    },
+  });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  const logger = createLogger(config);
+  const db = await openDatabase(config, logger);
+  await seedDemo(db.orm, { scale: Number(values.scale), env: config.env, logger });
+  const bus = createEventBus(undefined, logger);
+  const app = await createApp({ config, logger, db, bus });
+  const { port } = await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const post = (first: number) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY, variables: { first } }),
+    }).then((res) => res.json() as Promise<{ errors?: unknown[] }>);
+
+  const lines: string[] = [];
+  for (const first of [10, 50]) {
+    await post(first);
+    const before = db.sqlStatements.count;
+    const body = await post(first);
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    lines.push(`SQL statements for tickets(first: ${first}) with nested relations: ${db.sqlStatements.count - before}`);
+  }
+
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: QUERY, variables: { first: 50 } }),
+    connections: Number(values.connections),
+    duration: Number(values.duration),
+  });
+  lines.push(
+    `tickets(first: 50) nested, ${values.connections} connections, ${values.duration}s on ${db.description}:`,
+    `  throughput ${result.requests.average.toFixed(0)} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  // autocannon drops its sockets with requests still running server-side; let them finish.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await app.stop();
+  await bus.close();
+  await db.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
