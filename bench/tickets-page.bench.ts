@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     const before = db.sqlStatements.count;
     const body = await post(first);
     if (body.errors) throw new Error(JSON.stringify(body.errors));
-    lines.push(`SQL statements for tickets(first: ${first}) with nested relations: ${db.sqlStatements.count - before}`);
+    lines.push(
+      `SQL statements for tickets(first: ${first}) with nested relations: ${db.sqlStatements.count - before}`,
+    );
   }
 
   const result = await autocannon({
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });
