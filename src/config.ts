@@ -49,6 +49,19 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: port(54329),
   DB_POOL_MAX: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   JOBS_ENABLED: booleanFlag,
+  JWT_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  JWT_TTL_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400)
+      .default(8 * 3_600),
+  ),
   GRAPHQL_MAX_DEPTH: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(2).max(50).default(12),
@@ -69,6 +82,9 @@ export type Config = {
   dbPoolMax: number;
   jobsEnabled: boolean;
   graphqlMaxDepth: number;
+  /** Absent outside production: a random secret is generated at start (tokens die with the process). */
+  jwtSecret: string | undefined;
+  jwtTtlSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -90,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     );
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production']);
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -102,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dbPoolMax: e.DB_POOL_MAX,
     jobsEnabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
+    jwtSecret: e.JWT_SECRET,
+    jwtTtlSeconds: e.JWT_TTL_SECONDS,
   };
 }
 

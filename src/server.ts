@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -8,10 +8,17 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
 import { useServer } from 'graphql-ws/use/ws';
+import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { authenticate, type Credentials } from './auth/authenticate';
+import { createLoginLimiter } from './auth/login-limiter';
+import { permissionsFor } from './auth/permissions';
+import { createTokenService } from './auth/tokens';
+import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
@@ -20,9 +27,12 @@ import type { EventBus } from './realtime/event-bus';
 import { buildCrmSchema } from './schema/build-schema';
 import { createContext, type Context } from './schema/context';
 import { formatClientError, isInternalError } from './schema/format-error';
+import type { AppServices } from './services/app-services';
+import { audit } from './services/audit';
+import { DomainError } from './services/errors';
 
 export type AppDeps = {
-  config: Pick<Config, 'env' | 'graphqlMaxDepth'>;
+  config: Pick<Config, 'env' | 'graphqlMaxDepth' | 'jwtSecret' | 'jwtTtlSeconds' | 'redisUrl'>;
   logger: Logger;
   db: Database;
   bus: EventBus;
@@ -34,6 +44,7 @@ export type App = {
   schema: GraphQLSchema;
   metrics: Metrics;
   listen: (port: number, host?: string) => Promise<AddressInfo>;
+  services: AppServices;
   /** Stops accepting, drains HTTP requests and closes every socket. */
   stop: () => Promise<void>;
 };
@@ -78,10 +89,78 @@ function metricsPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Con
   };
 }
 
+/** Every mutation refused for lack of permission is written to the audit log (issue: audit). */
+function deniedMutationAuditPlugin(db: Database): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, operation, contextValue }) {
+          if (operation?.operation !== 'mutation') return;
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED') continue;
+            await audit(db.orm.em.fork(), {
+              actor: contextValue.viewer,
+              action: 'permission_denied',
+              entityType: 'Mutation',
+              entityId: String(error.path?.[0] ?? operation.name?.value ?? 'unknown'),
+              data: { code, requestId: contextValue.requestId },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+function credentialsFromHeaders(req: Request): Credentials {
+  return { authorization: req.get('authorization'), apiKey: req.get('x-api-key') };
+}
+
+function credentialsFromConnectionParams(params: Record<string, unknown> | undefined): Credentials {
+  const pick = (...names: string[]) => {
+    for (const name of names) {
+      const value = params?.[name];
+      if (typeof value === 'string') return value;
+    }
+    return undefined;
+  };
+  return {
+    authorization: pick('authorization', 'Authorization'),
+    apiKey: pick('apiKey', 'x-api-key'),
+  };
+}
+
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger, db, bus, jobs } = deps;
   const production = config.env === 'production';
-  const schema = await buildCrmSchema(bus);
+  let jwtSecret = config.jwtSecret;
+  if (!jwtSecret) {
+    jwtSecret = randomBytes(32).toString('hex');
+    logger.warn('JWT_SECRET is unset: using a random secret; sessions end when the process stops');
+  }
+  const limiterRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { connectionName: 'crm-rate-limits', maxRetriesPerRequest: 2 })
+    : undefined;
+  limiterRedis?.on('error', (error: Error) =>
+    logger.warn({ err: error }, 'rate-limit redis error'),
+  );
+  const services: AppServices = {
+    tokens: createTokenService(jwtSecret, config.jwtTtlSeconds),
+    loginLimiter: createLoginLimiter(limiterRedis),
+    bus,
+    logger,
+  };
+  const baseSchema = await buildCrmSchema(bus);
+  const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
+  const contextFor = async (
+    request: { id: string; clientIp: string },
+    credentials: Credentials,
+  ): Promise<Context> => {
+    const em = db.orm.em.fork();
+    const viewer = await authenticate(em, services.tokens, credentials);
+    return createContext(db.orm, services, request, viewer, em);
+  };
   const metrics = createMetrics({ bus, sqlStatements: db.sqlStatements, jobs });
 
   const app = express();
@@ -135,10 +214,31 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // graphql-ws runs neither Apollo's plugins nor its validation rules: pass the same rules.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
+  // The socket authenticates once at connection_init (bad credentials: 4403)
+  // and keeps the viewer; subscriptions re-check it for every event.
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
     {
       schema,
-      context: () => createContext(db.orm, randomUUID()),
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.viewer = await authenticate(
+            db.orm.em.fork(),
+            services.tokens,
+            credentialsFromConnectionParams(ctx.connectionParams),
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof DomainError) return false;
+          throw error;
+        }
+      },
+      context: (ctx) =>
+        createContext(
+          db.orm,
+          services,
+          { id: randomUUID(), clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown' },
+          ctx.extra.viewer ?? null,
+        ),
       validate: (s, document) =>
         validate(s, document, [...specifiedRules, ...protection.validationRules]),
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -176,6 +276,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         },
       },
       metricsPlugin(metrics, logger),
+      deniedMutationAuditPlugin(db),
     ],
   });
   await apollo.start();
@@ -185,7 +286,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
     cors(),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(db.orm, String(res.locals.requestId)),
+      context: async ({ req, res }) => {
+        try {
+          return await contextFor(
+            { id: String(res.locals.requestId), clientIp: req.ip ?? 'unknown' },
+            credentialsFromHeaders(req),
+          );
+        } catch (error) {
+          if (error instanceof DomainError) {
+            throw new GraphQLError(error.message, {
+              extensions: { code: error.code, http: { status: 401 } },
+            });
+          }
+          throw error;
+        }
+      },
     }),
   );
 
@@ -193,6 +308,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     httpServer,
     schema,
     metrics,
+    services,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -204,6 +320,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stop: async () => {
       await apollo.stop();
       wsServer.close();
+      await limiterRedis?.quit().catch(() => undefined);
       if (httpServer.listening) {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       }

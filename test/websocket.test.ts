@@ -6,7 +6,13 @@ let t: TestApp;
 let client: Client;
 beforeAll(async () => {
   t = await startTestApp();
-  client = createClient({ url: t.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+  client = createClient({
+    url: t.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: { authorization: `Bearer ${t.adminToken}` },
+  });
 });
 afterAll(async () => {
   await client.dispose();

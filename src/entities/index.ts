@@ -1,3 +1,5 @@
+import { ApiKey } from './api-key.entity';
+import { AssignmentSetting } from './assignment-setting.entity';
 import { AuditLog } from './audit-log.entity';
 import { Branch } from './branch.entity';
 import { Channel } from './channel.entity';
@@ -19,6 +21,8 @@ import { UserBranch } from './user-branch.entity';
 import { User } from './user.entity';
 
 export {
+  ApiKey,
+  AssignmentSetting,
   AuditLog,
   Branch,
   Channel,
@@ -41,6 +45,8 @@ export {
 };
 
 export const entities = [
+  ApiKey,
+  AssignmentSetting,
   AuditLog,
   Branch,
   Channel,

@@ -10,7 +10,7 @@ import { PageArgs } from '../schema/pagination';
 export class ConversationResolver {
   @Query(() => Conversation)
   conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
-    return conversationService.get(ctx.em, id);
+    return conversationService.get(ctx, id);
   }
 
   @Query(() => ConversationConnection)
@@ -20,7 +20,7 @@ export class ConversationResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<ConversationConnection> {
-    return new ConversationConnection(await conversationService.list(ctx.em, filter ?? {}, page));
+    return new ConversationConnection(await conversationService.list(ctx, filter ?? {}, page));
   }
 
   @FieldResolver(() => Channel, { nullable: true })
@@ -50,7 +50,7 @@ export class ConversationResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<MessageConnection> {
-    return new MessageConnection(await conversationService.messages(ctx.em, conversation.id, page));
+    return new MessageConnection(await conversationService.messages(ctx, conversation.id, page));
   }
 }
 

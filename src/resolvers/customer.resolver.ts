@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Branch, Conversation, Customer, CustomerLabel, Order, Ticket } from '../entities';
+import { maskContact, masksContactDetails } from '../auth/scopes';
 import { customerService } from '../services/customer.service';
 import { pageSize } from '../services/keyset';
 import { CustomerConnection } from '../schema/connections';
@@ -11,7 +12,7 @@ import { PageArgs } from '../schema/pagination';
 export class CustomerResolver {
   @Query(() => Customer)
   customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer> {
-    return customerService.get(ctx.em, id);
+    return customerService.get(ctx, id);
   }
 
   @Query(() => CustomerConnection)
@@ -20,7 +21,17 @@ export class CustomerResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<CustomerConnection> {
-    return new CustomerConnection(await customerService.list(ctx.em, filter ?? {}, page));
+    return new CustomerConnection(await customerService.list(ctx, filter ?? {}, page));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'E.164; masked for IT.' })
+  phone(@Root() customer: Customer, @Ctx() ctx: Context): string | null {
+    return masksContactDetails(ctx.viewer) ? maskContact(customer.phone) : (customer.phone ?? null);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Masked for IT.' })
+  email(@Root() customer: Customer, @Ctx() ctx: Context): string | null {
+    return masksContactDetails(ctx.viewer) ? maskContact(customer.email) : (customer.email ?? null);
   }
 
   @FieldResolver(() => Branch, { nullable: true })

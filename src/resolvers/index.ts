@@ -1,3 +1,6 @@
+import { AssignmentResolver } from './assignment.resolver';
+import { AuthResolver } from './auth.resolver';
+import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { OrderResolver } from './order.resolver';
@@ -6,6 +9,9 @@ import { TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
 
 export const resolvers = [
+  AssignmentResolver,
+  AuthResolver,
+  KnowledgeBaseResolver,
   ChannelResolver,
   ConversationResolver,
   CustomerResolver,

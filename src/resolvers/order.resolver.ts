@@ -1,9 +1,22 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { authorizeSubscription } from '../auth/permissions';
+import { maskContact, masksContactDetails } from '../auth/scopes';
+import { scopedEvents, TOPICS, type OrderChangedEvent } from '../realtime/scoped-subscription';
 import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../entities';
 import { MAX_PAGE_SIZE } from '../services/keyset';
-import { orderService } from '../services/order.service';
+import { orderService, visibleOrder } from '../services/order.service';
 import { OrderConnection } from '../schema/connections';
-import type { Context } from '../schema/context';
+import { renewForEvent, type Context } from '../schema/context';
 import { OrderFilter } from '../schema/inputs/order-filter.input';
 import { PageArgs } from '../schema/pagination';
 
@@ -11,7 +24,7 @@ import { PageArgs } from '../schema/pagination';
 export class OrderResolver {
   @Query(() => Order)
   order(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Order> {
-    return orderService.get(ctx.em, id);
+    return orderService.get(ctx, id);
   }
 
   @Query(() => OrderConnection)
@@ -20,7 +33,40 @@ export class OrderResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<OrderConnection> {
-    return new OrderConnection(await orderService.list(ctx.em, filter ?? {}, page));
+    return new OrderConnection(await orderService.list(ctx, filter ?? {}, page));
+  }
+
+  @Subscription(() => Order, {
+    description:
+      "Orders of the viewer's scope as their status changes; a partner key sees its channels.",
+    subscribe: ({ context, args }) => {
+      const ctx = context as Context;
+      const channelIds = (args as { channelIds?: string[] }).channelIds;
+      return scopedEvents({
+        em: ctx.em,
+        viewer: authorizeSubscription('orderChanged', ctx.viewer),
+        bus: ctx.services.bus,
+        topic: TOPICS.orderChanged,
+        load: (em, viewer, event: OrderChangedEvent) => visibleOrder(em, viewer, event, channelIds),
+        onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+      });
+    },
+  })
+  orderChanged(
+    @Root() order: Order,
+    @Arg('channelIds', () => [ID], { nullable: true }) _channelIds?: string[],
+  ): Order {
+    return order;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Masked for roles without access to contact details.',
+  })
+  buyerPhone(@Root() order: Order, @Ctx() ctx: Context): string | null {
+    return masksContactDetails(ctx.viewer) && ctx.viewer?.kind === 'user'
+      ? maskContact(order.buyerPhone)
+      : (order.buyerPhone ?? null);
   }
 
   @FieldResolver(() => Channel, { nullable: true })

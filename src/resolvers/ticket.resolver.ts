@@ -1,9 +1,22 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { authorizeSubscription } from '../auth/permissions';
+import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
 import { Branch, Customer, Ticket, TicketNote, User } from '../entities';
 import { pageSize } from '../services/keyset';
-import { ticketService } from '../services/ticket.service';
+import { ticketService, visibleTicket } from '../services/ticket.service';
 import { TicketConnection } from '../schema/connections';
-import type { Context } from '../schema/context';
+import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter } from '../schema/inputs/ticket-filter.input';
 import { PageArgs } from '../schema/pagination';
 
@@ -11,7 +24,7 @@ import { PageArgs } from '../schema/pagination';
 export class TicketResolver {
   @Query(() => Ticket)
   ticket(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Ticket> {
-    return ticketService.get(ctx.em, id);
+    return ticketService.get(ctx, id);
   }
 
   @Query(() => TicketConnection)
@@ -20,7 +33,25 @@ export class TicketResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<TicketConnection> {
-    return new TicketConnection(await ticketService.list(ctx.em, filter ?? {}, page));
+    return new TicketConnection(await ticketService.list(ctx, filter ?? {}, page));
+  }
+
+  @Subscription(() => Ticket, {
+    description: 'Tickets the viewer may see, as they change (assignment, status, fields).',
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      return scopedEvents({
+        em: ctx.em,
+        viewer: authorizeSubscription('ticketChanged', ctx.viewer),
+        bus: ctx.services.bus,
+        topic: TOPICS.ticketChanged,
+        load: visibleTicket,
+        onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+      });
+    },
+  })
+  ticketChanged(@Root() ticket: Ticket): Ticket {
+    return ticket;
   }
 
   @FieldResolver(() => Customer, { nullable: true })

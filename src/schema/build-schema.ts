@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import './enums';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { createInProcessEventBus } from '../realtime/event-bus';
 import { resolvers } from '../resolvers';
 
-export function buildCrmSchema(pubSub?: PubSub): Promise<GraphQLSchema> {
+/** Subscriptions bring their own `subscribe`; the bus is only type-graphql's required default. */
+export function buildCrmSchema(pubSub: PubSub = createInProcessEventBus()): Promise<GraphQLSchema> {
   return buildSchema({ resolvers, pubSub, validate: false, emitSchemaFile: false });
 }
 

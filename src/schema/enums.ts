@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { ApiKeyScope } from '../entities/api-key.entity';
 import {
   ChannelStatus,
   ConversationStatus,
@@ -18,6 +19,7 @@ import {
 } from '../entities/enums';
 
 const enums = {
+  ApiKeyScope,
   ChannelStatus,
   ConversationStatus,
   Gender,

@@ -1,8 +1,10 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { conversationScope, within } from '../auth/scopes';
 import { Conversation, Message } from '../entities';
 import type { ConversationStatus } from '../entities/enums';
 import { assertId, assertIds, notFound } from './errors';
-import { keysetPage, type Page, type PageRequest } from './keyset';
+import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
+import type { RequestScope } from './request-scope';
 
 export type ConversationListFilter = {
   statuses?: ConversationStatus[] | null;
@@ -20,25 +22,29 @@ function buildWhere(filter: ConversationListFilter): FilterQuery<Conversation> {
 }
 
 export const conversationService = {
-  list(
-    em: EntityManager,
+  async list(
+    { em, viewer }: RequestScope,
     filter: ConversationListFilter,
     page: PageRequest,
   ): Promise<Page<Conversation>> {
-    return keysetPage(em, Conversation, buildWhere(filter), page, {
-      field: 'updatedAt',
-      direction: 'DESC',
-    });
+    const where = within(conversationScope(viewer), buildWhere(filter));
+    if (!where) return emptyPage(page);
+    return keysetPage(em, Conversation, where, page, { field: 'updatedAt', direction: 'DESC' });
   },
 
-  async get(em: EntityManager, id: string): Promise<Conversation> {
-    const conversation = await em.findOne(Conversation, { id: assertId(id) });
+  async get({ em, viewer }: RequestScope, id: string): Promise<Conversation> {
+    const where = within(conversationScope(viewer), { id: assertId(id) });
+    const conversation = where ? await em.findOne(Conversation, where) : null;
     if (!conversation) throw notFound('Conversation', id);
     return conversation;
   },
 
-  /** Newest first, as a chat client scrolls back in time. */
-  messages(em: EntityManager, conversationId: string, page: PageRequest): Promise<Page<Message>> {
+  /** Newest first, as a chat client scrolls back in time; the conversation was already scoped. */
+  messages(
+    { em }: RequestScope,
+    conversationId: string,
+    page: PageRequest,
+  ): Promise<Page<Message>> {
     return keysetPage(em, Message, { conversation: conversationId }, page, {
       field: 'sentAt',
       direction: 'DESC',

@@ -1,7 +1,9 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { customerScope, within } from '../auth/scopes';
 import { Customer } from '../entities';
 import { assertId, assertIds, badInput, notFound } from './errors';
-import { keysetPage, type Page, type PageRequest } from './keyset';
+import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
+import type { RequestScope } from './request-scope';
 
 export type CustomerListFilter = {
   search?: string | null;
@@ -33,15 +35,19 @@ function buildWhere(filter: CustomerListFilter): FilterQuery<Customer> {
 }
 
 export const customerService = {
-  list(em: EntityManager, filter: CustomerListFilter, page: PageRequest): Promise<Page<Customer>> {
-    return keysetPage(em, Customer, buildWhere(filter), page, {
-      field: 'createdAt',
-      direction: 'DESC',
-    });
+  async list(
+    { em, viewer }: RequestScope,
+    filter: CustomerListFilter,
+    page: PageRequest,
+  ): Promise<Page<Customer>> {
+    const where = within(customerScope(viewer), buildWhere(filter));
+    if (!where) return emptyPage(page);
+    return keysetPage(em, Customer, where, page, { field: 'createdAt', direction: 'DESC' });
   },
 
-  async get(em: EntityManager, id: string): Promise<Customer> {
-    const customer = await em.findOne(Customer, { id: assertId(id) });
+  async get({ em, viewer }: RequestScope, id: string): Promise<Customer> {
+    const where = within(customerScope(viewer), { id: assertId(id) });
+    const customer = where ? await em.findOne(Customer, where) : null;
     if (!customer) throw notFound('Customer', id);
     return customer;
   },

@@ -52,6 +52,16 @@ function decodeCursor(cursor: string, field: string): { value: Date; id: string 
   return { value: new Date(p.v), id: p.id };
 }
 
+/** The answer for a viewer whose scope admits no row: still a valid, validated page. */
+export function emptyPage<T>(request: PageRequest): Page<T> {
+  pageSize(request.first);
+  return {
+    edges: [],
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    countTotal: () => Promise.resolve(0),
+  };
+}
+
 export function pageSize(first: number | null | undefined): number {
   const size = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {

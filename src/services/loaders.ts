@@ -1,5 +1,20 @@
 import DataLoader from 'dataloader';
-import type { EntityManager, EntityName, EntityProperty } from '@mikro-orm/postgresql';
+import {
+  raw,
+  type EntityManager,
+  type EntityName,
+  type EntityProperty,
+  type FilterQuery,
+} from '@mikro-orm/postgresql';
+import {
+  conversationScope,
+  customerScope,
+  orderScope,
+  ticketScope,
+  within,
+  type Scope,
+} from '../auth/scopes';
+import type { Viewer } from '../auth/viewer';
 import {
   Branch,
   Channel,
@@ -29,18 +44,20 @@ function columnOf<T extends object>(
 function byId<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
+  scope: Scope<T> = {},
 ): DataLoader<string, T | undefined> {
   return new DataLoader(async (ids) => {
-    const rows = await em.find(entity, { id: { $in: [...ids] } } as never);
+    const where = within(scope, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const rows = where ? await em.find(entity, where) : [];
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id));
   });
 }
 
 /**
- * The newest `limit` children of each parent in one statement: a window
- * function ranks children per parent so that a page of parents never costs a
- * query per parent.
+ * The newest `limit` children of each parent within `scope`, in one
+ * statement: a window function ranks children per parent so that a page of
+ * parents never costs a query per parent.
  */
 function newestChildren<T extends object>(
   em: EntityManager,
@@ -48,27 +65,35 @@ function newestChildren<T extends object>(
   parentProperty: keyof T & string,
   orderProperty: keyof T & string,
   direction: 'asc' | 'desc',
+  scope: Scope<T> = {},
 ): (limit: number) => DataLoader<string, T[]> {
   const byLimit = new Map<number, DataLoader<string, T[]>>();
   return (limit) => {
     let loader = byLimit.get(limit);
     if (!loader) {
       loader = new DataLoader(async (parentIds) => {
-        const meta = em.getMetadata().get(entity);
+        const where = within(scope, {
+          [parentProperty]: { $in: [...parentIds] },
+        } as FilterQuery<T>);
+        if (!where) return parentIds.map(() => []);
         const parentColumn = columnOf(em, entity, parentProperty);
         const orderColumn = columnOf(em, entity, orderProperty);
-        const rows = await em.execute<Record<string, unknown>[]>(
-          `select * from (
-             select t.*, row_number() over (
-               partition by t."${parentColumn}" order by t."${orderColumn}" ${direction}, t."id" ${direction}
-             ) as "rank_in_parent"
-             from "${meta.tableName}" t
-             where t."${parentColumn}" in (${parentIds.map(() => '?').join(', ')})
-           ) ranked
-           where "rank_in_parent" <= ?
-           order by "rank_in_parent"`,
-          [...parentIds, limit],
-        );
+        const ranked = em
+          .createQueryBuilder(entity, 't')
+          .select('t.*')
+          .addSelect(
+            raw(
+              `row_number() over (partition by t."${parentColumn}" order by t."${orderColumn}" ${direction}, t."id" ${direction}) as "rank_in_parent"`,
+            ),
+          )
+          .where(where);
+        const query = em
+          .getKnex()
+          .select('*')
+          .from(ranked.getKnexQuery().as('ranked'))
+          .where('rank_in_parent', '<=', limit)
+          .orderBy('rank_in_parent');
+        const rows = await em.execute<Record<string, unknown>[]>(query);
         const grouped = new Map<string, T[]>(parentIds.map((id) => [id, []]));
         for (const row of rows) {
           const parentId = row[parentColumn] as string;
@@ -111,14 +136,19 @@ function linked<T extends object>(
   });
 }
 
-/** Per-request batching for every nested relation the schema exposes. */
-export function createLoaders(em: EntityManager) {
+/**
+ * Per-request batching for every nested relation the schema exposes, each
+ * within the viewer's row scope: a customer's tickets, a ticket's customer
+ * or a root ticket obey the same rules as a direct lookup (BR-CRM-006).
+ */
+export function createLoaders(em: EntityManager, viewer: Viewer | null) {
+  const tickets = ticketScope(viewer);
   return {
     user: byId(em, User),
-    customer: byId(em, Customer),
+    customer: byId(em, Customer, customerScope(viewer)),
     branch: byId(em, Branch),
     channel: byId(em, Channel),
-    ticket: byId(em, Ticket),
+    ticket: byId(em, Ticket, tickets),
     customerLabels: linked(
       em,
       CustomerLabel,
@@ -136,9 +166,16 @@ export function createLoaders(em: EntityManager) {
       'name',
     ),
     ticketNotes: newestChildren(em, TicketNote, 'ticket', 'createdAt', 'desc'),
-    customerOrders: newestChildren(em, Order, 'customer', 'placedAt', 'desc'),
-    customerTickets: newestChildren(em, Ticket, 'customer', 'createdAt', 'desc'),
-    customerConversations: newestChildren(em, Conversation, 'customer', 'updatedAt', 'desc'),
+    customerOrders: newestChildren(em, Order, 'customer', 'placedAt', 'desc', orderScope(viewer)),
+    customerTickets: newestChildren(em, Ticket, 'customer', 'createdAt', 'desc', tickets),
+    customerConversations: newestChildren(
+      em,
+      Conversation,
+      'customer',
+      'updatedAt',
+      'desc',
+      conversationScope(viewer),
+    ),
     orderItems: newestChildren(em, OrderItem, 'order', 'id', 'asc'),
     orderHistory: newestChildren(em, OrderStatusEvent, 'order', 'eventTime', 'asc'),
   };

@@ -1,8 +1,13 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { orderScope, within } from '../auth/scopes';
 import { Order } from '../entities';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderStatus, Platform } from '../entities/enums';
+import type { Viewer } from '../auth/viewer';
+import type { OrderChangedEvent } from '../realtime/scoped-subscription';
 import { assertId, assertIds, badInput, notFound } from './errors';
-import { keysetPage, type Page, type PageRequest } from './keyset';
+import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
+import type { RequestScope } from './request-scope';
 
 export type OrderListFilter = {
   platforms?: Platform[] | null;
@@ -33,16 +38,34 @@ function buildWhere(filter: OrderListFilter): FilterQuery<Order> {
 }
 
 export const orderService = {
-  list(em: EntityManager, filter: OrderListFilter, page: PageRequest): Promise<Page<Order>> {
-    return keysetPage(em, Order, buildWhere(filter), page, {
-      field: 'placedAt',
-      direction: 'DESC',
-    });
+  async list(
+    { em, viewer }: RequestScope,
+    filter: OrderListFilter,
+    page: PageRequest,
+  ): Promise<Page<Order>> {
+    const where = within(orderScope(viewer), buildWhere(filter));
+    if (!where) return emptyPage(page);
+    return keysetPage(em, Order, where, page, { field: 'placedAt', direction: 'DESC' });
   },
 
-  async get(em: EntityManager, id: string): Promise<Order> {
-    const order = await em.findOne(Order, { id: assertId(id) });
+  async get({ em, viewer }: RequestScope, id: string): Promise<Order> {
+    const where = within(orderScope(viewer), { id: assertId(id) });
+    const order = where ? await em.findOne(Order, where) : null;
     if (!order) throw notFound('Order', id);
     return order;
   },
 };
+
+/** Loads the order of an event if the viewer may see it now, and it matches the channel filter. */
+export function visibleOrder(
+  em: EntityManager,
+  viewer: Viewer,
+  event: OrderChangedEvent,
+  channelIds?: string[] | null,
+): Promise<Order | null> {
+  const where = within(orderScope(viewer), {
+    id: event.orderId,
+    ...(channelIds?.length ? { channel: { $in: channelIds } } : {}),
+  });
+  return where ? em.findOne(Order, where) : Promise.resolve(null);
+}

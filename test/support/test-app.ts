@@ -2,7 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import { User } from '../../src/entities';
+import { Role } from '../../src/entities/enums';
 import request from 'supertest';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
@@ -14,6 +17,9 @@ export type GraphQLResponse<T = Record<string, unknown>> = {
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 };
 
+/** Whose credentials a request carries: a bearer token, an API key, or none (anonymous). */
+export type Auth = { token: string } | { apiKey: string } | 'anonymous';
+
 export type TestApp = {
   app: App;
   db: Database;
@@ -22,10 +28,15 @@ export type TestApp = {
   address: AddressInfo;
   httpUrl: string;
   wsUrl: string;
-  /** POST /graphql over real HTTP. */
+  /** A signed-in ADMIN made for this app; requests use its token unless told otherwise. */
+  admin: User;
+  adminToken: string;
+  tokenFor: (user: { id: string }) => string;
+  /** POST /graphql over real HTTP, as the admin unless `auth` says otherwise. */
   gql: <T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    auth?: Auth,
   ) => Promise<GraphQLResponse<T>>;
   /** POST a codegen-typed operation (test/operations/*.graphql). */
   run: <R, V extends Record<string, unknown>>(
@@ -48,18 +59,35 @@ export async function startTestApp(
   );
   const bus = createEventBus(options.redisUrl, logger);
   const app = await createApp({
-    config: { env: options.env ?? 'test', graphqlMaxDepth: 12 },
+    config: {
+      env: options.env ?? 'test',
+      graphqlMaxDepth: 12,
+      jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
+      jwtTtlSeconds: 3600,
+      redisUrl: options.redisUrl,
+    },
     logger,
     db,
     bus,
   });
   const address = await app.listen(0, '127.0.0.1');
   const httpUrl = `http://127.0.0.1:${address.port}`;
-  const gql: TestApp['gql'] = async (query, variables) => {
-    const response = await request(app.httpServer)
-      .post('/graphql')
-      .set('content-type', 'application/json')
-      .send({ query, variables });
+  const em = db.orm.em.fork();
+  const admin = em.create(User, {
+    email: `admin-${randomUUID().slice(0, 8)}@test.local`,
+    passwordHash: 'unused',
+    fullName: 'Test Admin',
+    role: Role.ADMIN,
+  });
+  await em.flush();
+  const tokenFor = (user: { id: string }) => app.services.tokens.sign(user.id).token;
+  const adminToken = tokenFor(admin);
+  const gql: TestApp['gql'] = async (query, variables, auth = { token: adminToken }) => {
+    let req = request(app.httpServer).post('/graphql').set('content-type', 'application/json');
+    if (auth !== 'anonymous' && 'token' in auth)
+      req = req.set('authorization', `Bearer ${auth.token}`);
+    if (auth !== 'anonymous' && 'apiKey' in auth) req = req.set('x-api-key', auth.apiKey);
+    const response = await req.send({ query, variables });
     return response.body as GraphQLResponse<never>;
   };
   return {
@@ -70,6 +98,9 @@ export async function startTestApp(
     address,
     httpUrl,
     wsUrl: `ws://127.0.0.1:${address.port}/graphql`,
+    admin,
+    adminToken,
+    tokenFor,
     gql,
     run: (document, variables) => gql(print(document), variables),
     close: async () => {

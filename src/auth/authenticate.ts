@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiKey, User } from '../entities';
+import { Role } from '../entities/enums';
+import { DomainError } from '../services/errors';
+import type { TokenService } from './tokens';
+import type { Viewer } from './viewer';
+
+export type Credentials = { authorization?: string | null; apiKey?: string | null };
+
+export const hashApiKeySecret = (secret: string): string =>
+  createHash('sha256').update(secret).digest('hex');
+
+const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
+
+async function userViewer(em: EntityManager, userId: string): Promise<Viewer | null> {
+  const user = await em.findOne(User, { id: userId }, { populate: ['branches'] });
+  if (!user || !user.active || user.role === Role.PARTNER) return null;
+  return {
+    kind: 'user',
+    id: user.id,
+    role: user.role,
+    branchIds: user.branches.getItems().map((branch) => branch.id),
+  };
+}
+
+async function partnerViewer(em: EntityManager, secret: string): Promise<Viewer | null> {
+  const key = await em.findOne(ApiKey, { secretHash: hashApiKeySecret(secret), revokedAt: null });
+  if (!key) return null;
+  return {
+    kind: 'partner',
+    role: Role.PARTNER,
+    apiKeyId: key.id,
+    channelIds: key.channelIds,
+    scopes: key.scopes,
+  };
+}
+
+/**
+ * The viewer behind a request's credentials, read fresh from the database so
+ * that a deactivated user or a revoked key stops working on the next request.
+ * No credentials: null (anonymous). Credentials that do not check out:
+ * UNAUTHENTICATED, never a silent downgrade to anonymous.
+ */
+export async function authenticate(
+  em: EntityManager,
+  tokens: TokenService,
+  credentials: Credentials,
+): Promise<Viewer | null> {
+  const { authorization, apiKey } = credentials;
+  if (apiKey) {
+    const viewer = await partnerViewer(em, apiKey);
+    if (!viewer) throw unauthenticated('The API key is not valid or was revoked');
+    return viewer;
+  }
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    const userId = match?.[1] ? tokens.verify(match[1]) : null;
+    const viewer = userId ? await userViewer(em, userId) : null;
+    if (!viewer) throw unauthenticated('The session is not valid or has expired; sign in again');
+    return viewer;
+  }
+  return null;
+}
+
+/** For long-lived subscriptions: is this viewer still allowed to be served? */
+export async function refreshViewer(em: EntityManager, viewer: Viewer): Promise<Viewer | null> {
+  if (viewer.kind === 'user') return userViewer(em, viewer.id);
+  const key = await em.findOne(ApiKey, { id: viewer.apiKeyId, revokedAt: null });
+  return key ? viewer : null;
+}

@@ -1,0 +1,114 @@
+import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { allow, rule, shield, type IRules } from 'graphql-shield';
+
+import { Role } from '../entities/enums';
+import type { Context } from '../schema/context';
+
+/**
+ * Who may call each root field at all. Rows are narrowed further by the
+ * scopes in scopes.ts; this table only answers "may this role ask".
+ * A root field missing here is denied (and fails a test).
+ */
+export type Access =
+  { kind: 'public' } | { kind: 'signed-in-user' } | { kind: 'roles'; roles: Role[] };
+
+const CRM_ROLES = Object.values(Role).filter((role) => role !== Role.PARTNER);
+const LEADERS_AND_IT = [Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER, Role.IT];
+
+const publicField: Access = { kind: 'public' };
+const signedInUser: Access = { kind: 'signed-in-user' };
+const roles = (...allowed: Role[]): Access => ({ kind: 'roles', roles: allowed });
+
+export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Access>> = {
+  Query: {
+    referenceData: publicField,
+    me: signedInUser,
+    ticket: roles(...CRM_ROLES),
+    tickets: roles(...CRM_ROLES),
+    customer: roles(...CRM_ROLES),
+    customers: roles(...CRM_ROLES),
+    order: roles(...CRM_ROLES, Role.PARTNER),
+    orders: roles(...CRM_ROLES, Role.PARTNER),
+    conversation: roles(...CRM_ROLES),
+    conversations: roles(...CRM_ROLES),
+    knowledgeBaseArticles: roles(...CRM_ROLES),
+    assignment: roles(...LEADERS_AND_IT),
+    apiKeys: roles(Role.ADMIN),
+  },
+  Mutation: {
+    login: publicField,
+    setUserActive: roles(Role.ADMIN),
+    createApiKey: roles(Role.ADMIN),
+    revokeApiKey: roles(Role.ADMIN),
+    assignTicket: roles(...LEADERS_AND_IT),
+    updateAssignment: roles(...LEADERS_AND_IT),
+  },
+  Subscription: {
+    ticketChanged: roles(...CRM_ROLES),
+    orderChanged: roles(...CRM_ROLES, Role.PARTNER),
+  },
+};
+
+/** May a viewer with this role (null: anonymous) call a field with this access? */
+export function permits(access: Access, viewer: Context['viewer']): boolean {
+  switch (access.kind) {
+    case 'public':
+      return true;
+    case 'signed-in-user':
+      return viewer?.kind === 'user';
+    case 'roles':
+      return viewer !== null && access.roles.includes(viewer.role);
+  }
+}
+
+export const forbidden = (viewer: Context['viewer']): GraphQLError =>
+  viewer
+    ? new GraphQLError('Your role may not do this', { extensions: { code: 'FORBIDDEN' } })
+    : new GraphQLError('Sign in first', { extensions: { code: 'UNAUTHENTICATED' } });
+
+// `no_cache`: shield's contextual cache keys by rule name only, so aliases
+// asking for different rows would share one answer.
+const ruleFor = (access: Access) =>
+  rule({ cache: 'no_cache' })((_parent, _args, ctx: Context) =>
+    permits(access, ctx.viewer) ? true : forbidden(ctx.viewer),
+  );
+
+/**
+ * The shield middleware: root fields by ACCESS, every other type allowed
+ * (their rows were scoped when fetched), anything unlisted denied. Errors
+ * thrown by resolvers pass through unchanged so that an outage is not
+ * reported as a permission failure.
+ */
+export function permissionsFor(schema: GraphQLSchema) {
+  const rules: IRules = {};
+  for (const [typeName, fields] of Object.entries(ACCESS)) {
+    rules[typeName] = Object.fromEntries(
+      Object.entries(fields).map(([field, access]) => [field, ruleFor(access)]),
+    );
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) && !type.name.startsWith('__') && !(type.name in ACCESS)) {
+      rules[type.name] = allow;
+    }
+  }
+  return shield(rules, {
+    fallbackRule: rule({ cache: 'no_cache' })((_p, _a, ctx: Context) => forbidden(ctx.viewer)),
+    allowExternalErrors: true,
+    debug: false,
+  });
+}
+
+/**
+ * graphql-middleware wraps a subscription's `resolve`, not its `subscribe`:
+ * without this check an unauthorized client would get a listener and one
+ * error per event. Called at subscribe time, before any listener exists.
+ */
+export function authorizeSubscription(
+  field: keyof (typeof ACCESS)['Subscription'],
+  viewer: Context['viewer'],
+): NonNullable<Context['viewer']> {
+  if (!viewer || !permits(ACCESS.Subscription[field] ?? { kind: 'roles', roles: [] }, viewer)) {
+    throw forbidden(viewer);
+  }
+  return viewer;
+}

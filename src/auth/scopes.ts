@@ -1,0 +1,92 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { Conversation, Customer, KnowledgeBaseArticle, Order, Ticket } from '../entities';
+import { KnowledgeBaseType, Role, TicketTarget } from '../entities/enums';
+import { isLeader, targetOf, type Viewer } from './viewer';
+
+/**
+ * Row scopes: which rows a viewer may see, as a filter the services AND into
+ * every list, lookup, count, nested relation and subscription event. `null`
+ * means no row at all. Built only here, so the rules of BR-CRM live in one file.
+ */
+export type Scope<T> = FilterQuery<T> | null;
+
+const ALL = {};
+
+/** BR-CRM-001/002 and the staff rule the reference code meant to add. */
+export function ticketScope(viewer: Viewer | null): Scope<Ticket> {
+  if (!viewer || viewer.kind === 'partner') return null;
+  if (viewer.role === Role.ADMIN || viewer.role === Role.BOD) return ALL;
+  const target = targetOf(viewer.role);
+  if (!target) return null; // IT works on settings, not on tickets
+  const team: FilterQuery<Ticket> = { belongTo: target, target };
+  if (isLeader(viewer.role)) return team;
+  return { ...team, $or: [{ assignee: viewer.id }, { inCharge: viewer.id }] };
+}
+
+/** Tickets a viewer may (re)assign: a leader within their target, IT any (BR-CRM-003/008). */
+export function assignableTicketScope(viewer: Viewer | null): Scope<Ticket> {
+  if (!viewer || viewer.kind === 'partner') return null;
+  if (viewer.role === Role.IT) return ALL;
+  const target = targetOf(viewer.role);
+  return target && isLeader(viewer.role) ? { belongTo: target, target } : null;
+}
+
+export function conversationScope(viewer: Viewer | null): Scope<Conversation> {
+  if (!viewer || viewer.kind === 'partner') return null;
+  switch (viewer.role) {
+    case Role.ADMIN:
+    case Role.BOD:
+    case Role.CUSTOMER_SERVICE_LEADER:
+      return ALL;
+    case Role.CUSTOMER_SERVICE:
+      return { $or: [{ assignee: viewer.id }, { assignee: null }] };
+    case Role.IT:
+    case Role.TELESALES_LEADER:
+    case Role.TELESALES:
+      return null;
+  }
+}
+
+export function orderScope(viewer: Viewer | null): Scope<Order> {
+  if (!viewer) return null;
+  if (viewer.kind === 'partner') return { channel: { $in: viewer.channelIds } };
+  return ALL;
+}
+
+/** BR-CRM-006: the same rule whether a customer is reached directly or through another record. */
+export function customerScope(viewer: Viewer | null): Scope<Customer> {
+  return viewer?.kind === 'user' ? ALL : null;
+}
+
+/** IT supports the system but does not need people's contact details. */
+export function masksContactDetails(viewer: Viewer | null): boolean {
+  return viewer?.kind !== 'user' || viewer.role === Role.IT;
+}
+
+export function maskContact(value: string | undefined | null): string | null {
+  if (!value) return null;
+  if (value.includes('@')) {
+    const [local = '', domain = ''] = value.split('@');
+    return `${local.slice(0, 1)}***@${domain}`;
+  }
+  return `${value.slice(0, 4)}*****${value.slice(-2)}`;
+}
+
+const KB_TYPE_OF: Record<TicketTarget, KnowledgeBaseType> = {
+  TELESALES: KnowledgeBaseType.TELESALES,
+  CUSTOMER_SERVICE: KnowledgeBaseType.CUSTOMER_SERVICE,
+};
+
+/** BR-CRM-007: team roles read their own team's articles whatever the filter says. */
+export function knowledgeBaseScope(viewer: Viewer | null): Scope<KnowledgeBaseArticle> {
+  if (!viewer || viewer.kind === 'partner') return null;
+  const target = targetOf(viewer.role);
+  return target ? { type: KB_TYPE_OF[target] } : ALL;
+}
+
+/** Both filters must hold; a null scope turns the whole query into "nothing". */
+export function within<T>(scope: Scope<T>, where: FilterQuery<T>): FilterQuery<T> | null {
+  if (scope === null) return null;
+  if (Object.keys(scope).length === 0) return where;
+  return { $and: [scope, where] } as FilterQuery<T>;
+}

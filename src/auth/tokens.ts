@@ -1,0 +1,31 @@
+import jwt from 'jsonwebtoken';
+
+export type TokenService = {
+  sign: (userId: string) => { token: string; expiresAt: Date };
+  /** The user id of a valid token, or null for a bad, expired or foreign one. */
+  verify: (token: string) => string | null;
+};
+
+const ISSUER = 'omnichannel-crm';
+
+export function createTokenService(secret: string, ttlSeconds: number): TokenService {
+  return {
+    sign: (userId) => {
+      const token = jwt.sign({}, secret, {
+        algorithm: 'HS256',
+        subject: userId,
+        issuer: ISSUER,
+        expiresIn: ttlSeconds,
+      });
+      return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
+    },
+    verify: (token) => {
+      try {
+        const payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER });
+        return typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}

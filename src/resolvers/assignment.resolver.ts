@@ -1,0 +1,68 @@
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { AssignmentSetting, Branch, Ticket, User } from '../entities';
+import { assignmentService, type AssignmentInput } from '../services/assignment.service';
+import { ticketAssignment } from '../services/ticket.service';
+import type { Context } from '../schema/context';
+
+@InputType()
+class AssignmentSettingInput implements AssignmentInput {
+  @Field({ nullable: true })
+  active?: boolean;
+
+  @Field(() => Int, { nullable: true })
+  maxOpenTickets?: number;
+}
+
+@Resolver(() => AssignmentSetting)
+export class AssignmentResolver {
+  @Query(() => AssignmentSetting, { description: 'Whether a user receives tickets in a branch.' })
+  assignment(
+    @Arg('branchId', () => ID) branchId: string,
+    @Arg('userId', () => ID) userId: string,
+    @Ctx() ctx: Context,
+  ): Promise<AssignmentSetting> {
+    return assignmentService.get(ctx, branchId, userId);
+  }
+
+  @Mutation(() => AssignmentSetting)
+  updateAssignment(
+    @Arg('branchId', () => ID) branchId: string,
+    @Arg('userId', () => ID) userId: string,
+    @Arg('input', () => AssignmentSettingInput) input: AssignmentSettingInput,
+    @Ctx() ctx: Context,
+  ): Promise<AssignmentSetting> {
+    return assignmentService.update(ctx, branchId, userId, input);
+  }
+
+  @Mutation(() => Ticket, { description: 'Leaders within their target, and IT (BR-CRM-003).' })
+  assignTicket(
+    @Arg('ticketId', () => ID) ticketId: string,
+    @Arg('assigneeId', () => ID) assigneeId: string,
+    @Arg('inChargeId', () => ID, { nullable: true }) inChargeId: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket> {
+    return ticketAssignment.assign(ctx, ctx.services.bus, { ticketId, assigneeId, inChargeId });
+  }
+
+  @FieldResolver(() => Branch, { nullable: true })
+  branch(@Root() setting: AssignmentSetting, @Ctx() ctx: Context): Promise<Branch | undefined> {
+    return ctx.loaders.branch.load(setting.branch.id);
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  user(@Root() setting: AssignmentSetting, @Ctx() ctx: Context): Promise<User | undefined> {
+    return ctx.loaders.user.load(setting.user.id);
+  }
+}

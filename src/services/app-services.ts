@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { LoginLimiter } from '../auth/login-limiter';
+import type { TokenService } from '../auth/tokens';
+import type { EventBus } from '../realtime/event-bus';
+
+/** Long-lived collaborators, built once per app and handed to services through the context. */
+export type AppServices = {
+  tokens: TokenService;
+  loginLimiter: LoginLimiter;
+  bus: EventBus;
+  logger: Logger;
+};
