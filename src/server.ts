@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { useServer } from 'graphql-ws/use/ws';
 import Redis from 'ioredis';
@@ -89,13 +89,13 @@ function metricsPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Con
   };
 }
 
-/** Every mutation refused for lack of permission is written to the audit log (issue: audit). */
+/** Every mutation refused for lack of permission is written to the audit log. */
 function deniedMutationAuditPlugin(db: Database): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, operation, contextValue }) {
-          if (operation?.operation !== 'mutation') return;
+          if (operation?.operation !== OperationTypeNode.MUTATION) return;
           for (const error of errors) {
             const code = error.extensions?.code;
             if (code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED') continue;

@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Conversation, Customer, KnowledgeBaseArticle, Order, Ticket } from '../entities';
-import { KnowledgeBaseType, Role, TicketTarget } from '../entities/enums';
+import { KnowledgeBaseType, Role, type TicketTarget } from '../entities/enums';
 import { isLeader, targetOf, type Viewer } from './viewer';
 
 /**
