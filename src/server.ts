@@ -8,7 +8,13 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, OperationTypeNode, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  OperationTypeNode,
+  specifiedRules,
+  validate,
+  type GraphQLSchema,
+} from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { useServer } from 'graphql-ws/use/ws';
 import Redis from 'ioredis';

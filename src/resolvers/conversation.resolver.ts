@@ -8,7 +8,10 @@ import { PageArgs } from '../schema/pagination';
 
 @Resolver(() => Conversation)
 export class ConversationResolver {
-  @Query(() => Conversation)
+  @Query(() => Conversation, {
+    nullable: true,
+    description: "NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer.",
+  })
   conversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
     return conversationService.get(ctx, id);
   }

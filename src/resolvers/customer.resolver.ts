@@ -10,7 +10,10 @@ import { PageArgs } from '../schema/pagination';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @Query(() => Customer)
+  @Query(() => Customer, {
+    nullable: true,
+    description: "NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer.",
+  })
   customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer> {
     return customerService.get(ctx, id);
   }

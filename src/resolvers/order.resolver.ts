@@ -22,7 +22,10 @@ import { PageArgs } from '../schema/pagination';
 
 @Resolver(() => Order)
 export class OrderResolver {
-  @Query(() => Order)
+  @Query(() => Order, {
+    nullable: true,
+    description: "NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer.",
+  })
   order(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Order> {
     return orderService.get(ctx, id);
   }

@@ -22,7 +22,10 @@ import { PageArgs } from '../schema/pagination';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
-  @Query(() => Ticket)
+  @Query(() => Ticket, {
+    nullable: true,
+    description: "NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer.",
+  })
   ticket(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Ticket> {
     return ticketService.get(ctx, id);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../auth/viewer';
 import { AuditLog } from '../entities';
@@ -13,7 +14,9 @@ export type AuditEntry = {
 /** Appends to the audit log at once, outside any unit of work, so a later failure cannot drop it. */
 export async function audit(em: EntityManager, entry: AuditEntry): Promise<void> {
   const actor = entry.actor;
+  // A native insert runs no property initializers: the id is set here.
   await em.insert(AuditLog, {
+    id: randomUUID(),
     actor: actor?.kind === 'user' ? actor.id : undefined,
     action: entry.action,
     entityType: entry.entityType,
