@@ -53,3 +53,11 @@ test('empty variables count as unset', () => {
 test('passwords never reach a log line', () => {
   expect(redactUrl('postgres://crm:secret@db:5432/crm')).toBe('postgres://crm:***@db:5432/crm');
 });
+
+test('production refuses to start without JWT_SECRET, and short secrets anywhere', () => {
+  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
+  expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+  expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe(
+    'x'.repeat(32),
+  );
+});

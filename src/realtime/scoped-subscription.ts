@@ -7,7 +7,14 @@ import type { EventBus } from './event-bus';
 export const TOPICS = {
   ticketChanged: 'TICKET_CHANGED',
   orderChanged: 'ORDER_CHANGED',
+  credentialsRevoked: 'CREDENTIALS_REVOKED',
 } as const;
+
+/** A user deactivated or an API key revoked: their open streams end at once. */
+export type CredentialsRevokedEvent = { userId?: string; apiKeyId?: string };
+
+const revokes = (event: CredentialsRevokedEvent, viewer: Viewer): boolean =>
+  viewer.kind === 'user' ? event.userId === viewer.id : event.apiKeyId === viewer.apiKeyId;
 
 export type TicketChangedEvent = { ticketId: string };
 export type OrderChangedEvent = { orderId: string };
@@ -32,21 +39,43 @@ export function scopedEvents<Payload, Row>(options: {
   // Subscribe now, before the first next(), so no event published after the
   // client was told "subscribed" is missed.
   const source = bus.subscribe(topic)[Symbol.asyncIterator]();
+  const revocations = bus.subscribe(TOPICS.credentialsRevoked)[Symbol.asyncIterator]();
   let viewer = options.viewer;
+  // Both streams are read concurrently; a pending read survives across next() calls.
+  let pendingEvent: Promise<IteratorResult<unknown>> | undefined;
+  let pendingRevocation: Promise<IteratorResult<unknown>> | undefined;
+  const close = async () => {
+    await Promise.all([source.return?.(), revocations.return?.()]);
+  };
+  const ended = async (): Promise<never> => {
+    await close();
+    throw new DomainError('UNAUTHENTICATED', 'The session ended (user deactivated or key revoked)');
+  };
   const iterator: AsyncIterator<Row> = {
     async next() {
       for (;;) {
-        const event = await source.next();
+        pendingEvent ??= source.next();
+        pendingRevocation ??= revocations.next();
+        const winner = await Promise.race([
+          pendingEvent.then((result) => ({ kind: 'event' as const, result })),
+          pendingRevocation.then((result) => ({ kind: 'revocation' as const, result })),
+        ]);
+        if (winner.kind === 'revocation') {
+          pendingRevocation = undefined;
+          if (
+            !winner.result.done &&
+            revokes(winner.result.value as CredentialsRevokedEvent, viewer)
+          ) {
+            return ended();
+          }
+          continue;
+        }
+        pendingEvent = undefined;
+        const event = winner.result;
         if (event.done) return { done: true, value: undefined };
         const em = options.em.fork({ clear: true });
         const current = await refreshViewer(em, viewer);
-        if (!current) {
-          await source.return?.();
-          throw new DomainError(
-            'UNAUTHENTICATED',
-            'The session ended (user deactivated or key revoked)',
-          );
-        }
+        if (!current) return ended();
         viewer = current;
         const row = await options.load(em, viewer, event.value as Payload);
         if (row) {
@@ -56,7 +85,7 @@ export function scopedEvents<Payload, Row>(options: {
       }
     },
     async return() {
-      await source.return?.();
+      await close();
       return { done: true, value: undefined };
     },
   };

@@ -47,7 +47,7 @@ export class AuthResolver {
     @Arg('active') active: boolean,
     @Ctx() ctx: Context,
   ): Promise<User> {
-    return authService.setUserActive(ctx, userId, active);
+    return authService.setUserActive(ctx, ctx.services.bus, userId, active);
   }
 
   @Query(() => [ApiKey])
@@ -67,6 +67,6 @@ export class AuthResolver {
 
   @Mutation(() => ApiKey)
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ApiKey> {
-    return authService.revokeApiKey(ctx, id);
+    return authService.revokeApiKey(ctx, ctx.services.bus, id);
   }
 }

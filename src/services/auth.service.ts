@@ -4,6 +4,8 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { ApiKey, Channel, User } from '../entities';
 import { ApiKeyScope } from '../entities/api-key.entity';
 import { Role } from '../entities/enums';
+import type { EventBus } from '../realtime/event-bus';
+import { TOPICS, type CredentialsRevokedEvent } from '../realtime/scoped-subscription';
 import type { AppServices } from './app-services';
 import { audit } from './audit';
 import { assertId, assertIds, badInput, DomainError, notFound } from './errors';
@@ -94,7 +96,7 @@ export const authService = {
     return { apiKey, secret };
   },
 
-  async revokeApiKey({ em, viewer }: RequestScope, id: string): Promise<ApiKey> {
+  async revokeApiKey({ em, viewer }: RequestScope, bus: EventBus, id: string): Promise<ApiKey> {
     const apiKey = await em.findOne(ApiKey, { id: assertId(id) });
     if (!apiKey) throw notFound('ApiKey', id);
     if (!apiKey.revokedAt) {
@@ -106,6 +108,9 @@ export const authService = {
         entityType: 'ApiKey',
         entityId: apiKey.id,
       });
+      bus.publish(TOPICS.credentialsRevoked, {
+        apiKeyId: apiKey.id,
+      } satisfies CredentialsRevokedEvent);
     }
     return apiKey;
   },
@@ -113,6 +118,7 @@ export const authService = {
   /** Deactivation takes effect on the user's next request and ends their open subscriptions. */
   async setUserActive(
     { em, viewer }: RequestScope,
+    bus: EventBus,
     userId: string,
     active: boolean,
   ): Promise<User> {
@@ -130,6 +136,11 @@ export const authService = {
         entityType: 'User',
         entityId: user.id,
       });
+      if (!active) {
+        bus.publish(TOPICS.credentialsRevoked, {
+          userId: user.id,
+        } satisfies CredentialsRevokedEvent);
+      }
     }
     return user;
   },
