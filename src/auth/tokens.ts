@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 export type TokenService = {
@@ -9,9 +10,11 @@ export type TokenService = {
 const ISSUER = 'omnichannel-crm';
 
 export function createTokenService(secret: string, ttlSeconds: number): TokenService {
+  // One KeyObject for the process: jsonwebtoken would otherwise build one per verify.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   return {
     sign: (userId) => {
-      const token = jwt.sign({}, secret, {
+      const token = jwt.sign({}, key, {
         algorithm: 'HS256',
         subject: userId,
         issuer: ISSUER,
@@ -21,7 +24,7 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
     },
     verify: (token) => {
       try {
-        const payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER });
+        const payload = jwt.verify(token, key, { algorithms: ['HS256'], issuer: ISSUER });
         return typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : null;
       } catch {
         return null;
