@@ -1,5 +1,8 @@
 import pino from 'pino';
 import { ACCESS } from '../src/auth/permissions';
+import { authenticate } from '../src/auth/authenticate';
+import { ticketScope, ticketVisibleTo } from '../src/auth/scopes';
+import { Ticket } from '../src/entities';
 import { seedDemo } from '../src/db/seed-demo';
 import { Channel, User } from '../src/entities';
 import { startTestApp, type Auth, type TestApp } from './support/test-app';
@@ -294,6 +297,23 @@ describe('rows each role sees on the demo data', () => {
     expect(expected.CUSTOMER_SERVICE.conversations).toBeGreaterThan(0);
     expect(expected.PARTNER.orders).toBeLessThan(all.orders);
   });
+});
+
+test("subscriptions' in-memory ticket predicate agrees with the SQL scope for every role", async () => {
+  const em = t.orm.em.fork();
+  const tickets = await em.find(Ticket, {});
+  for (const name of CRM) {
+    const viewer = await authenticate(em, t.app.services.tokens, {
+      authorization: `Bearer ${(auth[name] as { token: string }).token}`,
+    });
+    const scope = ticketScope(viewer);
+    const bySql =
+      scope === null ? [] : (await em.find(Ticket, scope, { fields: ['id'] })).map((x) => x.id);
+    const byPredicate = tickets
+      .filter((ticket) => ticketVisibleTo(viewer, ticket))
+      .map((x) => x.id);
+    expect({ name, ids: byPredicate.sort() }).toEqual({ name, ids: bySql.sort() });
+  }
 });
 
 test('every root field in ACCESS is exercised above', () => {

@@ -23,6 +23,21 @@ export function ticketScope(viewer: Viewer | null): Scope<Ticket> {
   return { ...team, $or: [{ assignee: viewer.id }, { inCharge: viewer.id }] };
 }
 
+/**
+ * ticketScope as a predicate, for rows already in memory (subscription
+ * events). Kept beside the filter it mirrors; a test checks both agree on
+ * the demo data for every role.
+ */
+export function ticketVisibleTo(viewer: Viewer | null, ticket: Ticket): boolean {
+  if (!viewer || viewer.kind === 'partner') return false;
+  if (viewer.role === Role.ADMIN || viewer.role === Role.BOD) return true;
+  const target = targetOf(viewer.role);
+  if (!target || ticket.belongTo !== target || ticket.target !== target) return false;
+  return (
+    isLeader(viewer.role) || ticket.assignee?.id === viewer.id || ticket.inCharge?.id === viewer.id
+  );
+}
+
 /** Tickets a viewer may (re)assign: a leader within their target, IT any (BR-CRM-003/008). */
 export function assignableTicketScope(viewer: Viewer | null): Scope<Ticket> {
   if (!viewer || viewer.kind === 'partner') return null;
@@ -51,6 +66,12 @@ export function orderScope(viewer: Viewer | null): Scope<Order> {
   if (!viewer) return null;
   if (viewer.kind === 'partner') return { channel: { $in: viewer.channelIds } };
   return ALL;
+}
+
+/** orderScope as a predicate, for rows already in memory. */
+export function orderVisibleTo(viewer: Viewer | null, order: Order): boolean {
+  if (!viewer) return false;
+  return viewer.kind === 'user' || viewer.channelIds.includes(order.channel.id);
 }
 
 /** BR-CRM-006: the same rule whether a customer is reached directly or through another record. */

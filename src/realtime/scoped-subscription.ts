@@ -19,20 +19,50 @@ const revokes = (event: CredentialsRevokedEvent, viewer: Viewer): boolean =>
 export type TicketChangedEvent = { ticketId: string };
 export type OrderChangedEvent = { orderId: string };
 
+/** How stale a subscription's view of its viewer may get; revocations end streams at once anyway. */
+const VIEWER_RECHECK_MS = 5_000;
+
 /**
- * A subscription's event stream, checked event by event: graphql-ws builds
- * the context once per operation, so the viewer is re-read for every event
- * (a deactivated user or a revoked key ends the stream) and each row is
- * loaded within the viewer's current scope (a ticket reassigned away is no
- * longer delivered). Nothing is delivered that a query could not return.
+ * One load per event and process, shared by every local subscriber: both
+ * buses hand the same payload object to all of a process's subscribers, so
+ * it keys the cache and the entry goes away with the event.
+ */
+const sharedLoads = new WeakMap<object, Promise<unknown>>();
+
+function loadOnce<Payload, Row>(
+  em: EntityManager,
+  payload: Payload,
+  load: (em: EntityManager, payload: Payload) => Promise<Row | null>,
+): Promise<Row | null> {
+  if (typeof payload !== 'object' || payload === null)
+    return load(em.fork({ clear: true }), payload);
+  let pending = sharedLoads.get(payload) as Promise<Row | null> | undefined;
+  if (!pending) {
+    pending = load(em.fork({ clear: true }), payload);
+    sharedLoads.set(payload, pending);
+  }
+  return pending;
+}
+
+/**
+ * A subscription's event stream, checked event by event. graphql-ws builds
+ * the context once per operation, so: the viewer is re-read from the
+ * database at most every few seconds and a revocation broadcast ends the
+ * stream at once (a deactivated user, a revoked key); each event's row is
+ * loaded once per process and delivered only if it is within this viewer's
+ * current scope (a ticket reassigned away is no longer delivered). Nothing
+ * is delivered that a query could not return.
  */
 export function scopedEvents<Payload, Row>(options: {
   em: EntityManager;
   viewer: Viewer;
   bus: EventBus;
   topic: string;
-  load: (em: EntityManager, viewer: Viewer, payload: Payload) => Promise<Row | null>;
-  /** Called before a row is delivered, with the event's own EntityManager and fresh viewer. */
+  /** The event's row, unscoped; shared by all subscribers of the process. */
+  load: (em: EntityManager, payload: Payload) => Promise<Row | null>;
+  /** The row scope as a predicate: the same rule as the SQL scope, checked in memory. */
+  visible: (viewer: Viewer, row: Row) => boolean;
+  /** Called before a row is delivered, with a fresh EntityManager and the current viewer. */
   onEvent?: (em: EntityManager, viewer: Viewer) => void;
 }): AsyncIterable<Row> {
   const { bus, topic } = options;
@@ -41,6 +71,7 @@ export function scopedEvents<Payload, Row>(options: {
   const source = bus.subscribe(topic)[Symbol.asyncIterator]();
   const revocations = bus.subscribe(TOPICS.credentialsRevoked)[Symbol.asyncIterator]();
   let viewer = options.viewer;
+  let viewerCheckedAt = performance.now();
   // Both streams are read concurrently; a pending read survives across next() calls.
   let pendingEvent: Promise<IteratorResult<unknown>> | undefined;
   let pendingRevocation: Promise<IteratorResult<unknown>> | undefined;
@@ -74,10 +105,14 @@ export function scopedEvents<Payload, Row>(options: {
         const event = winner.result;
         if (event.done) return { done: true, value: undefined };
         const em = options.em.fork({ clear: true });
-        const current = await refreshViewer(em, viewer);
-        if (!current) return ended();
-        viewer = current;
-        const row = await options.load(em, viewer, event.value as Payload);
+        if (performance.now() - viewerCheckedAt > VIEWER_RECHECK_MS) {
+          const current = await refreshViewer(em, viewer);
+          if (!current) return ended();
+          viewer = current;
+          viewerCheckedAt = performance.now();
+        }
+        const loaded = await loadOnce(options.em, event.value as Payload, options.load);
+        const row = loaded && options.visible(viewer, loaded) ? loaded : null;
         if (row) {
           options.onEvent?.(em, viewer);
           return { done: false, value: row };

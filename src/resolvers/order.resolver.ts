@@ -10,11 +10,11 @@ import {
   Subscription,
 } from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
-import { maskContact, masksContactDetails } from '../auth/scopes';
-import { scopedEvents, TOPICS, type OrderChangedEvent } from '../realtime/scoped-subscription';
+import { maskContact, masksContactDetails, orderVisibleTo } from '../auth/scopes';
+import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
 import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../entities';
 import { MAX_PAGE_SIZE } from '../services/keyset';
-import { orderService, visibleOrder } from '../services/order.service';
+import { orderOfEvent, orderService } from '../services/order.service';
 import { OrderConnection } from '../schema/connections';
 import { renewForEvent, type Context } from '../schema/context';
 import { OrderFilter } from '../schema/inputs/order-filter.input';
@@ -50,7 +50,10 @@ export class OrderResolver {
         viewer: authorizeSubscription('orderChanged', ctx.viewer),
         bus: ctx.services.bus,
         topic: TOPICS.orderChanged,
-        load: (em, viewer, event: OrderChangedEvent) => visibleOrder(em, viewer, event, channelIds),
+        load: orderOfEvent,
+        visible: (viewer, order: Order) =>
+          orderVisibleTo(viewer, order) &&
+          (!channelIds?.length || channelIds.includes(order.channel.id)),
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
       });
     },

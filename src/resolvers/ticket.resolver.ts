@@ -11,10 +11,11 @@ import {
   Subscription,
 } from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
+import { ticketVisibleTo } from '../auth/scopes';
 import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
 import { Branch, Customer, Ticket, TicketNote, User } from '../entities';
 import { pageSize } from '../services/keyset';
-import { ticketService, visibleTicket } from '../services/ticket.service';
+import { ticketOfEvent, ticketService } from '../services/ticket.service';
 import { TicketConnection } from '../schema/connections';
 import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter } from '../schema/inputs/ticket-filter.input';
@@ -48,7 +49,8 @@ export class TicketResolver {
         viewer: authorizeSubscription('ticketChanged', ctx.viewer),
         bus: ctx.services.bus,
         topic: TOPICS.ticketChanged,
-        load: visibleTicket,
+        load: ticketOfEvent,
+        visible: ticketVisibleTo,
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
       });
     },

@@ -3,7 +3,6 @@ import { orderScope, within } from '../auth/scopes';
 import { Order } from '../entities';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderStatus, Platform } from '../entities/enums';
-import type { Viewer } from '../auth/viewer';
 import type { OrderChangedEvent } from '../realtime/scoped-subscription';
 import { assertId, assertIds, badInput, notFound } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
@@ -56,16 +55,7 @@ export const orderService = {
   },
 };
 
-/** Loads the order of an event if the viewer may see it now, and it matches the channel filter. */
-export function visibleOrder(
-  em: EntityManager,
-  viewer: Viewer,
-  event: OrderChangedEvent,
-  channelIds?: string[] | null,
-): Promise<Order | null> {
-  const where = within(orderScope(viewer), {
-    id: event.orderId,
-    ...(channelIds?.length ? { channel: { $in: channelIds } } : {}),
-  });
-  return where ? em.findOne(Order, where) : Promise.resolve(null);
+/** The order an event is about, unscoped: subscriptions check visibility per viewer. */
+export function orderOfEvent(em: EntityManager, event: OrderChangedEvent): Promise<Order | null> {
+  return em.findOne(Order, { id: event.orderId });
 }

@@ -149,12 +149,10 @@ export const ticketAssignment = {
 const actorId = (viewer: Viewer | null): string | undefined =>
   viewer?.kind === 'user' ? viewer.id : undefined;
 
-/** Loads the ticket of an event if the viewer may see it now. */
-export function visibleTicket(
+/** The ticket an event is about, unscoped: subscriptions check visibility per viewer. */
+export function ticketOfEvent(
   em: EntityManager,
-  viewer: Viewer,
   event: TicketChangedEvent,
 ): Promise<Ticket | null> {
-  const where = within(ticketScope(viewer), { id: event.ticketId });
-  return where ? em.findOne(Ticket, where) : Promise.resolve(null);
+  return em.findOne(Ticket, { id: event.ticketId });
 }
