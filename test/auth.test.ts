@@ -159,7 +159,7 @@ describe('ticket scopes', () => {
     );
     expect(code(byId)).toBe('NOT_FOUND');
     const filtered = await t.gql<{ tickets: { totalCount: number } }>(
-      'query($a: [ID!]) { tickets(filter: { assigneeIds: $a }) { totalCount } }',
+      'query($a: [ID!]) { tickets(filter: { assignees: $a }) { totalCount } }',
       { a: [staffB.id] },
       as(staffA),
     );

@@ -139,7 +139,7 @@ test('tickets filter by status, assignee, branch and customer', async () => {
   await make.ticket({ customer, branch: otherBranch, assignee: staff });
   await make.ticket({ customer, branch });
   const res = await t.gql<{ tickets: { totalCount: number; edges: { node: { id: string } }[] } }>(
-    `query($a: [ID!], $b: [ID!], $c: ID) { tickets(filter: { statuses: [ASSIGNED], assigneeIds: $a, branchIds: $b, customerId: $c }) {
+    `query($a: [ID!], $b: [ID!], $c: ID) { tickets(filter: { statuses: [ASSIGNED], assignees: $a, branchIds: $b, customerId: $c }) {
       totalCount edges { node { id } } } }`,
     { a: [staff.id], b: [branch.id], c: customer.id },
   );

@@ -1,6 +1,7 @@
 import type { EntityClass, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/password';
+import { ticketKeywords } from '../services/ticket-filter';
 import {
   AuditLog,
   Branch,
@@ -476,8 +477,7 @@ async function seedAll(
       status,
       dueAt,
       isMissed: open && dueAt !== undefined && dueAt < now,
-      keywords:
-        `${customer.name} ${customer.phone.slice(1)} 0${customer.phone.slice(3)} ${title}`.toLowerCase(),
+      keywords: ticketKeywords(title, { fullName: customer.name, phone: customer.phone }),
       rootTicket: n > 10 && random.chance(0.05) ? random.pick(ticketIds.slice(0, -1)) : undefined,
       version: 1,
       completedAt: status === TicketStatus.COMPLETED ? at(30) : undefined,

@@ -18,7 +18,7 @@ import { pageSize } from '../services/keyset';
 import { ticketOfEvent, ticketService } from '../services/ticket.service';
 import { TicketConnection } from '../schema/connections';
 import { renewForEvent, type Context } from '../schema/context';
-import { TicketFilter } from '../schema/inputs/ticket-filter.input';
+import { TicketFilter, TicketSortInput } from '../schema/inputs/ticket-filter.input';
 import { PageArgs } from '../schema/pagination';
 
 @Resolver(() => Ticket)
@@ -34,10 +34,11 @@ export class TicketResolver {
   @Query(() => TicketConnection)
   async tickets(
     @Arg('filter', () => TicketFilter, { nullable: true }) filter: TicketFilter | undefined,
+    @Arg('sort', () => TicketSortInput, { nullable: true }) sort: TicketSortInput | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<TicketConnection> {
-    return new TicketConnection(await ticketService.list(ctx, filter ?? {}, page));
+    return new TicketConnection(await ticketService.list(ctx, filter ?? {}, page, sort));
   }
 
   @Subscription(() => Ticket, {

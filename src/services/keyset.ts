@@ -8,8 +8,11 @@ export type PageRequest = { first?: number | null; after?: string | null };
 
 export type SortDirection = 'ASC' | 'DESC';
 
-/** A non-null timestamp column to sort by; `id` breaks ties so the order is total. */
-export type KeysetSort<T> = { field: keyof T & string; direction: SortDirection };
+/**
+ * A timestamp column to sort by; `id` breaks ties so the order is total.
+ * A nullable column sorts its nulls last in either direction.
+ */
+export type KeysetSort<T> = { field: keyof T & string; direction: SortDirection; nullable?: boolean };
 
 export type Page<T> = {
   edges: { cursor: string; node: T }[];
@@ -22,34 +25,38 @@ export type Page<T> = {
   countTotal: () => Promise<number>;
 };
 
-type CursorPayload = { f: string; v: string; id: string };
+type CursorPayload = { f: string; v: string | null; id: string };
 
-export function encodeCursor(field: string, value: Date, id: string): string {
-  const payload: CursorPayload = { f: field, v: value.toISOString(), id };
+/** The cursor names its sort order, so a cursor from another ordering is refused. */
+const sortKey = <T>(sort: KeysetSort<T>): string => `${sort.field}:${sort.direction}`;
+
+export function encodeCursor(key: string, value: Date | null | undefined, id: string): string {
+  const payload: CursorPayload = { f: key, v: value ? value.toISOString() : null, id };
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, field: string): { value: Date; id: string } {
+function decodeCursor(cursor: string, key: string): { value: Date | null; id: string } {
+  const malformed = () =>
+    badInput('after: malformed cursor; pass an endCursor from a previous page', 'after');
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badInput('after: malformed cursor; pass an endCursor from a previous page', 'after');
+    throw malformed();
   }
   const p = payload as Partial<CursorPayload> | null;
   if (
     !p ||
     typeof p.f !== 'string' ||
-    typeof p.v !== 'string' ||
     typeof p.id !== 'string' ||
-    Number.isNaN(Date.parse(p.v))
+    !(p.v === null || (typeof p.v === 'string' && !Number.isNaN(Date.parse(p.v))))
   ) {
-    throw badInput('after: malformed cursor; pass an endCursor from a previous page', 'after');
+    throw malformed();
   }
-  if (p.f !== field) {
-    throw badInput(`after: the cursor belongs to a list sorted by ${p.f}, not ${field}`, 'after');
+  if (p.f !== key) {
+    throw badInput(`after: the cursor belongs to a list sorted by ${p.f}, not ${key}`, 'after');
   }
-  return { value: new Date(p.v), id: p.id };
+  return { value: p.v === null ? null : new Date(p.v), id: p.id };
 }
 
 /** The answer for a viewer whose scope admits no row: still a valid, validated page. */
@@ -85,26 +92,36 @@ export async function keysetPage<T extends { id: string }>(
   const size = pageSize(request.first);
   const operator = sort.direction === 'DESC' ? '$lt' : '$gt';
   const conditions: FilterQuery<T>[] = [where];
+  const key = sortKey(sort);
   if (request.after) {
-    const cursor = decodeCursor(request.after, sort.field);
-    conditions.push({
-      $or: [
-        { [sort.field]: { [operator]: cursor.value } },
-        { [sort.field]: cursor.value, id: { [operator]: cursor.id } },
-      ],
-    } as FilterQuery<T>);
+    const cursor = decodeCursor(request.after, key);
+    const field = sort.field;
+    conditions.push(
+      (cursor.value === null
+        ? { [field]: null, id: { [operator]: cursor.id } }
+        : {
+            $or: [
+              { [field]: { [operator]: cursor.value } },
+              { [field]: cursor.value, id: { [operator]: cursor.id } },
+              ...(sort.nullable ? [{ [field]: null }] : []),
+            ],
+          }) as FilterQuery<T>,
+    );
   }
   const direction = sort.direction === 'DESC' ? 'desc' : 'asc';
   const rows =
     size === 0
       ? []
       : await em.find(entity, { $and: conditions } as FilterQuery<T>, {
-          orderBy: { [sort.field]: direction, id: direction } as never,
+          orderBy: {
+            [sort.field]: sort.nullable ? `${direction} nulls last` : direction,
+            id: direction,
+          } as never,
           limit: size + 1,
         });
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({
-    cursor: encodeCursor(sort.field, node[sort.field] as Date, node.id),
+    cursor: encodeCursor(key, node[sort.field] as Date | null | undefined, node.id),
     node,
   }));
   return {

@@ -1,4 +1,3 @@
-import type { FilterQuery } from '@mikro-orm/postgresql';
 import { assignableTicketScope, ticketScope, within } from '../auth/scopes';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AssignmentSetting, Ticket, TicketHistory, User } from '../entities';
@@ -6,56 +5,22 @@ import type { Viewer } from '../auth/viewer';
 import { targetOf } from '../auth/viewer';
 import type { EventBus } from '../realtime/event-bus';
 import { TOPICS, type TicketChangedEvent } from '../realtime/scoped-subscription';
-import {
-  TicketStatus,
-  type TicketResult,
-  type TicketSource,
-  type TicketTarget,
-} from '../entities/enums';
-import { assertId, assertIds, badInput, notFound } from './errors';
+import { TicketStatus, type TicketTarget } from '../entities/enums';
+import { assertId, badInput, notFound } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
-
-export type TicketListFilter = {
-  status?: TicketStatus | null;
-  statuses?: TicketStatus[] | null;
-  missed?: boolean | null;
-  assigneeIds?: string[] | null;
-  curatorIds?: string[] | null;
-  branchIds?: string[] | null;
-  customerId?: string | null;
-  targets?: TicketTarget[] | null;
-  ticketSources?: TicketSource[] | null;
-  ticketResults?: TicketResult[] | null;
-};
-
-function buildWhere(filter: TicketListFilter): FilterQuery<Ticket> {
-  const where: FilterQuery<Ticket> & Record<string, unknown> = {};
-  const statuses = [...(filter.statuses ?? []), ...(filter.status ? [filter.status] : [])];
-  if (statuses.length > 0) where.status = { $in: statuses };
-  if (filter.missed != null) where.isMissed = filter.missed;
-  const assignees = assertIds(filter.assigneeIds ?? undefined, 'assigneeIds');
-  if (assignees?.length) where.assignee = { $in: assignees };
-  const curators = assertIds(filter.curatorIds ?? undefined, 'curatorIds');
-  if (curators?.length) where.inCharge = { $in: curators };
-  const branches = assertIds(filter.branchIds ?? undefined, 'branchIds');
-  if (branches?.length) where.branch = { $in: branches };
-  if (filter.customerId) where.customer = assertId(filter.customerId, 'customerId');
-  if (filter.targets?.length) where.target = { $in: filter.targets };
-  if (filter.ticketSources?.length) where.source = { $in: filter.ticketSources };
-  if (filter.ticketResults?.length) where.result = { $in: filter.ticketResults };
-  return where;
-}
+import { buildTicketWhere, ticketSort, type TicketListFilter, type TicketSort } from './ticket-filter';
 
 export const ticketService = {
   async list(
     { em, viewer }: RequestScope,
     filter: TicketListFilter,
     page: PageRequest,
+    sort?: TicketSort | null,
   ): Promise<Page<Ticket>> {
-    const where = within(ticketScope(viewer), buildWhere(filter));
+    const where = within(ticketScope(viewer), buildTicketWhere(filter));
     if (!where) return emptyPage(page);
-    return keysetPage(em, Ticket, where, page, { field: 'createdAt', direction: 'DESC' });
+    return keysetPage(em, Ticket, where, page, ticketSort(sort));
   },
 
   /** Outside the viewer's scope is NOT_FOUND too: existence does not leak. */

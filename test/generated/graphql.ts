@@ -21,6 +21,40 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  /** Channels (shops) whose orders the key may read. */
+  channelIds: Array<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  prefix: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  scopes: Array<ApiKeyScope>;
+};
+
+export type ApiKeyScope =
+  | 'EXPORT'
+  | 'ORDERS_READ';
+
+export type AssignmentSetting = {
+  __typename?: 'AssignmentSetting';
+  /** Receives new tickets in this branch. */
+  active: Scalars['Boolean']['output'];
+  branch?: Maybe<Branch>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  /** Cap on open tickets; null for no cap. */
+  maxOpenTickets?: Maybe<Scalars['Int']['output']>;
+  updatedAt: Scalars['DateTimeISO']['output'];
+  user?: Maybe<User>;
+};
+
+export type AssignmentSettingInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  maxOpenTickets?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Branch = {
   __typename?: 'Branch';
   code: Scalars['String']['output'];
@@ -97,6 +131,13 @@ export type ConversationStatus =
   | 'PENDING_BOT'
   | 'RESOLVED';
 
+export type CreateApiKeyPayload = {
+  __typename?: 'CreateApiKeyPayload';
+  apiKey: ApiKey;
+  /** Shown this once; send as the `x-api-key` header. */
+  secret: Scalars['String']['output'];
+};
+
 export type Customer = {
   __typename?: 'Customer';
   /** ISO date, YYYY-MM-DD */
@@ -169,6 +210,54 @@ export type Gender =
   | 'MALE'
   | 'OTHER';
 
+export type KeywordMode =
+  | 'NUMBER_SEQUENCE'
+  | 'TEXT';
+
+export type KnowledgeBaseArticle = {
+  __typename?: 'KnowledgeBaseArticle';
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  keywords: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+  type: KnowledgeBaseType;
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+export type KnowledgeBaseArticleConnection = {
+  __typename?: 'KnowledgeBaseArticleConnection';
+  edges: Array<KnowledgeBaseArticleEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type KnowledgeBaseArticleEdge = {
+  __typename?: 'KnowledgeBaseArticleEdge';
+  cursor: Scalars['String']['output'];
+  node: KnowledgeBaseArticle;
+};
+
+export type KnowledgeBaseArticleFilter = {
+  /** Words in the title, keywords or body. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** Ignored for team roles: they read their own team's articles (BR-CRM-007). */
+  type?: InputMaybe<KnowledgeBaseType>;
+};
+
+export type KnowledgeBaseType =
+  | 'CUSTOMER_SERVICE'
+  | 'TELESALES';
+
+export type LoginPayload = {
+  __typename?: 'LoginPayload';
+  expiresAt: Scalars['DateTimeISO']['output'];
+  /** Send as `Authorization: Bearer <token>`. */
+  token: Scalars['String']['output'];
+  user: User;
+};
+
 export type Message = {
   __typename?: 'Message';
   /** The agent who wrote it, if any. */
@@ -206,6 +295,55 @@ export type MessageSender =
   | 'AGENT'
   | 'BOT'
   | 'CUSTOMER';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Leaders within their target, and IT (BR-CRM-003). */
+  assignTicket: Ticket;
+  createApiKey: CreateApiKeyPayload;
+  login: LoginPayload;
+  revokeApiKey: ApiKey;
+  setUserActive: User;
+  updateAssignment: AssignmentSetting;
+};
+
+
+export type MutationAssignTicketArgs = {
+  assigneeId: Scalars['ID']['input'];
+  inChargeId?: InputMaybe<Scalars['ID']['input']>;
+  ticketId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  channelIds: Array<Scalars['ID']['input']>;
+  name: Scalars['String']['input'];
+  scopes?: InputMaybe<Array<ApiKeyScope>>;
+};
+
+
+export type MutationLoginArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetUserActiveArgs = {
+  active: Scalars['Boolean']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateAssignmentArgs = {
+  branchId: Scalars['ID']['input'];
+  input: AssignmentSettingInput;
+  userId: Scalars['ID']['input'];
+};
 
 export type Order = {
   __typename?: 'Order';
@@ -336,16 +474,32 @@ export type PlatformItem = {
 
 export type Query = {
   __typename?: 'Query';
-  conversation: Conversation;
+  apiKeys: Array<ApiKey>;
+  /** Whether a user receives tickets in a branch. */
+  assignment: AssignmentSetting;
+  /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
+  conversation?: Maybe<Conversation>;
   conversations: ConversationConnection;
-  customer: Customer;
+  /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
+  customer?: Maybe<Customer>;
   customers: CustomerConnection;
-  order: Order;
+  knowledgeBaseArticles: KnowledgeBaseArticleConnection;
+  /** The signed-in user. */
+  me: User;
+  /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
+  order?: Maybe<Order>;
   orders: OrderConnection;
   /** Every code list of the API with Vietnamese and English labels. */
   referenceData: ReferenceData;
-  ticket: Ticket;
+  /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
+  ticket?: Maybe<Ticket>;
   tickets: TicketConnection;
+};
+
+
+export type QueryAssignmentArgs = {
+  branchId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -373,6 +527,13 @@ export type QueryCustomersArgs = {
 };
 
 
+export type QueryKnowledgeBaseArticlesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<KnowledgeBaseArticleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
@@ -394,6 +555,7 @@ export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<TicketSortInput>;
 };
 
 export type ReferenceData = {
@@ -426,6 +588,23 @@ export type Role =
   | 'PARTNER'
   | 'TELESALES'
   | 'TELESALES_LEADER';
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
+  orderChanged: Order;
+  /** Tickets the viewer may see, as they change (assignment, status, fields). */
+  ticketChanged: Ticket;
+};
+
+
+export type SubscriptionOrderChangedArgs = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
 
 export type Ticket = {
   __typename?: 'Ticket';
@@ -477,18 +656,30 @@ export type TicketEdge = {
 
 /** All conditions combine with AND; list values match any of the list. */
 export type TicketFilter = {
-  assigneeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  assignees?: InputMaybe<Array<Scalars['ID']['input']>>;
   branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Curators (in_charge). */
-  curatorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  curators?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Drill-down from a customer. */
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only tickets whose due date passed while open. */
+  /** Tickets whose customer has any of these labels. */
+  customerLabels?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Due at or after this instant. */
+  dueFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** Due before this instant. */
+  dueTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** Customer name, phone or ticket title. */
+  keywords?: InputMaybe<Scalars['String']['input']>;
+  /** Only tickets whose due time passed while open. */
   missed?: InputMaybe<Scalars['Boolean']['input']>;
+  /** How `keywords` match (default TEXT). */
+  mode?: InputMaybe<KeywordMode>;
   status?: InputMaybe<TicketStatus>;
   statuses?: InputMaybe<Array<TicketStatus>>;
   targets?: InputMaybe<Array<TicketTarget>>;
   ticketResults?: InputMaybe<Array<TicketResult>>;
   ticketSources?: InputMaybe<Array<TicketSource>>;
+  timeLabel?: InputMaybe<TimeLabel>;
 };
 
 export type TicketNote = {
@@ -510,6 +701,18 @@ export type TicketResult =
   | 'TURN_OFF'
   | 'WRONG_INFORMATION'
   | 'WRONG_NUMBER';
+
+export type TicketSortField =
+  | 'CREATED_AT'
+  | 'DUE_AT'
+  | 'UPDATED_AT';
+
+export type TicketSortInput = {
+  /** Default DESC, ASC for DUE_AT; tickets without a due date come last. */
+  direction?: InputMaybe<SortDirection>;
+  /** Default CREATED_AT. */
+  field?: InputMaybe<TicketSortField>;
+};
 
 export type TicketSource =
   | 'BIRTHDAY'
@@ -539,6 +742,15 @@ export type TicketStatus =
 export type TicketTarget =
   | 'CUSTOMER_SERVICE'
   | 'TELESALES';
+
+/** Due-date buckets in business time (Asia/Ho_Chi_Minh); weeks start on Monday. */
+export type TimeLabel =
+  | 'NEXT_WEEK'
+  | 'NO_DUE_DATE'
+  | 'OVERDUE'
+  | 'THIS_WEEK'
+  | 'TODAY'
+  | 'TOMORROW';
 
 export type User = {
   __typename?: 'User';

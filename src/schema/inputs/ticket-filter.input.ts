@@ -1,6 +1,25 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { TicketResult, TicketSource, TicketStatus, TicketTarget } from '../../entities/enums';
-import type { TicketListFilter } from '../../services/ticket.service';
+import {
+  KeywordMode,
+  TicketSortField,
+  TimeLabel,
+  type TicketListFilter,
+  type TicketSort,
+} from '../../services/ticket-filter';
+
+registerEnumType(KeywordMode, { name: 'KeywordMode' });
+registerEnumType(TimeLabel, {
+  name: 'TimeLabel',
+  description: 'Due-date buckets in business time (Asia/Ho_Chi_Minh); weeks start on Monday.',
+});
+registerEnumType(TicketSortField, { name: 'TicketSortField' });
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
 
 @InputType({ description: 'All conditions combine with AND; list values match any of the list.' })
 export class TicketFilter implements TicketListFilter {
@@ -10,20 +29,29 @@ export class TicketFilter implements TicketListFilter {
   @Field(() => [TicketStatus], { nullable: true })
   statuses?: TicketStatus[];
 
-  @Field({ nullable: true, description: 'Only tickets whose due date passed while open.' })
+  @Field({ nullable: true, description: 'Only tickets whose due time passed while open.' })
   missed?: boolean;
 
+  @Field({ nullable: true, description: 'Customer name, phone or ticket title.' })
+  keywords?: string;
+
+  @Field(() => KeywordMode, { nullable: true, description: 'How `keywords` match (default TEXT).' })
+  mode?: KeywordMode;
+
   @Field(() => [ID], { nullable: true })
-  assigneeIds?: string[];
+  assignees?: string[];
 
   @Field(() => [ID], { nullable: true, description: 'Curators (in_charge).' })
-  curatorIds?: string[];
+  curators?: string[];
 
   @Field(() => [ID], { nullable: true })
   branchIds?: string[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Drill-down from a customer.' })
   customerId?: string;
+
+  @Field(() => [ID], { nullable: true, description: 'Tickets whose customer has any of these labels.' })
+  customerLabels?: string[];
 
   @Field(() => [TicketTarget], { nullable: true })
   targets?: TicketTarget[];
@@ -33,4 +61,25 @@ export class TicketFilter implements TicketListFilter {
 
   @Field(() => [TicketResult], { nullable: true })
   ticketResults?: TicketResult[];
+
+  @Field({ nullable: true, description: 'Due at or after this instant.' })
+  dueFrom?: Date;
+
+  @Field({ nullable: true, description: 'Due before this instant.' })
+  dueTo?: Date;
+
+  @Field(() => TimeLabel, { nullable: true })
+  timeLabel?: TimeLabel;
+}
+
+@InputType()
+export class TicketSortInput implements TicketSort {
+  @Field(() => TicketSortField, { nullable: true, description: 'Default CREATED_AT.' })
+  field?: TicketSortField;
+
+  @Field(() => SortDirection, {
+    nullable: true,
+    description: 'Default DESC, ASC for DUE_AT; tickets without a due date come last.',
+  })
+  direction?: SortDirection;
 }
