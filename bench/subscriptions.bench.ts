@@ -68,7 +68,8 @@ async function main(): Promise<void> {
       },
       {
         next: (value) => {
-          const id = (value.data?.ticketChanged as { id: string } | undefined)?.id;
+          const id = (value.data?.ticketChanged as { ticket: { id: string } } | undefined)?.ticket
+            .id;
           const sent = id ? sentAt.get(id) : undefined;
           if (sent) latencies.push(performance.now() - sent);
         },
@@ -88,7 +89,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const ticket of tickets) {
     sentAt.set(ticket.id, performance.now());
-    bus.publish(TOPICS.ticketChanged, { ticketId: ticket.id });
+    bus.publish(TOPICS.ticketChanged, {
+      ticketId: ticket.id,
+      action: 'UPDATED',
+      changedFields: [],
+    });
     await new Promise((r) => setTimeout(r, 1_000 / Number(values.rate)));
   }
   // Wait until deliveries stop arriving.

@@ -44,6 +44,7 @@ const CRM: ViewerName[] = [
   'CUSTOMER_SERVICE',
 ];
 const LEADERS_AND_IT: ViewerName[] = ['IT', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'];
+const TICKET_WORKERS: ViewerName[] = CRM.filter((v) => v !== 'IT');
 
 /** Written out by hand from the issue, not derived from the code under test. */
 const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
@@ -66,6 +67,13 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.revokeApiKey': ['ADMIN'],
   'Mutation.assignTicket': LEADERS_AND_IT,
   'Mutation.updateAssignment': LEADERS_AND_IT,
+  'Mutation.createTicket': TICKET_WORKERS,
+  'Mutation.createTickets': TICKET_WORKERS,
+  'Mutation.updateTicket': TICKET_WORKERS,
+  'Mutation.completeTicket': TICKET_WORKERS,
+  'Mutation.cancelTicket': TICKET_WORKERS,
+  'Mutation.reopenTicket': TICKET_WORKERS,
+  'Mutation.addTicketNote': TICKET_WORKERS,
   'Subscription.ticketChanged': CRM,
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
 };
@@ -118,7 +126,37 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
       'mutation($id: ID!) { updateAssignment(branchId: $id, userId: $id, input: { active: true }) { active } }',
     variables: { id: NO_ID },
   },
-  'Subscription.ticketChanged': { query: 'subscription { ticketChanged { id } }' },
+  'Mutation.createTicket': {
+    query:
+      'mutation($id: ID!) { createTicket(input: { customerId: $id, branchId: $id, title: "t", source: MANUAL, target: TELESALES }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.createTickets': {
+    query:
+      'mutation($id: ID!) { createTickets(input: { rootTicketId: $id, customerIds: [$id] }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.updateTicket': {
+    query: 'mutation($id: ID!) { updateTicket(id: $id, input: { title: "x" }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.completeTicket': {
+    query: 'mutation($id: ID!) { completeTicket(id: $id, resultCode: COMPLETED) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.cancelTicket': {
+    query: 'mutation($id: ID!) { cancelTicket(id: $id, reason: "r") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.reopenTicket': {
+    query: 'mutation($id: ID!) { reopenTicket(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.addTicketNote': {
+    query: 'mutation($id: ID!) { addTicketNote(ticketId: $id, body: "b") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Subscription.ticketChanged': { query: 'subscription { ticketChanged { ticket { id } } }' },
   'Subscription.orderChanged': { query: 'subscription { orderChanged { id } }' },
 };
 

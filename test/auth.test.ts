@@ -113,7 +113,7 @@ describe('tokens', () => {
 
   test('a graphql-ws connection with a bad token is closed with 4403 at connection_init', async () => {
     const ws = subscriber(t.wsUrl, { authorization: 'Bearer nope' });
-    const sub = ws.subscribe('subscription { ticketChanged { id } }');
+    const sub = ws.subscribe('subscription { ticketChanged { ticket { id } } }');
     await waitFor(() => ws.closeCode !== undefined);
     expect(ws.closeCode).toBe(4403);
     expect(sub.events).toEqual([]);
@@ -282,27 +282,41 @@ describe('live ticket events', () => {
     const wsA = subscriber(t.wsUrl, { authorization: `Bearer ${t.tokenFor(staffA)}` });
     const wsLeader = subscriber(t.wsUrl, { authorization: `Bearer ${t.tokenFor(leader)}` });
     const subA = wsA.subscribe(
-      'subscription { ticketChanged { id assignee { id } customer { fullName } } }',
+      'subscription { ticketChanged { action ticket { id assignee { id } customer { fullName } } } }',
     );
-    const subLeader = wsLeader.subscribe('subscription { ticketChanged { id } }');
+    const subLeader = wsLeader.subscribe('subscription { ticketChanged { ticket { id } } }');
     await waitFor(() => t.bus.activeSubscriptions >= 2);
 
-    t.bus.publish(TOPICS.ticketChanged, { ticketId: theirs.id });
-    t.bus.publish(TOPICS.ticketChanged, { ticketId: csTicket.id });
-    t.bus.publish(TOPICS.ticketChanged, { ticketId: mine.id });
+    t.bus.publish(TOPICS.ticketChanged, {
+      ticketId: theirs.id,
+      action: 'UPDATED',
+      changedFields: [],
+    });
+    t.bus.publish(TOPICS.ticketChanged, {
+      ticketId: csTicket.id,
+      action: 'UPDATED',
+      changedFields: [],
+    });
+    t.bus.publish(TOPICS.ticketChanged, {
+      ticketId: mine.id,
+      action: 'UPDATED',
+      changedFields: [],
+    });
     await waitFor(() => subA.events.length === 1 && subLeader.events.length === 2);
     expect(subA.events[0]!.data).toEqual({
       ticketChanged: {
-        id: mine.id,
-        assignee: { id: staffA.id },
-        customer: { fullName: customer.fullName },
+        action: 'UPDATED',
+        ticket: {
+          id: mine.id,
+          assignee: { id: staffA.id },
+          customer: { fullName: customer.fullName },
+        },
       },
     });
     // The telesales leader saw both telesales tickets, never the customer-service one.
-    expect(subLeader.events.map((e) => (e.data!.ticketChanged as { id: string }).id)).toEqual([
-      theirs.id,
-      mine.id,
-    ]);
+    expect(
+      subLeader.events.map((e) => (e.data!.ticketChanged as { ticket: { id: string } }).ticket.id),
+    ).toEqual([theirs.id, mine.id]);
 
     // Reassigned away: the assignment's own event and later ones no longer reach staff A.
     const moved = await t.gql(
@@ -311,7 +325,11 @@ describe('live ticket events', () => {
       as(leader),
     );
     expect(moved.errors).toBeUndefined();
-    t.bus.publish(TOPICS.ticketChanged, { ticketId: mine.id });
+    t.bus.publish(TOPICS.ticketChanged, {
+      ticketId: mine.id,
+      action: 'UPDATED',
+      changedFields: [],
+    });
     await waitFor(() => subLeader.events.length === 4);
     expect(subA.events).toHaveLength(1);
 
@@ -321,7 +339,11 @@ describe('live ticket events', () => {
     });
     await waitFor(() => subA.error !== undefined || subA.completed);
     expect(subA.events).toHaveLength(1);
-    t.bus.publish(TOPICS.ticketChanged, { ticketId: theirs.id });
+    t.bus.publish(TOPICS.ticketChanged, {
+      ticketId: theirs.id,
+      action: 'UPDATED',
+      changedFields: [],
+    });
     await waitFor(() => subLeader.events.length === 5);
     expect(subLeader.error).toBeUndefined();
     subLeader.dispose();

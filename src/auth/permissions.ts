@@ -14,6 +14,8 @@ export type Access =
 
 const CRM_ROLES = Object.values(Role).filter((role) => role !== Role.PARTNER);
 const LEADERS_AND_IT = [Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER, Role.IT];
+/** Roles that work tickets; IT configures but holds none (it sees no ticket). */
+const TICKET_WORKERS = CRM_ROLES.filter((role) => role !== Role.IT);
 
 const publicField: Access = { kind: 'public' };
 const signedInUser: Access = { kind: 'signed-in-user' };
@@ -41,6 +43,13 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     createApiKey: roles(Role.ADMIN),
     revokeApiKey: roles(Role.ADMIN),
     assignTicket: roles(...LEADERS_AND_IT),
+    createTicket: roles(...TICKET_WORKERS),
+    createTickets: roles(...TICKET_WORKERS),
+    updateTicket: roles(...TICKET_WORKERS),
+    completeTicket: roles(...TICKET_WORKERS),
+    cancelTicket: roles(...TICKET_WORKERS),
+    reopenTicket: roles(...TICKET_WORKERS),
+    addTicketNote: roles(...TICKET_WORKERS),
     updateAssignment: roles(...LEADERS_AND_IT),
   },
   Subscription: {

@@ -26,15 +26,18 @@ export enum TicketStatus {
   CANCELED = 'CANCELED',
 }
 
-/** The 8 BR-CRM ticket sources, numbered as in the business rules. */
+/**
+ * The 8 BR-CRM ticket sources, numbered as in the business rules. 3, 4, 7
+ * and 8 are created by the system only (see services/ticket-automation.ts).
+ */
 export enum TicketSource {
   NEW_CUSTOMER = 'NEW_CUSTOMER',
-  ORDER_EVENT = 'ORDER_EVENT',
-  FOLLOW_UP = 'FOLLOW_UP',
   COMPLAINT = 'COMPLAINT',
+  FOLLOW_UP = 'FOLLOW_UP',
+  AFTER_SALE_CARE = 'AFTER_SALE_CARE',
   CONVERSATION = 'CONVERSATION',
   MANUAL = 'MANUAL',
-  CAMPAIGN = 'CAMPAIGN',
+  CONTACT_VERIFICATION = 'CONTACT_VERIFICATION',
   BIRTHDAY = 'BIRTHDAY',
 }
 

@@ -98,6 +98,14 @@ export class Ticket {
   @ManyToOne({ entity: () => Ticket, ref: true, nullable: true, index: true })
   rootTicket?: Ref<Ticket>;
 
+  /**
+   * Set on tickets the system creates (follow-up, after-sale, verification,
+   * birthday): the rule's idempotency key, unique, so a redelivered event or
+   * a re-run job never creates a ticket twice.
+   */
+  @Property({ type: 'text', nullable: true, unique: true })
+  originKey?: string;
+
   @Field(() => Int, { description: 'Optimistic-lock version; send it back on update.' })
   @Property({ type: 'integer', version: true })
   version: number = 1;

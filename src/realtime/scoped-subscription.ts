@@ -16,7 +16,12 @@ export type CredentialsRevokedEvent = { userId?: string; apiKeyId?: string };
 const revokes = (event: CredentialsRevokedEvent, viewer: Viewer): boolean =>
   viewer.kind === 'user' ? event.userId === viewer.id : event.apiKeyId === viewer.apiKeyId;
 
-export type TicketChangedEvent = { ticketId: string };
+export type TicketChangedEvent = {
+  ticketId: string;
+  /** CREATED, UPDATED, ASSIGNED, COMPLETED, CANCELED, REOPENED, NOTE_ADDED, MISSED */
+  action: string;
+  changedFields: string[];
+};
 export type OrderChangedEvent = { orderId: string };
 
 /** How stale a subscription's view of its viewer may get; revocations end streams at once anyway. */
@@ -61,7 +66,7 @@ export function scopedEvents<Payload, Row>(options: {
   /** The event's row, unscoped; shared by all subscribers of the process. */
   load: (em: EntityManager, payload: Payload) => Promise<Row | null>;
   /** The row scope as a predicate: the same rule as the SQL scope, checked in memory. */
-  visible: (viewer: Viewer, row: Row) => boolean;
+  visible: (viewer: Viewer, row: Row, em: EntityManager) => boolean | Promise<boolean>;
   /** Called before a row is delivered, with a fresh EntityManager and the current viewer. */
   onEvent?: (em: EntityManager, viewer: Viewer) => void;
 }): AsyncIterable<Row> {
@@ -112,7 +117,7 @@ export function scopedEvents<Payload, Row>(options: {
           viewerCheckedAt = performance.now();
         }
         const loaded = await loadOnce(options.em, event.value as Payload, options.load);
-        const row = loaded && options.visible(viewer, loaded) ? loaded : null;
+        const row = loaded && (await options.visible(viewer, loaded, em)) ? loaded : null;
         if (row) {
           options.onEvent?.(em, viewer);
           return { done: false, value: row };

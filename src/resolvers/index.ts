@@ -5,7 +5,7 @@ import { ConversationResolver, MessageResolver } from './conversation.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { OrderResolver } from './order.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
-import { TicketNoteResolver, TicketResolver } from './ticket.resolver';
+import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
 
 export const resolvers = [
@@ -18,6 +18,7 @@ export const resolvers = [
   MessageResolver,
   OrderResolver,
   ReferenceDataResolver,
+  TicketHistoryResolver,
   TicketNoteResolver,
   TicketResolver,
   UserResolver,

@@ -5,6 +5,7 @@ import {
   FieldResolver,
   ID,
   Int,
+  Mutation,
   Query,
   Resolver,
   Root,
@@ -13,10 +14,22 @@ import {
 import { authorizeSubscription } from '../auth/permissions';
 import { ticketVisibleTo } from '../auth/scopes';
 import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
-import { Branch, Customer, Ticket, TicketNote, User } from '../entities';
-import { pageSize } from '../services/keyset';
-import { ticketOfEvent, ticketService } from '../services/ticket.service';
-import { TicketConnection } from '../schema/connections';
+import { Branch, Customer, Ticket, TicketHistory, TicketNote, User } from '../entities';
+import { TicketResult } from '../entities/enums';
+import { ticketLifecycle } from '../services/ticket-lifecycle.service';
+import { buildTicketWhere } from '../services/ticket-filter';
+import { ticketChangeOfEvent, ticketService } from '../services/ticket.service';
+import {
+  TicketConnection,
+  TicketHistoryConnection,
+  TicketNoteConnection,
+} from '../schema/connections';
+import { TicketChange } from '../schema/ticket-change.types';
+import {
+  CreateTicketInputType,
+  CreateTicketsInputType,
+  UpdateTicketInputType,
+} from '../schema/inputs/ticket-input.input';
 import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter, TicketSortInput } from '../schema/inputs/ticket-filter.input';
 import { PageArgs } from '../schema/pagination';
@@ -41,23 +54,121 @@ export class TicketResolver {
     return new TicketConnection(await ticketService.list(ctx, filter ?? {}, page, sort));
   }
 
-  @Subscription(() => Ticket, {
-    description: 'Tickets the viewer may see, as they change (assignment, status, fields).',
-    subscribe: ({ context }) => {
+  @Subscription(() => TicketChange, {
+    description:
+      'Creates, updates, status changes, assignments and notes on tickets the viewer may see (scope re-checked per event), optionally narrowed by a filter.',
+    subscribe: ({ context, args }) => {
       const ctx = context as Context;
+      const filter = (args as { filter?: TicketFilter }).filter;
+      const filterWhere = filter ? buildTicketWhere(filter) : undefined;
       return scopedEvents({
         em: ctx.em,
         viewer: authorizeSubscription('ticketChanged', ctx.viewer),
         bus: ctx.services.bus,
         topic: TOPICS.ticketChanged,
-        load: ticketOfEvent,
-        visible: ticketVisibleTo,
+        load: ticketChangeOfEvent,
+        visible: async (viewer, change: TicketChange, em) =>
+          ticketVisibleTo(viewer, change.ticket) &&
+          (!filterWhere ||
+            (await em.count(Ticket, { $and: [filterWhere, { id: change.ticket.id }] })) > 0),
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
       });
     },
   })
-  ticketChanged(@Root() ticket: Ticket): Ticket {
-    return ticket;
+  ticketChanged(
+    @Root() change: TicketChange,
+    @Arg('filter', () => TicketFilter, { nullable: true }) _filter?: TicketFilter,
+  ): TicketChange {
+    return change;
+  }
+
+  @Mutation(() => Ticket, { description: 'Sources 1, 2, 5 and 6; staff own what they create.' })
+  createTicket(
+    @Arg('input', () => CreateTicketInputType) input: CreateTicketInputType,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket> {
+    return ticketLifecycle.create(ctx, ctx.services.bus, input);
+  }
+
+  @Mutation(() => [Ticket], {
+    description: 'BR-CRM-009: many tickets in one transaction, all or nothing.',
+  })
+  createTickets(
+    @Arg('input', () => CreateTicketsInputType) input: CreateTicketsInputType,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket[]> {
+    return ticketLifecycle.createMany(ctx, ctx.services.bus, input);
+  }
+
+  @Mutation(() => Ticket)
+  updateTicket(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int, {
+      nullable: true,
+      description: 'The version you read; a stale one is CONFLICT.',
+    })
+    version: number | undefined,
+    @Arg('input', () => UpdateTicketInputType) input: UpdateTicketInputType,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket> {
+    return ticketLifecycle.update(ctx, ctx.services.bus, id, version, input);
+  }
+
+  @Mutation(() => Ticket)
+  completeTicket(
+    @Arg('id', () => ID) id: string,
+    @Arg('resultCode', () => TicketResult) result: TicketResult,
+    @Arg('note', () => String, { nullable: true }) note: string | undefined,
+    @Arg('version', () => Int, { nullable: true }) version: number | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket> {
+    return ticketLifecycle.complete(ctx, ctx.services.bus, { id, result, note, version });
+  }
+
+  @Mutation(() => Ticket)
+  cancelTicket(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason') reason: string,
+    @Arg('version', () => Int, { nullable: true }) version: number | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket> {
+    return ticketLifecycle.cancel(ctx, ctx.services.bus, { id, reason, version });
+  }
+
+  @Mutation(() => Ticket, { description: 'A canceled ticket only.' })
+  reopenTicket(
+    @Arg('id', () => ID) id: string,
+    @Arg('version', () => Int, { nullable: true }) version: number | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Ticket> {
+    return ticketLifecycle.reopen(ctx, ctx.services.bus, { id, version });
+  }
+
+  @Mutation(() => TicketNote)
+  addTicketNote(
+    @Arg('ticketId', () => ID) ticketId: string,
+    @Arg('body') body: string,
+    @Ctx() ctx: Context,
+  ): Promise<TicketNote> {
+    return ticketLifecycle.addNote(ctx, ctx.services.bus, { ticketId, body });
+  }
+
+  @FieldResolver(() => TicketHistoryConnection, { description: 'Newest first.' })
+  async history(
+    @Root() ticket: Ticket,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<TicketHistoryConnection> {
+    return new TicketHistoryConnection(await ticketLifecycle.history(ctx, ticket.id, page));
+  }
+
+  @FieldResolver(() => TicketNoteConnection, { description: 'Newest first.' })
+  async notes(
+    @Root() ticket: Ticket,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<TicketNoteConnection> {
+    return new TicketNoteConnection(await ticketLifecycle.notes(ctx, ticket.id, page));
   }
 
   @FieldResolver(() => Customer, { nullable: true })
@@ -93,14 +204,16 @@ export class TicketResolver {
     const [note] = await ctx.loaders.ticketNotes(1).load(ticket.id);
     return note;
   }
+}
 
-  @FieldResolver(() => [TicketNote], { description: 'Newest first.' })
-  notes(
-    @Root() ticket: Ticket,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
-    @Ctx() ctx: Context,
-  ): Promise<TicketNote[]> {
-    return ctx.loaders.ticketNotes(pageSize(first)).load(ticket.id);
+@Resolver(() => TicketHistory)
+export class TicketHistoryResolver {
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'Who made the change; null for the system.',
+  })
+  async actor(@Root() row: TicketHistory, @Ctx() ctx: Context): Promise<User | undefined> {
+    return row.actor ? ctx.loaders.user.load(row.actor.id) : undefined;
   }
 }
 

@@ -1,5 +1,13 @@
 import { ObjectType } from 'type-graphql';
-import { Conversation, Customer, Message, Order, Ticket } from '../entities';
+import {
+  Conversation,
+  Customer,
+  Message,
+  Order,
+  Ticket,
+  TicketHistory,
+  TicketNote,
+} from '../entities';
 import { ConnectionType } from './pagination';
 
 @ObjectType()
@@ -16,3 +24,9 @@ export class ConversationConnection extends ConnectionType(Conversation) {}
 
 @ObjectType()
 export class MessageConnection extends ConnectionType(Message) {}
+
+@ObjectType()
+export class TicketHistoryConnection extends ConnectionType(TicketHistory) {}
+
+@ObjectType()
+export class TicketNoteConnection extends ConnectionType(TicketNote) {}

@@ -12,7 +12,11 @@ export type SortDirection = 'ASC' | 'DESC';
  * A timestamp column to sort by; `id` breaks ties so the order is total.
  * A nullable column sorts its nulls last in either direction.
  */
-export type KeysetSort<T> = { field: keyof T & string; direction: SortDirection; nullable?: boolean };
+export type KeysetSort<T> = {
+  field: keyof T & string;
+  direction: SortDirection;
+  nullable?: boolean;
+};
 
 export type Page<T> = {
   edges: { cursor: string; node: T }[];

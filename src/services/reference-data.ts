@@ -38,16 +38,20 @@ const ticketStatuses: Labels<TicketStatus> = {
 /** Numbered 1..8 as in BR-CRM; the number is part of the contract. */
 const ticketSources: Record<TicketSource, [number, string, string]> = {
   NEW_CUSTOMER: [1, 'Khách hàng mới', 'New customer'],
-  ORDER_EVENT: [
-    2,
-    'Sự kiện đơn hàng (hủy, hoàn, giao thất bại)',
-    'Order event (cancel, return, failed delivery)',
-  ],
+  COMPLAINT: [2, 'Khiếu nại, phản ánh của khách hàng', 'Customer complaint or feedback'],
   FOLLOW_UP: [3, 'Chăm sóc lại theo kết quả cuộc gọi', 'Follow-up from a call result'],
-  COMPLAINT: [4, 'Khiếu nại của khách hàng', 'Customer complaint'],
+  AFTER_SALE_CARE: [
+    4,
+    'Chăm sóc sau mua (đơn đã giao, thanh toán thành công)',
+    'After-sale care (order delivered, payment received)',
+  ],
   CONVERSATION: [5, 'Tin nhắn cần nhân viên xử lý', 'Conversation handed to an agent'],
   MANUAL: [6, 'Tạo thủ công', 'Created manually'],
-  CAMPAIGN: [7, 'Chiến dịch chăm sóc', 'Care campaign'],
+  CONTACT_VERIFICATION: [
+    7,
+    'Xác minh lại thông tin liên hệ (sai số)',
+    'Contact verification (wrong number)',
+  ],
   BIRTHDAY: [8, 'Sinh nhật khách hàng', 'Customer birthday'],
 };
 

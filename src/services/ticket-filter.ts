@@ -1,6 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Ticket } from '../entities';
-import { TicketStatus, type TicketResult, type TicketSource, type TicketTarget } from '../entities/enums';
+import {
+  TicketStatus,
+  type TicketResult,
+  type TicketSource,
+  type TicketTarget,
+} from '../entities/enums';
 import { assertId, assertIds, badInput } from './errors';
 import type { KeysetSort } from './keyset';
 
@@ -52,15 +57,23 @@ const BUSINESS_OFFSET_MS = 7 * 3_600_000;
 const DAY_MS = 86_400_000;
 
 export function startOfBusinessDay(at: Date): Date {
-  return new Date(Math.floor((at.getTime() + BUSINESS_OFFSET_MS) / DAY_MS) * DAY_MS - BUSINESS_OFFSET_MS);
+  return new Date(
+    Math.floor((at.getTime() + BUSINESS_OFFSET_MS) / DAY_MS) * DAY_MS - BUSINESS_OFFSET_MS,
+  );
 }
 
 /** [from, to) of a time label in Asia/Ho_Chi_Minh; weeks start on Monday. */
-export function timeLabelRange(label: Exclude<TimeLabel, TimeLabel.OVERDUE | TimeLabel.NO_DUE_DATE>, now: Date): [Date, Date] {
+export function timeLabelRange(
+  label: Exclude<TimeLabel, TimeLabel.OVERDUE | TimeLabel.NO_DUE_DATE>,
+  now: Date,
+): [Date, Date] {
   const today = startOfBusinessDay(now).getTime();
   const weekday = new Date(today + BUSINESS_OFFSET_MS).getUTCDay(); // 0 = Sunday
   const monday = today - ((weekday + 6) % 7) * DAY_MS;
-  const range = (from: number, days: number): [Date, Date] => [new Date(from), new Date(from + days * DAY_MS)];
+  const range = (from: number, days: number): [Date, Date] => [
+    new Date(from),
+    new Date(from + days * DAY_MS),
+  ];
   switch (label) {
     case TimeLabel.TODAY:
       return range(today, 1);
@@ -89,7 +102,10 @@ export function foldText(value: string): string {
  * folded, and the phone's digits in international (84...) and national (0...)
  * form so a digit sequence typed either way is found.
  */
-export function ticketKeywords(title: string, customer: { fullName: string; phone?: string | null }): string {
+export function ticketKeywords(
+  title: string,
+  customer: { fullName: string; phone?: string | null },
+): string {
   const digits = customer.phone?.replace(/\D/g, '') ?? '';
   const national = digits.startsWith('84') ? `0${digits.slice(2)}` : '';
   const text = `${title} ${customer.fullName}`;
@@ -102,7 +118,8 @@ function keywordConditions(keywords: string, mode: KeywordMode): FilterQuery<Tic
   if (keywords.length > 100) throw badInput('keywords: at most 100 characters', 'keywords');
   if (mode === KeywordMode.NUMBER_SEQUENCE) {
     const digits = keywords.replace(/\D/g, '');
-    if (digits.length < 3) throw badInput('keywords: type at least 3 digits to search phone numbers', 'keywords');
+    if (digits.length < 3)
+      throw badInput('keywords: type at least 3 digits to search phone numbers', 'keywords');
     return [{ keywords: { $like: `%${digits}%` } }];
   }
   const words = foldText(keywords).split(' ').filter(Boolean);

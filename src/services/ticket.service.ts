@@ -9,7 +9,12 @@ import { TicketStatus, type TicketTarget } from '../entities/enums';
 import { assertId, badInput, notFound } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
-import { buildTicketWhere, ticketSort, type TicketListFilter, type TicketSort } from './ticket-filter';
+import {
+  buildTicketWhere,
+  ticketSort,
+  type TicketListFilter,
+  type TicketSort,
+} from './ticket-filter';
 
 export const ticketService = {
   async list(
@@ -66,6 +71,7 @@ export const ticketAssignment = {
     const where = within(assignableTicketScope(viewer), {
       id: assertId(input.ticketId, 'ticketId'),
     });
+    let changedFields: string[] = [];
     const ticket = await em.transactional(async (tx) => {
       const found = where ? await tx.findOne(Ticket, where) : null;
       if (!found) throw notFound('Ticket', input.ticketId);
@@ -95,6 +101,7 @@ export const ticketAssignment = {
       }
       record('status', found.status, TicketStatus.ASSIGNED);
       found.status = TicketStatus.ASSIGNED;
+      changedFields = changes.map(([field]) => field);
       for (const [field, before, after] of changes) {
         tx.create(TicketHistory, {
           ticket: found,
@@ -106,7 +113,11 @@ export const ticketAssignment = {
       }
       return found;
     });
-    bus.publish(TOPICS.ticketChanged, { ticketId: ticket.id } satisfies TicketChangedEvent);
+    bus.publish(TOPICS.ticketChanged, {
+      ticketId: ticket.id,
+      action: 'ASSIGNED',
+      changedFields: changedFields,
+    } satisfies TicketChangedEvent);
     return ticket;
   },
 };
@@ -114,10 +125,11 @@ export const ticketAssignment = {
 const actorId = (viewer: Viewer | null): string | undefined =>
   viewer?.kind === 'user' ? viewer.id : undefined;
 
-/** The ticket an event is about, unscoped: subscriptions check visibility per viewer. */
-export function ticketOfEvent(
+/** The change an event announces, with its ticket, unscoped: subscriptions check visibility per viewer. */
+export async function ticketChangeOfEvent(
   em: EntityManager,
   event: TicketChangedEvent,
-): Promise<Ticket | null> {
-  return em.findOne(Ticket, { id: event.ticketId });
+): Promise<{ ticket: Ticket; action: string; changedFields: string[] } | null> {
+  const ticket = await em.findOne(Ticket, { id: event.ticketId });
+  return ticket ? { ticket, action: event.action, changedFields: event.changedFields } : null;
 }

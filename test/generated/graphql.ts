@@ -15,6 +15,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar.This scalar is serialized to a string in ISO 8601 format and parsed from a string in ISO 8601 format. */
   DateTimeISO: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSON: { input: unknown; output: unknown; }
   /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
   /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
@@ -136,6 +138,29 @@ export type CreateApiKeyPayload = {
   apiKey: ApiKey;
   /** Shown this once; send as the `x-api-key` header. */
   secret: Scalars['String']['output'];
+};
+
+export type CreateTicketInputType = {
+  /** Leaders and admins only; staff own what they create. */
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  branchId: Scalars['ID']['input'];
+  customerId: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  inChargeId?: InputMaybe<Scalars['ID']['input']>;
+  rootTicketId?: InputMaybe<Scalars['ID']['input']>;
+  /** NEW_CUSTOMER, COMPLAINT, CONVERSATION or MANUAL. */
+  source: TicketSource;
+  /** Team roles always create for their own team. */
+  target?: InputMaybe<TicketTarget>;
+  title: Scalars['String']['input'];
+};
+
+/** From a root ticket (its fields are copied) or from shared fields, over many customers. */
+export type CreateTicketsInputType = {
+  customerIds: Array<Scalars['ID']['input']>;
+  rootTicketId?: InputMaybe<Scalars['ID']['input']>;
+  shared?: InputMaybe<SharedTicketInput>;
 };
 
 export type Customer = {
@@ -298,13 +323,29 @@ export type MessageSender =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  addTicketNote: TicketNote;
   /** Leaders within their target, and IT (BR-CRM-003). */
   assignTicket: Ticket;
+  cancelTicket: Ticket;
+  completeTicket: Ticket;
   createApiKey: CreateApiKeyPayload;
+  /** Sources 1, 2, 5 and 6; staff own what they create. */
+  createTicket: Ticket;
+  /** BR-CRM-009: many tickets in one transaction, all or nothing. */
+  createTickets: Array<Ticket>;
   login: LoginPayload;
+  /** A canceled ticket only. */
+  reopenTicket: Ticket;
   revokeApiKey: ApiKey;
   setUserActive: User;
   updateAssignment: AssignmentSetting;
+  updateTicket: Ticket;
+};
+
+
+export type MutationAddTicketNoteArgs = {
+  body: Scalars['String']['input'];
+  ticketId: Scalars['ID']['input'];
 };
 
 
@@ -315,6 +356,21 @@ export type MutationAssignTicketArgs = {
 };
 
 
+export type MutationCancelTicketArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationCompleteTicketArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  resultCode: TicketResult;
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationCreateApiKeyArgs = {
   channelIds: Array<Scalars['ID']['input']>;
   name: Scalars['String']['input'];
@@ -322,9 +378,25 @@ export type MutationCreateApiKeyArgs = {
 };
 
 
+export type MutationCreateTicketArgs = {
+  input: CreateTicketInputType;
+};
+
+
+export type MutationCreateTicketsArgs = {
+  input: CreateTicketsInputType;
+};
+
+
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+export type MutationReopenTicketArgs = {
+  id: Scalars['ID']['input'];
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -343,6 +415,13 @@ export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateTicketArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTicketInputType;
+  version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Order = {
@@ -589,6 +668,18 @@ export type Role =
   | 'TELESALES'
   | 'TELESALES_LEADER';
 
+/** Everything of CreateTicketInput but the customer, shared by every row. */
+export type SharedTicketInput = {
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  branchId: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  inChargeId?: InputMaybe<Scalars['ID']['input']>;
+  source: TicketSource;
+  target?: InputMaybe<TicketTarget>;
+  title: Scalars['String']['input'];
+};
+
 export type SortDirection =
   | 'ASC'
   | 'DESC';
@@ -597,13 +688,18 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
   orderChanged: Order;
-  /** Tickets the viewer may see, as they change (assignment, status, fields). */
-  ticketChanged: Ticket;
+  /** Creates, updates, status changes, assignments and notes on tickets the viewer may see (scope re-checked per event), optionally narrowed by a filter. */
+  ticketChanged: TicketChange;
 };
 
 
 export type SubscriptionOrderChangedArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type SubscriptionTicketChangedArgs = {
+  filter?: InputMaybe<TicketFilter>;
 };
 
 export type Ticket = {
@@ -616,13 +712,15 @@ export type Ticket = {
   customer?: Maybe<Customer>;
   description?: Maybe<Scalars['String']['output']>;
   dueAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Newest first. */
+  history: TicketHistoryConnection;
   id: Scalars['ID']['output'];
   /** The curator (in_charge). */
   inCharge?: Maybe<User>;
   isMissed: Scalars['Boolean']['output'];
   latestNote?: Maybe<TicketNote>;
   /** Newest first. */
-  notes: Array<TicketNote>;
+  notes: TicketNoteConnection;
   result?: Maybe<TicketResult>;
   /** The ticket this one was created from. */
   rootTicket?: Maybe<Ticket>;
@@ -636,8 +734,26 @@ export type Ticket = {
 };
 
 
+export type TicketHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type TicketNotesArgs = {
-  first?: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One change to a ticket, as pushed by ticketChanged. */
+export type TicketChange = {
+  __typename?: 'TicketChange';
+  /** CREATED, UPDATED, ASSIGNED, COMPLETED, CANCELED, REOPENED, NOTE_ADDED or MISSED. */
+  action: Scalars['String']['output'];
+  /** The fields this change touched. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** The ticket as it is after the change. */
+  ticket: Ticket;
 };
 
 export type TicketConnection = {
@@ -682,12 +798,51 @@ export type TicketFilter = {
   timeLabel?: InputMaybe<TimeLabel>;
 };
 
+export type TicketHistory = {
+  __typename?: 'TicketHistory';
+  /** Who made the change; null for the system. */
+  actor?: Maybe<User>;
+  after?: Maybe<Scalars['JSON']['output']>;
+  before?: Maybe<Scalars['JSON']['output']>;
+  createdAt: Scalars['DateTimeISO']['output'];
+  field: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type TicketHistoryConnection = {
+  __typename?: 'TicketHistoryConnection';
+  edges: Array<TicketHistoryEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type TicketHistoryEdge = {
+  __typename?: 'TicketHistoryEdge';
+  cursor: Scalars['String']['output'];
+  node: TicketHistory;
+};
+
 export type TicketNote = {
   __typename?: 'TicketNote';
   author?: Maybe<User>;
   body: Scalars['String']['output'];
   createdAt: Scalars['DateTimeISO']['output'];
   id: Scalars['ID']['output'];
+};
+
+export type TicketNoteConnection = {
+  __typename?: 'TicketNoteConnection';
+  edges: Array<TicketNoteEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type TicketNoteEdge = {
+  __typename?: 'TicketNoteEdge';
+  cursor: Scalars['String']['output'];
+  node: TicketNote;
 };
 
 export type TicketResult =
@@ -715,14 +870,14 @@ export type TicketSortInput = {
 };
 
 export type TicketSource =
+  | 'AFTER_SALE_CARE'
   | 'BIRTHDAY'
-  | 'CAMPAIGN'
   | 'COMPLAINT'
+  | 'CONTACT_VERIFICATION'
   | 'CONVERSATION'
   | 'FOLLOW_UP'
   | 'MANUAL'
-  | 'NEW_CUSTOMER'
-  | 'ORDER_EVENT';
+  | 'NEW_CUSTOMER';
 
 export type TicketSourceItem = {
   __typename?: 'TicketSourceItem';
@@ -751,6 +906,15 @@ export type TimeLabel =
   | 'THIS_WEEK'
   | 'TODAY'
   | 'TOMORROW';
+
+export type UpdateTicketInputType = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** null clears the due date. */
+  dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** Leaders only. */
+  inChargeId?: InputMaybe<Scalars['ID']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
 
 export type User = {
   __typename?: 'User';

@@ -50,7 +50,10 @@ export class TicketFilter implements TicketListFilter {
   @Field(() => ID, { nullable: true, description: 'Drill-down from a customer.' })
   customerId?: string;
 
-  @Field(() => [ID], { nullable: true, description: 'Tickets whose customer has any of these labels.' })
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Tickets whose customer has any of these labels.',
+  })
   customerLabels?: string[];
 
   @Field(() => [TicketTarget], { nullable: true })
