@@ -171,7 +171,7 @@ export function buildTicketWhere(filter: TicketListFilter, now = new Date()): Fi
       break;
     }
   }
-  return and.length === 0 ? where : ({ $and: [where, ...and] } as FilterQuery<Ticket>);
+  return and.length === 0 ? where : { $and: [where, ...and] };
 }
 
 const SORT_FIELDS: Record<TicketSortField, KeysetSort<Ticket>['field']> = {

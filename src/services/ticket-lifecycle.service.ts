@@ -2,7 +2,13 @@ import { OptimisticLockError, type EntityManager } from '@mikro-orm/postgresql';
 import { ticketScope, within } from '../auth/scopes';
 import { isLeader, isStaff, targetOf, type Viewer } from '../auth/viewer';
 import { Branch, Customer, Ticket, TicketHistory, TicketNote, User } from '../entities';
-import { Role, TicketResult, TicketSource, TicketStatus, TicketTarget } from '../entities/enums';
+import {
+  Role,
+  type TicketResult,
+  TicketSource,
+  TicketStatus,
+  type TicketTarget,
+} from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
 import { TOPICS, type TicketChangedEvent } from '../realtime/scoped-subscription';
 import { assertId, badInput, DomainError, notFound } from './errors';
