@@ -309,11 +309,8 @@ export const ticketLifecycle = {
           created.push((await buildTicket(tx, viewer, { ...shared, customerId })).ticket);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          errors.push({
-            row,
-            field: String(error.details.field ?? 'input'),
-            message: error.message,
-          });
+          const field = typeof error.details.field === 'string' ? error.details.field : 'input';
+          errors.push({ row, field, message: error.message });
         }
       }
       if (errors.length > 0) {
