@@ -72,7 +72,8 @@ async function main(): Promise<void> {
         ? 'event bus: Redis (events reach every API instance)'
         : 'event bus: in-process (single instance; set REDIS_URL to share events)',
     );
-    if (config.jobsEnabled) jobs = await startJobs({ databaseUrl: db.url, orm: db.orm, logger });
+    if (config.jobsEnabled)
+      jobs = await startJobs({ databaseUrl: db.url, orm: db.orm, bus, logger });
     app = await createApp({ config, logger, db, bus, jobs });
     const address = await app.listen(config.port, config.host);
     const host = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;

@@ -75,6 +75,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.reopenTicket': TICKET_WORKERS,
   'Mutation.addTicketNote': TICKET_WORKERS,
   'Subscription.ticketChanged': CRM,
+  'Subscription.ticketReminder': TICKET_WORKERS,
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
 };
 
@@ -157,6 +158,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     variables: { id: NO_ID },
   },
   'Subscription.ticketChanged': { query: 'subscription { ticketChanged { ticket { id } } }' },
+  'Subscription.ticketReminder': { query: 'subscription { ticketReminder { dueAt } }' },
   'Subscription.orderChanged': { query: 'subscription { orderChanged { id } }' },
 };
 
@@ -230,7 +232,11 @@ describe.each(Object.keys(OPERATIONS).filter((f) => !f.startsWith('Subscription.
   },
 );
 
-describe.each(['Subscription.ticketChanged', 'Subscription.orderChanged'])('%s', (field) => {
+describe.each([
+  'Subscription.ticketChanged',
+  'Subscription.ticketReminder',
+  'Subscription.orderChanged',
+])('%s', (field) => {
   test.each(VIEWERS)('as %s', async (viewer) => {
     const a = auth[viewer]!;
     const params =

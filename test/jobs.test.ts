@@ -27,11 +27,11 @@ test('mark-missed-tickets flags open tickets past due, and nothing else', async 
   );
   const noDueDate = await make.ticket({ customer, branch });
 
-  expect(await markMissedTickets(t.orm)).toBe(1);
+  expect(await markMissedTickets(t.orm)).toEqual([overdue.id]);
   const em = t.orm.em.fork();
   const missed = await em.find(Ticket, { isMissed: true });
   expect(missed.map((ticket) => ticket.id)).toEqual([overdue.id]);
-  expect(await markMissedTickets(t.orm)).toBe(0);
+  expect(await markMissedTickets(t.orm)).toEqual([]);
   for (const other of [notDue, done, noDueDate]) {
     expect((await em.findOneOrFail(Ticket, other.id)).isMissed).toBe(false);
   }
@@ -41,12 +41,22 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
   const jobs = await startJobs({
     databaseUrl: t.db.url,
     orm: t.orm,
+    bus: t.bus,
     logger: pino({ level: 'silent' }),
   });
   try {
     const schedules = await jobs.boss.getSchedules();
     expect(schedules.map((s) => s.name)).toContain('mark-missed-tickets');
-    expect(await jobs.queueSizes()).toEqual({ 'mark-missed-tickets': expect.any(Number) });
+    expect(Object.keys(await jobs.queueSizes()).sort()).toEqual([
+      'birthday-tickets',
+      'mark-missed-tickets',
+      'remind-due-tickets',
+    ]);
+    expect(schedules.map((s) => s.name).sort()).toEqual([
+      'birthday-tickets',
+      'mark-missed-tickets',
+      'remind-due-tickets',
+    ]);
   } finally {
     await jobs.stop();
   }

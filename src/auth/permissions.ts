@@ -54,6 +54,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),
+    ticketReminder: roles(...TICKET_WORKERS),
     orderChanged: roles(...CRM_ROLES, Role.PARTNER),
   },
 };

@@ -114,6 +114,10 @@ export class Ticket {
   @Property({ type: 'timestamptz', nullable: true })
   completedAt?: Date;
 
+  /** When the owner was reminded of the due time; cleared when the due time moves. */
+  @Property({ type: 'timestamptz', nullable: true })
+  remindedAt?: Date;
+
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -2,7 +2,10 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { JOB_NAMES, type JobName } from './job-map';
+import type { EventBus } from '../realtime/event-bus';
+import { birthdayTicketsSchedule, runBirthdayTickets } from './birthday-tickets.job';
 import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tickets.job';
+import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
 
 export type Jobs = {
   boss: PgBoss;
@@ -18,9 +21,10 @@ export type Jobs = {
 export async function startJobs(options: {
   databaseUrl: string;
   orm: MikroORM;
+  bus: EventBus;
   logger: Logger;
 }): Promise<Jobs> {
-  const { orm, logger } = options;
+  const { orm, bus, logger } = options;
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     schema: 'pgboss',
@@ -31,18 +35,24 @@ export async function startJobs(options: {
   await boss.start();
   for (const name of JOB_NAMES) await boss.createQueue(name);
 
+  // pg-boss keeps schedules and jobs in PostgreSQL: they survive a restart,
+  // and each scheduled slot is taken by one instance only.
+  const tz = 'Asia/Ho_Chi_Minh';
   await boss.work('mark-missed-tickets', async () => {
-    const marked = await markMissedTickets(orm);
-    if (marked > 0) logger.info({ marked }, 'tickets marked as missed');
+    const marked = await markMissedTickets(orm, bus);
+    if (marked.length > 0) logger.info({ marked: marked.length }, 'tickets marked as missed');
   });
-  await boss.schedule(
-    'mark-missed-tickets',
-    markMissedTicketsSchedule,
-    {},
-    {
-      tz: 'Asia/Ho_Chi_Minh',
-    },
-  );
+  await boss.schedule('mark-missed-tickets', markMissedTicketsSchedule, {}, { tz });
+  await boss.work('remind-due-tickets', async () => {
+    const reminded = await remindDueTickets(orm, bus);
+    if (reminded > 0) logger.info({ reminded }, 'owners reminded of due tickets');
+  });
+  await boss.schedule('remind-due-tickets', remindDueTicketsSchedule, {}, { tz });
+  await boss.work('birthday-tickets', async () => {
+    const created = await runBirthdayTickets(orm, bus);
+    logger.info({ created }, 'birthday tickets created');
+  });
+  await boss.schedule('birthday-tickets', birthdayTicketsSchedule, {}, { tz });
 
   return {
     boss,

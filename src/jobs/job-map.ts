@@ -1,8 +1,14 @@
 /** Every job the API runs, by queue name, with its payload type. */
 export type JobPayloads = {
   'mark-missed-tickets': Record<string, never>;
+  'remind-due-tickets': Record<string, never>;
+  'birthday-tickets': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES: JobName[] = ['mark-missed-tickets'];
+export const JOB_NAMES: JobName[] = [
+  'mark-missed-tickets',
+  'remind-due-tickets',
+  'birthday-tickets',
+];

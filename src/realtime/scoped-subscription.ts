@@ -8,7 +8,11 @@ export const TOPICS = {
   ticketChanged: 'TICKET_CHANGED',
   orderChanged: 'ORDER_CHANGED',
   credentialsRevoked: 'CREDENTIALS_REVOKED',
+  ticketReminder: 'TICKET_REMINDER',
 } as const;
+
+/** A ticket's due time is near: for its owner only. */
+export type TicketReminderEvent = { ticketId: string; assigneeId: string; dueAt: string };
 
 /** A user deactivated or an API key revoked: their open streams end at once. */
 export type CredentialsRevokedEvent = { userId?: string; apiKeyId?: string };

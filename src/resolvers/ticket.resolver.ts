@@ -18,13 +18,17 @@ import { Branch, Customer, Ticket, TicketHistory, TicketNote, User } from '../en
 import { TicketResult } from '../entities/enums';
 import { ticketLifecycle } from '../services/ticket-lifecycle.service';
 import { buildTicketWhere } from '../services/ticket-filter';
-import { ticketChangeOfEvent, ticketService } from '../services/ticket.service';
+import {
+  ticketChangeOfEvent,
+  ticketReminderOfEvent,
+  ticketService,
+} from '../services/ticket.service';
 import {
   TicketConnection,
   TicketHistoryConnection,
   TicketNoteConnection,
 } from '../schema/connections';
-import { TicketChange } from '../schema/ticket-change.types';
+import { TicketChange, TicketReminder } from '../schema/ticket-change.types';
 import {
   CreateTicketInputType,
   CreateTicketsInputType,
@@ -80,6 +84,28 @@ export class TicketResolver {
     @Arg('filter', () => TicketFilter, { nullable: true }) _filter?: TicketFilter,
   ): TicketChange {
     return change;
+  }
+
+  @Subscription(() => TicketReminder, {
+    description: 'Your own open tickets, 30 minutes before they are due.',
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      return scopedEvents({
+        em: ctx.em,
+        viewer: authorizeSubscription('ticketReminder', ctx.viewer),
+        bus: ctx.services.bus,
+        topic: TOPICS.ticketReminder,
+        load: ticketReminderOfEvent,
+        visible: (viewer, reminder: { ticket: Ticket; assigneeId: string }) =>
+          viewer.kind === 'user' &&
+          reminder.assigneeId === viewer.id &&
+          ticketVisibleTo(viewer, reminder.ticket),
+        onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+      });
+    },
+  })
+  ticketReminder(@Root() reminder: TicketReminder): TicketReminder {
+    return reminder;
   }
 
   @Mutation(() => Ticket, { description: 'Sources 1, 2, 5 and 6; staff own what they create.' })

@@ -14,3 +14,12 @@ export class TicketChange {
   @Field(() => Ticket, { description: 'The ticket as it is after the change.' })
   ticket!: Ticket;
 }
+
+@ObjectType({ description: 'A ticket of yours is due soon.' })
+export class TicketReminder {
+  @Field()
+  dueAt!: Date;
+
+  @Field(() => Ticket)
+  ticket!: Ticket;
+}

@@ -182,9 +182,12 @@ export async function afterPayment(em: EntityManager, payment: Payment): Promise
  * Source 8: a birthday ticket for every customer born on this business day
  * whose real revenue (completed orders, plus paid payments not already
  * counted through a completed order) reaches the threshold. Feb 29 birthdays
- * are celebrated on Feb 28 in other years. Returns how many were created.
+ * are celebrated on Feb 28 in other years. Returns the new tickets' ids.
  */
-export async function createBirthdayTickets(em: EntityManager, now = new Date()): Promise<number> {
+export async function createBirthdayTickets(
+  em: EntityManager,
+  now = new Date(),
+): Promise<string[]> {
   const local = new Date(startOfBusinessDay(now).getTime() + 7 * HOUR_MS);
   const year = local.getUTCFullYear();
   const month = local.getUTCMonth() + 1;
@@ -205,7 +208,7 @@ export async function createBirthdayTickets(em: EntityManager, now = new Date())
                        and (po.id is null or po.status <> 'COMPLETED')), 0) >= ?`,
     [month, day, alsoFeb29, BIRTHDAY_MIN_REVENUE_VND],
   );
-  let created = 0;
+  const created: string[] = [];
   for (const { id } of candidates) {
     const customer = await em.findOneOrFail(Customer, id);
     const ticket = await insertOnce(em, {
@@ -217,7 +220,7 @@ export async function createBirthdayTickets(em: EntityManager, now = new Date())
       target: TicketTarget.TELESALES,
       dueAt: followUpDue(now, 0),
     });
-    if (ticket) created += 1;
+    if (ticket) created.push(ticket.id);
   }
   return created;
 }

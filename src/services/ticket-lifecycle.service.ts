@@ -353,6 +353,7 @@ export const ticketLifecycle = {
       if (input.dueAt !== undefined) {
         changes.push(['dueAt', found.dueAt, input.dueAt]);
         found.dueAt = input.dueAt ?? undefined;
+        found.remindedAt = undefined;
         // A new due date in the future clears the missed mark.
         if (found.isMissed && (!found.dueAt || found.dueAt > new Date())) {
           changes.push(['isMissed', true, false]);

@@ -4,7 +4,11 @@ import { AssignmentSetting, Ticket, TicketHistory, User } from '../entities';
 import type { Viewer } from '../auth/viewer';
 import { targetOf } from '../auth/viewer';
 import type { EventBus } from '../realtime/event-bus';
-import { TOPICS, type TicketChangedEvent } from '../realtime/scoped-subscription';
+import {
+  TOPICS,
+  type TicketChangedEvent,
+  type TicketReminderEvent,
+} from '../realtime/scoped-subscription';
 import { TicketStatus, type TicketTarget } from '../entities/enums';
 import { assertId, badInput, notFound } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
@@ -132,4 +136,13 @@ export async function ticketChangeOfEvent(
 ): Promise<{ ticket: Ticket; action: string; changedFields: string[] } | null> {
   const ticket = await em.findOne(Ticket, { id: event.ticketId });
   return ticket ? { ticket, action: event.action, changedFields: event.changedFields } : null;
+}
+
+/** The reminder an event announces, with its ticket; only the owner will get it. */
+export async function ticketReminderOfEvent(
+  em: EntityManager,
+  event: TicketReminderEvent,
+): Promise<{ ticket: Ticket; dueAt: Date; assigneeId: string } | null> {
+  const ticket = await em.findOne(Ticket, { id: event.ticketId });
+  return ticket ? { ticket, dueAt: new Date(event.dueAt), assigneeId: event.assigneeId } : null;
 }

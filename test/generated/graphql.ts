@@ -690,6 +690,8 @@ export type Subscription = {
   orderChanged: Order;
   /** Creates, updates, status changes, assignments and notes on tickets the viewer may see (scope re-checked per event), optionally narrowed by a filter. */
   ticketChanged: TicketChange;
+  /** Your own open tickets, 30 minutes before they are due. */
+  ticketReminder: TicketReminder;
 };
 
 
@@ -843,6 +845,13 @@ export type TicketNoteEdge = {
   __typename?: 'TicketNoteEdge';
   cursor: Scalars['String']['output'];
   node: TicketNote;
+};
+
+/** A ticket of yours is due soon. */
+export type TicketReminder = {
+  __typename?: 'TicketReminder';
+  dueAt: Scalars['DateTimeISO']['output'];
+  ticket: Ticket;
 };
 
 export type TicketResult =
