@@ -297,6 +297,8 @@ export async function seedDemo(
       },
     ]);
   });
+  // Fresh statistics, or the planner guesses from an empty database and picks bad plans.
+  await orm.em.fork().execute('analyze');
   return { seeded: true, counts };
 }
 
