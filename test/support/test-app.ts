@@ -43,15 +43,21 @@ export type TestApp = {
     document: TypedDocumentNode<R, V>,
     variables?: V,
   ) => Promise<GraphQLResponse<R>>;
+  database: TestDatabase;
   close: () => Promise<void>;
 };
 
 /** A real server on a random port over this file's own database. */
 export async function startTestApp(
-  options: { redisUrl?: string; env?: 'test' | 'production' } = {},
+  options: {
+    redisUrl?: string;
+    env?: 'test' | 'production';
+    /** Share another app's database (a second API instance); it is not dropped on close. */
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestApp> {
   const logger = pino({ level: 'silent' });
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = options.database ?? (await createTestDatabase());
   const db = await openDatabase(
     { databaseUrl: database.url, dataDir: '.data', embeddedPostgresPort: 0, dbPoolMax: 5 },
     logger,
@@ -98,6 +104,7 @@ export async function startTestApp(
     address,
     httpUrl,
     wsUrl: `ws://127.0.0.1:${address.port}/graphql`,
+    database,
     admin,
     adminToken,
     tokenFor,
@@ -107,7 +114,7 @@ export async function startTestApp(
       await app.stop();
       await bus.close();
       await db.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }
