@@ -2,14 +2,9 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { seedDemo } from '../src/db/seed-demo';
 import { Ticket, User } from '../src/entities';
-import { createLogger } from '../src/logger';
-import { createEventBus } from '../src/realtime/event-bus';
 import { TOPICS } from '../src/realtime/scoped-subscription';
-import { createApp } from '../src/server';
+import { percentile, runBench, startBenchServer } from './support';
 
 /**
  * Scoped ticket events on the demo data: N graphql-ws subscribers signed in as
@@ -17,11 +12,6 @@ import { createApp } from '../src/server';
  * role got and the publish-to-delivery latency (every event is re-checked
  * against each subscriber's current scope before it is sent).
  */
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -30,13 +20,8 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '20' },
     },
   });
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-  const logger = createLogger(config);
-  const db = await openDatabase(config, logger);
-  await seedDemo(db.orm, { scale: 1, env: config.env, logger });
-  const bus = createEventBus(config.redisUrl, logger);
-  const app = await createApp({ config, logger, db, bus });
-  const { port } = await app.listen(0, '127.0.0.1');
+  const server = await startBenchServer(1);
+  const { app, db, bus, port } = server;
   const em = db.orm.em.fork();
   const roles = [
     'admin',
@@ -112,14 +97,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   for (const client of clients) void client.dispose();
-  await app.stop();
-  await bus.close();
-  await db.close();
+  await server.close();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench(main);

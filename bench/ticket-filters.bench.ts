@@ -3,14 +3,9 @@ import { parseArgs } from 'node:util';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { authenticate } from '../src/auth/authenticate';
 import { ticketScope, within } from '../src/auth/scopes';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { seedDemo } from '../src/db/seed-demo';
 import { CustomerLabel, Ticket, User } from '../src/entities';
-import { createLogger } from '../src/logger';
-import { createEventBus } from '../src/realtime/event-bus';
-import { createApp } from '../src/server';
 import { buildTicketWhere, ticketSort, type TicketListFilter } from '../src/services/ticket-filter';
+import { percentile, runBench, startBenchServer } from './support';
 
 /**
  * The ticket list as the care team uses it, on the demo data (run
@@ -25,23 +20,13 @@ const QUERY = `query Tickets($filter: TicketFilter, $sort: TicketSortInput) {
   }
 }`;
 
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { runs: { type: 'string', default: '40' }, scale: { type: 'string', default: '10' } },
   });
   const runs = Number(values.runs);
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-  const logger = createLogger(config);
-  const db = await openDatabase(config, logger);
-  await seedDemo(db.orm, { scale: Number(values.scale), env: config.env, logger });
-  const bus = createEventBus(undefined, logger);
-  const app = await createApp({ config, logger, db, bus });
-  const { port } = await app.listen(0, '127.0.0.1');
+  const server = await startBenchServer(Number(values.scale));
+  const { app, db, port } = server;
   const em = db.orm.em.fork();
   const staff = await em.findOneOrFail(User, { email: 'telesales@demo.local' });
   const admin = await em.findOneOrFail(User, { email: 'admin@demo.local' });
@@ -139,14 +124,7 @@ async function main(): Promise<void> {
     .join('\n');
   lines.push(`slowest: ${slowest.name} (p95 ${slowest.p95.toFixed(1)} ms); its plan:`, analyze);
   process.stdout.write(`${lines.join('\n')}\n`);
-  await app.stop();
-  await bus.close();
-  await db.close();
+  await server.close();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench(main);

@@ -1,13 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { loadConfig } from '../src/config';
-import { openDatabase } from '../src/db/database';
-import { seedDemo } from '../src/db/seed-demo';
-import { createLogger } from '../src/logger';
-import { createEventBus } from '../src/realtime/event-bus';
 import { User } from '../src/entities';
-import { createApp } from '../src/server';
+import { runBench, startBenchServer } from './support';
 
 /**
  * Throughput and latency of the busiest screen: a page of tickets with
@@ -27,13 +22,8 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: '1' },
     },
   });
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
-  const logger = createLogger(config);
-  const db = await openDatabase(config, logger);
-  await seedDemo(db.orm, { scale: Number(values.scale), env: config.env, logger });
-  const bus = createEventBus(undefined, logger);
-  const app = await createApp({ config, logger, db, bus });
-  const { port } = await app.listen(0, '127.0.0.1');
+  const server = await startBenchServer(Number(values.scale));
+  const { app, db, port } = server;
   const url = `http://127.0.0.1:${port}/graphql`;
   // As the demo admin: the whole table is in scope, the heaviest case.
   const admin = await db.orm.em.fork().findOneOrFail(User, { email: 'admin@demo.local' });
@@ -71,14 +61,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
   // autocannon drops its sockets with requests still running server-side; let them finish.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await app.stop();
-  await bus.close();
-  await db.close();
+  await server.close();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runBench(main);

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -9,21 +8,11 @@ import pino from 'pino';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { migrateUp } from '../../src/db/migrate';
 import { createOrmConfig } from '../../src/db/orm-config';
+import { freePort } from './net';
 
 declare global {
   var __stopTestPostgres: (() => Promise<void>) | undefined;
   var __dropTestTemplate: (() => Promise<void>) | undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
