@@ -220,7 +220,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // graphql-ws runs neither Apollo's plugins nor its validation rules: pass the same rules.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  // The socket authenticates once at connection_init (bad credentials: 4403)
+  // The socket authenticates once at connection_init (missing or bad credentials: 4403)
   // and keeps the viewer; subscriptions re-check it for every event.
   const wsCleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
     {
@@ -232,7 +232,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
             services.tokens,
             credentialsFromConnectionParams(ctx.connectionParams),
           );
-          return true;
+          // Every socket operation needs a viewer: no credentials is refused like bad ones.
+          return ctx.extra.viewer !== null;
         } catch (error) {
           if (error instanceof DomainError) return false;
           throw error;

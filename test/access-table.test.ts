@@ -252,6 +252,10 @@ describe.each([
     if (allowed) {
       await waitFor(() => t.bus.activeSubscriptions > before);
       expect(sub.error).toBeUndefined();
+    } else if (viewer === 'anonymous') {
+      // No credentials at connection_init: the socket itself is refused.
+      await waitFor(() => ws.closeCode !== undefined);
+      expect(ws.closeCode).toBe(4403);
     } else {
       // graphql-ws reports a refused subscribe as a result with errors, then completes.
       await waitFor(() => sub.error !== undefined || sub.events.length > 0);

@@ -111,14 +111,21 @@ describe('tokens', () => {
     }
   });
 
-  test('a graphql-ws connection with a bad token is closed with 4403 at connection_init', async () => {
-    const ws = subscriber(t.wsUrl, { authorization: 'Bearer nope' });
-    const sub = ws.subscribe('subscription { ticketChanged { ticket { id } } }');
-    await waitFor(() => ws.closeCode !== undefined);
-    expect(ws.closeCode).toBe(4403);
-    expect(sub.events).toEqual([]);
-    await ws.client.dispose();
-  });
+  test.each([
+    ['a bad token', { authorization: 'Bearer nope' }],
+    ['a revoked-looking API key', { apiKey: 'crm_not-a-key' }],
+    ['no credentials', {}],
+  ])(
+    'a graphql-ws connection with %s is closed with 4403 at connection_init',
+    async (_name, params) => {
+      const ws = subscriber(t.wsUrl, params);
+      const sub = ws.subscribe('subscription { ticketChanged { ticket { id } } }');
+      await waitFor(() => ws.closeCode !== undefined);
+      expect(ws.closeCode).toBe(4403);
+      expect(sub.events).toEqual([]);
+      await ws.client.dispose();
+    },
+  );
 });
 
 describe('ticket scopes', () => {
