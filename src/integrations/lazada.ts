@@ -1,0 +1,148 @@
+/**
+ * Lazada Open Platform push (platforms.md section 1). Order pushes are per
+ * order line and carry only ids and a status; the worker fetches the detail.
+ */
+import { OrderStatus, Platform } from '../entities/enums';
+import {
+  asObject,
+  has,
+  readId,
+  readInteger,
+  readString,
+  timestampText,
+  toEventTime,
+} from './payload';
+import { headerValue, rejected, verifyHexHmac } from './signature';
+import { mapStatus, orderEvent, statusTable } from './status-table';
+import type {
+  NormalizedOrderEvent,
+  PlatformModule,
+  VerifyResult,
+  WebhookHeaders,
+  WebhookSecrets,
+} from './types';
+
+const S = OrderStatus;
+
+export const LAZADA_MESSAGE_TYPE = { TRADE_ORDER: 0, REVERSE_ORDER: 10 } as const;
+
+/** Trade order (message_type 0) `order_status`, platforms.md 9.2. */
+export const LAZADA_ORDER_STATUSES = statusTable({
+  unpaid: { status: S.PENDING_PAYMENT },
+  pending: { status: S.CONFIRMED },
+  topack: { status: S.CONFIRMED }, // Seller Center filter alias; semantics unverified
+  // Must be packed again: below a stored PACKED the lattice keeps the rank
+  // (stale, newer event) and only the flag is merged.
+  repacked: { status: S.CONFIRMED, flags: { rework: true } },
+  packed: { status: S.PACKED },
+  toship: { status: S.PACKED }, // Seller Center filter alias; semantics unverified
+  ready_to_ship_pending: { status: S.READY_TO_SHIP },
+  ready_to_ship: { status: S.READY_TO_SHIP },
+  shipping: { status: S.SHIPPED },
+  shipped: { status: S.SHIPPED },
+  delivered: { status: S.DELIVERED }, // Lazada has no completed; COMPLETED is our policy after the return window
+  failed: { status: S.FAILED },
+  failed_delivery: { status: S.FAILED },
+  lost: { status: S.FAILED },
+  lost_by_3pl: { status: S.FAILED },
+  damaged_by_3pl: { status: S.FAILED },
+  package_scrapped: { status: S.FAILED },
+  shipped_back: { status: S.FAILED },
+  shipped_back_failed: { status: S.FAILED },
+  shipped_back_success: { status: S.RETURNED },
+  returned: { status: S.RETURNED },
+  canceled: { status: S.CANCELLED },
+});
+
+/** Reverse order (message_type 10) `reverse_status`, platforms.md 9.2. */
+export const LAZADA_REVERSE_STATUSES = statusTable({
+  CANCEL_INIT: { status: null, flags: { cancelRequested: true } },
+  CANCEL_SUCCESS: { status: S.CANCELLED },
+  CANCEL_REFUND_ISSUED: { status: S.CANCELLED },
+  RTM_INIT: { status: S.RETURN_REQUESTED },
+  RTW_INIT: { status: S.RETURN_REQUESTED },
+  REFUND_INIT: { status: S.RETURN_REQUESTED },
+  RTM_SHIPPING_BACK: { status: S.RETURN_REQUESTED },
+  RTW_SHIPPING_BACK: { status: S.RETURN_REQUESTED },
+  REFUND_PENDING: { status: S.RETURN_REQUESTED },
+  RTM_RECEIVE_ITEM: { status: S.RETURNED },
+  RTW_REFUND_PENDING: { status: S.RETURNED },
+  REFUND_SUCCESS: { status: S.RETURNED },
+  RTM_CANCELED: { status: S.DELIVERED, revert: true },
+  RTW_CANCELED: { status: S.DELIVERED, revert: true },
+  RTW_REJECT: { status: S.DELIVERED, revert: true },
+  REFUND_REJECTED: { status: S.DELIVERED, revert: true },
+});
+
+const PUSH = 'Lazada push';
+
+/**
+ * `Authorization: hex(HMAC-SHA256(app_secret, app_key + raw body))`, no scheme
+ * prefix (platforms.md 1.1). Lazada calls checking optional; we always check.
+ */
+function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: WebhookSecrets): VerifyResult {
+  if (!secrets.appKey || !secrets.appSecret) {
+    return rejected('Lazada appKey and appSecret are not configured');
+  }
+  return verifyHexHmac(headerValue(headers, 'authorization'), 'Authorization', secrets.appSecret, [
+    Buffer.from(secrets.appKey, 'utf8'),
+    rawBody,
+  ]);
+}
+
+function normalize(payload: unknown): NormalizedOrderEvent[] {
+  const push = asObject(payload, PUSH);
+  const type = readInteger(push, 'message_type', PUSH);
+  if (type !== LAZADA_MESSAGE_TYPE.TRADE_ORDER && type !== LAZADA_MESSAGE_TYPE.REVERSE_ORDER) {
+    return []; // IM, product, token alerts...
+  }
+  // seller_id is a string in order samples and a number in IM samples.
+  const shopId = readId(push, 'seller_id', PUSH);
+  const data = asObject(push.data, `${PUSH} data`);
+  const externalOrderId = readId(data, 'trade_order_id', `${PUSH} data`);
+  // status_update_time (seconds) is the platform's status time; the envelope
+  // timestamp (ms) is only when the push was sent, a fallback at best.
+  const rawTime = has(data, 'status_update_time') ? data.status_update_time : push.timestamp;
+  const eventTime = toEventTime(rawTime, `${PUSH} data.status_update_time`);
+  const time = timestampText(rawTime);
+
+  if (type === LAZADA_MESSAGE_TYPE.TRADE_ORDER) {
+    const rawStatus = readString(data, 'order_status', `${PUSH} data`);
+    const line = readId(data, 'trade_order_line_id', `${PUSH} data`);
+    const mapped = mapStatus(LAZADA_ORDER_STATUSES, rawStatus, 'Lazada order_status');
+    return [
+      orderEvent(
+        {
+          platform: Platform.LAZADA,
+          shopId,
+          externalOrderId,
+          rawStatus,
+          eventTime,
+          eventKey: `lz:${shopId}:${line}:${rawStatus}:${time}`,
+          kind: 'order',
+        },
+        mapped,
+      ),
+    ];
+  }
+
+  const rawStatus = readString(data, 'reverse_status', `${PUSH} data`);
+  const reverseLine = readId(data, 'reverse_order_line_id', `${PUSH} data`);
+  const mapped = mapStatus(LAZADA_REVERSE_STATUSES, rawStatus, 'Lazada reverse_status');
+  return [
+    orderEvent(
+      {
+        platform: Platform.LAZADA,
+        shopId,
+        externalOrderId,
+        rawStatus,
+        eventTime,
+        eventKey: `lz-rev:${reverseLine}:${rawStatus}:${time}`,
+        kind: rawStatus.startsWith('CANCEL_') ? 'cancel' : 'return',
+      },
+      mapped,
+    ),
+  ];
+}
+
+export const lazada: PlatformModule = { platform: Platform.LAZADA, verify, normalize };

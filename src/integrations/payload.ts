@@ -1,0 +1,90 @@
+/**
+ * Defensive readers for parsed push bodies. Payloads are `unknown`; every
+ * reader names the field it wanted so a PayloadError explains itself in the
+ * dead-letter queue.
+ */
+import { PayloadError } from './types';
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asObject(value: unknown, what: string): JsonObject {
+  if (!isObject(value)) throw new PayloadError(`${what} is not a JSON object`);
+  return value;
+}
+
+/** Some queues hand nested payloads over as JSON text; accept both forms. */
+export function asObjectOrJsonText(value: unknown, what: string): JsonObject {
+  if (typeof value !== 'string') return asObject(value, what);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new PayloadError(`${what} is a string but not JSON`);
+  }
+  return asObject(parsed, what);
+}
+
+export function has(obj: JsonObject, key: string): boolean {
+  return Object.hasOwn(obj, key) && obj[key] !== undefined && obj[key] !== null;
+}
+
+/**
+ * Ids arrive as strings or numbers depending on the platform and even the push
+ * type (Lazada). A number beyond 2^53 has already been corrupted by
+ * JSON.parse, so it is refused rather than stored wrong.
+ */
+export function readId(obj: JsonObject, key: string, what: string): string {
+  const value = obj[key];
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0) return String(value);
+    throw new PayloadError(
+      `${what}.${key} ${value} is not an exact id (parse large ids as strings)`,
+    );
+  }
+  throw new PayloadError(`${what}.${key} is missing or not an id`);
+}
+
+export function readString(obj: JsonObject, key: string, what: string): string {
+  const value = obj[key];
+  if (typeof value === 'string' && value !== '') return value;
+  throw new PayloadError(`${what}.${key} is missing or not a string`);
+}
+
+/** Integers that some senders quote (message types, Sendo status codes). */
+export function readInteger(obj: JsonObject, key: string, what: string): number {
+  const value = obj[key];
+  const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof number === 'number' && Number.isSafeInteger(number)) return number;
+  throw new PayloadError(`${what}.${key} is missing or not an integer`);
+}
+
+/** The first key present, for fields whose name is unverified or differs by push type. */
+export function firstPresent(obj: JsonObject, keys: readonly string[]): string | undefined {
+  return keys.find((key) => has(obj, key));
+}
+
+const MS_THRESHOLD = 1e12;
+
+/**
+ * Platform timestamps mix seconds and milliseconds (platforms.md 0.6), even
+ * within one body (Lazada). Anything above 1e12 is milliseconds: 1e12 seconds
+ * is the year 33658, 1e12 ms is September 2001.
+ */
+export function toEventTime(value: unknown, what: string): Date {
+  const number =
+    typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
+    throw new PayloadError(`${what} is missing or not a timestamp`);
+  }
+  return new Date(number > MS_THRESHOLD ? number : number * 1000);
+}
+
+/** The raw text of a timestamp for idempotency keys, so retries produce the same key. */
+export function timestampText(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+}
