@@ -1,7 +1,7 @@
 import type { EntityClass, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/password';
-import { ticketKeywords } from '../services/ticket-filter';
+import { phoneDigits, ticketKeywords } from '../services/ticket-filter';
 import {
   AuditLog,
   Branch,
@@ -480,6 +480,7 @@ async function seedAll(
       dueAt,
       isMissed: open && dueAt !== undefined && dueAt < now,
       keywords: ticketKeywords(title, { fullName: customer.name, phone: customer.phone }),
+      phoneDigits: phoneDigits(customer.phone),
       rootTicket: n > 10 && random.chance(0.05) ? random.pick(ticketIds.slice(0, -1)) : undefined,
       version: 1,
       completedAt: status === TicketStatus.COMPLETED ? at(30) : undefined,

@@ -22,12 +22,18 @@ import { User } from './user.entity';
 @Index({ properties: ['updatedAt', 'id'] })
 @Index({ properties: ['dueAt', 'id'] })
 @Index({
+  name: 'ticket_phone_digits_trgm_idx',
+  expression:
+    'create index "ticket_phone_digits_trgm_idx" on "ticket" using gin ("phone_digits" gin_trgm_ops)',
+})
+@Index({
   name: 'ticket_keywords_trgm_idx',
   expression:
     'create index "ticket_keywords_trgm_idx" on "ticket" using gin ("keywords" gin_trgm_ops)',
 })
 export class Ticket {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'isMissed' | 'keywords' | 'version';
+  [OptionalProps]?:
+    'createdAt' | 'updatedAt' | 'status' | 'isMissed' | 'keywords' | 'phoneDigits' | 'version';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -94,6 +100,14 @@ export class Ticket {
   /** Denormalized search text: customer name, phone digits, ticket title. */
   @Property({ type: 'text', default: '' })
   keywords: string = '';
+
+  /**
+   * The customer's phone digits in international and national form, kept
+   * apart from `keywords` so a digit search finds phone numbers only, never
+   * digits written in a title.
+   */
+  @Property({ type: 'text', default: '' })
+  phoneDigits: string = '';
 
   @ManyToOne({ entity: () => Ticket, ref: true, nullable: true, index: true })
   rootTicket?: Ref<Ticket>;

@@ -64,7 +64,9 @@ export class TicketResolver {
     subscribe: ({ context, args }) => {
       const ctx = context as Context;
       const filter = (args as { filter?: TicketFilter }).filter;
-      const filterWhere = filter ? buildTicketWhere(filter) : undefined;
+      // Validated now (bad input refuses the subscription); rebuilt per event so
+      // time labels such as OVERDUE or TODAY are judged at the event's time.
+      if (filter) buildTicketWhere(filter);
       return scopedEvents({
         em: ctx.em,
         viewer: authorizeSubscription('ticketChanged', ctx.viewer),
@@ -73,8 +75,10 @@ export class TicketResolver {
         load: ticketChangeOfEvent,
         visible: async (viewer, change: TicketChange, em) =>
           ticketVisibleTo(viewer, change.ticket) &&
-          (!filterWhere ||
-            (await em.count(Ticket, { $and: [filterWhere, { id: change.ticket.id }] })) > 0),
+          (!filter ||
+            (await em.count(Ticket, {
+              $and: [buildTicketWhere(filter, new Date()), { id: change.ticket.id }],
+            })) > 0),
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
       });
     },

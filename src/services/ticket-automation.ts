@@ -9,7 +9,7 @@ import {
   TicketStatus,
   TicketTarget,
 } from '../entities/enums';
-import { startOfBusinessDay, ticketKeywords } from './ticket-filter';
+import { phoneDigits, startOfBusinessDay, ticketKeywords } from './ticket-filter';
 
 /**
  * The rules that create tickets by themselves. Each has an idempotency key
@@ -63,9 +63,9 @@ async function insertOnce(em: EntityManager, spec: AutomaticTicket): Promise<Tic
   const id = randomUUID();
   const rows = await em.execute<{ id: string }[]>(
     `insert into "ticket" ("id", "title", "assignee_id", "in_charge_id", "target", "belong_to", "branch_id",
-       "customer_id", "source", "status", "due_at", "is_missed", "keywords", "root_ticket_id", "origin_key",
+       "customer_id", "source", "status", "due_at", "is_missed", "keywords", "phone_digits", "root_ticket_id", "origin_key",
        "version", "created_at", "updated_at")
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, 1, ?, ?)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, ?, 1, ?, ?)
      on conflict ("origin_key") do nothing
      returning "id"`,
     [
@@ -81,6 +81,7 @@ async function insertOnce(em: EntityManager, spec: AutomaticTicket): Promise<Tic
       spec.assigneeId ? TicketStatus.ASSIGNED : TicketStatus.NEW,
       spec.dueAt ?? null,
       ticketKeywords(spec.title, spec.customer),
+      phoneDigits(spec.customer.phone),
       spec.rootTicketId ?? null,
       spec.originKey,
       now,

@@ -102,14 +102,20 @@ export function foldText(value: string): string {
  * folded, and the phone's digits in international (84...) and national (0...)
  * form so a digit sequence typed either way is found.
  */
+export function phoneDigits(phone: string | null | undefined): string {
+  const digits = phone?.replace(/\D/g, '') ?? '';
+  const national = digits.startsWith('84') ? `0${digits.slice(2)}` : '';
+  return [digits, national].filter(Boolean).join(' ');
+}
+
 export function ticketKeywords(
   title: string,
   customer: { fullName: string; phone?: string | null },
 ): string {
-  const digits = customer.phone?.replace(/\D/g, '') ?? '';
-  const national = digits.startsWith('84') ? `0${digits.slice(2)}` : '';
   const text = `${title} ${customer.fullName}`;
-  return [text.toLowerCase(), foldText(text), digits, national].filter(Boolean).join(' ');
+  return [text.toLowerCase(), foldText(text), phoneDigits(customer.phone)]
+    .filter(Boolean)
+    .join(' ');
 }
 
 const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -120,7 +126,7 @@ function keywordConditions(keywords: string, mode: KeywordMode): FilterQuery<Tic
     const digits = keywords.replace(/\D/g, '');
     if (digits.length < 3)
       throw badInput('keywords: type at least 3 digits to search phone numbers', 'keywords');
-    return [{ keywords: { $like: `%${digits}%` } }];
+    return [{ phoneDigits: { $like: `%${digits}%` } }];
   }
   const words = foldText(keywords).split(' ').filter(Boolean);
   return words.map((word) => ({ keywords: { $like: `%${likeLiteral(word)}%` } }));

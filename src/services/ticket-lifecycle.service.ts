@@ -15,7 +15,7 @@ import { assertId, badInput, DomainError, notFound } from './errors';
 import { keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
 import { afterCompletion } from './ticket-automation';
-import { ticketKeywords } from './ticket-filter';
+import { phoneDigits, ticketKeywords } from './ticket-filter';
 
 /** Sources a person may create through the API; 3, 4, 7 and 8 come from the system's rules. */
 export const API_SOURCES = [
@@ -231,6 +231,7 @@ async function buildTicket(
     status: assignee ? TicketStatus.ASSIGNED : TicketStatus.NEW,
     rootTicket: rootTicket?.rootTicket ?? rootTicket,
     keywords: ticketKeywords(title, customer),
+    phoneDigits: phoneDigits(customer.phone),
   });
   const fields = writeHistory(em, ticket, viewer, [
     ['status', null, ticket.status],
