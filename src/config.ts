@@ -32,6 +32,21 @@ const url = (protocols: string[]) =>
 const port = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 
+const optionalText = z.preprocess(emptyAsUndefined, z.string().optional());
+
+/** Secrets and ids of the marketplace apps; a receiver whose variables are unset answers 503. */
+const PLATFORM_VARIABLES = [
+  'LAZADA_APP_KEY',
+  'LAZADA_APP_SECRET',
+  'SHOPEE_PARTNER_ID',
+  'SHOPEE_PARTNER_KEY',
+  'SHOPEE_PUSH_URL',
+  'TIKTOK_APP_KEY',
+  'TIKTOK_APP_SECRET',
+  'TIKI_CLIENT_ID',
+  'TIKI_CLIENT_SECRET',
+] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
     emptyAsUndefined,
@@ -62,6 +77,21 @@ const envSchema = z.object({
       .max(30 * 86_400)
       .default(8 * 3_600),
   ),
+  ...Object.fromEntries(PLATFORM_VARIABLES.map((name) => [name, optionalText])),
+  ...Object.fromEntries(
+    ['LAZADA', 'SHOPEE', 'TIKTOK', 'TIKI', 'SENDO'].map((p) => [
+      `${p}_API_BASE_URL`,
+      url(['http:', 'https:']),
+    ]),
+  ),
+  WEBHOOK_RATE_LIMIT_PER_SECOND: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(100_000).default(100),
+  ),
+  INBOUND_MAX_ATTEMPTS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(50).default(8),
+  ),
   GRAPHQL_MAX_DEPTH: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(2).max(50).default(12),
@@ -85,7 +115,23 @@ export type Config = {
   /** Absent outside production: a random secret is generated at start (tokens die with the process). */
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
+  platforms: PlatformConfig;
+  webhookRateLimitPerSecond: number;
+  inboundMaxAttempts: number;
 };
+
+export type PlatformSettings = {
+  /** What the platform module's verify() needs. */
+  secrets: { appKey?: string; appSecret?: string; partnerKey?: string; pushUrl?: string };
+  /** Variables that must be set before the receiver accepts anything. */
+  missing: string[];
+  apiBaseUrl: string | undefined;
+};
+
+export type PlatformConfig = Record<
+  'lazada' | 'shopee' | 'tiktok' | 'sendo' | 'tiki',
+  PlatformSettings
+>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -123,6 +169,38 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
+    platforms: platformConfig(e as unknown as Record<string, string | undefined>),
+    webhookRateLimitPerSecond: e.WEBHOOK_RATE_LIMIT_PER_SECOND,
+    inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
+  };
+}
+
+function platformConfig(e: Record<string, string | undefined>): PlatformConfig {
+  const settings = (
+    prefix: string,
+    required: string[],
+    secrets: PlatformSettings['secrets'],
+  ): PlatformSettings => ({
+    secrets,
+    missing: required.filter((name) => !e[name]),
+    apiBaseUrl: e[`${prefix}_API_BASE_URL`],
+  });
+  return {
+    lazada: settings('LAZADA', ['LAZADA_APP_KEY', 'LAZADA_APP_SECRET'], {
+      appKey: e.LAZADA_APP_KEY,
+      appSecret: e.LAZADA_APP_SECRET,
+    }),
+    shopee: settings('SHOPEE', ['SHOPEE_PARTNER_KEY', 'SHOPEE_PUSH_URL'], {
+      partnerKey: e.SHOPEE_PARTNER_KEY,
+      pushUrl: e.SHOPEE_PUSH_URL,
+    }),
+    tiktok: settings('TIKTOK', ['TIKTOK_APP_KEY', 'TIKTOK_APP_SECRET'], {
+      appKey: e.TIKTOK_APP_KEY,
+      appSecret: e.TIKTOK_APP_SECRET,
+    }),
+    // Sendo's shop key belongs to each connected channel, not to the app.
+    sendo: settings('SENDO', [], {}),
+    tiki: settings('TIKI', ['TIKI_CLIENT_ID', 'TIKI_CLIENT_SECRET'], {}),
   };
 }
 

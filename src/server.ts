@@ -26,6 +26,7 @@ import { permissionsFor } from './auth/permissions';
 import { createTokenService } from './auth/tokens';
 import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
+import { createWebhookRouter } from './integrations/webhook.routes';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
 import { createMetrics, type Metrics } from './metrics';
@@ -38,7 +39,17 @@ import { audit } from './services/audit';
 import { DomainError } from './services/errors';
 
 export type AppDeps = {
-  config: Pick<Config, 'env' | 'graphqlMaxDepth' | 'jwtSecret' | 'jwtTtlSeconds' | 'redisUrl'>;
+  config: Pick<
+    Config,
+    | 'env'
+    | 'graphqlMaxDepth'
+    | 'jwtSecret'
+    | 'jwtTtlSeconds'
+    | 'redisUrl'
+    | 'platforms'
+    | 'webhookRateLimitPerSecond'
+    | 'inboundMaxAttempts'
+  >;
   logger: Logger;
   db: Database;
   bus: EventBus;
@@ -152,6 +163,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger.warn({ err: error }, 'rate-limit redis error'),
   );
   const services: AppServices = {
+    orm: db.orm,
+    inboundMaxAttempts: config.inboundMaxAttempts,
     tokens: createTokenService(jwtSecret, config.jwtTtlSeconds),
     loginLimiter: createLoginLimiter(limiterRedis),
     bus,
@@ -202,6 +215,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const ready = Object.values(checks).every((check) => check === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
+
+  const webhooks = createWebhookRouter({
+    orm: db.orm,
+    bus,
+    logger,
+    platforms: config.platforms,
+    ratePerSecond: config.webhookRateLimitPerSecond,
+    maxAttempts: config.inboundMaxAttempts,
+    redis: limiterRedis,
+  });
+  app.use('/webhooks', webhooks.router);
 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -327,6 +351,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stop: async () => {
       await apollo.stop();
       wsServer.close();
+      await webhooks.drain();
       await limiterRedis?.quit().catch(() => undefined);
       if (httpServer.listening) {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

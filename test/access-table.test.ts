@@ -61,6 +61,9 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.knowledgeBaseArticles': CRM,
   'Query.assignment': LEADERS_AND_IT,
   'Query.apiKeys': ['ADMIN'],
+  'Query.inboundEvents': ['ADMIN', 'IT'],
+  'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
+  'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
   'Mutation.login': VIEWERS,
   'Mutation.setUserActive': ['ADMIN'],
   'Mutation.createApiKey': ['ADMIN'],
@@ -103,6 +106,14 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     variables: { id: NO_ID },
   },
   'Query.apiKeys': { query: '{ apiKeys { id } }' },
+  'Query.inboundEvents': { query: '{ inboundEvents(first: 1) { totalCount } }' },
+  'Mutation.replayInboundEvent': {
+    query: 'mutation($id: ID!) { replayInboundEvent(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.replayDeadLetters': {
+    query: 'mutation { replayDeadLetters(platform: SHOPEE, since: "2099-01-01T00:00:00Z") }',
+  },
   'Mutation.login': {
     query: 'mutation($e: String!) { login(email: $e, password: "wrong") { token } }',
   },

@@ -1,5 +1,6 @@
 import { AssignmentResolver } from './assignment.resolver';
 import { AuthResolver } from './auth.resolver';
+import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
 import { CustomerResolver } from './customer.resolver';
@@ -11,6 +12,7 @@ import { ChannelResolver, UserResolver } from './user.resolver';
 export const resolvers = [
   AssignmentResolver,
   AuthResolver,
+  InboundEventResolver,
   KnowledgeBaseResolver,
   ChannelResolver,
   ConversationResolver,

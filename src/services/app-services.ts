@@ -1,3 +1,4 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { LoginLimiter } from '../auth/login-limiter';
 import type { TokenService } from '../auth/tokens';
@@ -5,6 +6,8 @@ import type { EventBus } from '../realtime/event-bus';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
 export type AppServices = {
+  orm: MikroORM;
+  inboundMaxAttempts: number;
   tokens: TokenService;
   loginLimiter: LoginLimiter;
   bus: EventBus;

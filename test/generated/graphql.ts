@@ -235,6 +235,44 @@ export type Gender =
   | 'MALE'
   | 'OTHER';
 
+export type InboundEvent = {
+  __typename?: 'InboundEvent';
+  attempts: Scalars['Int']['output'];
+  eventKey: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  platform: Platform;
+  processedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  receivedAt: Scalars['DateTimeISO']['output'];
+  shopId?: Maybe<Scalars['String']['output']>;
+  status: InboundEventStatus;
+};
+
+export type InboundEventConnection = {
+  __typename?: 'InboundEventConnection';
+  edges: Array<InboundEventEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type InboundEventEdge = {
+  __typename?: 'InboundEventEdge';
+  cursor: Scalars['String']['output'];
+  node: InboundEvent;
+};
+
+export type InboundEventFilter = {
+  platforms?: InputMaybe<Array<Platform>>;
+  statuses?: InputMaybe<Array<InboundEventStatus>>;
+};
+
+export type InboundEventStatus =
+  | 'APPLIED'
+  | 'DEAD'
+  | 'FAILED'
+  | 'RECEIVED';
+
 export type KeywordMode =
   | 'NUMBER_SEQUENCE'
   | 'TEXT';
@@ -336,6 +374,10 @@ export type Mutation = {
   login: LoginPayload;
   /** A canceled ticket only. */
   reopenTicket: Ticket;
+  /** Replays the dead letters of a platform received since a time; returns how many applied. */
+  replayDeadLetters: Scalars['Int']['output'];
+  /** Applies a failed or dead event again; an applied one is left as it is (idempotent). */
+  replayInboundEvent: InboundEvent;
   revokeApiKey: ApiKey;
   setUserActive: User;
   updateAssignment: AssignmentSetting;
@@ -397,6 +439,17 @@ export type MutationLoginArgs = {
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationReplayDeadLettersArgs = {
+  platform: Platform;
+  since: Scalars['DateTimeISO']['input'];
+};
+
+
+export type MutationReplayInboundEventArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -562,6 +615,8 @@ export type Query = {
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   customer?: Maybe<Customer>;
   customers: CustomerConnection;
+  /** Newest first. */
+  inboundEvents: InboundEventConnection;
   knowledgeBaseArticles: KnowledgeBaseArticleConnection;
   /** The signed-in user. */
   me: User;
@@ -602,6 +657,13 @@ export type QueryCustomerArgs = {
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryInboundEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<InboundEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 

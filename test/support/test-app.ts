@@ -10,7 +10,12 @@ import request from 'supertest';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
 import { createApp, type App } from '../../src/server';
+import { loadConfig, type Config } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { TEST_PLATFORM_ENV } from './webhooks';
+
+const pick = <K extends keyof Config>(config: Config, keys: K[]): Pick<Config, K> =>
+  Object.fromEntries(keys.map((key) => [key, config[key]])) as Pick<Config, K>;
 
 export type GraphQLResponse<T = Record<string, unknown>> = {
   data?: T | null;
@@ -54,6 +59,8 @@ export async function startTestApp(
     env?: 'test' | 'production';
     /** Share another app's database (a second API instance); it is not dropped on close. */
     database?: TestDatabase;
+    /** Environment for the marketplace settings (default: every app configured, see webhooks.ts). */
+    platformEnv?: Record<string, string>;
   } = {},
 ): Promise<TestApp> {
   const logger = pino({ level: 'silent' });
@@ -71,6 +78,11 @@ export async function startTestApp(
       jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
       jwtTtlSeconds: 3600,
       redisUrl: options.redisUrl,
+      ...pick(loadConfig(options.platformEnv ?? TEST_PLATFORM_ENV), [
+        'platforms',
+        'webhookRateLimitPerSecond',
+        'inboundMaxAttempts',
+      ]),
     },
     logger,
     db,

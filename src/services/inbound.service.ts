@@ -1,0 +1,323 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  LockMode,
+  UniqueConstraintViolationException,
+  type EntityManager,
+  type FilterQuery,
+  type MikroORM,
+} from '@mikro-orm/postgresql';
+import { Channel, InboundEvent, Order, OrderStatusEvent } from '../entities';
+import { InboundEventStatus, type Platform } from '../entities/enums';
+import type { OrderFlags } from '../entities/order.entity';
+import { decideTransition } from '../integrations/order-lattice';
+import {
+  PayloadError,
+  type NormalizedOrderEvent,
+  type PlatformModule,
+} from '../integrations/types';
+import type { EventBus } from '../realtime/event-bus';
+import {
+  TOPICS,
+  type OrderChangedEvent,
+  type TicketChangedEvent,
+} from '../realtime/scoped-subscription';
+import { assertId, notFound } from './errors';
+import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
+import type { RequestScope } from './request-scope';
+import { afterOrderMilestone } from './ticket-automation';
+
+/** Headers worth keeping with a push: enough to re-verify or debug it, nothing personal. */
+const KEPT_HEADERS = /^(content-type|user-agent|authorization|x-[\w-]+)$/i;
+
+export type ReceiveResult = { stored: string[]; duplicates: number; deadLetters: number };
+
+export type ApplyResult = 'applied' | 'skipped' | 'failed' | 'dead';
+
+/**
+ * The webhook inbox (DESIGN "How data flows"): a verified push is stored
+ * before it is acknowledged, one row per normalized event, unique on
+ * (platform, event key), so a redelivery is a no-op; applying happens after
+ * the answer, and a failed apply is retried until it becomes a dead letter.
+ */
+export const inboundService = {
+  async receive(
+    em: EntityManager,
+    module: PlatformModule,
+    rawBody: Buffer,
+    headers: Record<string, string | undefined>,
+  ): Promise<ReceiveResult> {
+    const kept = Object.fromEntries(
+      Object.entries(headers).filter(
+        (entry): entry is [string, string] =>
+          KEPT_HEADERS.test(entry[0]) && typeof entry[1] === 'string',
+      ),
+    );
+    const body = rawBody.toString('utf8');
+    let events: NormalizedOrderEvent[];
+    try {
+      events = module.normalize(JSON.parse(body));
+    } catch (error) {
+      if (!(error instanceof PayloadError) && !(error instanceof SyntaxError)) throw error;
+      // Verified but unreadable: keep it as a dead letter with the reason, never retry it blindly.
+      const key = `invalid:${createHash('sha256').update(rawBody).digest('hex')}`;
+      const stored = await insertInbound(em, module.platform, key, undefined, kept, body, {
+        status: InboundEventStatus.DEAD,
+        lastError: `payload rejected: ${error.message}`,
+      });
+      return { stored: [], duplicates: stored ? 0 : 1, deadLetters: stored ? 1 : 0 };
+    }
+    const result: ReceiveResult = { stored: [], duplicates: 0, deadLetters: 0 };
+    for (const event of events) {
+      const id = await insertInbound(em, module.platform, event.eventKey, event.shopId, kept, body);
+      if (id) result.stored.push(id);
+      else result.duplicates += 1;
+    }
+    return result;
+  },
+
+  /**
+   * Applies one stored event exactly once: the row is locked (SKIP LOCKED, so
+   * a concurrent worker moves on) and marked APPLIED in the same transaction
+   * as the order change. Events are published after commit.
+   */
+  async apply(
+    orm: MikroORM,
+    bus: EventBus,
+    modules: Readonly<Record<string, PlatformModule>>,
+    id: string,
+    maxAttempts: number,
+  ): Promise<ApplyResult> {
+    // Two first events of one order can race to create it; the loser finds it on the next try.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await applyOnce(orm, bus, modules, id);
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException) || attempt >= 3) {
+          return recordFailure(orm, id, error, maxAttempts);
+        }
+      }
+    }
+  },
+
+  async list(
+    { em }: RequestScope,
+    filter: { platforms?: Platform[] | null; statuses?: InboundEventStatus[] | null },
+    page: PageRequest,
+  ): Promise<Page<InboundEvent>> {
+    const where: FilterQuery<InboundEvent> & Record<string, unknown> = {};
+    if (filter.platforms?.length) where.platform = { $in: filter.platforms };
+    if (filter.statuses?.length) where.status = { $in: filter.statuses };
+    if (filter.platforms && filter.platforms.length === 0) return emptyPage(page);
+    return keysetPage(em, InboundEvent, where, page, { field: 'receivedAt', direction: 'DESC' });
+  },
+
+  /** Puts a failed or dead event back in the queue; applying stays exactly-once. */
+  async requeue({ em }: RequestScope, id: string): Promise<InboundEvent> {
+    const inbound = await em.findOne(InboundEvent, { id: assertId(id) });
+    if (!inbound) throw notFound('InboundEvent', id);
+    if (
+      inbound.status === InboundEventStatus.DEAD ||
+      inbound.status === InboundEventStatus.FAILED
+    ) {
+      inbound.status = InboundEventStatus.RECEIVED;
+      inbound.attempts = 0;
+      await em.flush();
+    }
+    return inbound;
+  },
+
+  /** Ids waiting to be applied: new ones after a crash, failed ones whose backoff has passed. */
+  async due(em: EntityManager, now = new Date(), limit = 500): Promise<string[]> {
+    const rows = await em.execute<{ id: string }[]>(
+      `select "id" from "inbound_event"
+       where ("status" = 'RECEIVED' and "received_at" < ?)
+          or ("status" = 'FAILED' and "processed_at" + (interval '5 seconds' * power(2, least("attempts", 12))) < ?)
+       order by "received_at" limit ?`,
+      [new Date(now.getTime() - 10_000), now, limit],
+    );
+    return rows.map((row) => row.id);
+  },
+};
+
+async function applyOnce(
+  orm: MikroORM,
+  bus: EventBus,
+  modules: Readonly<Record<string, PlatformModule>>,
+  id: string,
+): Promise<ApplyResult> {
+  const published: (() => void)[] = [];
+  const outcome = await orm.em.fork().transactional(async (tx) => {
+    const inbound = await tx.findOne(
+      InboundEvent,
+      { id, status: { $in: [InboundEventStatus.RECEIVED, InboundEventStatus.FAILED] } },
+      { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+    );
+    if (!inbound) return 'skipped' as const;
+    const module = modules[inbound.platform.toLowerCase()];
+    if (!module) throw new Error(`no module for ${inbound.platform}`);
+    const event = module
+      .normalize(JSON.parse(inbound.rawBody))
+      .find((candidate) => candidate.eventKey === inbound.eventKey);
+    if (!event) throw new Error(`the stored push no longer yields event ${inbound.eventKey}`);
+    const change = await applyOrderEvent(tx, event);
+    inbound.status = InboundEventStatus.APPLIED;
+    inbound.attempts += 1;
+    inbound.processedAt = new Date();
+    inbound.lastError = undefined;
+    if (change.orderId && change.changed) {
+      const orderId = change.orderId;
+      published.push(() =>
+        bus.publish(TOPICS.orderChanged, { orderId } satisfies OrderChangedEvent),
+      );
+    }
+    for (const ticketId of change.ticketIds) {
+      published.push(() =>
+        bus.publish(TOPICS.ticketChanged, {
+          ticketId,
+          action: 'CREATED',
+          changedFields: ['status'],
+        } satisfies TicketChangedEvent),
+      );
+    }
+    return 'applied' as const;
+  });
+  for (const publish of published) publish();
+  return outcome;
+}
+
+async function insertInbound(
+  em: EntityManager,
+  platform: Platform,
+  eventKey: string,
+  shopId: string | undefined,
+  headers: Record<string, string>,
+  rawBody: string,
+  state: { status: InboundEventStatus; lastError?: string } = {
+    status: InboundEventStatus.RECEIVED,
+  },
+): Promise<string | null> {
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into "inbound_event" ("id", "platform", "event_key", "shop_id", "headers", "raw_body", "status", "attempts", "last_error", "received_at")
+     values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+     on conflict ("platform", "event_key") do nothing
+     returning "id"`,
+    [
+      randomUUID(),
+      platform,
+      eventKey,
+      shopId ?? null,
+      JSON.stringify(headers),
+      rawBody,
+      state.status,
+      state.lastError ?? null,
+      new Date(),
+    ],
+  );
+  return rows[0]?.id ?? null;
+}
+
+async function recordFailure(
+  orm: MikroORM,
+  id: string,
+  error: unknown,
+  maxAttempts: number,
+): Promise<ApplyResult> {
+  const message = error instanceof Error ? error.message : String(error);
+  const rows = await orm.em.fork().execute<{ status: InboundEventStatus }[]>(
+    `update "inbound_event"
+     set "attempts" = "attempts" + 1, "last_error" = ?, "processed_at" = now(),
+         "status" = case when "attempts" + 1 >= ? then 'DEAD'::inbound_event_status else 'FAILED'::inbound_event_status end
+     where "id" = ? and "status" in ('RECEIVED', 'FAILED')
+     returning "status"`,
+    [message.slice(0, 2_000), maxAttempts, id],
+  );
+  return rows[0]?.status === InboundEventStatus.DEAD ? 'dead' : 'failed';
+}
+
+function mergeFlags(
+  current: OrderFlags,
+  changes: NormalizedOrderEvent['flags'],
+  at: Date,
+): OrderFlags {
+  const next: OrderFlags = { ...current };
+  for (const [flag, on] of Object.entries(changes) as [keyof OrderFlags, boolean][]) {
+    if (on) next[flag] = at.toISOString();
+    else delete next[flag];
+  }
+  return next;
+}
+
+/**
+ * Upserts the order and walks the status lattice: a late or repeated event
+ * is recorded in the history but never moves the order backwards.
+ */
+async function applyOrderEvent(
+  em: EntityManager,
+  event: NormalizedOrderEvent,
+): Promise<{ orderId: string | null; changed: boolean; ticketIds: string[] }> {
+  const channel = await em.findOne(Channel, {
+    platform: event.platform,
+    externalShopId: event.shopId,
+  });
+  if (!channel) throw new Error(`no connected ${event.platform} channel for shop ${event.shopId}`);
+  let order = await em.findOne(
+    Order,
+    { platform: event.platform, shopId: event.shopId, externalId: event.externalOrderId },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  const decision = decideTransition(
+    { status: order?.status ?? null, statusSourceTime: order?.statusSourceTime ?? null },
+    { status: event.status, eventTime: event.eventTime, revert: event.revert },
+  );
+  let changed = false;
+  switch (decision.kind) {
+    case 'create':
+      if (!event.status) return { orderId: null, changed: false, ticketIds: [] };
+      // Pushes carry an id and a status; amounts, items and buyer come with the order detail.
+      order = em.create(Order, {
+        platform: event.platform,
+        channel,
+        shopId: event.shopId,
+        externalId: event.externalOrderId,
+        status: event.status,
+        rawStatus: event.rawStatus,
+        flags: mergeFlags({}, event.flags, event.eventTime),
+        statusSourceTime: event.eventTime,
+        subtotal: 0,
+        total: 0,
+        placedAt: event.eventTime,
+        platformUpdatedAt: event.eventTime,
+      });
+      changed = true;
+      break;
+    case 'apply':
+      order!.status = event.status!;
+      order!.rawStatus = event.rawStatus;
+      order!.statusSourceTime = event.eventTime;
+      order!.platformUpdatedAt = event.eventTime;
+      order!.flags = mergeFlags(order!.flags, event.flags, event.eventTime);
+      changed = true;
+      break;
+    case 'same': {
+      const flags = mergeFlags(order!.flags, event.flags, event.eventTime);
+      changed = JSON.stringify(flags) !== JSON.stringify(order!.flags);
+      order!.flags = flags;
+      break;
+    }
+    case 'stale':
+    case 'anomaly':
+      break;
+  }
+  if (!order) return { orderId: null, changed: false, ticketIds: [] };
+  em.create(OrderStatusEvent, {
+    order,
+    rawStatus: event.rawStatus,
+    status: event.status ?? undefined,
+    applied: decision.kind === 'create' || decision.kind === 'apply',
+    eventTime: event.eventTime,
+    eventKey: event.eventKey,
+  });
+  await em.flush();
+  const ticket = changed ? await afterOrderMilestone(em, order) : null;
+  return { orderId: order.id, changed, ticketIds: ticket ? [ticket.id] : [] };
+}

@@ -1,0 +1,77 @@
+import { createHmac } from 'node:crypto';
+
+/** The marketplace app credentials test servers run with. */
+export const TEST_PLATFORM_ENV = {
+  LAZADA_APP_KEY: '123456',
+  LAZADA_APP_SECRET: 'lz-test-secret',
+  SHOPEE_PARTNER_ID: '2001',
+  SHOPEE_PARTNER_KEY: 'sp-test-partner-key',
+  SHOPEE_PUSH_URL: 'https://crm.test/webhooks/shopee',
+  TIKTOK_APP_KEY: 'tt-app-key',
+  TIKTOK_APP_SECRET: 'tt-test-secret',
+} as const;
+
+const hmac = (key: string, ...parts: (string | Buffer)[]) => {
+  const mac = createHmac('sha256', key);
+  for (const part of parts) mac.update(part);
+  return mac.digest('hex');
+};
+
+export type SignedPush = { platform: string; body: Buffer; headers: Record<string, string> };
+
+const e = TEST_PLATFORM_ENV;
+
+/** A signed order-status push as each platform sends it (platforms.md), for shop `shop`. */
+export const pushes = {
+  lazada(shop: string, order: string, status: string, time: number): SignedPush {
+    const body = Buffer.from(
+      `{"seller_id": "${shop}", "message_type": 0, "timestamp": ${time * 1000}, "site": "lazada_vn", ` +
+        `"data": {"order_status": "${status}", "trade_order_id": "${order}", "trade_order_line_id": "${order}1", ` +
+        `"status_update_time": ${time}, "buyer_name": "Nguyễn Thị Lan"}}`,
+    );
+    return {
+      platform: 'lazada',
+      body,
+      headers: { authorization: hmac(e.LAZADA_APP_SECRET, e.LAZADA_APP_KEY, body) },
+    };
+  },
+  shopee(shop: string, order: string, status: string, time: number): SignedPush {
+    const body = Buffer.from(
+      `{"shop_id":${shop},"code":3,"timestamp":${time},"data":{"ordersn":"${order}","status":"${status}",` +
+        `"update_time":${time},"items":[],"buyer_username":"Trần Văn Hùng"}}`,
+    );
+    return {
+      platform: 'shopee',
+      body,
+      headers: { authorization: hmac(e.SHOPEE_PARTNER_KEY, `${e.SHOPEE_PUSH_URL}|`, body) },
+    };
+  },
+  tiktok(shop: string, order: string, status: string, time: number): SignedPush {
+    const body = Buffer.from(
+      `{"type":1,"tts_notification_id":"n-${order}-${status}","shop_id":"${shop}","timestamp":${time},` +
+        `"data":{"order_id":"${order}","order_status":"${status}","update_time":${time}}}`,
+    );
+    return {
+      platform: 'tiktok',
+      body,
+      headers: { authorization: hmac(e.TIKTOK_APP_SECRET, e.TIKTOK_APP_KEY, body) },
+    };
+  },
+  sendo(shop: string, order: string, status: string, time: number, shopKey: string): SignedPush {
+    const body = Buffer.from(
+      JSON.stringify({
+        type: 'SALESORDER.CREATE',
+        store_id: Number(shop),
+        shop_key: shopKey,
+        data: {
+          order_number: order,
+          store_id: Number(shop),
+          order_status: Number(status),
+          updated_date_time_stamp: time,
+          buyer_name: 'Phạm Thu Hà',
+        },
+      }),
+    );
+    return { platform: 'sendo', body, headers: {} };
+  },
+};

@@ -1,0 +1,243 @@
+import request from 'supertest';
+import { InboundEvent, Order, OrderStatusEvent } from '../src/entities';
+import { InboundEventStatus, Platform } from '../src/entities/enums';
+import { factories } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { subscriber, waitFor } from './support/ws';
+
+let t: TestApp;
+let make: ReturnType<typeof factories>;
+beforeAll(async () => {
+  t = await startTestApp();
+  make = factories(t.orm);
+});
+afterAll(() => t.close());
+
+const post = (push: SignedPush, path = `/webhooks/${push.platform}`) =>
+  request(t.app.httpServer)
+    .post(path)
+    .set('content-type', 'application/json')
+    .set(push.headers)
+    .send(push.body.toString('utf8')); // a Buffer would be re-serialized by superagent
+
+const orderOf = (platform: Platform, shopId: string, externalId: string) =>
+  t.orm.em.fork().findOne(Order, { platform, shopId, externalId });
+
+const counts = async (platform: Platform, externalId: string) => {
+  const em = t.orm.em.fork();
+  const orders = await em.find(Order, { platform, externalId });
+  return {
+    orders: orders.length,
+    events: orders[0] ? await em.count(OrderStatusEvent, { order: orders[0].id }) : 0,
+  };
+};
+
+let sequence = 0;
+const unique = () => `${Date.now()}${(sequence += 1)}`;
+
+type Case = {
+  platform: Platform;
+  push: (shop: string, order: string, status: string, time: number, shopKey: string) => SignedPush;
+  shopId: () => string;
+  first: [raw: string, normalized: string];
+  later: [raw: string, normalized: string];
+};
+
+const CASES: Case[] = [
+  {
+    platform: Platform.LAZADA,
+    push: (s, o, st, ti) => pushes.lazada(s, o, st, ti),
+    shopId: () => `2000${unique()}`,
+    first: ['pending', 'CONFIRMED'],
+    later: ['shipped', 'SHIPPED'],
+  },
+  {
+    platform: Platform.SHOPEE,
+    push: (s, o, st, ti) => pushes.shopee(s, o, st, ti),
+    shopId: () => unique(),
+    first: ['READY_TO_SHIP', 'CONFIRMED'],
+    later: ['SHIPPED', 'SHIPPED'],
+  },
+  {
+    platform: Platform.TIKTOK,
+    push: (s, o, st, ti) => pushes.tiktok(s, o, st, ti),
+    shopId: () => `749${unique()}`,
+    first: ['AWAITING_SHIPMENT', 'CONFIRMED'],
+    later: ['IN_TRANSIT', 'SHIPPED'],
+  },
+  {
+    platform: Platform.SENDO,
+    push: (s, o, st, ti, key) => pushes.sendo(s, o, st, ti, key),
+    shopId: () => `8${unique().slice(-8)}`,
+    first: ['2', 'CONFIRMED'],
+    later: ['6', 'SHIPPED'],
+  },
+];
+
+describe.each(CASES)('$platform pushes', ({ platform, push, shopId, first, later }) => {
+  let shop: string;
+  const shopKey = `sendo-key-${unique()}`;
+  beforeAll(async () => {
+    shop = shopId();
+    await make.channel({ platform, externalShopId: shop, shopKey });
+  });
+
+  test('a signed push creates the order; three deliveries, in sequence and at once, give one order, one status event and one subscription event', async () => {
+    const order = `O${unique()}`;
+    const ws = subscriber(t.wsUrl, { authorization: `Bearer ${t.adminToken}` });
+    const sub = ws.subscribe('subscription { orderChanged { id status rawStatus } }');
+    await waitFor(() => t.bus.activeSubscriptions >= 2);
+    const signed = push(shop, order, first[0], 1_718_000_000, shopKey);
+    for (let i = 0; i < 3; i += 1) expect((await post(signed)).status).toBe(200);
+    const concurrent = await Promise.all([post(signed), post(signed), post(signed)]);
+    expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200]);
+    await waitFor(() => sub.events.length >= 1);
+    const created = await orderOf(platform, shop, order);
+    expect(created).toMatchObject({ status: first[1], rawStatus: first[0] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await counts(platform, order)).toEqual({ orders: 1, events: 1 });
+    expect(sub.events).toHaveLength(1);
+    expect(sub.events[0]!.data).toEqual({
+      orderChanged: { id: created!.id, status: first[1], rawStatus: first[0] },
+    });
+    await ws.client.dispose();
+  });
+
+  test('an older status after a newer one does not move the order backwards', async () => {
+    const order = `O${unique()}`;
+    expect((await post(push(shop, order, later[0], 1_718_000_500, shopKey))).status).toBe(200);
+    // Let the newer status land first: this test is about the lattice, not arrival races.
+    for (let i = 0; i < 100 && !(await orderOf(platform, shop, order)); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const stale = push(shop, order, first[0], 1_718_000_100, shopKey);
+    expect((await post(stale)).status).toBe(200);
+    const em = t.orm.em.fork();
+    let stored: Order | null = null;
+    for (let i = 0; i < 100; i += 1) {
+      stored = await em.fork().findOne(Order, { platform, externalId: order });
+      const events = stored ? await em.fork().count(OrderStatusEvent, { order: stored.id }) : 0;
+      if (events === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(stored).toMatchObject({ status: later[1], rawStatus: later[0] });
+    const history = await em
+      .fork()
+      .find(OrderStatusEvent, { order: stored!.id }, { orderBy: { receivedAt: 'asc' } });
+    expect(history.map((h) => [h.rawStatus, h.applied])).toEqual([
+      [later[0], true],
+      [first[0], false],
+    ]);
+  });
+
+  test('one changed byte in the signed content (Sendo: the shop key) is 401 and writes nothing', async () => {
+    const signed = push(shop, `O${unique()}`, first[0], 1_718_000_000, shopKey);
+    const before = await t.orm.em.fork().count(InboundEvent, { platform });
+    const body = Buffer.from(signed.body);
+    // Sendo signs nothing: its one secret in the body is the shop key, so that is what changes.
+    const at = body.indexOf(Buffer.from(platform === Platform.SENDO ? shopKey : first[0]));
+    body[at] = body[at]! ^ 0x01;
+    const res = await post({ ...signed, body });
+    expect(res.status).toBe(401);
+    expect(await t.orm.em.fork().count(InboundEvent, { platform })).toBe(before);
+  });
+});
+
+describe('receivers', () => {
+  test('an unknown platform is 404; Tiki is pulled, not pushed', async () => {
+    expect((await request(t.app.httpServer).post('/webhooks/amazon').send('{}')).status).toBe(404);
+    expect((await request(t.app.httpServer).post('/webhooks/tiki').send('{}')).status).toBe(404);
+  });
+
+  test('a missing or garbled signature is 401', async () => {
+    const signed = pushes.shopee('1', 'X', 'READY_TO_SHIP', 1);
+    expect((await post({ ...signed, headers: {} })).status).toBe(401);
+    expect((await post({ ...signed, headers: { authorization: 'zz' } })).status).toBe(401);
+  });
+
+  test('a push for a shop that is not connected is kept and dead-lettered with the reason, then replayable', async () => {
+    const shop = unique();
+    const order = `O${unique()}`;
+    expect((await post(pushes.shopee(shop, order, 'SHIPPED', 1_718_000_000))).status).toBe(200);
+    let failed: InboundEvent | null = null;
+    for (let i = 0; i < 100 && !failed; i += 1) {
+      failed = await t.orm.em
+        .fork()
+        .findOne(InboundEvent, { shopId: shop, status: { $ne: InboundEventStatus.RECEIVED } });
+      if (!failed) await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(failed).toMatchObject({ status: InboundEventStatus.FAILED, attempts: 1 });
+    expect(failed!.lastError).toMatch(/no connected SHOPEE channel for shop/);
+
+    await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
+    const listed = await t.gql<{
+      inboundEvents: { edges: { node: { id: string; status: string; lastError: string } }[] };
+    }>(
+      '{ inboundEvents(filter: { statuses: [FAILED], platforms: [SHOPEE] }, first: 100) { edges { node { id status lastError } } } }',
+    );
+    expect(listed.data!.inboundEvents.edges.map((e) => e.node.id)).toContain(failed!.id);
+    const replayed = await t.gql<{ replayInboundEvent: { status: string } }>(
+      'mutation($id: ID!) { replayInboundEvent(id: $id) { status attempts } }',
+      { id: failed!.id },
+    );
+    expect(replayed.data!.replayInboundEvent.status).toBe('APPLIED');
+    expect(await orderOf(Platform.SHOPEE, shop, order)).toMatchObject({ status: 'SHIPPED' });
+    const again = await t.gql<{ replayInboundEvent: { status: string } }>(
+      'mutation($id: ID!) { replayInboundEvent(id: $id) { status } }',
+      { id: failed!.id },
+    );
+    expect(again.data!.replayInboundEvent.status).toBe('APPLIED');
+    expect(await counts(Platform.SHOPEE, order)).toEqual({ orders: 1, events: 1 });
+  });
+
+  test('a verified but unreadable push is a dead letter with the validation error', async () => {
+    const shop = unique();
+    await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
+    const signed = pushes.shopee(shop, 'O', 'NOT_A_STATUS', 1_718_000_000);
+    expect((await post(signed)).status).toBe(200);
+    const dead = await t.orm.em.fork().findOne(InboundEvent, {
+      platform: Platform.SHOPEE,
+      status: InboundEventStatus.DEAD,
+      rawBody: signed.body.toString(),
+    });
+    expect(dead?.lastError).toMatch(/payload rejected: .*NOT_A_STATUS/);
+  });
+
+  test('a receiver whose secret is unset answers 503 naming the variable', async () => {
+    const bare = await startTestApp({ platformEnv: {} });
+    try {
+      const res = await request(bare.app.httpServer).post('/webhooks/lazada').send('{}');
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatch(/LAZADA_APP_KEY and LAZADA_APP_SECRET are set/);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  test('pushes above the per-shop rate get 429 with Retry-After', async () => {
+    const slow = await startTestApp({
+      platformEnv: {
+        ...TEST_PLATFORM_ENV,
+        WEBHOOK_RATE_LIMIT_PER_SECOND: '3',
+      },
+    });
+    try {
+      const shop = unique();
+      const statuses = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          request(slow.app.httpServer)
+            .post('/webhooks/shopee')
+            .set(pushes.shopee(shop, `O${i}`, 'SHIPPED', 1).headers)
+            .set('content-type', 'application/json')
+            .send(pushes.shopee(shop, `O${i}`, 'SHIPPED', 1).body.toString('utf8')),
+        ),
+      );
+      const limited = statuses.filter((r) => r.status === 429);
+      expect(limited.length).toBeGreaterThanOrEqual(1);
+      expect(Number(limited[0]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    } finally {
+      await slow.close();
+    }
+  });
+});
