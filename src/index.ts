@@ -73,7 +73,13 @@ async function main(): Promise<void> {
         : 'event bus: in-process (single instance; set REDIS_URL to share events)',
     );
     if (config.jobsEnabled)
-      jobs = await startJobs({ databaseUrl: db.url, orm: db.orm, bus, logger });
+      jobs = await startJobs({
+        databaseUrl: db.url,
+        orm: db.orm,
+        bus,
+        logger,
+        inboundMaxAttempts: config.inboundMaxAttempts,
+      });
     app = await createApp({ config, logger, db, bus, jobs });
     const address = await app.listen(config.port, config.host);
     const host = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;

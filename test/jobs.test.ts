@@ -43,6 +43,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     orm: t.orm,
     bus: t.bus,
     logger: pino({ level: 'silent' }),
+    inboundMaxAttempts: 3,
   });
   try {
     const schedules = await jobs.boss.getSchedules();
@@ -51,11 +52,13 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'birthday-tickets',
       'mark-missed-tickets',
       'remind-due-tickets',
+      'retry-inbound-events',
     ]);
     expect(schedules.map((s) => s.name).sort()).toEqual([
       'birthday-tickets',
       'mark-missed-tickets',
       'remind-due-tickets',
+      'retry-inbound-events',
     ]);
   } finally {
     await jobs.stop();

@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { InboundEvent, Order, OrderStatusEvent } from '../src/entities';
 import { InboundEventStatus, Platform } from '../src/entities/enums';
+import { platformModules } from '../src/integrations';
+import { retryInboundEvents } from '../src/jobs/retry-inbound-events.job';
+import { inboundService } from '../src/services/inbound.service';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
@@ -239,5 +242,32 @@ describe('receivers', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('after a crash', () => {
+  test('a push stored but never applied is applied once by the retry job, and only once', async () => {
+    const shop = unique();
+    const order = `O${unique()}`;
+    await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
+    // As if the process died between the acknowledgement and the apply.
+    const signed = pushes.shopee(shop, order, 'SHIPPED', 1_718_000_000);
+    const stored = await inboundService.receive(
+      t.orm.em.fork(),
+      platformModules.shopee,
+      signed.body,
+      signed.headers,
+    );
+    expect(stored.stored).toHaveLength(1);
+    expect(await orderOf(Platform.SHOPEE, shop, order)).toBeNull();
+
+    const later = new Date(Date.now() + 60_000);
+    const first = await retryInboundEvents(t.orm, t.bus, 3, later);
+    expect(first.applied).toBeGreaterThanOrEqual(1);
+    expect(await orderOf(Platform.SHOPEE, shop, order)).toMatchObject({ status: 'SHIPPED' });
+    await retryInboundEvents(t.orm, t.bus, 3, later);
+    expect(await counts(Platform.SHOPEE, order)).toEqual({ orders: 1, events: 1 });
+    const inbound = await t.orm.em.fork().findOneOrFail(InboundEvent, stored.stored[0]!);
+    expect(inbound).toMatchObject({ status: InboundEventStatus.APPLIED, attempts: 1 });
   });
 });

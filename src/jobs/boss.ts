@@ -6,6 +6,7 @@ import type { EventBus } from '../realtime/event-bus';
 import { birthdayTicketsSchedule, runBirthdayTickets } from './birthday-tickets.job';
 import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tickets.job';
 import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
+import { retryInboundEvents, retryInboundEventsSchedule } from './retry-inbound-events.job';
 
 export type Jobs = {
   boss: PgBoss;
@@ -23,6 +24,7 @@ export async function startJobs(options: {
   orm: MikroORM;
   bus: EventBus;
   logger: Logger;
+  inboundMaxAttempts: number;
 }): Promise<Jobs> {
   const { orm, bus, logger } = options;
   const boss = new PgBoss({
@@ -53,6 +55,11 @@ export async function startJobs(options: {
     logger.info({ created }, 'birthday tickets created');
   });
   await boss.schedule('birthday-tickets', birthdayTicketsSchedule, {}, { tz });
+  await boss.work('retry-inbound-events', async () => {
+    const { applied, failed } = await retryInboundEvents(orm, bus, options.inboundMaxAttempts);
+    if (applied + failed > 0) logger.info({ applied, failed }, 'inbound events retried');
+  });
+  await boss.schedule('retry-inbound-events', retryInboundEventsSchedule, {}, { tz });
 
   return {
     boss,

@@ -3,6 +3,7 @@ export type JobPayloads = {
   'mark-missed-tickets': Record<string, never>;
   'remind-due-tickets': Record<string, never>;
   'birthday-tickets': Record<string, never>;
+  'retry-inbound-events': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -11,4 +12,5 @@ export const JOB_NAMES: JobName[] = [
   'mark-missed-tickets',
   'remind-due-tickets',
   'birthday-tickets',
+  'retry-inbound-events',
 ];

@@ -1,0 +1,24 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { platformModules } from '../integrations';
+import type { EventBus } from '../realtime/event-bus';
+import { inboundService } from '../services/inbound.service';
+
+/** Every minute: pushes stored but never applied (a crash after the ack) and failed ones past their backoff. */
+export const retryInboundEventsSchedule = '* * * * *';
+
+export async function retryInboundEvents(
+  orm: MikroORM,
+  bus: EventBus,
+  maxAttempts: number,
+  now = new Date(),
+): Promise<{ applied: number; failed: number }> {
+  const ids = await inboundService.due(orm.em.fork(), now);
+  let applied = 0;
+  let failed = 0;
+  for (const id of ids) {
+    const outcome = await inboundService.apply(orm, bus, platformModules, id, maxAttempts);
+    if (outcome === 'applied') applied += 1;
+    else if (outcome === 'failed' || outcome === 'dead') failed += 1;
+  }
+  return { applied, failed };
+}
