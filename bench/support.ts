@@ -17,8 +17,11 @@ export type BenchServer = {
  * The API on DATABASE_URL (else the embedded database), demo data seeded at
  * `scale` if it is not there yet, listening on a random local port.
  */
-export async function startBenchServer(scale: number): Promise<BenchServer> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', JOBS_ENABLED: 'false' });
+export async function startBenchServer(
+  scale: number,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', JOBS_ENABLED: 'false', ...env });
   const logger = createLogger(config);
   const db = await openDatabase(config, logger);
   await seedDemo(db.orm, { scale, env: config.env, logger });
