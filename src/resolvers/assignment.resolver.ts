@@ -13,7 +13,7 @@ import {
 } from 'type-graphql';
 import { AssignmentSetting, Branch, Ticket, User } from '../entities';
 import { assignmentService, type AssignmentInput } from '../services/assignment.service';
-import { ticketAssignment } from '../services/ticket.service';
+import { ticketLifecycle } from '../services/ticket-lifecycle.service';
 import type { Context } from '../schema/context';
 
 @InputType()
@@ -53,7 +53,7 @@ export class AssignmentResolver {
     @Arg('inChargeId', () => ID, { nullable: true }) inChargeId: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
-    return ticketAssignment.assign(ctx, ctx.services.bus, { ticketId, assigneeId, inChargeId });
+    return ticketLifecycle.assign(ctx, ctx.services.bus, { ticketId, assigneeId, inChargeId });
   }
 
   @FieldResolver(() => Branch, { nullable: true })

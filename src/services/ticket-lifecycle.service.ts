@@ -1,7 +1,15 @@
 import { OptimisticLockError, type EntityManager } from '@mikro-orm/postgresql';
-import { ticketScope, within } from '../auth/scopes';
+import { assignableTicketScope, ticketScope, within } from '../auth/scopes';
 import { isLeader, isStaff, targetOf, type Viewer } from '../auth/viewer';
-import { Branch, Customer, Ticket, TicketHistory, TicketNote, User } from '../entities';
+import {
+  AssignmentSetting,
+  Branch,
+  Customer,
+  Ticket,
+  TicketHistory,
+  TicketNote,
+  User,
+} from '../entities';
 import {
   Role,
   type TicketResult,
@@ -379,6 +387,52 @@ export const ticketLifecycle = {
       return found;
     });
     if (fields.length > 0) publish(bus, ticket.id, 'UPDATED', fields);
+    return ticket;
+  },
+
+  /**
+   * Gives a ticket an owner (and optionally a curator): new -> assigned, or
+   * a reassignment (BR-CRM-003/008: leaders within their target, IT any). The
+   * owner must be active in the ticket's team and receive tickets in its branch.
+   */
+  async assign(
+    { em, viewer }: RequestScope,
+    bus: EventBus,
+    input: { ticketId: string; assigneeId: string; inChargeId?: string | null },
+  ): Promise<Ticket> {
+    const where = within(assignableTicketScope(viewer), {
+      id: assertId(input.ticketId, 'ticketId'),
+    });
+    let fields: string[] = [];
+    const ticket = await inTransaction(em, async (tx) => {
+      const found = where ? await tx.findOne(Ticket, where) : null;
+      if (!found) throw notFound('Ticket', input.ticketId);
+      assertStatus(found, OPEN, 'assigned');
+      const assignee = await activeTeamMember(tx, input.assigneeId, 'assigneeId', found.target);
+      const setting = await tx.findOne(AssignmentSetting, { branch: found.branch, user: assignee });
+      if (setting && !setting.active) {
+        throw badInput(
+          `assigneeId: ${assignee.email} does not receive tickets in this branch`,
+          'assigneeId',
+        );
+      }
+      const inCharge = input.inChargeId
+        ? await activeTeamMember(tx, input.inChargeId, 'inChargeId', found.target)
+        : undefined;
+      const changes: Change[] = [
+        ['assignee', found.assignee?.id, assignee.id],
+        ['status', found.status, TicketStatus.ASSIGNED],
+      ];
+      found.assignee = tx.getReference(User, assignee.id, { wrapped: true });
+      if (inCharge) {
+        changes.push(['inCharge', found.inCharge?.id, inCharge.id]);
+        found.inCharge = tx.getReference(User, inCharge.id, { wrapped: true });
+      }
+      found.status = TicketStatus.ASSIGNED;
+      fields = writeHistory(tx, found, viewer, changes);
+      return found;
+    });
+    publish(bus, ticket.id, 'ASSIGNED', fields);
     return ticket;
   },
 
