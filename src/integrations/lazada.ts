@@ -12,7 +12,7 @@ import {
   timestampText,
   toEventTime,
 } from './payload';
-import { headerValue, rejected, verifyHexHmac } from './signature';
+import { verifyAppKeySignature } from './signature';
 import { mapStatus, orderEvent, statusTable } from './status-table';
 import type {
   NormalizedOrderEvent,
@@ -81,13 +81,7 @@ const PUSH = 'Lazada push';
  * prefix (platforms.md 1.1). Lazada calls checking optional; we always check.
  */
 function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: WebhookSecrets): VerifyResult {
-  if (!secrets.appKey || !secrets.appSecret) {
-    return rejected('Lazada appKey and appSecret are not configured');
-  }
-  return verifyHexHmac(headerValue(headers, 'authorization'), 'Authorization', secrets.appSecret, [
-    Buffer.from(secrets.appKey, 'utf8'),
-    rawBody,
-  ]);
+  return verifyAppKeySignature('Lazada', rawBody, headers, secrets);
 }
 
 function normalize(payload: unknown): NormalizedOrderEvent[] {

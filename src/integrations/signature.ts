@@ -52,3 +52,22 @@ export function verifyHexHmac(
     ? verified
     : rejected('signature mismatch');
 }
+
+/**
+ * The scheme Lazada and TikTok Shop share: `Authorization` carries
+ * hex(HMAC-SHA256(app_secret, app_key + raw body)).
+ */
+export function verifyAppKeySignature(
+  platformName: string,
+  rawBody: Buffer,
+  headers: WebhookHeaders,
+  secrets: { appKey?: string; appSecret?: string },
+): VerifyResult {
+  if (!secrets.appKey || !secrets.appSecret) {
+    return rejected(`${platformName} appKey and appSecret are not configured`);
+  }
+  return verifyHexHmac(headerValue(headers, 'authorization'), 'Authorization', secrets.appSecret, [
+    Buffer.from(secrets.appKey, 'utf8'),
+    rawBody,
+  ]);
+}

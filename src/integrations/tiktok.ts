@@ -13,7 +13,7 @@ import {
   toEventTime,
   type JsonObject,
 } from './payload';
-import { headerValue, rejected, verifyHexHmac } from './signature';
+import { verifyAppKeySignature } from './signature';
 import { mapStatus, orderEvent, statusTable, type StatusTable } from './status-table';
 import type {
   NormalizedOrderEvent,
@@ -105,13 +105,7 @@ const PUSH = 'TikTok Shop webhook';
  * x-tiktok-signature schemes belong to other TikTok products.
  */
 function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: WebhookSecrets): VerifyResult {
-  if (!secrets.appKey || !secrets.appSecret) {
-    return rejected('TikTok Shop appKey and appSecret are not configured');
-  }
-  return verifyHexHmac(headerValue(headers, 'authorization'), 'Authorization', secrets.appSecret, [
-    Buffer.from(secrets.appKey, 'utf8'),
-    rawBody,
-  ]);
+  return verifyAppKeySignature('TikTok Shop', rawBody, headers, secrets);
 }
 
 /**
