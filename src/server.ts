@@ -20,7 +20,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { authenticate, type Credentials } from './auth/authenticate';
+import { authenticate, refreshViewer, type Credentials } from './auth/authenticate';
 import { createLoginLimiter } from './auth/login-limiter';
 import { permissionsFor } from './auth/permissions';
 import { createTokenService } from './auth/tokens';
@@ -262,6 +262,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
           if (error instanceof DomainError) return false;
           throw error;
         }
+      },
+      // A socket lives long: every operation on it re-reads its viewer, so a
+      // deactivated user or a revoked key loses the socket as it loses HTTP.
+      onSubscribe: async (ctx) => {
+        const known = ctx.extra.viewer;
+        if (!known) return undefined;
+        const viewer = await refreshViewer(db.orm.em.fork(), known);
+        if (!viewer) {
+          return [
+            new GraphQLError('The session ended (user deactivated or key revoked)', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ];
+        }
+        ctx.extra.viewer = viewer;
+        return undefined;
       },
       context: (ctx) =>
         createContext(

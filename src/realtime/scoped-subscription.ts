@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
 import { refreshViewer } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import { DomainError } from '../services/errors';
@@ -73,6 +74,8 @@ export function scopedEvents<Payload, Row>(options: {
   visible: (viewer: Viewer, row: Row, em: EntityManager) => boolean | Promise<boolean>;
   /** Called before a row is delivered, with a fresh EntityManager and the current viewer. */
   onEvent?: (em: EntityManager, viewer: Viewer) => void;
+  /** Told about an internal failure that ends the stream, for the log. */
+  onError?: (error: unknown) => void;
 }): AsyncIterable<Row> {
   const { bus, topic } = options;
   // Subscribe now, before the first next(), so no event published after the
@@ -91,41 +94,61 @@ export function scopedEvents<Payload, Row>(options: {
     await close();
     throw new DomainError('UNAUTHENTICATED', 'The session ended (user deactivated or key revoked)');
   };
+  const nextRow = async (): Promise<IteratorResult<Row>> => {
+    for (;;) {
+      pendingEvent ??= source.next();
+      pendingRevocation ??= revocations.next();
+      const winner = await Promise.race([
+        pendingEvent.then((result) => ({ kind: 'event' as const, result })),
+        pendingRevocation.then((result) => ({ kind: 'revocation' as const, result })),
+      ]);
+      if (winner.kind === 'revocation') {
+        pendingRevocation = undefined;
+        if (
+          !winner.result.done &&
+          revokes(winner.result.value as CredentialsRevokedEvent, viewer)
+        ) {
+          return ended();
+        }
+        continue;
+      }
+      pendingEvent = undefined;
+      const event = winner.result;
+      if (event.done) {
+        await close();
+        return { done: true, value: undefined };
+      }
+      const em = options.em.fork({ clear: true });
+      if (performance.now() - viewerCheckedAt > VIEWER_RECHECK_MS) {
+        const current = await refreshViewer(em, viewer);
+        if (!current) return ended();
+        viewer = current;
+        viewerCheckedAt = performance.now();
+      }
+      const loaded = await loadOnce(options.em, event.value as Payload, options.load);
+      const row = loaded && (await options.visible(viewer, loaded, em)) ? loaded : null;
+      if (row) {
+        options.onEvent?.(em, viewer);
+        return { done: false, value: row };
+      }
+    }
+  };
+
   const iterator: AsyncIterator<Row> = {
     async next() {
-      for (;;) {
-        pendingEvent ??= source.next();
-        pendingRevocation ??= revocations.next();
-        const winner = await Promise.race([
-          pendingEvent.then((result) => ({ kind: 'event' as const, result })),
-          pendingRevocation.then((result) => ({ kind: 'revocation' as const, result })),
-        ]);
-        if (winner.kind === 'revocation') {
-          pendingRevocation = undefined;
-          if (
-            !winner.result.done &&
-            revokes(winner.result.value as CredentialsRevokedEvent, viewer)
-          ) {
-            return ended();
-          }
-          continue;
+      try {
+        return await nextRow();
+      } catch (error) {
+        // graphql-ws does not call return() after a failed next(): close here,
+        // and let only a client-actionable error out (nothing internal leaks).
+        await close();
+        if (error instanceof DomainError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code } });
         }
-        pendingEvent = undefined;
-        const event = winner.result;
-        if (event.done) return { done: true, value: undefined };
-        const em = options.em.fork({ clear: true });
-        if (performance.now() - viewerCheckedAt > VIEWER_RECHECK_MS) {
-          const current = await refreshViewer(em, viewer);
-          if (!current) return ended();
-          viewer = current;
-          viewerCheckedAt = performance.now();
-        }
-        const loaded = await loadOnce(options.em, event.value as Payload, options.load);
-        const row = loaded && (await options.visible(viewer, loaded, em)) ? loaded : null;
-        if (row) {
-          options.onEvent?.(em, viewer);
-          return { done: false, value: row };
-        }
+        options.onError?.(error);
+        throw new GraphQLError('Internal server error', {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
       }
     },
     async return() {

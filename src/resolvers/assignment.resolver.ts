@@ -13,6 +13,7 @@ import {
 } from 'type-graphql';
 import { AssignmentSetting, Branch, Ticket, User } from '../entities';
 import { assignmentService, type AssignmentInput } from '../services/assignment.service';
+import { ticketVisibleTo } from '../auth/scopes';
 import { ticketLifecycle } from '../services/ticket-lifecycle.service';
 import type { Context } from '../schema/context';
 
@@ -46,14 +47,23 @@ export class AssignmentResolver {
     return assignmentService.update(ctx, branchId, userId, input);
   }
 
-  @Mutation(() => Ticket, { description: 'Leaders within their target, and IT (BR-CRM-003).' })
-  assignTicket(
+  @Mutation(() => Ticket, {
+    nullable: true,
+    description:
+      'Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets).',
+  })
+  async assignTicket(
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('assigneeId', () => ID) assigneeId: string,
     @Arg('inChargeId', () => ID, { nullable: true }) inChargeId: string | undefined,
     @Ctx() ctx: Context,
-  ): Promise<Ticket> {
-    return ticketLifecycle.assign(ctx, ctx.services.bus, { ticketId, assigneeId, inChargeId });
+  ): Promise<Ticket | null> {
+    const ticket = await ticketLifecycle.assign(ctx, ctx.services.bus, {
+      ticketId,
+      assigneeId,
+      inChargeId,
+    });
+    return ticketVisibleTo(ctx.viewer, ticket) ? ticket : null;
   }
 
   @FieldResolver(() => Branch, { nullable: true })

@@ -55,6 +55,7 @@ export class OrderResolver {
           orderVisibleTo(viewer, order) &&
           (!channelIds?.length || channelIds.includes(order.channel.id)),
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+        onError: (error) => ctx.services.logger.error({ err: error }, 'subscription stream failed'),
       });
     },
   })

@@ -80,6 +80,7 @@ export class TicketResolver {
               $and: [buildTicketWhere(filter, new Date()), { id: change.ticket.id }],
             })) > 0),
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+        onError: (error) => ctx.services.logger.error({ err: error }, 'subscription stream failed'),
       });
     },
   })
@@ -105,6 +106,7 @@ export class TicketResolver {
           reminder.assigneeId === viewer.id &&
           ticketVisibleTo(viewer, reminder.ticket),
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+        onError: (error) => ctx.services.logger.error({ err: error }, 'subscription stream failed'),
       });
     },
   })

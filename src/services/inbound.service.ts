@@ -113,16 +113,14 @@ export const inboundService = {
 
   /** Puts a failed or dead event back in the queue; applying stays exactly-once. */
   async requeue({ em }: RequestScope, id: string): Promise<InboundEvent> {
-    const inbound = await em.findOne(InboundEvent, { id: assertId(id) });
+    // One conditional update: an event a worker is applying right now is not touched.
+    await em.execute(
+      `update "inbound_event" set "status" = 'RECEIVED', "attempts" = 0
+       where "id" = ? and "status" in ('DEAD', 'FAILED')`,
+      [assertId(id)],
+    );
+    const inbound = await em.fork().findOne(InboundEvent, { id });
     if (!inbound) throw notFound('InboundEvent', id);
-    if (
-      inbound.status === InboundEventStatus.DEAD ||
-      inbound.status === InboundEventStatus.FAILED
-    ) {
-      inbound.status = InboundEventStatus.RECEIVED;
-      inbound.attempts = 0;
-      await em.flush();
-    }
     return inbound;
   },
 
@@ -272,7 +270,12 @@ async function applyOrderEvent(
   let changed = false;
   switch (decision.kind) {
     case 'create':
-      if (!event.status) return { orderId: null, changed: false, ticketIds: [] };
+      // A flag for an order not seen yet: fail, so the retry applies it once the order exists.
+      if (!event.status) {
+        throw new Error(
+          `order ${event.externalOrderId} is not known yet; ${event.rawStatus} waits for it`,
+        );
+      }
       // Pushes carry an id and a status; amounts, items and buyer come with the order detail.
       order = em.create(Order, {
         platform: event.platform,

@@ -31,6 +31,8 @@ export type Page<T> = {
 
 type CursorPayload = { f: string; v: string | null; id: string };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The cursor names its sort order, so a cursor from another ordering is refused. */
 const sortKey = <T>(sort: KeysetSort<T>): string => `${sort.field}:${sort.direction}`;
 
@@ -57,6 +59,7 @@ function decodeCursor(cursor: string, key: string): { value: Date | null; id: st
   ) {
     throw malformed();
   }
+  if (!UUID.test(p.id)) throw malformed();
   if (p.f !== key) {
     throw badInput(`after: the cursor belongs to a list sorted by ${p.f}, not ${key}`, 'after');
   }

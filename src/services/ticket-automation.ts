@@ -88,7 +88,19 @@ async function insertOnce(em: EntityManager, spec: AutomaticTicket): Promise<Tic
       now,
     ],
   );
-  return rows.length > 0 ? em.findOneOrFail(Ticket, id) : null;
+  if (rows.length === 0) return null;
+  // The system is the actor: the same history a person's creation leaves.
+  const status = spec.assigneeId ? TicketStatus.ASSIGNED : TicketStatus.NEW;
+  const history: [string, string][] = [['status', JSON.stringify(status)]];
+  if (spec.assigneeId) history.push(['assignee', JSON.stringify(spec.assigneeId)]);
+  for (const [field, after] of history) {
+    await em.execute(
+      `insert into "ticket_history" ("id", "ticket_id", "actor_id", "field", "before", "after", "created_at")
+       values (?, ?, null, ?, null, ?, ?)`,
+      [randomUUID(), id, field, after, now],
+    );
+  }
+  return em.findOneOrFail(Ticket, id);
 }
 
 /** Source 3 and source 7, in the completing transaction. */

@@ -317,7 +317,7 @@ export const ticketLifecycle = {
         try {
           created.push((await buildTicket(tx, viewer, { ...shared, customerId })).ticket);
         } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
+          if (!(error instanceof DomainError) || error.code !== 'BAD_USER_INPUT') throw error;
           const field = typeof error.details.field === 'string' ? error.details.field : 'input';
           errors.push({ row, field, message: error.message });
         }

@@ -362,8 +362,8 @@ export type MessageSender =
 export type Mutation = {
   __typename?: 'Mutation';
   addTicketNote: TicketNote;
-  /** Leaders within their target, and IT (BR-CRM-003). */
-  assignTicket: Ticket;
+  /** Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets). */
+  assignTicket?: Maybe<Ticket>;
   cancelTicket: Ticket;
   completeTicket: Ticket;
   createApiKey: CreateApiKeyPayload;
