@@ -62,6 +62,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.assignment': LEADERS_AND_IT,
   'Query.apiKeys': ['ADMIN'],
   'Query.inboundEvents': ['ADMIN', 'IT'],
+  'Query.channels': ['ADMIN', 'BOD', 'IT'],
   'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
   'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
   'Mutation.login': VIEWERS,
@@ -107,6 +108,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Query.apiKeys': { query: '{ apiKeys { id } }' },
   'Query.inboundEvents': { query: '{ inboundEvents(first: 1) { totalCount } }' },
+  'Query.channels': { query: '{ channels { pushesLastHour } }' },
   'Mutation.replayInboundEvent': {
     query: 'mutation($id: ID!) { replayInboundEvent(id: $id) { id } }',
     variables: { id: NO_ID },

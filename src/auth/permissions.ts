@@ -37,6 +37,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     assignment: roles(...LEADERS_AND_IT),
     apiKeys: roles(Role.ADMIN),
     inboundEvents: roles(Role.ADMIN, Role.IT),
+    channels: roles(Role.ADMIN, Role.BOD, Role.IT),
   },
   Mutation: {
     login: publicField,

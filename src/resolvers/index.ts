@@ -1,5 +1,6 @@
 import { AssignmentResolver } from './assignment.resolver';
 import { AuthResolver } from './auth.resolver';
+import { ChannelHealthResolver } from './channel.resolver';
 import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
@@ -12,6 +13,7 @@ import { ChannelResolver, UserResolver } from './user.resolver';
 export const resolvers = [
   AssignmentResolver,
   AuthResolver,
+  ChannelHealthResolver,
   InboundEventResolver,
   KnowledgeBaseResolver,
   ChannelResolver,

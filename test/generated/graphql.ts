@@ -78,6 +78,20 @@ export type Channel = {
   updatedAt: Scalars['DateTimeISO']['output'];
 };
 
+/** A connected shop, page or account with the health of its integration. */
+export type ChannelHealth = {
+  __typename?: 'ChannelHealth';
+  channel: Channel;
+  deadLetters: Scalars['Int']['output'];
+  /** Pushes of the last hour that failed to apply or became dead letters. */
+  failuresLastHour: Scalars['Int']['output'];
+  /** When its last push arrived. */
+  lastPushAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  pushesLastHour: Scalars['Int']['output'];
+  /** Negative once the token has expired. */
+  tokenExpiresInDays?: Maybe<Scalars['Int']['output']>;
+};
+
 export type ChannelStatus =
   | 'ACTIVE'
   | 'DISCONNECTED'
@@ -609,6 +623,8 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** Whether a user receives tickets in a branch. */
   assignment: AssignmentSetting;
+  /** Every connected channel with its integration health. */
+  channels: Array<ChannelHealth>;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   conversation?: Maybe<Conversation>;
   conversations: ConversationConnection;
