@@ -26,6 +26,9 @@ export type WebhookDeps = {
   redis?: Redis;
 };
 
+/** Concurrent applies per process: the rest of the pool stays free for acks and queries. */
+const APPLY_WORKERS = 4;
+
 /** Platforms that want an empty 2xx body as the acknowledgement (platforms.md section 0.4). */
 const EMPTY_ACK = new Set(['lazada', 'shopee', 'tiktok']);
 
@@ -67,7 +70,6 @@ export function createWebhookRouter(deps: WebhookDeps): {
   drain: () => Promise<void>;
 } {
   const router = Router();
-  const inFlight = new Set<Promise<void>>();
   const limiter: RateLimiterAbstract = deps.redis
     ? new RateLimiterRedis({
         storeClient: deps.redis,
@@ -77,18 +79,29 @@ export function createWebhookRouter(deps: WebhookDeps): {
       })
     : new RateLimiterMemory({ keyPrefix: 'webhook', points: deps.ratePerSecond, duration: 1 });
 
-  // Applied after the answer; tracked so that a graceful stop waits for them.
-  const applySoon = (ids: string[]) => {
-    const work = (async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      for (const id of ids) {
+  // Applied after the answer by a few workers, so a burst of pushes does not
+  // take every database connection from the acks; a graceful stop drains them.
+  const queue: string[] = [];
+  let workers = 0;
+  let idle: Promise<void> = Promise.resolve();
+  let markIdle = () => undefined as void;
+  const work = async () => {
+    workers += 1;
+    try {
+      for (let id = queue.shift(); id; id = queue.shift()) {
         await inboundService.apply(deps.orm, deps.bus, platformModules, id, deps.maxAttempts);
       }
-    })().catch((error: unknown) =>
-      deps.logger.error({ err: error }, 'applying inbound events failed'),
-    );
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    } catch (error) {
+      deps.logger.error({ err: error }, 'applying inbound events failed');
+    } finally {
+      workers -= 1;
+      if (workers === 0) markIdle();
+    }
+  };
+  const applySoon = (ids: string[]) => {
+    if (workers === 0) idle = new Promise((resolve) => (markIdle = resolve));
+    queue.push(...ids);
+    while (workers < APPLY_WORKERS && workers < queue.length) void work();
   };
 
   router.post(
@@ -153,9 +166,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
   );
   return {
     router,
-    drain: async () => {
-      await Promise.all([...inFlight]);
-    },
+    drain: () => idle,
   };
 }
 
