@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase, type Database } from './db/database';
 import { seedDemo } from './db/seed-demo';
 import { startJobs, type Jobs } from './jobs/boss';
+import { retryInboundEvents } from './jobs/retry-inbound-events.job';
 import { createLogger } from './logger';
 import { createEventBus, type EventBus } from './realtime/event-bus';
 import { createApp, type App } from './server';
@@ -82,6 +83,16 @@ async function main(): Promise<void> {
       });
     app = await createApp({ config, logger, db, bus, jobs });
     const address = await app.listen(config.port, config.host);
+    // Pushes acknowledged by a process that died before applying them are applied now,
+    // not a minute later by the retry job.
+    const recovered = await retryInboundEvents(
+      db.orm,
+      bus,
+      config.inboundMaxAttempts,
+      new Date(Date.now() + 60_000),
+    );
+    if (recovered.applied + recovered.failed > 0)
+      logger.info(recovered, 'recovered inbound events left by the last run');
     const host = ['0.0.0.0', '::'].includes(address.address) ? 'localhost' : address.address;
     logger.info(
       { startupMs: Math.round(performance.now() - startedAt) },
