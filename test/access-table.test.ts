@@ -6,7 +6,7 @@ import { Ticket } from '../src/entities';
 import { seedDemo } from '../src/db/seed-demo';
 import { Channel, User } from '../src/entities';
 import { startTestApp, type Auth, type TestApp } from './support/test-app';
-import { subscriber, waitFor } from './support/ws';
+import { subscriber, waitFor, waitForSubscriptions } from './support/ws';
 
 /**
  * The role x root field table, on the demo data: every demo role (plus a
@@ -263,7 +263,7 @@ describe.each([
     const sub = ws.subscribe(OPERATIONS[field]!.query);
     const allowed = EXPECTED_ALLOWED[field]!.includes(viewer);
     if (allowed) {
-      await waitFor(() => t.bus.activeSubscriptions > before);
+      await waitForSubscriptions(t.bus, before, 1);
       expect(sub.error).toBeUndefined();
     } else if (viewer === 'anonymous') {
       // No credentials at connection_init: the socket itself is refused.

@@ -13,7 +13,7 @@ import { KnowledgeBaseType, Platform, Role, TicketTarget } from '../src/entities
 import { TOPICS } from '../src/realtime/scoped-subscription';
 import { factories } from './support/factories';
 import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
-import { subscriber, waitFor } from './support/ws';
+import { subscriber, waitFor, waitForSubscriptions } from './support/ws';
 
 let t: TestApp;
 let make: ReturnType<typeof factories>;
@@ -286,13 +286,14 @@ describe('live ticket events', () => {
       { target: TicketTarget.CUSTOMER_SERVICE, belongTo: TicketTarget.CUSTOMER_SERVICE },
     );
 
+    const baseline = t.bus.activeSubscriptions;
     const wsA = subscriber(t.wsUrl, { authorization: `Bearer ${t.tokenFor(staffA)}` });
     const wsLeader = subscriber(t.wsUrl, { authorization: `Bearer ${t.tokenFor(leader)}` });
     const subA = wsA.subscribe(
       'subscription { ticketChanged { action ticket { id assignee { id } customer { fullName } } } }',
     );
     const subLeader = wsLeader.subscribe('subscription { ticketChanged { ticket { id } } }');
-    await waitFor(() => t.bus.activeSubscriptions >= 2);
+    await waitForSubscriptions(t.bus, baseline, 2);
 
     t.bus.publish(TOPICS.ticketChanged, {
       ticketId: theirs.id,
@@ -409,9 +410,10 @@ describe('partner API keys', () => {
       ),
     ).toBeUndefined();
 
+    const baseline = t.bus.activeSubscriptions;
     const ws = subscriber(t.wsUrl, { apiKey: secret });
     const sub = ws.subscribe('subscription { orderChanged { id } }');
-    await waitFor(() => t.bus.activeSubscriptions >= 1);
+    await waitForSubscriptions(t.bus, baseline, 1);
     t.bus.publish(TOPICS.orderChanged, { orderId: otherOrder.id });
     t.bus.publish(TOPICS.orderChanged, { orderId: ownOrder.id });
     await waitFor(() => sub.events.length === 1);

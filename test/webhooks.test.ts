@@ -7,7 +7,7 @@ import { inboundService } from '../src/services/inbound.service';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
-import { subscriber, waitFor } from './support/ws';
+import { subscriber, waitFor, waitForSubscriptions } from './support/ws';
 
 let t: TestApp;
 let make: ReturnType<typeof factories>;
@@ -88,9 +88,10 @@ describe.each(CASES)('$platform pushes', ({ platform, push, shopId, first, later
 
   test('a signed push creates the order; three deliveries, in sequence and at once, give one order, one status event and one subscription event', async () => {
     const order = `O${unique()}`;
+    const baseline = t.bus.activeSubscriptions;
     const ws = subscriber(t.wsUrl, { authorization: `Bearer ${t.adminToken}` });
     const sub = ws.subscribe('subscription { orderChanged { id status rawStatus } }');
-    await waitFor(() => t.bus.activeSubscriptions >= 2);
+    await waitForSubscriptions(t.bus, baseline, 1);
     const signed = push(shop, order, first[0], 1_718_000_000, shopKey);
     for (let i = 0; i < 3; i += 1) expect((await post(signed)).status).toBe(200);
     const concurrent = await Promise.all([post(signed), post(signed), post(signed)]);

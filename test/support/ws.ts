@@ -56,3 +56,16 @@ export async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Waits until `count` more scoped subscriptions are listening than at
+ * `baseline`. Each listens to its own topic and to credential revocations,
+ * so it counts twice on the bus.
+ */
+export function waitForSubscriptions(
+  bus: { readonly activeSubscriptions: number },
+  baseline: number,
+  count: number,
+): Promise<void> {
+  return waitFor(() => bus.activeSubscriptions >= baseline + 2 * count);
+}
