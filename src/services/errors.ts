@@ -21,9 +21,11 @@ export const notFound = (entity: string, id: string): DomainError =>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const isId = (value: string): boolean => UUID.test(value);
+
 /** Ids are UUIDs; anything else is the client's mistake, not a database error. */
 export function assertId(value: string, field = 'id'): string {
-  if (!UUID.test(value)) throw badInput(`${field}: "${value}" is not a valid id`, field);
+  if (!isId(value)) throw badInput(`${field}: "${value}" is not a valid id`, field);
   return value.toLowerCase();
 }
 

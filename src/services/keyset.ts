@@ -1,5 +1,5 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
-import { badInput } from './errors';
+import { badInput, isId } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -31,8 +31,6 @@ export type Page<T> = {
 
 type CursorPayload = { f: string; v: string | null; id: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The cursor names its sort order, so a cursor from another ordering is refused. */
 const sortKey = <T>(sort: KeysetSort<T>): string => `${sort.field}:${sort.direction}`;
 
@@ -59,7 +57,7 @@ function decodeCursor(cursor: string, key: string): { value: Date | null; id: st
   ) {
     throw malformed();
   }
-  if (!UUID.test(p.id)) throw malformed();
+  if (!isId(p.id)) throw malformed();
   if (p.f !== key) {
     throw badInput(`after: the cursor belongs to a list sorted by ${p.f}, not ${key}`, 'after');
   }

@@ -19,7 +19,7 @@ import {
 } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
 import { TOPICS, type TicketChangedEvent } from '../realtime/scoped-subscription';
-import { assertId, badInput, DomainError, notFound } from './errors';
+import { assertId, badInput, DomainError, isId, notFound } from './errors';
 import { keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
 import { afterCompletion } from './ticket-automation';
@@ -303,14 +303,8 @@ export const ticketLifecycle = {
         throw badInput('give either rootTicketId or shared', 'shared');
       }
       // One round trip for all customers, so 1,000 rows stay fast.
-      const ids = input.customerIds.map((id, row) => {
-        try {
-          return assertId(id, 'customerId');
-        } catch {
-          return `invalid:${row}`;
-        }
-      });
-      await tx.find(Customer, { id: { $in: ids.filter((id) => !id.startsWith('invalid:')) } });
+      // Malformed ids are reported per row by buildTicket below.
+      await tx.find(Customer, { id: { $in: input.customerIds.filter(isId) } });
       const errors: RowError[] = [];
       const created: Ticket[] = [];
       for (const [row, customerId] of input.customerIds.entries()) {
