@@ -90,8 +90,8 @@ export function scopedEvents<Payload, Row>(options: {
   const close = async () => {
     await Promise.all([source.return?.(), revocations.return?.()]);
   };
-  const ended = async (): Promise<never> => {
-    await close();
+  // Thrown inside nextRow; next() closes the listeners for every failure.
+  const ended = (): never => {
     throw new DomainError('UNAUTHENTICATED', 'The session ended (user deactivated or key revoked)');
   };
   const nextRow = async (): Promise<IteratorResult<Row>> => {
