@@ -1,10 +1,5 @@
 import type Redis from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { createRateLimiter, RateLimiterRes, type RateLimiterAbstract } from '../rate-limit';
 import { DomainError } from '../services/errors';
 
 /**
@@ -24,9 +19,7 @@ const PER_IP = 30;
 
 export function createLoginLimiter(redis?: Redis): LoginLimiter {
   const make = (keyPrefix: string, points: number): RateLimiterAbstract =>
-    redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: WINDOW_SECONDS })
-      : new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
+    createRateLimiter(redis, { keyPrefix, points, durationSeconds: WINDOW_SECONDS });
   const byEmail = make('login-email', PER_EMAIL);
   const byIp = make('login-ip', PER_IP);
   const normalize = (email: string) => email.trim().toLowerCase();

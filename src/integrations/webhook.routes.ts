@@ -2,13 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { Router, type Request, type Response } from 'express';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
 import type { PlatformConfig } from '../config';
+import { createRateLimiter, RateLimiterRes } from '../rate-limit';
 import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
@@ -70,14 +65,11 @@ export function createWebhookRouter(deps: WebhookDeps): {
   drain: () => Promise<void>;
 } {
   const router = Router();
-  const limiter: RateLimiterAbstract = deps.redis
-    ? new RateLimiterRedis({
-        storeClient: deps.redis,
-        keyPrefix: 'webhook',
-        points: deps.ratePerSecond,
-        duration: 1,
-      })
-    : new RateLimiterMemory({ keyPrefix: 'webhook', points: deps.ratePerSecond, duration: 1 });
+  const limiter = createRateLimiter(deps.redis, {
+    keyPrefix: 'webhook',
+    points: deps.ratePerSecond,
+    durationSeconds: 1,
+  });
 
   // Applied after the answer by a few workers, so a burst of pushes does not
   // take every database connection from the acks; a graceful stop drains them.
