@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256Hex as hmac } from '../integrations/helpers';
 
 /** The marketplace app credentials test servers run with. */
 export const TEST_PLATFORM_ENV = {
@@ -10,12 +10,6 @@ export const TEST_PLATFORM_ENV = {
   TIKTOK_APP_KEY: 'tt-app-key',
   TIKTOK_APP_SECRET: 'tt-test-secret',
 } as const;
-
-const hmac = (key: string, ...parts: (string | Buffer)[]) => {
-  const mac = createHmac('sha256', key);
-  for (const part of parts) mac.update(part);
-  return mac.digest('hex');
-};
 
 export type SignedPush = { platform: string; body: Buffer; headers: Record<string, string> };
 
