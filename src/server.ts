@@ -31,6 +31,7 @@ import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
 import { createMetrics, type Metrics } from './metrics';
 import type { EventBus } from './realtime/event-bus';
+import { OrderEventTail } from './realtime/order-event-tail';
 import { buildCrmSchema } from './schema/build-schema';
 import { createContext, type Context } from './schema/context';
 import { formatClientError, isInternalError } from './schema/format-error';
@@ -168,6 +169,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     tokens: createTokenService(jwtSecret, config.jwtTtlSeconds),
     loginLimiter: createLoginLimiter(limiterRedis),
     bus,
+    orderEventTail: new OrderEventTail(db.orm, bus, logger),
     logger,
   };
   const baseSchema = await buildCrmSchema(bus);

@@ -81,6 +81,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Subscription.ticketChanged': CRM,
   'Subscription.ticketReminder': TICKET_WORKERS,
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
+  'Subscription.orderEvents': [...CRM, 'PARTNER'],
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -173,6 +174,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Subscription.ticketChanged': { query: 'subscription { ticketChanged { ticket { id } } }' },
   'Subscription.ticketReminder': { query: 'subscription { ticketReminder { dueAt } }' },
   'Subscription.orderChanged': { query: 'subscription { orderChanged { id } }' },
+  'Subscription.orderEvents': { query: 'subscription { orderEvents { cursor } }' },
 };
 
 const PERMISSION_MESSAGES = /^(Your role may not do this|Sign in first)$/;
@@ -249,6 +251,7 @@ describe.each([
   'Subscription.ticketChanged',
   'Subscription.ticketReminder',
   'Subscription.orderChanged',
+  'Subscription.orderEvents',
 ])('%s', (field) => {
   test.each(VIEWERS)('as %s', async (viewer) => {
     const a = auth[viewer]!;

@@ -60,6 +60,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     ticketChanged: roles(...CRM_ROLES),
     ticketReminder: roles(...TICKET_WORKERS),
     orderChanged: roles(...CRM_ROLES, Role.PARTNER),
+    orderEvents: roles(...CRM_ROLES, Role.PARTNER),
   },
 };
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BigIntType,
   Entity,
   Enum,
   Index,
@@ -50,4 +51,11 @@ export class OrderStatusEvent {
   @Field({ nullable: true })
   @Property({ type: 'text', nullable: true })
   eventKey?: string;
+
+  /**
+   * Position in the order event log, assigned at commit in commit order (see
+   * the order_event_log migration); null only inside the inserting transaction.
+   */
+  @Property({ type: new BigIntType('number'), nullable: true, unique: true })
+  sequence?: number;
 }

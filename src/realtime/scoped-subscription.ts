@@ -67,7 +67,8 @@ export function scopedEvents<Payload, Row>(options: {
   em: EntityManager;
   viewer: Viewer;
   bus: EventBus;
-  topic: string;
+  /** The events: a bus topic, or a stream of its own (which is closed with the subscription). */
+  events: { topic: string } | { source: AsyncIterator<Payload> };
   /** The event's row, unscoped; shared by all subscribers of the process. */
   load: (em: EntityManager, payload: Payload) => Promise<Row | null>;
   /** The row scope as a predicate: the same rule as the SQL scope, checked in memory. */
@@ -77,10 +78,11 @@ export function scopedEvents<Payload, Row>(options: {
   /** Told about an internal failure that ends the stream, for the log. */
   onError?: (error: unknown) => void;
 }): AsyncIterable<Row> {
-  const { bus, topic } = options;
+  const { bus, events } = options;
   // Subscribe now, before the first next(), so no event published after the
   // client was told "subscribed" is missed.
-  const source = bus.subscribe(topic)[Symbol.asyncIterator]();
+  const source =
+    'source' in events ? events.source : bus.subscribe(events.topic)[Symbol.asyncIterator]();
   const revocations = bus.subscribe(TOPICS.credentialsRevoked)[Symbol.asyncIterator]();
   let viewer = options.viewer;
   let viewerCheckedAt = performance.now();

@@ -5,7 +5,7 @@ import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
 import { CustomerResolver } from './customer.resolver';
-import { OrderResolver } from './order.resolver';
+import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
@@ -20,6 +20,7 @@ export const resolvers = [
   ConversationResolver,
   CustomerResolver,
   MessageResolver,
+  OrderEventResolver,
   OrderResolver,
   ReferenceDataResolver,
   TicketHistoryResolver,

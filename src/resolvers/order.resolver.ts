@@ -13,7 +13,11 @@ import { authorizeSubscription } from '../auth/permissions';
 import { maskContact, masksContactDetails, orderVisibleTo } from '../auth/scopes';
 import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
 import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../entities';
+import { assertIds } from '../services/errors';
 import { MAX_PAGE_SIZE } from '../services/keyset';
+import { decodeLogCursor, type OrderLogEvent } from '../services/order-event-log';
+import { orderEventStream } from '../realtime/order-event-stream';
+import { OrderEvent, OrderEventFilter } from '../schema/order-event.types';
 import { orderOfEvent, orderService } from '../services/order.service';
 import { OrderConnection } from '../schema/connections';
 import { renewForEvent, type Context } from '../schema/context';
@@ -49,7 +53,7 @@ export class OrderResolver {
         em: ctx.em,
         viewer: authorizeSubscription('orderChanged', ctx.viewer),
         bus: ctx.services.bus,
-        topic: TOPICS.orderChanged,
+        events: { topic: TOPICS.orderChanged },
         load: orderOfEvent,
         visible: (viewer, order: Order) =>
           orderVisibleTo(viewer, order) &&
@@ -64,6 +68,50 @@ export class OrderResolver {
     @Arg('channelIds', () => [ID], { nullable: true }) _channelIds?: string[],
   ): Order {
     return order;
+  }
+
+  @Subscription(() => OrderEvent, {
+    description:
+      "Status changes of the viewer's orders (a partner key: its channels), in commit order. With `after` (an event's cursor) the events since then come first, then live ones: none missed, none twice, in order per order.",
+    subscribe: ({ context, args }) => {
+      const ctx = context as Context;
+      const viewer = authorizeSubscription('orderEvents', ctx.viewer);
+      const { filter, after } = args as { filter?: OrderEventFilter | null; after?: string | null };
+      const logFilter = {
+        ...filter,
+        channelIds: assertIds(filter?.channelIds, 'filter.channelIds'),
+        orderIds: assertIds(filter?.orderIds, 'filter.orderIds'),
+      };
+      const source = orderEventStream({
+        em: ctx.em,
+        tail: ctx.services.orderEventTail,
+        filter: logFilter,
+        after: after === undefined || after === null ? undefined : decodeLogCursor(after),
+        channelScope: viewer.kind === 'partner' ? viewer.channelIds : null,
+      });
+      return scopedEvents({
+        em: ctx.em,
+        viewer,
+        bus: ctx.services.bus,
+        events: { source },
+        load: async (_em, logged: OrderLogEvent) => new OrderEvent(logged),
+        visible: (current, event) =>
+          current.kind === 'user' || current.channelIds.includes(event.logged.channelId),
+        onEvent: (em, current) => renewForEvent(ctx, em, current),
+        onError: (error) => ctx.services.logger.error({ err: error }, 'subscription stream failed'),
+      });
+    },
+  })
+  orderEvents(
+    @Root() event: OrderEvent,
+    @Arg('filter', () => OrderEventFilter, { nullable: true }) _filter?: OrderEventFilter,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The cursor of the last event received; absent: live events only.',
+    })
+    _after?: string,
+  ): OrderEvent {
+    return event;
   }
 
   @FieldResolver(() => String, {
@@ -94,5 +142,13 @@ export class OrderResolver {
   @FieldResolver(() => [OrderStatusEvent], { description: 'Status pushes, oldest first.' })
   history(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderStatusEvent[]> {
     return ctx.loaders.orderHistory(MAX_PAGE_SIZE).load(order.id);
+  }
+}
+
+@Resolver(() => OrderEvent)
+export class OrderEventResolver {
+  @FieldResolver(() => Order, { nullable: true, description: "Null outside the viewer's scope." })
+  async order(@Root() event: OrderEvent, @Ctx() ctx: Context): Promise<Order | undefined> {
+    return ctx.loaders.order.load(event.logged.orderId);
   }
 }

@@ -71,7 +71,7 @@ export class TicketResolver {
         em: ctx.em,
         viewer: authorizeSubscription('ticketChanged', ctx.viewer),
         bus: ctx.services.bus,
-        topic: TOPICS.ticketChanged,
+        events: { topic: TOPICS.ticketChanged },
         load: ticketChangeOfEvent,
         visible: async (viewer, change: TicketChange, em) =>
           ticketVisibleTo(viewer, change.ticket) &&
@@ -99,7 +99,7 @@ export class TicketResolver {
         em: ctx.em,
         viewer: authorizeSubscription('ticketReminder', ctx.viewer),
         bus: ctx.services.bus,
-        topic: TOPICS.ticketReminder,
+        events: { topic: TOPICS.ticketReminder },
         load: ticketReminderOfEvent,
         visible: (viewer, reminder: { ticket: Ticket; assigneeId: string }) =>
           viewer.kind === 'user' &&

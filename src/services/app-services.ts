@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LoginLimiter } from '../auth/login-limiter';
 import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
+import type { OrderEventTail } from '../realtime/order-event-tail';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
 export type AppServices = {
@@ -11,5 +12,7 @@ export type AppServices = {
   tokens: TokenService;
   loginLimiter: LoginLimiter;
   bus: EventBus;
+  /** The process's one reader of the order event log, shared by `orderEvents` subscribers. */
+  orderEventTail: OrderEventTail;
   logger: Logger;
 };

@@ -148,6 +148,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null) {
     customer: byId(em, Customer, customerScope(viewer)),
     branch: byId(em, Branch),
     channel: byId(em, Channel),
+    order: byId(em, Order, orderScope(viewer)),
     ticket: byId(em, Ticket, tickets),
     customerLabels: linked(
       em,

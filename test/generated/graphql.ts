@@ -535,6 +535,33 @@ export type OrderEdge = {
   node: Order;
 };
 
+/** A status change from the durable order event log. Resume a subscription with the cursor of the last event received. */
+export type OrderEvent = {
+  __typename?: 'OrderEvent';
+  /** Pass as `after` to resume right after this event. */
+  cursor: Scalars['String']['output'];
+  /** The platform's time of the change. */
+  eventTime: Scalars['DateTimeISO']['output'];
+  /** The OrderStatusEvent this change was recorded as. */
+  id: Scalars['ID']['output'];
+  /** Null outside the viewer's scope. */
+  order?: Maybe<Order>;
+  platform: Platform;
+  /** As the platform sent it. */
+  rawStatus: Scalars['String']['output'];
+  receivedAt: Scalars['DateTimeISO']['output'];
+  status: OrderStatus;
+};
+
+/** Empty or absent lists filter nothing. */
+export type OrderEventFilter = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  orderIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  platforms?: InputMaybe<Array<Platform>>;
+  /** The status the event moved to. */
+  statuses?: InputMaybe<Array<OrderStatus>>;
+};
+
 export type OrderFilter = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
@@ -766,6 +793,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
   orderChanged: Order;
+  /** Status changes of the viewer's orders (a partner key: its channels), in commit order. With `after` (an event's cursor) the events since then come first, then live ones: none missed, none twice, in order per order. */
+  orderEvents: OrderEvent;
   /** Creates, updates, status changes, assignments and notes on tickets the viewer may see (scope re-checked per event), optionally narrowed by a filter. */
   ticketChanged: TicketChange;
   /** Your own open tickets, 30 minutes before they are due. */
@@ -775,6 +804,12 @@ export type Subscription = {
 
 export type SubscriptionOrderChangedArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+
+export type SubscriptionOrderEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<OrderEventFilter>;
 };
 
 
