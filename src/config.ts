@@ -84,6 +84,11 @@ const envSchema = z.object({
       url(['http:', 'https:']),
     ]),
   ),
+  TIKI_QUEUE_CODE: optionalText,
+  TIKI_PULL_INTERVAL_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  ),
   WEBHOOK_RATE_LIMIT_PER_SECOND: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(100_000).default(100),
@@ -116,6 +121,13 @@ export type Config = {
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
   platforms: PlatformConfig;
+  /** Tiki's event queue, pulled when TIKI_CLIENT_ID and TIKI_CLIENT_SECRET are set. */
+  tikiQueue: {
+    /** Absent: the API finds or creates its own queue. */
+    code: string | undefined;
+    /** 0 turns the periodic pull off (tests drive it themselves). */
+    pullIntervalMs: number;
+  };
   webhookRateLimitPerSecond: number;
   inboundMaxAttempts: number;
 };
@@ -170,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     platforms: platformConfig(e as unknown as Record<string, string | undefined>),
+    tikiQueue: { code: e.TIKI_QUEUE_CODE, pullIntervalMs: e.TIKI_PULL_INTERVAL_MS },
     webhookRateLimitPerSecond: e.WEBHOOK_RATE_LIMIT_PER_SECOND,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
   };
@@ -200,7 +213,11 @@ function platformConfig(e: Record<string, string | undefined>): PlatformConfig {
     }),
     // Sendo's shop key belongs to each connected channel, not to the app.
     sendo: settings('SENDO', [], {}),
-    tiki: settings('TIKI', ['TIKI_CLIENT_ID', 'TIKI_CLIENT_SECRET'], {}),
+    // Tiki is pulled with our own OAuth2 client credentials; nothing is pushed to verify.
+    tiki: settings('TIKI', ['TIKI_CLIENT_ID', 'TIKI_CLIENT_SECRET'], {
+      appKey: e.TIKI_CLIENT_ID,
+      appSecret: e.TIKI_CLIENT_SECRET,
+    }),
   };
 }
 

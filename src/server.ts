@@ -26,6 +26,7 @@ import { permissionsFor } from './auth/permissions';
 import { createTokenService } from './auth/tokens';
 import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
+import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from './integrations/tiki-queue';
 import { createWebhookRouter } from './integrations/webhook.routes';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
@@ -38,6 +39,7 @@ import { formatClientError, isInternalError } from './schema/format-error';
 import type { AppServices } from './services/app-services';
 import { audit } from './services/audit';
 import { DomainError } from './services/errors';
+import { TikiPuller } from './services/tiki-puller';
 
 export type AppDeps = {
   config: Pick<
@@ -50,6 +52,7 @@ export type AppDeps = {
     | 'platforms'
     | 'webhookRateLimitPerSecond'
     | 'inboundMaxAttempts'
+    | 'tikiQueue'
   >;
   logger: Logger;
   db: Database;
@@ -63,6 +66,8 @@ export type App = {
   metrics: Metrics;
   listen: (port: number, host?: string) => Promise<AddressInfo>;
   services: AppServices;
+  /** Present when Tiki's client credentials are configured. */
+  tikiPuller: TikiPuller | null;
   /** Stops accepting, drains HTTP requests and closes every socket. */
   stop: () => Promise<void>;
 };
@@ -149,6 +154,26 @@ function credentialsFromConnectionParams(params: Record<string, unknown> | undef
   };
 }
 
+/** Tiki pushes nothing: with its client credentials set, this API pulls its event queue. */
+function startTikiPuller({ config, db, bus, logger }: AppDeps): TikiPuller | null {
+  const tiki = config.platforms.tiki;
+  if (tiki.missing.length > 0 || !tiki.secrets.appKey || !tiki.secrets.appSecret) return null;
+  const puller = new TikiPuller({
+    orm: db.orm,
+    bus,
+    logger,
+    maxAttempts: config.inboundMaxAttempts,
+    client: new TikiQueueClient({
+      baseUrl: tiki.apiBaseUrl ?? TIKI_DEFAULT_BASE_URL,
+      clientId: tiki.secrets.appKey,
+      clientSecret: tiki.secrets.appSecret,
+      queueCode: config.tikiQueue.code,
+    }),
+  });
+  if (config.tikiQueue.pullIntervalMs > 0) puller.start(config.tikiQueue.pullIntervalMs);
+  return puller;
+}
+
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger, db, bus, jobs } = deps;
   const production = config.env === 'production';
@@ -228,6 +253,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     redis: limiterRedis,
   });
   app.use('/webhooks', webhooks.router);
+  const tikiPuller = startTikiPuller(deps);
 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -358,6 +384,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     schema,
     metrics,
     services,
+    tikiPuller,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -369,6 +396,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stop: async () => {
       await apollo.stop();
       wsServer.close();
+      await tikiPuller?.stop();
       await webhooks.drain();
       await limiterRedis?.quit().catch(() => undefined);
       if (httpServer.listening) {

@@ -54,7 +54,8 @@ export type VerifyResult = { ok: true } | { ok: false; reason: string };
  * - Lazada, TikTok Shop: appKey + appSecret (HMAC key = appSecret, message = appKey + body).
  * - Shopee: partnerKey, and pushUrl (the callback URL registered in the console).
  * - Sendo: shopKey, optionally storeId (no signature exists; see sendo.ts).
- * - Tiki: nothing (events are pulled over our own OAuth2 session; see tiki.ts).
+ * - Tiki: appKey/appSecret hold the OAuth2 client id and secret of our own
+ *   pulls (tiki-queue.ts); there is no inbound request to verify (tiki.ts).
  */
 export type WebhookSecrets = {
   appKey?: string;

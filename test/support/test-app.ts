@@ -82,6 +82,7 @@ export async function startTestApp(
         'platforms',
         'webhookRateLimitPerSecond',
         'inboundMaxAttempts',
+        'tikiQueue',
       ]),
     },
     logger,
