@@ -8,6 +8,7 @@ import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
 import { inboundService } from '../services/inbound.service';
+import { InboxWriter } from '../services/inbox-writer';
 import { isPlatformKey, platformModules } from './index';
 import type { WebhookSecrets } from './types';
 
@@ -22,7 +23,9 @@ export type WebhookDeps = {
 };
 
 /** Concurrent applies per process: the rest of the pool stays free for acks and queries. */
-const APPLY_WORKERS = 4;
+const APPLY_WORKERS = 3;
+/** Events one apply transaction takes at most. */
+const APPLY_BATCH = 200;
 
 /** Platforms that want an empty 2xx body as the acknowledgement (platforms.md section 0.4). */
 const EMPTY_ACK = new Set(['lazada', 'shopee', 'tiktok']);
@@ -71,8 +74,9 @@ export function createWebhookRouter(deps: WebhookDeps): {
     durationSeconds: 1,
   });
 
-  // Applied after the answer by a few workers, so a burst of pushes does not
-  // take every database connection from the acks; a graceful stop drains them.
+  // Applied after the answer by a few workers taking batches, so a burst of
+  // pushes neither takes every database connection from the acks nor costs
+  // a transaction per push; a graceful stop drains them.
   const queue: string[] = [];
   let workers = 0;
   let idle: Promise<void> = Promise.resolve();
@@ -80,8 +84,12 @@ export function createWebhookRouter(deps: WebhookDeps): {
   const work = async () => {
     workers += 1;
     try {
-      for (let id = queue.shift(); id; id = queue.shift()) {
-        await inboundService.apply(deps.orm, deps.bus, platformModules, id, deps.maxAttempts);
+      for (
+        let ids = queue.splice(0, APPLY_BATCH);
+        ids.length > 0;
+        ids = queue.splice(0, APPLY_BATCH)
+      ) {
+        await inboundService.applyMany(deps.orm, deps.bus, platformModules, ids, deps.maxAttempts);
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'applying inbound events failed');
@@ -93,8 +101,9 @@ export function createWebhookRouter(deps: WebhookDeps): {
   const applySoon = (ids: string[]) => {
     if (workers === 0) idle = new Promise((resolve) => (markIdle = resolve));
     queue.push(...ids);
-    while (workers < APPLY_WORKERS && workers < queue.length) void work();
+    while (workers < APPLY_WORKERS && workers * APPLY_BATCH < queue.length) void work();
   };
+  const inbox = new InboxWriter(deps.orm);
 
   router.post(
     '/:platform',
@@ -150,6 +159,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
         module,
         rawBody,
         headersOf(req),
+        (rows) => inbox.insert(rows),
       );
       if (EMPTY_ACK.has(key)) res.status(200).end();
       else res.status(200).json({ received: result.stored.length, duplicates: result.duplicates });

@@ -149,6 +149,7 @@ export class OrderResolver {
 export class OrderEventResolver {
   @FieldResolver(() => Order, { nullable: true, description: "Null outside the viewer's scope." })
   async order(@Root() event: OrderEvent, @Ctx() ctx: Context): Promise<Order | undefined> {
-    return ctx.loaders.order.load(event.logged.orderId);
+    // The stream loaded it with its page of events; the subscription already checked the scope.
+    return event.logged.order ?? ctx.loaders.order.load(event.logged.orderId);
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   LockMode,
   UniqueConstraintViolationException,
@@ -8,7 +8,6 @@ import {
 } from '@mikro-orm/postgresql';
 import { Channel, InboundEvent, Order, OrderStatusEvent } from '../entities';
 import { InboundEventStatus, type Platform } from '../entities/enums';
-import type { OrderFlags } from '../entities/order.entity';
 import { decideTransition } from '../integrations/order-lattice';
 import {
   PayloadError,
@@ -24,6 +23,8 @@ import {
 import { assertId, notFound } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
+import { applyInboundBatch, mergeFlags } from './inbound-batch';
+import { insertInboxRows, type InboxRow } from './inbox-writer';
 import { afterOrderMilestone } from './ticket-automation';
 
 /** Headers worth keeping with a push: enough to re-verify or debug it, nothing personal. */
@@ -45,6 +46,8 @@ export const inboundService = {
     module: PlatformModule,
     rawBody: Buffer,
     headers: Record<string, string | undefined>,
+    /** How rows reach the table; the webhook route passes its group-committing writer. */
+    store: (rows: InboxRow[]) => Promise<(string | null)[]> = (rows) => insertInboxRows(em, rows),
   ): Promise<ReceiveResult> {
     const kept = Object.fromEntries(
       Object.entries(headers).filter(
@@ -59,20 +62,31 @@ export const inboundService = {
     } catch (error) {
       if (!(error instanceof PayloadError) && !(error instanceof SyntaxError)) throw error;
       // Verified but unreadable: keep it as a dead letter with the reason, never retry it blindly.
-      const key = `invalid:${createHash('sha256').update(rawBody).digest('hex')}`;
-      const stored = await insertInbound(em, module.platform, key, undefined, kept, body, {
-        status: InboundEventStatus.DEAD,
-        lastError: `payload rejected: ${error.message}`,
-      });
+      const [stored] = await store([
+        {
+          platform: module.platform,
+          eventKey: `invalid:${createHash('sha256').update(rawBody).digest('hex')}`,
+          shopId: undefined,
+          headers: kept,
+          rawBody: body,
+          status: InboundEventStatus.DEAD,
+          lastError: `payload rejected: ${error.message}`,
+        },
+      ]);
       return { stored: [], duplicates: stored ? 0 : 1, deadLetters: stored ? 1 : 0 };
     }
-    const result: ReceiveResult = { stored: [], duplicates: 0, deadLetters: 0 };
-    for (const event of events) {
-      const id = await insertInbound(em, module.platform, event.eventKey, event.shopId, kept, body);
-      if (id) result.stored.push(id);
-      else result.duplicates += 1;
-    }
-    return result;
+    const ids = await store(
+      events.map((event) => ({
+        platform: module.platform,
+        eventKey: event.eventKey,
+        shopId: event.shopId,
+        headers: kept,
+        rawBody: body,
+        status: InboundEventStatus.RECEIVED,
+      })),
+    );
+    const stored = ids.filter((id): id is string => id !== null);
+    return { stored, duplicates: ids.length - stored.length, deadLetters: 0 };
   },
 
   /**
@@ -97,6 +111,27 @@ export const inboundService = {
         }
       }
     }
+  },
+
+  /**
+   * Applies many stored events: the set-based batch path first, then one by
+   * one whatever it left (or everything, when the batch failed as a whole;
+   * each event then succeeds or records its own failure).
+   */
+  async applyMany(
+    orm: MikroORM,
+    bus: EventBus,
+    modules: Readonly<Record<string, PlatformModule>>,
+    ids: readonly string[],
+    maxAttempts: number,
+  ): Promise<void> {
+    let oneByOne: readonly string[] = ids;
+    try {
+      oneByOne = (await applyInboundBatch(orm, bus, modules, ids)).leftovers;
+    } catch {
+      // Deliberately quiet: the one-by-one path records the real error per event.
+    }
+    for (const id of oneByOne) await inboundService.apply(orm, bus, modules, id, maxAttempts);
   },
 
   async list(
@@ -183,37 +218,6 @@ async function applyOnce(
   return outcome;
 }
 
-async function insertInbound(
-  em: EntityManager,
-  platform: Platform,
-  eventKey: string,
-  shopId: string | undefined,
-  headers: Record<string, string>,
-  rawBody: string,
-  state: { status: InboundEventStatus; lastError?: string } = {
-    status: InboundEventStatus.RECEIVED,
-  },
-): Promise<string | null> {
-  const rows = await em.execute<{ id: string }[]>(
-    `insert into "inbound_event" ("id", "platform", "event_key", "shop_id", "headers", "raw_body", "status", "attempts", "last_error", "received_at")
-     values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-     on conflict ("platform", "event_key") do nothing
-     returning "id"`,
-    [
-      randomUUID(),
-      platform,
-      eventKey,
-      shopId ?? null,
-      JSON.stringify(headers),
-      rawBody,
-      state.status,
-      state.lastError ?? null,
-      new Date(),
-    ],
-  );
-  return rows[0]?.id ?? null;
-}
-
 async function recordFailure(
   orm: MikroORM,
   id: string,
@@ -230,19 +234,6 @@ async function recordFailure(
     [message.slice(0, 2_000), maxAttempts, id],
   );
   return rows[0]?.status === InboundEventStatus.DEAD ? 'dead' : 'failed';
-}
-
-function mergeFlags(
-  current: OrderFlags,
-  changes: NormalizedOrderEvent['flags'],
-  at: Date,
-): OrderFlags {
-  const next: OrderFlags = { ...current };
-  for (const [flag, on] of Object.entries(changes) as [keyof OrderFlags, boolean][]) {
-    if (on) next[flag] = at.toISOString();
-    else delete next[flag];
-  }
-  return next;
 }
 
 /**

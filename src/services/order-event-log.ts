@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Order } from '../entities';
 import type { OrderStatus, Platform } from '../entities/enums';
 import { badInput } from './errors';
 
@@ -18,6 +19,11 @@ export type OrderLogEvent = {
   rawStatus: string;
   eventTime: Date;
   receivedAt: Date;
+  /**
+   * The order as it is now, loaded once for a whole page of events and
+   * shared by every subscriber (each still checks its own scope).
+   */
+  order?: Order;
 };
 
 export type OrderLogFilter = {
@@ -109,7 +115,7 @@ export const orderEventLog = {
        order by e."sequence" limit ?`,
       params,
     );
-    return rows.map((row) => ({
+    const events: OrderLogEvent[] = rows.map((row) => ({
       sequence: Number(row.sequence),
       id: row.id,
       orderId: row.order_id,
@@ -120,5 +126,13 @@ export const orderEventLog = {
       eventTime: new Date(row.event_time),
       receivedAt: new Date(row.received_at),
     }));
+    if (events.length > 0) {
+      const orders = await em.find(Order, {
+        id: { $in: [...new Set(events.map((e) => e.orderId))] },
+      });
+      const byId = new Map(orders.map((order) => [order.id, order]));
+      for (const event of events) event.order = byId.get(event.orderId);
+    }
+    return events;
   },
 };

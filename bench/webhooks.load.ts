@@ -1,0 +1,124 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** The client side of bench:webhooks, in its own thread: signed senders and one subscriber. */
+export type LoadSettings = {
+  port: number;
+  shop: string;
+  partnerKey: string;
+  pushUrl: string;
+  durationMs: number;
+  concurrency: number;
+  token: string;
+  subscription: 'orderEvents' | 'orderChanged';
+};
+
+export type LoadReport = {
+  accepted: number;
+  failed: number;
+  seconds: number;
+  acks: number[];
+  delivered: number[];
+};
+
+async function run(settings: LoadSettings): Promise<LoadReport> {
+  const sentAt = new Map<string, number>();
+  const delivered: number[] = [];
+  let subscribed = false;
+  const client = createClient({
+    url: `ws://127.0.0.1:${settings.port}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${settings.token}` },
+    on: { connected: () => undefined },
+  });
+  const field = settings.subscription;
+  const query =
+    field === 'orderEvents'
+      ? 'subscription { orderEvents { order { externalId } } }'
+      : 'subscription { orderChanged { externalId } }';
+  client.subscribe(
+    { query },
+    {
+      next: (value) => {
+        const data = value.data?.[field] as
+          { externalId?: string; order?: { externalId: string } } | undefined;
+        const id = data?.order?.externalId ?? data?.externalId;
+        if (id === 'warm-up') subscribed = true;
+        const sent = id ? sentAt.get(id) : undefined;
+        if (sent !== undefined) delivered.push(performance.now() - sent);
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
+  const post = (order: string, status: string) =>
+    new Promise<number>((resolve, reject) => {
+      const time = Math.floor(Date.now() / 1000);
+      const body = `{"shop_id":${settings.shop},"code":3,"timestamp":${time},"data":{"ordersn":"${order}","status":"${status}","update_time":${time}}}`;
+      const signature = createHmac('sha256', settings.partnerKey)
+        .update(`${settings.pushUrl}|`)
+        .update(body)
+        .digest('hex');
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: settings.port,
+          path: '/webhooks/shopee',
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: signature,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  // Until the subscriber has seen a push, the measured stream would start late.
+  for (let i = 0; !subscribed && i < 200; i += 1) {
+    await post('warm-up', i % 2 === 0 ? 'UNPAID' : 'READY_TO_SHIP');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const acks: number[] = [];
+  let accepted = 0;
+  let failed = 0;
+  let sequence = 0;
+  const started = performance.now();
+  const deadline = started + settings.durationMs;
+  const sender = async () => {
+    while (performance.now() < deadline) {
+      const order = `B${(sequence += 1)}`;
+      const sent = performance.now();
+      sentAt.set(order, sent);
+      const status = await post(order, 'READY_TO_SHIP');
+      acks.push(performance.now() - sent);
+      if (status === 200) accepted += 1;
+      else failed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: settings.concurrency }, sender));
+  const seconds = (performance.now() - started) / 1000;
+  // Let the applies still queued finish, then count.
+  for (let last = -1; delivered.length !== last;) {
+    last = delivered.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  agent.destroy();
+  await client.dispose();
+  return { accepted, failed, seconds, acks, delivered };
+}
+
+void run(workerData as LoadSettings).then((report) => parentPort?.postMessage(report));
