@@ -149,6 +149,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null) {
     branch: byId(em, Branch),
     channel: byId(em, Channel),
     ticket: byId(em, Ticket, tickets),
+    order: byId(em, Order, orderScope(viewer)),
     customerLabels: linked(
       em,
       CustomerLabel,
