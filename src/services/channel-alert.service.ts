@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Channel } from '../entities';
 import { ChannelAlertKind } from '../entities/enums';
 import type { ChannelAlertEvent } from '../realtime/scoped-subscription';
+import { tokenDaysLeft } from './channel-health.service';
 import { startOfBusinessDay } from './ticket-filter';
 
 const DAY_MS = 86_400_000;
@@ -15,10 +16,6 @@ export type ChannelAlert = {
   tokenExpiresAt: Date;
   daysLeft: number;
 };
-
-/** Whole days left, negative once expired: the same count as `channels { tokenExpiresInDays }`. */
-const daysLeft = (expiresAt: Date, now: Date): number =>
-  Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS);
 
 export const channelAlertService = {
   /**
@@ -47,7 +44,8 @@ export const channelAlertService = {
             ? ChannelAlertKind.TOKEN_EXPIRED
             : ChannelAlertKind.TOKEN_EXPIRING,
         tokenExpiresAt: expiresAt.toISOString(),
-        daysLeft: daysLeft(expiresAt, now),
+        // The same count as `channels { tokenExpiresInDays }`.
+        daysLeft: tokenDaysLeft(expiresAt, now),
       };
     });
   },

@@ -5,6 +5,7 @@ import type { ReconciliationMismatchKind } from '../entities/enums';
 import { badInput } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
+import { BUSINESS_OFFSET_MS } from './ticket-filter';
 
 /*
  * Reconciliation of payments against orders, one business day at a time.
@@ -42,7 +43,6 @@ import type { RequestScope } from './request-scope';
  */
 
 const DAY_MS = 86_400_000;
-const BUSINESS_OFFSET_MS = 7 * 3_600_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export type BusinessDay = { date: string; from: Date; to: Date };
