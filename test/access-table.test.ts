@@ -63,6 +63,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.apiKeys': ['ADMIN'],
   'Query.inboundEvents': ['ADMIN', 'IT'],
   'Query.channels': ['ADMIN', 'BOD', 'IT'],
+  'Query.reconciliationReport': ['ADMIN', 'BOD', 'IT'],
+  'Mutation.runReconciliation': ['ADMIN', 'BOD', 'IT'],
   'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
   'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
   'Mutation.login': VIEWERS,
@@ -82,6 +84,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Subscription.ticketReminder': TICKET_WORKERS,
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
   'Subscription.orderEvents': [...CRM, 'PARTNER'],
+  'Subscription.channelAlert': ['ADMIN', 'BOD', 'IT'],
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -110,6 +113,12 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.apiKeys': { query: '{ apiKeys { id } }' },
   'Query.inboundEvents': { query: '{ inboundEvents(first: 1) { totalCount } }' },
   'Query.channels': { query: '{ channels { pushesLastHour } }' },
+  'Query.reconciliationReport': {
+    query: '{ reconciliationReport(date: "2026-01-01", first: 1) { run { id } } }',
+  },
+  'Mutation.runReconciliation': {
+    query: 'mutation { runReconciliation(date: "2026-01-01") { id } }',
+  },
   'Mutation.replayInboundEvent': {
     query: 'mutation($id: ID!) { replayInboundEvent(id: $id) { id } }',
     variables: { id: NO_ID },
@@ -175,6 +184,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Subscription.ticketReminder': { query: 'subscription { ticketReminder { dueAt } }' },
   'Subscription.orderChanged': { query: 'subscription { orderChanged { id } }' },
   'Subscription.orderEvents': { query: 'subscription { orderEvents { cursor } }' },
+  'Subscription.channelAlert': { query: 'subscription { channelAlert { kind } }' },
 };
 
 const PERMISSION_MESSAGES = /^(Your role may not do this|Sign in first)$/;
@@ -252,6 +262,7 @@ describe.each([
   'Subscription.ticketReminder',
   'Subscription.orderChanged',
   'Subscription.orderEvents',
+  'Subscription.channelAlert',
 ])('%s', (field) => {
   test.each(VIEWERS)('as %s', async (viewer) => {
     const a = auth[viewer]!;

@@ -50,16 +50,30 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     expect(schedules.map((s) => s.name)).toContain('mark-missed-tickets');
     expect(Object.keys(await jobs.queueSizes()).sort()).toEqual([
       'birthday-tickets',
+      'channel-token-alerts',
       'mark-missed-tickets',
+      'reconcile-payments',
       'remind-due-tickets',
       'retry-inbound-events',
     ]);
     expect(schedules.map((s) => s.name).sort()).toEqual([
       'birthday-tickets',
+      'channel-token-alerts',
       'mark-missed-tickets',
+      'reconcile-payments',
       'remind-due-tickets',
       'retry-inbound-events',
     ]);
+    // The nightly and daily jobs run in business time, not the server's zone.
+    const byName = new Map(schedules.map((s) => [s.name, s]));
+    expect(byName.get('reconcile-payments')).toMatchObject({
+      cron: '30 2 * * *',
+      timezone: 'Asia/Ho_Chi_Minh',
+    });
+    expect(byName.get('channel-token-alerts')).toMatchObject({
+      cron: '0 8 * * *',
+      timezone: 'Asia/Ho_Chi_Minh',
+    });
   } finally {
     await jobs.stop();
   }

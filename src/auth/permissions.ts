@@ -38,6 +38,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     apiKeys: roles(Role.ADMIN),
     inboundEvents: roles(Role.ADMIN, Role.IT),
     channels: roles(Role.ADMIN, Role.BOD, Role.IT),
+    reconciliationReport: roles(Role.ADMIN, Role.BOD, Role.IT),
   },
   Mutation: {
     login: publicField,
@@ -55,12 +56,14 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     reopenTicket: roles(...TICKET_WORKERS),
     addTicketNote: roles(...TICKET_WORKERS),
     updateAssignment: roles(...LEADERS_AND_IT),
+    runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),
     ticketReminder: roles(...TICKET_WORKERS),
     orderChanged: roles(...CRM_ROLES, Role.PARTNER),
     orderEvents: roles(...CRM_ROLES, Role.PARTNER),
+    channelAlert: roles(Role.ADMIN, Role.BOD, Role.IT),
   },
 };
 

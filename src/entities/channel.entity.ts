@@ -44,6 +44,17 @@ export class Channel {
   @Property({ type: 'timestamptz', nullable: true })
   tokenExpiresAt?: Date;
 
+  /**
+   * The expiry the last token alert was about, and when it was raised: a
+   * channel is alerted at most once a business day per expiry, and a renewed
+   * token (a new expiry) is alerted afresh.
+   */
+  @Property({ type: 'timestamptz', nullable: true, hidden: true })
+  tokenAlertedFor?: Date;
+
+  @Property({ type: 'timestamptz', nullable: true, hidden: true })
+  tokenAlertedAt?: Date;
+
   @Field(() => ChannelStatus)
   @Enum({
     items: () => ChannelStatus,

@@ -136,3 +136,21 @@ export enum KnowledgeBaseType {
   TELESALES = 'TELESALES',
   CUSTOMER_SERVICE = 'CUSTOMER_SERVICE',
 }
+
+/** What the nightly reconciliation found wrong between orders and payments. */
+export enum ReconciliationMismatchKind {
+  /** Net paid differs from what the order should have collected by more than 1% of its total. */
+  AMOUNT_MISMATCH = 'AMOUNT_MISMATCH',
+  /** A delivered or completed order with a total but no paid (or refunded) payment. */
+  MISSING_PAYMENT = 'MISSING_PAYMENT',
+  /** A paid payment with no order, or whose order no longer exists. */
+  MISSING_ORDER = 'MISSING_ORDER',
+  /** A payment of the order is in another currency than the order. */
+  CURRENCY_MISMATCH = 'CURRENCY_MISMATCH',
+}
+
+/** Why a channel needs attention (pushed by the channelAlert subscription). */
+export enum ChannelAlertKind {
+  TOKEN_EXPIRING = 'TOKEN_EXPIRING',
+  TOKEN_EXPIRED = 'TOKEN_EXPIRED',
+}

@@ -14,6 +14,8 @@ import { OrderItem } from './order-item.entity';
 import { OrderStatusEvent } from './order-status-event.entity';
 import { Order } from './order.entity';
 import { Payment } from './payment.entity';
+import { ReconciliationMismatch } from './reconciliation-mismatch.entity';
+import { ReconciliationRun } from './reconciliation-run.entity';
 import { TicketHistory } from './ticket-history.entity';
 import { TicketNote } from './ticket-note.entity';
 import { Ticket } from './ticket.entity';
@@ -37,6 +39,8 @@ export {
   OrderItem,
   OrderStatusEvent,
   Payment,
+  ReconciliationMismatch,
+  ReconciliationRun,
   Ticket,
   TicketHistory,
   TicketNote,
@@ -61,6 +65,8 @@ export const entities = [
   OrderItem,
   OrderStatusEvent,
   Payment,
+  ReconciliationMismatch,
+  ReconciliationRun,
   Ticket,
   TicketHistory,
   TicketNote,

@@ -37,6 +37,8 @@ export type OrderFlags = Partial<
 @Index({ properties: ['placedAt', 'id'] })
 @Index({ properties: ['updatedAt', 'id'] })
 @Index({ properties: ['platform', 'status'] })
+// Reconciliation finds the orders that reached their current status on a day.
+@Index({ properties: ['statusSourceTime'] })
 export class Order {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'currency' | 'flags' | 'shippingFee' | 'discount';
 

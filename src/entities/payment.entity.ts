@@ -3,6 +3,7 @@ import {
   BigIntType,
   Entity,
   Enum,
+  Index,
   ManyToOne,
   OptionalProps,
   PrimaryKey,
@@ -17,6 +18,12 @@ import { Order } from './order.entity';
 
 @ObjectType()
 @Entity({ tableName: 'payment' })
+// The business day a payment belongs to is its paid time, or its creation when none was recorded.
+@Index({
+  name: 'payment_paid_day_idx',
+  expression:
+    'create index "payment_paid_day_idx" on "payment" (coalesce("paid_at", "created_at"))',
+})
 export class Payment {
   [OptionalProps]?: 'createdAt' | 'currency';
 

@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import { JOB_NAMES, type JobName } from './job-map';
 import type { EventBus } from '../realtime/event-bus';
 import { birthdayTicketsSchedule, runBirthdayTickets } from './birthday-tickets.job';
+import { channelTokenAlertsSchedule, runChannelTokenAlerts } from './channel-token-alerts.job';
 import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tickets.job';
 import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
+import { reconcilePayments, reconcilePaymentsSchedule } from './reconcile-payments.job';
 import { retryInboundEvents, retryInboundEventsSchedule } from './retry-inbound-events.job';
 
 export type Jobs = {
@@ -60,6 +62,24 @@ export async function startJobs(options: {
     if (applied + failed > 0) logger.info({ applied, failed }, 'inbound events retried');
   });
   await boss.schedule('retry-inbound-events', retryInboundEventsSchedule, {}, { tz });
+  await boss.work('reconcile-payments', async () => {
+    const run = await reconcilePayments(orm);
+    logger.info(
+      {
+        date: run.date,
+        ordersChecked: run.ordersChecked,
+        paymentsChecked: run.paymentsChecked,
+        mismatches: run.mismatches,
+      },
+      'payments reconciled',
+    );
+  });
+  await boss.schedule('reconcile-payments', reconcilePaymentsSchedule, {}, { tz });
+  await boss.work('channel-token-alerts', async () => {
+    const alerted = await runChannelTokenAlerts(orm, bus);
+    if (alerted > 0) logger.info({ alerted }, 'channel token alerts raised');
+  });
+  await boss.schedule('channel-token-alerts', channelTokenAlertsSchedule, {}, { tz });
 
   return {
     boss,

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { refreshViewer } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
+import type { ChannelAlertKind } from '../entities/enums';
 import { DomainError } from '../services/errors';
 import type { EventBus } from './event-bus';
 
@@ -10,7 +11,16 @@ export const TOPICS = {
   orderChanged: 'ORDER_CHANGED',
   credentialsRevoked: 'CREDENTIALS_REVOKED',
   ticketReminder: 'TICKET_REMINDER',
+  channelAlert: 'CHANNEL_ALERT',
 } as const;
+
+/** A channel's platform token expires soon or has expired; JSON-safe, it crosses Redis. */
+export type ChannelAlertEvent = {
+  channelId: string;
+  kind: ChannelAlertKind;
+  tokenExpiresAt: string;
+  daysLeft: number;
+};
 
 /** A ticket's due time is near: for its owner only. */
 export type TicketReminderEvent = { ticketId: string; assigneeId: string; dueAt: string };

@@ -1,7 +1,11 @@
-import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Ctx, Field, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { authorizeSubscription, permits, ACCESS } from '../auth/permissions';
 import { Channel } from '../entities';
+import { ChannelAlertKind } from '../entities/enums';
+import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
+import { channelAlertOfEvent } from '../services/channel-alert.service';
 import { channelHealthService } from '../services/channel-health.service';
-import type { Context } from '../schema/context';
+import { renewForEvent, type Context } from '../schema/context';
 
 @ObjectType({
   description: 'A connected shop, page or account with the health of its integration.',
@@ -28,6 +32,23 @@ class ChannelHealth {
   tokenExpiresInDays!: number | null;
 }
 
+@ObjectType({ description: 'A channel needs attention before its integration stops.' })
+class ChannelAlert {
+  @Field(() => Channel)
+  channel!: Channel;
+
+  @Field(() => ChannelAlertKind)
+  kind!: ChannelAlertKind;
+
+  @Field()
+  tokenExpiresAt!: Date;
+
+  @Field(() => Int, {
+    description: 'Whole days until the token expires, counted when raised; negative once expired.',
+  })
+  daysLeft!: number;
+}
+
 @Resolver()
 export class ChannelHealthResolver {
   @Query(() => [ChannelHealth], {
@@ -35,5 +56,27 @@ export class ChannelHealthResolver {
   })
   channels(@Ctx() ctx: Context): Promise<ChannelHealth[]> {
     return channelHealthService.list(ctx);
+  }
+
+  @Subscription(() => ChannelAlert, {
+    description:
+      'Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry.',
+    subscribe: ({ context }) => {
+      const ctx = context as Context;
+      return scopedEvents({
+        em: ctx.em,
+        viewer: authorizeSubscription('channelAlert', ctx.viewer),
+        bus: ctx.services.bus,
+        events: { topic: TOPICS.channelAlert },
+        load: channelAlertOfEvent,
+        // Every channel is visible to these roles; a viewer whose role changed since stops here.
+        visible: (viewer) => permits(ACCESS.Subscription.channelAlert!, viewer),
+        onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+        onError: (error) => ctx.services.logger.error({ err: error }, 'subscription stream failed'),
+      });
+    },
+  })
+  channelAlert(@Root() alert: ChannelAlert): ChannelAlert {
+    return alert;
   }
 }

@@ -6,6 +6,7 @@ import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { OrderEventResolver, OrderResolver } from './order.resolver';
+import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
@@ -22,6 +23,7 @@ export const resolvers = [
   MessageResolver,
   OrderEventResolver,
   OrderResolver,
+  ReconciliationResolver,
   ReferenceDataResolver,
   TicketHistoryResolver,
   TicketNoteResolver,

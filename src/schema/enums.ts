@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { ApiKeyScope } from '../entities/api-key.entity';
 import {
+  ChannelAlertKind,
   ChannelStatus,
   ConversationStatus,
   Gender,
@@ -11,6 +12,7 @@ import {
   OrderStatus,
   PaymentStatus,
   Platform,
+  ReconciliationMismatchKind,
   Role,
   TicketResult,
   TicketSource,
@@ -20,6 +22,7 @@ import {
 
 const enums = {
   ApiKeyScope,
+  ChannelAlertKind,
   ChannelStatus,
   ConversationStatus,
   Gender,
@@ -30,6 +33,7 @@ const enums = {
   OrderStatus,
   PaymentStatus,
   Platform,
+  ReconciliationMismatchKind,
   Role,
   TicketResult,
   TicketSource,

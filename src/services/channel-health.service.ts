@@ -13,6 +13,10 @@ export type ChannelHealth = {
 
 const DAY_MS = 86_400_000;
 
+/** Whole days until a token expires, negative once it has. */
+export const tokenDaysLeft = (expiresAt: Date, now: Date): number =>
+  Math.floor((expiresAt.getTime() - now.getTime()) / DAY_MS);
+
 /**
  * Integration health per connected shop (the runbook's "top issues" view):
  * one aggregate over the inbox for every channel, not a query per channel.
@@ -50,7 +54,7 @@ export const channelHealthService = {
         failuresLastHour: Number(row?.failures ?? 0),
         deadLetters: Number(row?.dead ?? 0),
         tokenExpiresInDays: channel.tokenExpiresAt
-          ? Math.floor((channel.tokenExpiresAt.getTime() - now.getTime()) / DAY_MS)
+          ? tokenDaysLeft(channel.tokenExpiresAt, now)
           : null,
       };
     });

@@ -53,7 +53,7 @@ export type TicketListFilter = {
 export type TicketSort = { field?: TicketSortField | null; direction?: 'ASC' | 'DESC' | null };
 
 /** Vietnam keeps UTC+7 all year (no daylight saving): business days start at 17:00 UTC. */
-const BUSINESS_OFFSET_MS = 7 * 3_600_000;
+export const BUSINESS_OFFSET_MS = 7 * 3_600_000;
 const DAY_MS = 86_400_000;
 
 export function startOfBusinessDay(at: Date): Date {

@@ -78,6 +78,20 @@ export type Channel = {
   updatedAt: Scalars['DateTimeISO']['output'];
 };
 
+/** A channel needs attention before its integration stops. */
+export type ChannelAlert = {
+  __typename?: 'ChannelAlert';
+  channel: Channel;
+  /** Whole days until the token expires, counted when raised; negative once expired. */
+  daysLeft: Scalars['Int']['output'];
+  kind: ChannelAlertKind;
+  tokenExpiresAt: Scalars['DateTimeISO']['output'];
+};
+
+export type ChannelAlertKind =
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_EXPIRING';
+
 /** A connected shop, page or account with the health of its integration. */
 export type ChannelHealth = {
   __typename?: 'ChannelHealth';
@@ -393,6 +407,8 @@ export type Mutation = {
   /** Applies a failed or dead event again; an applied one is left as it is (idempotent). */
   replayInboundEvent: InboundEvent;
   revokeApiKey: ApiKey;
+  /** Reconciles a business date now, replacing an earlier run of the same date (running it twice gives the same report). A malformed or future date is BAD_USER_INPUT. */
+  runReconciliation: ReconciliationRun;
   setUserActive: User;
   updateAssignment: AssignmentSetting;
   updateTicket: Ticket;
@@ -469,6 +485,11 @@ export type MutationReplayInboundEventArgs = {
 
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRunReconciliationArgs = {
+  date: Scalars['String']['input'];
 };
 
 
@@ -666,6 +687,8 @@ export type Query = {
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   order?: Maybe<Order>;
   orders: OrderConnection;
+  /** The last run of a business date and its mismatches; `run` is null if the date was never reconciled. */
+  reconciliationReport: ReconciliationReport;
   /** Every code list of the API with Vietnamese and English labels. */
   referenceData: ReferenceData;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
@@ -730,6 +753,14 @@ export type QueryOrdersArgs = {
 };
 
 
+export type QueryReconciliationReportArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  date: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kinds?: InputMaybe<Array<ReconciliationMismatchKind>>;
+};
+
+
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
@@ -740,6 +771,74 @@ export type QueryTicketsArgs = {
   filter?: InputMaybe<TicketFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   sort?: InputMaybe<TicketSortInput>;
+};
+
+/** An order and its payments that do not agree. */
+export type ReconciliationMismatch = {
+  __typename?: 'ReconciliationMismatch';
+  /** Net paid in the order's currency, in minor units: its PAID payments (a refunded one counts zero). */
+  actual: Scalars['SafeInt']['output'];
+  currency: Scalars['String']['output'];
+  /** What is wrong, for a person. */
+  detail: Scalars['String']['output'];
+  /** actual - expected, in minor units. */
+  difference: Scalars['SafeInt']['output'];
+  /** What should have been collected, in minor units: the order's total, 0 once cancelled, failed or returned. */
+  expected: Scalars['SafeInt']['output'];
+  id: Scalars['ID']['output'];
+  kind: ReconciliationMismatchKind;
+  /** When the order was placed, or the order-less payment was paid. */
+  occurredAt: Scalars['DateTimeISO']['output'];
+  order?: Maybe<Order>;
+  /** Null for a MISSING_ORDER. */
+  orderId?: Maybe<Scalars['ID']['output']>;
+  /** The paid and refunded payments compared. */
+  paymentIds: Array<Scalars['ID']['output']>;
+};
+
+export type ReconciliationMismatchConnection = {
+  __typename?: 'ReconciliationMismatchConnection';
+  edges: Array<ReconciliationMismatchEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ReconciliationMismatchEdge = {
+  __typename?: 'ReconciliationMismatchEdge';
+  cursor: Scalars['String']['output'];
+  node: ReconciliationMismatch;
+};
+
+export type ReconciliationMismatchKind =
+  | 'AMOUNT_MISMATCH'
+  | 'CURRENCY_MISMATCH'
+  | 'MISSING_ORDER'
+  | 'MISSING_PAYMENT';
+
+/** A reconciled business day: its summary and what did not match. */
+export type ReconciliationReport = {
+  __typename?: 'ReconciliationReport';
+  /** In the order the orders were placed or the payments paid. */
+  mismatches: ReconciliationMismatchConnection;
+  /** Null when the date was never reconciled (then there are no mismatches either). */
+  run?: Maybe<ReconciliationRun>;
+};
+
+/** The summary of a reconciliation of payments against orders. */
+export type ReconciliationRun = {
+  __typename?: 'ReconciliationRun';
+  /** The business date reconciled, YYYY-MM-DD in Asia/Ho_Chi_Minh. */
+  date: Scalars['String']['output'];
+  finishedAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  /** How many mismatches the run recorded. */
+  mismatches: Scalars['Int']['output'];
+  /** Orders placed, paid or settled on the date. */
+  ordersChecked: Scalars['Int']['output'];
+  /** Paid and refunded payments compared with those orders. */
+  paymentsChecked: Scalars['Int']['output'];
+  startedAt: Scalars['DateTimeISO']['output'];
 };
 
 export type ReferenceData = {
@@ -791,6 +890,8 @@ export type SortDirection =
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry. */
+  channelAlert: ChannelAlert;
   /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
   orderChanged: Order;
   /** Status changes of the viewer's orders (a partner key: its channels), in commit order. With `after` (an event's cursor) the events since then come first, then live ones: none missed, none twice, in order per order. */

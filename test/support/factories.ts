@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Branch, Channel, Customer, Order, Ticket, TicketNote, User } from '../../src/entities';
+import {
+  Branch,
+  Channel,
+  Customer,
+  Order,
+  Payment,
+  Ticket,
+  TicketNote,
+  User,
+} from '../../src/entities';
 import {
   OrderStatus,
+  PaymentStatus,
   Platform,
   Role,
   TicketSource,
@@ -116,5 +126,24 @@ export function factories(orm: MikroORM) {
     return row;
   };
 
-  return { branch, user, customer, ticket, note, channel, order };
+  const payment = async (
+    refs: { order?: Order; customer?: Customer },
+    overrides: Partial<Omit<Payment, 'order' | 'customer'>> = {},
+  ): Promise<Payment> => {
+    const e = em();
+    const row = e.create(Payment, {
+      order: refs.order?.id,
+      customer: refs.customer?.id,
+      method: 'BANK_TRANSFER',
+      amount: refs.order?.total ?? 100_000,
+      currency: refs.order?.currency ?? 'VND',
+      status: PaymentStatus.PAID,
+      paidAt: new Date(),
+      ...overrides,
+    });
+    await e.flush();
+    return row;
+  };
+
+  return { branch, user, customer, ticket, note, channel, order, payment };
 }
