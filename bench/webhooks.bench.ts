@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     token: app.services.tokens.sign(admin.id).token,
     subscription: values.subscription === 'orderChanged' ? 'orderChanged' : 'orderEvents',
   };
+  const statementsBefore = db.sqlStatements.count;
   const worker = new Worker(require.resolve('./webhooks.load.ts'), {
     workerData: settings,
     execArgv: ['-r', '@swc-node/register'],
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     worker.once('error', reject);
   });
   await worker.terminate();
+  const statements = db.sqlStatements.count - statementsBefore;
   // When the last stored push was applied, for the apply throughput.
   const [applied] = await db.orm.em.fork().execute<{ n: string; last: Date; first: Date }[]>(
     `select count(*) n, max(processed_at) last, min(received_at) first from inbound_event
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       `  ack latency p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms`,
       `  push -> ${settings.subscription} subscriber p50 ${percentile(delivered, 50).toFixed(1)} ms, p99 ${percentile(delivered, 99).toFixed(1)} ms over ${delivered.length} events`,
       `  applied ${applied!.n} pushes in ${applySeconds.toFixed(1)}s from the first receipt to the last apply (${(Number(applied!.n) / applySeconds).toFixed(0)}/s)`,
+      `  SQL statements: ${statements} (${(statements / Math.max(1, report.accepted)).toFixed(2)} per push, warm-up and subscriber reads included)`,
       `  orders in the database for the bench shop: ${orders[0]?.n}`,
     ].join('\n') + '\n',
   );

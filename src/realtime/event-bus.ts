@@ -109,7 +109,12 @@ export function createInProcessEventBus(): EventBus {
 /** Events cross API instances over Redis pub/sub; payloads travel as JSON. */
 export function createRedisEventBus(url: string, logger: Logger): EventBus {
   const options = { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true };
-  const publisher = new Redis(url, { ...options, connectionName: 'crm-publish' });
+  // Events published together (a batch of applied pushes) go out in one write.
+  const publisher = new Redis(url, {
+    ...options,
+    connectionName: 'crm-publish',
+    enableAutoPipelining: true,
+  });
   const subscriber = new Redis(url, { ...options, connectionName: 'crm-subscribe' });
   for (const client of [publisher, subscriber]) {
     client.on('error', (error: Error) => logger.warn({ err: error }, 'redis event bus error'));
