@@ -26,6 +26,7 @@ import { permissionsFor } from './auth/permissions';
 import { createTokenService } from './auth/tokens';
 import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
+import { createOrderApiClients } from './integrations/order-api';
 import { createWebhookRouter } from './integrations/webhook.routes';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
@@ -169,6 +170,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     loginLimiter: createLoginLimiter(limiterRedis),
     bus,
     logger,
+    orderSync: jobs?.orderSync ?? { clients: createOrderApiClients(config.platforms) },
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
@@ -223,6 +225,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     platforms: config.platforms,
     ratePerSecond: config.webhookRateLimitPerSecond,
     maxAttempts: config.inboundMaxAttempts,
+    orderSync: services.orderSync,
     redis: limiterRedis,
   });
   app.use('/webhooks', webhooks.router);

@@ -1,10 +1,12 @@
 import pino from 'pino';
+import { loadConfig } from '../src/config';
 import { startJobs } from '../src/jobs/boss';
 import { markMissedTickets } from '../src/jobs/mark-missed-tickets.job';
 import { Ticket } from '../src/entities';
 import { TicketStatus } from '../src/entities/enums';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { TEST_PLATFORM_ENV } from './support/webhooks';
 
 let t: TestApp;
 let make: ReturnType<typeof factories>;
@@ -44,21 +46,25 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     bus: t.bus,
     logger: pino({ level: 'silent' }),
     inboundMaxAttempts: 3,
+    platforms: loadConfig(TEST_PLATFORM_ENV).platforms,
   });
   try {
     const schedules = await jobs.boss.getSchedules();
     expect(schedules.map((s) => s.name)).toContain('mark-missed-tickets');
     expect(Object.keys(await jobs.queueSizes()).sort()).toEqual([
       'birthday-tickets',
+      'enrich-order',
       'mark-missed-tickets',
       'remind-due-tickets',
       'retry-inbound-events',
+      'sweep-unenriched-orders',
     ]);
     expect(schedules.map((s) => s.name).sort()).toEqual([
       'birthday-tickets',
       'mark-missed-tickets',
       'remind-due-tickets',
       'retry-inbound-events',
+      'sweep-unenriched-orders',
     ]);
   } finally {
     await jobs.stop();

@@ -8,6 +8,7 @@ import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
 import { inboundService } from '../services/inbound.service';
+import type { OrderSync } from '../services/order-enrichment.service';
 import { isPlatformKey, platformModules } from './index';
 import type { WebhookSecrets } from './types';
 
@@ -18,6 +19,7 @@ export type WebhookDeps = {
   platforms: PlatformConfig;
   ratePerSecond: number;
   maxAttempts: number;
+  orderSync: OrderSync;
   redis?: Redis;
 };
 
@@ -81,7 +83,14 @@ export function createWebhookRouter(deps: WebhookDeps): {
     workers += 1;
     try {
       for (let id = queue.shift(); id; id = queue.shift()) {
-        await inboundService.apply(deps.orm, deps.bus, platformModules, id, deps.maxAttempts);
+        await inboundService.apply(
+          deps.orm,
+          deps.bus,
+          platformModules,
+          id,
+          deps.maxAttempts,
+          deps.orderSync,
+        );
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'applying inbound events failed');

@@ -4,6 +4,8 @@ export type JobPayloads = {
   'remind-due-tickets': Record<string, never>;
   'birthday-tickets': Record<string, never>;
   'retry-inbound-events': Record<string, never>;
+  'enrich-order': { orderId: string };
+  'sweep-unenriched-orders': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -13,4 +15,6 @@ export const JOB_NAMES: JobName[] = [
   'remind-due-tickets',
   'birthday-tickets',
   'retry-inbound-events',
+  'enrich-order',
+  'sweep-unenriched-orders',
 ];

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LoginLimiter } from '../auth/login-limiter';
 import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
+import type { OrderSync } from './order-enrichment.service';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
 export type AppServices = {
@@ -12,4 +13,6 @@ export type AppServices = {
   loginLimiter: LoginLimiter;
   bus: EventBus;
   logger: Logger;
+  /** Order-API clients, and the enrichment queue when this process runs jobs. */
+  orderSync: OrderSync;
 };
