@@ -14,10 +14,13 @@ export function pick(obj: JsonObject, keys: readonly string[]): unknown {
   return key === undefined ? undefined : obj[key];
 }
 
+/** The first candidate that holds text (Shopee sends model_sku "" when the item has no model). */
 export function optionalText(obj: JsonObject, keys: readonly string[]): string | null {
-  const value = pick(obj, keys);
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  for (const key of keys) {
+    const value = obj[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  }
   return null;
 }
 

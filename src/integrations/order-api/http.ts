@@ -61,8 +61,10 @@ export async function requestJson(
     // Inside the try: the timeout also covers a body that trickles in.
     text = await response.text();
   } catch (error) {
+    // AbortSignal.timeout rejects with a DOMException, which is not always an Error instance.
+    const name = typeof error === 'object' && error !== null && 'name' in error ? error.name : '';
     const reason =
-      error instanceof Error && error.name === 'TimeoutError'
+      name === 'TimeoutError'
         ? `timed out after ${settings.timeoutMs} ms`
         : `network error (${error instanceof Error ? error.message : String(error)})`;
     throw new PlatformUnavailable(platform, `${what}: ${reason}`);
