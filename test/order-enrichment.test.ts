@@ -68,7 +68,7 @@ const PUSH_CASES: PushCase[] = [
     platform: Platform.LAZADA,
     key: 'lazada',
     shop: () => `2000${unique()}`,
-    push: pushes.lazada,
+    push: (...args) => pushes.lazada(...args),
     status: 'pending',
     phone: freshPhone,
   },
@@ -76,7 +76,7 @@ const PUSH_CASES: PushCase[] = [
     platform: Platform.SHOPEE,
     key: 'shopee',
     shop: unique,
-    push: pushes.shopee,
+    push: (...args) => pushes.shopee(...args),
     status: 'READY_TO_SHIP',
     phone: () => '0912345678',
   },
@@ -84,7 +84,7 @@ const PUSH_CASES: PushCase[] = [
     platform: Platform.TIKTOK,
     key: 'tiktok',
     shop: () => `749${unique()}`,
-    push: pushes.tiktok,
+    push: (...args) => pushes.tiktok(...args),
     status: 'AWAITING_SHIPMENT',
     phone: freshPhone,
   },
@@ -313,13 +313,11 @@ describe('Sendo pushes are confirmed by fetching the order', () => {
     const signed = pushes.sendo(shop, number, '2', 1_718_000_000, shopKey);
     expect((await post(t, signed)).status).toBe(200);
     const dead = await eventually(() =>
-      t.orm.em
-        .fork()
-        .findOne(InboundEvent, {
-          platform: Platform.SENDO,
-          rawBody: signed.body.toString(),
-          status: InboundEventStatus.DEAD,
-        }),
+      t.orm.em.fork().findOne(InboundEvent, {
+        platform: Platform.SENDO,
+        rawBody: signed.body.toString(),
+        status: InboundEventStatus.DEAD,
+      }),
     );
     expect(dead.lastError).toMatch(/not confirmed by Sendo: order \d+/);
     expect(await orderOf(t, Platform.SENDO, number)).toBeNull();
@@ -368,12 +366,10 @@ describe('Sendo pushes are confirmed by fetching the order', () => {
     const signed = pushes.sendo(shop, number, '2', 1_718_000_000, shopKey);
     expect((await post(t, signed)).status).toBe(200);
     const failed = await eventually(() =>
-      t.orm.em
-        .fork()
-        .findOne(InboundEvent, {
-          rawBody: signed.body.toString(),
-          status: InboundEventStatus.FAILED,
-        }),
+      t.orm.em.fork().findOne(InboundEvent, {
+        rawBody: signed.body.toString(),
+        status: InboundEventStatus.FAILED,
+      }),
     );
     expect(failed.lastError).toMatch(/HTTP 502/);
     expect(await orderOf(t, Platform.SENDO, number)).toBeNull();

@@ -14,6 +14,15 @@ export function pick(obj: JsonObject, keys: readonly string[]): unknown {
   return key === undefined ? undefined : obj[key];
 }
 
+/** A code or message from an error body as text; anything that is not a scalar is shown as JSON. */
+export function scalarText(value: unknown, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return JSON.stringify(value);
+}
+
 /** The first candidate that holds text (Shopee sends model_sku "" when the item has no model). */
 export function optionalText(obj: JsonObject, keys: readonly string[]): string | null {
   for (const key of keys) {

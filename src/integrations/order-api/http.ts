@@ -109,6 +109,20 @@ export function readResponse<T>(platform: MarketplacePlatform, read: () => T): T
   }
 }
 
+/**
+ * The seller's token, or a rejection: without one no call can succeed, and
+ * retrying will not change that until someone (re)connects the shop.
+ */
+export function accessTokenOf(
+  platform: MarketplacePlatform,
+  credentials: { shopId: string; accessToken?: string },
+): string {
+  if (!credentials.accessToken) {
+    throw new PlatformRejected(platform, `shop ${credentials.shopId} has no access token`);
+  }
+  return credentials.accessToken;
+}
+
 /** Every client's page size is clamped to what its platform allows. */
 export function pageSizeOf(requested: number | undefined, max: number): number {
   if (requested === undefined) return max;

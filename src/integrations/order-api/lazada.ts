@@ -18,11 +18,13 @@ import {
   optionalText,
   orderDetail,
   pick,
+  scalarText,
   requiredId,
   sumOf,
   timeAt,
 } from './fields';
 import {
+  accessTokenOf,
   apiUrl,
   DEFAULT_RETRY_AFTER_MS,
   pageSizeOf,
@@ -107,15 +109,13 @@ export function createLazadaClient(
     if (!secrets.appKey || !secrets.appSecret) {
       throw new PlatformRejected(platform, 'LAZADA_APP_KEY and LAZADA_APP_SECRET are not set');
     }
-    if (!credentials.accessToken) {
-      throw new PlatformRejected(platform, `shop ${credentials.shopId} has no access token`);
-    }
+    const accessToken = accessTokenOf(platform, credentials);
     const query: Record<string, string> = {
       ...params,
       app_key: secrets.appKey,
       timestamp: String(Date.now()),
       sign_method: 'sha256',
-      access_token: credentials.accessToken,
+      access_token: accessToken,
     };
     query.sign = lazadaSign(secrets.appSecret, path, query);
     const body = await requestJson(platform, http, {
@@ -123,12 +123,16 @@ export function createLazadaClient(
       url: apiUrl(http.baseUrl, path, query),
     });
     // Errors come back as HTTP 200 with a non-zero code.
-    const code = String(body.code ?? '0');
+    const code = scalarText(body.code, '0');
     if (code === 'ApiCallLimit') {
       throw new PlatformRateLimited(platform, DEFAULT_RETRY_AFTER_MS, `${path}: ${code}`);
     }
     if (code !== '0') {
-      throw new PlatformRejected(platform, `${path}: ${code} ${String(body.message ?? '')}`, code);
+      throw new PlatformRejected(
+        platform,
+        `${path}: ${code} ${scalarText(body.message, '')}`,
+        code,
+      );
     }
     return body.data;
   };

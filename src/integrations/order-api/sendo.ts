@@ -14,6 +14,7 @@ import {
   optionalText,
   orderDetail,
   pick,
+  scalarText,
   requiredId,
   sumOf,
   timeAt,
@@ -137,7 +138,11 @@ export function createSendoClient(http: HttpSettings): OrderApiClient {
     }
     if (response.success === false || !pick(response, F.result)) {
       const error = JSON.stringify(response.error ?? response.message ?? null);
-      throw new PlatformRejected(platform, `${path}: ${error}`, String(response.status_code ?? ''));
+      throw new PlatformRejected(
+        platform,
+        `${path}: ${error}`,
+        scalarText(response.status_code, ''),
+      );
     }
     return readResponse(platform, () => objectAt(response, F.result, `Sendo ${path}`));
   };

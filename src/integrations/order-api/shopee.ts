@@ -18,11 +18,13 @@ import {
   optionalText,
   orderDetail,
   pick,
+  scalarText,
   requiredId,
   sumOf,
   timeAt,
 } from './fields';
 import {
+  accessTokenOf,
   apiUrl,
   DEFAULT_RETRY_AFTER_MS,
   pageSizeOf,
@@ -111,22 +113,20 @@ export function createShopeeClient(
     if (!secrets.partnerId || !secrets.partnerKey) {
       throw new PlatformRejected(platform, 'SHOPEE_PARTNER_ID and SHOPEE_PARTNER_KEY are not set');
     }
-    if (!credentials.accessToken) {
-      throw new PlatformRejected(platform, `shop ${credentials.shopId} has no access token`);
-    }
+    const accessToken = accessTokenOf(platform, credentials);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const url = apiUrl(http.baseUrl, path, {
       ...params,
       partner_id: secrets.partnerId,
       timestamp,
-      access_token: credentials.accessToken,
+      access_token: accessToken,
       shop_id: credentials.shopId,
       sign: shopeeSign(
         secrets.partnerKey,
         secrets.partnerId,
         path,
         timestamp,
-        credentials.accessToken,
+        accessToken,
         credentials.shopId,
       ),
     });
@@ -138,7 +138,7 @@ export function createShopeeClient(
     if (error !== '') {
       throw new PlatformRejected(
         platform,
-        `${path}: ${error} ${String(body.message ?? '')}`,
+        `${path}: ${error} ${scalarText(body.message, '')}`,
         error,
       );
     }

@@ -16,13 +16,15 @@ import {
   requiredId,
   timeAt,
 } from './fields';
-import { apiUrl, pageSizeOf, readResponse, requestJson, type HttpSettings } from './http';
 import {
-  PlatformRejected,
-  type ChannelCredentials,
-  type OrderApiClient,
-  type OrderDetail,
-} from './types';
+  accessTokenOf,
+  apiUrl,
+  pageSizeOf,
+  readResponse,
+  requestJson,
+  type HttpSettings,
+} from './http';
+import { type ChannelCredentials, type OrderApiClient, type OrderDetail } from './types';
 
 export const TIKI_DEFAULT_BASE_URL = 'https://api.tiki.vn';
 
@@ -82,13 +84,11 @@ export function createTikiClient(http: HttpSettings): OrderApiClient {
     path: string,
     query: Record<string, string>,
   ): Promise<JsonObject> => {
-    if (!credentials.accessToken) {
-      throw new PlatformRejected(platform, `seller ${credentials.shopId} has no access token`);
-    }
+    const accessToken = accessTokenOf(platform, credentials);
     return requestJson(platform, http, {
       method: 'GET',
       url: apiUrl(http.baseUrl, path, query),
-      headers: { authorization: `Bearer ${credentials.accessToken}` },
+      headers: { authorization: `Bearer ${accessToken}` },
     });
   };
 

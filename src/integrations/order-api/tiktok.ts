@@ -18,10 +18,18 @@ import {
   optionalText,
   orderDetail,
   requiredId,
+  scalarText,
   sumOf,
   timeAt,
 } from './fields';
-import { apiUrl, pageSizeOf, readResponse, requestJson, type HttpSettings } from './http';
+import {
+  accessTokenOf,
+  apiUrl,
+  pageSizeOf,
+  readResponse,
+  requestJson,
+  type HttpSettings,
+} from './http';
 import {
   PlatformRejected,
   type ChannelCredentials,
@@ -99,9 +107,7 @@ export function createTiktokClient(
     if (!secrets.appKey || !secrets.appSecret) {
       throw new PlatformRejected(platform, 'TIKTOK_APP_KEY and TIKTOK_APP_SECRET are not set');
     }
-    if (!credentials.accessToken) {
-      throw new PlatformRejected(platform, `shop ${credentials.shopId} has no access token`);
-    }
+    const accessToken = accessTokenOf(platform, credentials);
     const text = body === undefined ? undefined : JSON.stringify(body);
     const query: Record<string, string> = {
       ...params,
@@ -112,14 +118,14 @@ export function createTiktokClient(
     const response = await requestJson(platform, http, {
       method,
       url: apiUrl(http.baseUrl, path, query),
-      headers: { 'x-tts-access-token': credentials.accessToken },
+      headers: { 'x-tts-access-token': accessToken },
       body: text,
     });
-    const code = String(response.code ?? '0');
+    const code = scalarText(response.code, '0');
     if (code !== '0') {
       throw new PlatformRejected(
         platform,
-        `${path}: ${code} ${String(response.message ?? '')}`,
+        `${path}: ${code} ${scalarText(response.message, '')}`,
         code,
       );
     }
