@@ -93,6 +93,10 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(100_000).default(100),
   ),
+  ORDER_API_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(100).max(120_000).default(10_000),
+  ),
   INBOUND_MAX_ATTEMPTS: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(50).default(8),
@@ -134,10 +138,19 @@ export type Config = {
 
 export type PlatformSettings = {
   /** What the platform module's verify() needs. */
-  secrets: { appKey?: string; appSecret?: string; partnerKey?: string; pushUrl?: string };
+  secrets: {
+    appKey?: string;
+    appSecret?: string;
+    partnerId?: string;
+    partnerKey?: string;
+    pushUrl?: string;
+  };
   /** Variables that must be set before the receiver accepts anything. */
   missing: string[];
+  /** `<P>_API_BASE_URL`; absent: the order-API client uses the platform's real host. */
   apiBaseUrl: string | undefined;
+  /** ORDER_API_TIMEOUT_MS, shared by every platform's order-API calls. */
+  apiTimeoutMs: number;
 };
 
 export type PlatformConfig = Record<
@@ -181,14 +194,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
-    platforms: platformConfig(e as unknown as Record<string, string | undefined>),
+    platforms: platformConfig(
+      e as unknown as Record<string, string | undefined>,
+      e.ORDER_API_TIMEOUT_MS,
+    ),
     tikiQueue: { code: e.TIKI_QUEUE_CODE, pullIntervalMs: e.TIKI_PULL_INTERVAL_MS },
     webhookRateLimitPerSecond: e.WEBHOOK_RATE_LIMIT_PER_SECOND,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
   };
 }
 
-function platformConfig(e: Record<string, string | undefined>): PlatformConfig {
+function platformConfig(
+  e: Record<string, string | undefined>,
+  apiTimeoutMs: number,
+): PlatformConfig {
   const settings = (
     prefix: string,
     required: string[],
@@ -197,6 +216,7 @@ function platformConfig(e: Record<string, string | undefined>): PlatformConfig {
     secrets,
     missing: required.filter((name) => !e[name]),
     apiBaseUrl: e[`${prefix}_API_BASE_URL`],
+    apiTimeoutMs,
   });
   return {
     lazada: settings('LAZADA', ['LAZADA_APP_KEY', 'LAZADA_APP_SECRET'], {
@@ -204,6 +224,8 @@ function platformConfig(e: Record<string, string | undefined>): PlatformConfig {
       appSecret: e.LAZADA_APP_SECRET,
     }),
     shopee: settings('SHOPEE', ['SHOPEE_PARTNER_KEY', 'SHOPEE_PUSH_URL'], {
+      // Only the order API needs the partner id; pushes verify without it.
+      partnerId: e.SHOPEE_PARTNER_ID,
       partnerKey: e.SHOPEE_PARTNER_KEY,
       pushUrl: e.SHOPEE_PUSH_URL,
     }),

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
         bus,
         logger,
         inboundMaxAttempts: config.inboundMaxAttempts,
+        platforms: config.platforms,
       });
     app = await createApp({ config, logger, db, bus, jobs });
     const address = await app.listen(config.port, config.host);
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       bus,
       config.inboundMaxAttempts,
       new Date(Date.now() + 60_000),
+      app.services.orderSync,
     );
     if (recovered.applied + recovered.failed > 0)
       logger.info(recovered, 'recovered inbound events left by the last run');

@@ -27,6 +27,7 @@ import { createTokenService } from './auth/tokens';
 import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
 import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from './integrations/tiki-queue';
+import { createOrderApiClients } from './integrations/order-api';
 import { createWebhookRouter } from './integrations/webhook.routes';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
@@ -201,6 +202,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     bus,
     orderEventTail: new OrderEventTail(db.orm, bus, logger),
     logger,
+    orderSync: jobs?.orderSync ?? { clients: createOrderApiClients(config.platforms) },
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
@@ -255,6 +257,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     platforms: config.platforms,
     ratePerSecond: config.webhookRateLimitPerSecond,
     maxAttempts: config.inboundMaxAttempts,
+    orderSync: services.orderSync,
     redis: limiterRedis,
   });
   app.use('/webhooks', webhooks.router);

@@ -1,10 +1,12 @@
 import pino from 'pino';
+import { loadConfig } from '../src/config';
 import { startJobs } from '../src/jobs/boss';
 import { markMissedTickets } from '../src/jobs/mark-missed-tickets.job';
 import { Ticket } from '../src/entities';
 import { TicketStatus } from '../src/entities/enums';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { TEST_PLATFORM_ENV } from './support/webhooks';
 
 let t: TestApp;
 let make: ReturnType<typeof factories>;
@@ -44,6 +46,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     bus: t.bus,
     logger: pino({ level: 'silent' }),
     inboundMaxAttempts: 3,
+    platforms: loadConfig(TEST_PLATFORM_ENV).platforms,
   });
   try {
     const schedules = await jobs.boss.getSchedules();
@@ -51,10 +54,12 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     expect(Object.keys(await jobs.queueSizes()).sort()).toEqual([
       'birthday-tickets',
       'channel-token-alerts',
+      'enrich-order',
       'mark-missed-tickets',
       'reconcile-payments',
       'remind-due-tickets',
       'retry-inbound-events',
+      'sweep-unenriched-orders',
     ]);
     expect(schedules.map((s) => s.name).sort()).toEqual([
       'birthday-tickets',
@@ -63,6 +68,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'reconcile-payments',
       'remind-due-tickets',
       'retry-inbound-events',
+      'sweep-unenriched-orders',
     ]);
     // The nightly and daily jobs run in business time, not the server's zone.
     const byName = new Map(schedules.map((s) => [s.name, s]));

@@ -3,7 +3,7 @@ import { Order, OrderStatusEvent } from '../src/entities';
 import { Platform } from '../src/entities/enums';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, type SignedPush } from './support/webhooks';
+import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
 import { subscriber, waitFor, type Received } from './support/ws';
 
 /**
@@ -15,7 +15,10 @@ import { subscriber, waitFor, type Received } from './support/ws';
 let t: TestApp;
 let make: ReturnType<typeof factories>;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Bursts of 100 pushes for one shop: above the default per-shop limit of 100/s.
+  t = await startTestApp({
+    platformEnv: { ...TEST_PLATFORM_ENV, WEBHOOK_RATE_LIMIT_PER_SECOND: '10000' },
+  });
   make = factories(t.orm);
 });
 afterAll(() => t.close());

@@ -5,17 +5,24 @@ import { platformModules } from '../src/integrations';
 import { retryInboundEvents } from '../src/jobs/retry-inbound-events.job';
 import { inboundService } from '../src/services/inbound.service';
 import { factories } from './support/factories';
+import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
 import { startTestApp, type TestApp } from './support/test-app';
 import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
 import { subscriber, waitFor, waitForSubscriptions } from './support/ws';
 
 let t: TestApp;
 let make: ReturnType<typeof factories>;
+// Sendo pushes are confirmed by fetching the order: the fake plays Sendo's order API.
+let fake: FakePlatforms;
 beforeAll(async () => {
-  t = await startTestApp();
+  fake = await startFakePlatforms();
+  t = await startTestApp({ platformEnv: { ...TEST_PLATFORM_ENV, ...fake.env } });
   make = factories(t.orm);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
 
 const post = (push: SignedPush, path = `/webhooks/${push.platform}`) =>
   request(t.app.httpServer)
@@ -71,7 +78,14 @@ const CASES: Case[] = [
   },
   {
     platform: Platform.SENDO,
-    push: (s, o, st, ti, key) => pushes.sendo(s, o, st, ti, key),
+    // Sendo is read back after each push: the fake holds the order as the push describes it.
+    push: (s, o, st, ti, key) => {
+      fake.addOrder(
+        'sendo',
+        fakeOrder({ shopId: s, externalId: o, status: st, updatedAt: new Date(ti * 1000) }),
+      );
+      return pushes.sendo(s, o, st, ti, key);
+    },
     shopId: () => `8${unique().slice(-8)}`,
     first: ['2', 'CONFIRMED'],
     later: ['6', 'SHIPPED'],
@@ -83,7 +97,7 @@ describe.each(CASES)('$platform pushes', ({ platform, push, shopId, first, later
   const shopKey = `sendo-key-${unique()}`;
   beforeAll(async () => {
     shop = shopId();
-    await make.channel({ platform, externalShopId: shop, shopKey });
+    await make.channel({ platform, externalShopId: shop, shopKey, shopSecret: 'sd-secret' });
   });
 
   test('a signed push creates the order; three deliveries, in sequence and at once, give one order, one status event and one subscription event', async () => {

@@ -40,6 +40,18 @@ export class Channel {
   @Property({ type: 'text', nullable: true, hidden: true })
   shopKey?: string;
 
+  /** Sendo's per-shop secret_key for POST /login; never exposed. */
+  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  shopSecret?: string;
+
+  /**
+   * The seller's order-API access token (Lazada, Shopee, TikTok Shop, Tiki).
+   * Hidden and lazy: no GraphQL field and no default select reads it; only
+   * the order-API path loads it (`populate: ['accessToken']`).
+   */
+  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  accessToken?: string;
+
   @Field({ nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   tokenExpiresAt?: Date;

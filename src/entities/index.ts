@@ -4,6 +4,7 @@ import { AuditLog } from './audit-log.entity';
 import { Branch } from './branch.entity';
 import { Channel } from './channel.entity';
 import { Conversation } from './conversation.entity';
+import { CustomerIdentity } from './customer-identity.entity';
 import { CustomerLabelLink } from './customer-label-link.entity';
 import { CustomerLabel } from './customer-label.entity';
 import { Customer } from './customer.entity';
@@ -30,6 +31,7 @@ export {
   Channel,
   Conversation,
   Customer,
+  CustomerIdentity,
   CustomerLabel,
   CustomerLabelLink,
   InboundEvent,
@@ -56,6 +58,7 @@ export const entities = [
   Channel,
   Conversation,
   Customer,
+  CustomerIdentity,
   CustomerLabel,
   CustomerLabelLink,
   InboundEvent,

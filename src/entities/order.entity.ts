@@ -39,6 +39,12 @@ export type OrderFlags = Partial<
 @Index({ properties: ['platform', 'status'] })
 // Reconciliation finds the orders that reached their current status on a day.
 @Index({ properties: ['statusSourceTime'] })
+// The enrichment sweep's scan: orders whose detail was never read.
+@Index({
+  name: 'customer_order_unenriched_idx',
+  expression:
+    'create index "customer_order_unenriched_idx" on "customer_order" ("created_at") where "enriched_at" is null',
+})
 export class Order {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'currency' | 'flags' | 'shippingFee' | 'discount';
 
@@ -122,6 +128,15 @@ export class Order {
   @Field({ nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   platformUpdatedAt?: Date;
+
+  /** Null until amounts, items and buyer have come from the platform's order detail. */
+  @Field({
+    nullable: true,
+    description:
+      "When amounts, items and buyer were last read from the platform's order detail; null while a push is all that is known (amounts are then 0).",
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  enrichedAt?: Date;
 
   @Field()
   @Property({ type: 'timestamptz' })

@@ -9,6 +9,7 @@ import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
 import { inboundService } from '../services/inbound.service';
 import { InboxWriter } from '../services/inbox-writer';
+import type { OrderSync } from '../services/order-enrichment.service';
 import { isPlatformKey, platformModules } from './index';
 import type { WebhookSecrets } from './types';
 
@@ -19,6 +20,7 @@ export type WebhookDeps = {
   platforms: PlatformConfig;
   ratePerSecond: number;
   maxAttempts: number;
+  orderSync: OrderSync;
   redis?: Redis;
 };
 
@@ -89,7 +91,14 @@ export function createWebhookRouter(deps: WebhookDeps): {
         ids.length > 0;
         ids = queue.splice(0, APPLY_BATCH)
       ) {
-        await inboundService.applyMany(deps.orm, deps.bus, platformModules, ids, deps.maxAttempts);
+        await inboundService.applyMany(
+          deps.orm,
+          deps.bus,
+          platformModules,
+          ids,
+          deps.maxAttempts,
+          deps.orderSync,
+        );
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'applying inbound events failed');

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import { JOB_NAMES, type JobName } from './job-map';
+import { JOB_NAMES, type JobName, type JobPayloads } from './job-map';
 import type { EventBus } from '../realtime/event-bus';
 import { birthdayTicketsSchedule, runBirthdayTickets } from './birthday-tickets.job';
 import { channelTokenAlertsSchedule, runChannelTokenAlerts } from './channel-token-alerts.job';
@@ -9,9 +9,22 @@ import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tick
 import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
 import { reconcilePayments, reconcilePaymentsSchedule } from './reconcile-payments.job';
 import { retryInboundEvents, retryInboundEventsSchedule } from './retry-inbound-events.job';
+import type { PlatformConfig } from '../config';
+import { createOrderApiClients } from '../integrations/order-api';
+import type { OrderSync } from '../services/order-enrichment.service';
+import {
+  ENRICH_ORDER_QUEUE,
+  ENRICH_ORDER_WORKERS,
+  pgBossEnrichmentQueue,
+  runEnrichOrder,
+  sweepUnenrichedOrders,
+  sweepUnenrichedOrdersSchedule,
+} from './enrich-order.job';
 
 export type Jobs = {
   boss: PgBoss;
+  /** Order-API clients and the enrich-order queue, for applying pushes in this process. */
+  orderSync: Required<OrderSync>;
   /** Jobs waiting per queue, for the metrics gauge. */
   queueSizes: () => Promise<Record<JobName, number>>;
   stop: () => Promise<void>;
@@ -27,6 +40,7 @@ export async function startJobs(options: {
   bus: EventBus;
   logger: Logger;
   inboundMaxAttempts: number;
+  platforms: PlatformConfig;
 }): Promise<Jobs> {
   const { orm, bus, logger } = options;
   const boss = new PgBoss({
@@ -37,7 +51,13 @@ export async function startJobs(options: {
   });
   boss.on('error', (error: Error) => logger.error({ err: error }, 'job queue error'));
   await boss.start();
-  for (const name of JOB_NAMES) await boss.createQueue(name);
+  for (const name of JOB_NAMES) {
+    await boss.createQueue(name, name === ENRICH_ORDER_QUEUE.name ? ENRICH_ORDER_QUEUE : undefined);
+  }
+  const orderSync: Required<OrderSync> = {
+    clients: createOrderApiClients(options.platforms),
+    queue: pgBossEnrichmentQueue(boss),
+  };
 
   // pg-boss keeps schedules and jobs in PostgreSQL: they survive a restart,
   // and each scheduled slot is taken by one instance only.
@@ -58,7 +78,13 @@ export async function startJobs(options: {
   });
   await boss.schedule('birthday-tickets', birthdayTicketsSchedule, {}, { tz });
   await boss.work('retry-inbound-events', async () => {
-    const { applied, failed } = await retryInboundEvents(orm, bus, options.inboundMaxAttempts);
+    const { applied, failed } = await retryInboundEvents(
+      orm,
+      bus,
+      options.inboundMaxAttempts,
+      new Date(),
+      orderSync,
+    );
     if (applied + failed > 0) logger.info({ applied, failed }, 'inbound events retried');
   });
   await boss.schedule('retry-inbound-events', retryInboundEventsSchedule, {}, { tz });
@@ -80,9 +106,20 @@ export async function startJobs(options: {
     if (alerted > 0) logger.info({ alerted }, 'channel token alerts raised');
   });
   await boss.schedule('channel-token-alerts', channelTokenAlertsSchedule, {}, { tz });
+  for (let i = 0; i < ENRICH_ORDER_WORKERS; i += 1) {
+    await boss.work<JobPayloads['enrich-order']>(ENRICH_ORDER_QUEUE.name, async ([job]) => {
+      if (job) await runEnrichOrder({ orm, bus, clients: orderSync.clients, logger }, job.data);
+    });
+  }
+  await boss.work('sweep-unenriched-orders', async () => {
+    const queued = await sweepUnenrichedOrders(orm, boss);
+    if (queued > 0) logger.info({ queued }, 'orders never enriched queued again');
+  });
+  await boss.schedule('sweep-unenriched-orders', sweepUnenrichedOrdersSchedule, {}, { tz });
 
   return {
     boss,
+    orderSync,
     queueSizes: async () => {
       const entries = await Promise.all(
         JOB_NAMES.map(async (name) => [name, await boss.getQueueSize(name)] as const),

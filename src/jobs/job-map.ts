@@ -6,6 +6,8 @@ export type JobPayloads = {
   'retry-inbound-events': Record<string, never>;
   'reconcile-payments': Record<string, never>;
   'channel-token-alerts': Record<string, never>;
+  'enrich-order': { orderId: string };
+  'sweep-unenriched-orders': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -17,4 +19,6 @@ export const JOB_NAMES: JobName[] = [
   'retry-inbound-events',
   'reconcile-payments',
   'channel-token-alerts',
+  'enrich-order',
+  'sweep-unenriched-orders',
 ];

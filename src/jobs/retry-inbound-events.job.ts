@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { platformModules } from '../integrations';
 import type { EventBus } from '../realtime/event-bus';
 import { inboundService } from '../services/inbound.service';
+import type { OrderSync } from '../services/order-enrichment.service';
 
 /** Every minute: pushes stored but never applied (a crash after the ack) and failed ones past their backoff. */
 export const retryInboundEventsSchedule = '* * * * *';
@@ -11,12 +12,14 @@ export async function retryInboundEvents(
   bus: EventBus,
   maxAttempts: number,
   now = new Date(),
+  /** Without it Sendo pushes cannot be confirmed and wait; nothing is enriched. */
+  sync?: OrderSync,
 ): Promise<{ applied: number; failed: number }> {
   const ids = await inboundService.due(orm.em.fork(), now);
   let applied = 0;
   let failed = 0;
   for (const id of ids) {
-    const outcome = await inboundService.apply(orm, bus, platformModules, id, maxAttempts);
+    const outcome = await inboundService.apply(orm, bus, platformModules, id, maxAttempts, sync);
     if (outcome === 'applied') applied += 1;
     else if (outcome === 'failed' || outcome === 'dead') failed += 1;
   }

@@ -58,6 +58,7 @@ export class InboundEventResolver {
       platformModules,
       inbound.id,
       ctx.services.inboundMaxAttempts,
+      ctx.services.orderSync,
     );
     return ctx.em.fork().findOneOrFail(InboundEvent, inbound.id);
   }
@@ -85,6 +86,7 @@ export class InboundEventResolver {
         platformModules,
         id,
         ctx.services.inboundMaxAttempts,
+        ctx.services.orderSync,
       );
       if (outcome === 'applied') applied += 1;
     }

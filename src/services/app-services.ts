@@ -4,6 +4,7 @@ import type { LoginLimiter } from '../auth/login-limiter';
 import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
 import type { OrderEventTail } from '../realtime/order-event-tail';
+import type { OrderSync } from './order-enrichment.service';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
 export type AppServices = {
@@ -15,4 +16,6 @@ export type AppServices = {
   /** The process's one reader of the order event log, shared by `orderEvents` subscribers. */
   orderEventTail: OrderEventTail;
   logger: Logger;
+  /** Order-API clients, and the enrichment queue when this process runs jobs. */
+  orderSync: OrderSync;
 };

@@ -11,6 +11,8 @@ import {
   type OrderChangedEvent,
   type TicketChangedEvent,
 } from '../realtime/scoped-subscription';
+import type { OrderSync } from './order-enrichment.service';
+import { mergeFlags } from './order-flags';
 import { afterOrderMilestone } from './ticket-automation';
 
 /**
@@ -42,20 +44,6 @@ type Change = { order: OrderRow; created: boolean; changed: boolean };
 const orderKey = (platform: string, shopId: string, externalId: string) =>
   `${platform}\u0000${shopId}\u0000${externalId}`;
 
-/** Flags set carry the time of the event that set them (platforms.md 9.1). */
-export function mergeFlags(
-  current: OrderFlags,
-  changes: NormalizedOrderEvent['flags'],
-  at: Date,
-): OrderFlags {
-  const next: OrderFlags = { ...current };
-  for (const [flag, on] of Object.entries(changes) as [keyof OrderFlags, boolean][]) {
-    if (on) next[flag] = at.toISOString();
-    else delete next[flag];
-  }
-  return next;
-}
-
 const placeholders = (rows: number, columns: number, casts: string[] = []) =>
   Array.from(
     { length: rows },
@@ -67,6 +55,7 @@ export async function applyInboundBatch(
   bus: EventBus,
   modules: Readonly<Record<string, PlatformModule>>,
   ids: readonly string[],
+  sync?: OrderSync,
 ): Promise<BatchResult> {
   const published: (() => void)[] = [];
   const result = await orm.em.fork().transactional(async (tx) => {
@@ -102,6 +91,8 @@ export async function applyInboundBatch(
     );
 
     const changes = new Map<string, Change>();
+    // New orders, and those the platform may have reworked (platforms.md 9.3), get their detail read.
+    const needDetail = new Set<string>();
     const history: unknown[][] = [];
     const applied: string[] = [];
     for (const { inboxId, event } of known) {
@@ -149,6 +140,13 @@ export async function applyInboundBatch(
         leftovers.push(inboxId);
         continue;
       }
+      if (
+        decision.kind === 'create' ||
+        decision.kind === 'anomaly' ||
+        (decision.kind === 'stale' && decision.refetch)
+      ) {
+        needDetail.add(order.id);
+      }
       history.push([
         randomUUID(),
         order.id,
@@ -170,6 +168,8 @@ export async function applyInboundBatch(
         history.flat(),
       );
     }
+    // Same transaction: the jobs exist exactly when the orders do.
+    await sync?.queue?.enqueueMany(tx, [...needDetail]);
     if (applied.length > 0) {
       await tx.execute(
         `update "inbound_event" set "status" = 'APPLIED', "attempts" = "attempts" + 1,

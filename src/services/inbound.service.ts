@@ -7,7 +7,8 @@ import {
   type MikroORM,
 } from '@mikro-orm/postgresql';
 import { Channel, InboundEvent, Order, OrderStatusEvent } from '../entities';
-import { InboundEventStatus, type Platform } from '../entities/enums';
+import { InboundEventStatus, Platform } from '../entities/enums';
+import { PlatformRejected, type OrderDetail } from '../integrations/order-api';
 import { decideTransition } from '../integrations/order-lattice';
 import {
   PayloadError,
@@ -21,9 +22,17 @@ import {
   type TicketChangedEvent,
 } from '../realtime/scoped-subscription';
 import { assertId, notFound } from './errors';
+import {
+  applyDetail,
+  channelWithCredentials,
+  fetchDetail,
+  type DetailApplied,
+  type OrderSync,
+} from './order-enrichment.service';
+import { mergeFlags } from './order-flags';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
-import { applyInboundBatch, mergeFlags } from './inbound-batch';
+import { applyInboundBatch } from './inbound-batch';
 import { insertInboxRows, type InboxRow } from './inbox-writer';
 import { afterOrderMilestone } from './ticket-automation';
 
@@ -93,6 +102,11 @@ export const inboundService = {
    * Applies one stored event exactly once: the row is locked (SKIP LOCKED, so
    * a concurrent worker moves on) and marked APPLIED in the same transaction
    * as the order change. Events are published after commit.
+   *
+   * With `sync`, an order the event creates (or asks to re-read) gets an
+   * enrich-order job in the same transaction, and an unsigned (Sendo) event
+   * is first confirmed by fetching the order. Without it Sendo events fail
+   * and wait: they are never trusted as pushed.
    */
   async apply(
     orm: MikroORM,
@@ -100,11 +114,16 @@ export const inboundService = {
     modules: Readonly<Record<string, PlatformModule>>,
     id: string,
     maxAttempts: number,
+    sync?: OrderSync,
   ): Promise<ApplyResult> {
+    let confirmation: Confirmation | undefined;
     // Two first events of one order can race to create it; the loser finds it on the next try.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await applyOnce(orm, bus, modules, id);
+        // Before the transaction: no row lock or open transaction waits on the platform.
+        confirmation ??= await confirmUnsigned(orm, modules, id, sync);
+        if (confirmation.kind === 'rejected') return deadLetter(orm, id, confirmation.reason);
+        return await applyOnce(orm, bus, modules, id, sync, confirmation.detail);
       } catch (error) {
         if (!(error instanceof UniqueConstraintViolationException) || attempt >= 3) {
           return recordFailure(orm, id, error, maxAttempts);
@@ -124,14 +143,17 @@ export const inboundService = {
     modules: Readonly<Record<string, PlatformModule>>,
     ids: readonly string[],
     maxAttempts: number,
+    sync?: OrderSync,
   ): Promise<void> {
     let oneByOne: readonly string[] = ids;
     try {
-      oneByOne = (await applyInboundBatch(orm, bus, modules, ids)).leftovers;
+      oneByOne = (await applyInboundBatch(orm, bus, modules, ids, sync)).leftovers;
     } catch {
       // Deliberately quiet: the one-by-one path records the real error per event.
     }
-    for (const id of oneByOne) await inboundService.apply(orm, bus, modules, id, maxAttempts);
+    for (const id of oneByOne) {
+      await inboundService.apply(orm, bus, modules, id, maxAttempts, sync);
+    }
   },
 
   async list(
@@ -172,11 +194,94 @@ export const inboundService = {
   },
 };
 
+/** The normalized event a stored push row stands for. */
+function eventOf(
+  modules: Readonly<Record<string, PlatformModule>>,
+  inbound: InboundEvent,
+): NormalizedOrderEvent {
+  const module = modules[inbound.platform.toLowerCase()];
+  if (!module) throw new Error(`no module for ${inbound.platform}`);
+  const event = module
+    .normalize(JSON.parse(inbound.rawBody))
+    .find((candidate) => candidate.eventKey === inbound.eventKey);
+  if (!event) throw new Error(`the stored push no longer yields event ${inbound.eventKey}`);
+  return event;
+}
+
+type Confirmation =
+  | { kind: 'not-needed'; detail?: undefined }
+  | { kind: 'confirmed'; detail: OrderDetail }
+  | { kind: 'rejected'; reason: string };
+
+/**
+ * Sendo signs nothing (a shop key is all a push proves), so its events are
+ * confirmed by reading the order from Sendo with our own token, and the
+ * detail, not the push, is applied. The platform saying the order does not
+ * exist dead-letters the event; the platform being down throws, and the
+ * event is retried with backoff like any failed apply.
+ */
+async function confirmUnsigned(
+  orm: MikroORM,
+  modules: Readonly<Record<string, PlatformModule>>,
+  id: string,
+  sync: OrderSync | undefined,
+): Promise<Confirmation> {
+  const em = orm.em.fork();
+  const inbound = await em.findOne(InboundEvent, {
+    id,
+    status: { $in: [InboundEventStatus.RECEIVED, InboundEventStatus.FAILED] },
+  });
+  if (inbound?.platform !== Platform.SENDO) return { kind: 'not-needed' };
+  const event = eventOf(modules, inbound);
+  if (!sync)
+    throw new Error('Sendo events must be confirmed through the order API, not set up here');
+  const channel = await em.findOne(Channel, {
+    platform: event.platform,
+    externalShopId: event.shopId,
+  });
+  if (!channel) throw new Error(`no connected ${event.platform} channel for shop ${event.shopId}`);
+  try {
+    const detail = await fetchDetail(
+      sync.clients,
+      await channelWithCredentials(em, channel.id),
+      event.externalOrderId,
+    );
+    if (detail.externalId !== event.externalOrderId) {
+      return {
+        kind: 'rejected',
+        reason: `Sendo returned order ${detail.externalId} for ${event.externalOrderId}`,
+      };
+    }
+    return { kind: 'confirmed', detail };
+  } catch (error) {
+    if (!(error instanceof PlatformRejected)) throw error;
+    return {
+      kind: 'rejected',
+      reason: `not confirmed by Sendo: order ${event.externalOrderId}: ${error.message}`,
+    };
+  }
+}
+
+/** The pushed event with what the platform says now: its status, flags and status time. */
+function confirmedEvent(pushed: NormalizedOrderEvent, detail: OrderDetail): NormalizedOrderEvent {
+  return {
+    ...pushed,
+    rawStatus: detail.rawStatus,
+    status: detail.status,
+    flags: detail.flags,
+    revert: false,
+    refetch: false,
+    eventTime: detail.statusTime,
+  };
+}
+
 async function applyOnce(
   orm: MikroORM,
   bus: EventBus,
   modules: Readonly<Record<string, PlatformModule>>,
   id: string,
+  sync: OrderSync | undefined,
+  confirmed: OrderDetail | undefined,
 ): Promise<ApplyResult> {
   const published: (() => void)[] = [];
   const outcome = await orm.em.fork().transactional(async (tx) => {
@@ -186,24 +291,33 @@ async function applyOnce(
       { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
     );
     if (!inbound) return 'skipped' as const;
-    const module = modules[inbound.platform.toLowerCase()];
-    if (!module) throw new Error(`no module for ${inbound.platform}`);
-    const event = module
-      .normalize(JSON.parse(inbound.rawBody))
-      .find((candidate) => candidate.eventKey === inbound.eventKey);
-    if (!event) throw new Error(`the stored push no longer yields event ${inbound.eventKey}`);
+    const pushed = eventOf(modules, inbound);
+    const event = confirmed ? confirmedEvent(pushed, confirmed) : pushed;
     const change = await applyOrderEvent(tx, event);
+    let detail: DetailApplied | null = null;
+    if (change.orderId && confirmed) {
+      const order = await tx.findOneOrFail(Order, change.orderId);
+      detail = await applyDetail(
+        tx,
+        order,
+        confirmed,
+        await tx.findOneOrFail(Channel, order.channel.id),
+      );
+    } else if (change.orderId && change.needsDetail) {
+      // Same transaction: the job exists exactly when the order change does.
+      await sync?.queue?.enqueue(tx, change.orderId);
+    }
     inbound.status = InboundEventStatus.APPLIED;
     inbound.attempts += 1;
     inbound.processedAt = new Date();
     inbound.lastError = undefined;
-    if (change.orderId && change.changed) {
+    if (change.orderId && (change.changed || detail)) {
       const orderId = change.orderId;
       published.push(() =>
         bus.publish(TOPICS.orderChanged, { orderId } satisfies OrderChangedEvent),
       );
     }
-    for (const ticketId of change.ticketIds) {
+    for (const ticketId of [...change.ticketIds, ...(detail?.ticketIds ?? [])]) {
       published.push(() =>
         bus.publish(TOPICS.ticketChanged, {
           ticketId,
@@ -216,6 +330,16 @@ async function applyOnce(
   });
   for (const publish of published) publish();
   return outcome;
+}
+
+async function deadLetter(orm: MikroORM, id: string, reason: string): Promise<ApplyResult> {
+  await orm.em.fork().execute(
+    `update "inbound_event"
+     set "attempts" = "attempts" + 1, "last_error" = ?, "processed_at" = now(), "status" = 'DEAD'
+     where "id" = ? and "status" in ('RECEIVED', 'FAILED')`,
+    [reason.slice(0, 2_000), id],
+  );
+  return 'dead';
 }
 
 async function recordFailure(
@@ -243,7 +367,12 @@ async function recordFailure(
 async function applyOrderEvent(
   em: EntityManager,
   event: NormalizedOrderEvent,
-): Promise<{ orderId: string | null; changed: boolean; ticketIds: string[] }> {
+): Promise<{
+  orderId: string | null;
+  changed: boolean;
+  needsDetail: boolean;
+  ticketIds: string[];
+}> {
   const channel = await em.findOne(Channel, {
     platform: event.platform,
     externalShopId: event.shopId,
@@ -302,7 +431,15 @@ async function applyOrderEvent(
     case 'anomaly':
       break;
   }
-  if (!order) return { orderId: null, changed: false, ticketIds: [] };
+  if (!order) return { orderId: null, changed: false, needsDetail: false, ticketIds: [] };
+  // A new order has no amounts yet; a stale-but-newer or anomalous event may
+  // mean the platform reworked the order (platforms.md 9.3); some events say
+  // only the detail can be trusted (refetch).
+  const needsDetail =
+    decision.kind === 'create' ||
+    decision.kind === 'anomaly' ||
+    (decision.kind === 'stale' && decision.refetch) ||
+    event.refetch === true;
   em.create(OrderStatusEvent, {
     order,
     rawStatus: event.rawStatus,
@@ -313,5 +450,5 @@ async function applyOrderEvent(
   });
   await em.flush();
   const ticket = changed ? await afterOrderMilestone(em, order) : null;
-  return { orderId: order.id, changed, ticketIds: ticket ? [ticket.id] : [] };
+  return { orderId: order.id, changed, needsDetail, ticketIds: ticket ? [ticket.id] : [] };
 }

@@ -522,6 +522,8 @@ export type Order = {
   currency: Scalars['String']['output'];
   customer?: Maybe<Customer>;
   discount: Scalars['SafeInt']['output'];
+  /** When amounts, items and buyer were last read from the platform's order detail; null while a push is all that is known (amounts are then 0). */
+  enrichedAt?: Maybe<Scalars['DateTimeISO']['output']>;
   externalId: Scalars['String']['output'];
   flags: Scalars['JSONObject']['output'];
   /** Status pushes, oldest first. */

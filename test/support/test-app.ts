@@ -9,6 +9,7 @@ import { Role } from '../../src/entities/enums';
 import request from 'supertest';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
+import { startJobs } from '../../src/jobs/boss';
 import { createApp, type App } from '../../src/server';
 import { loadConfig, type Config } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -61,6 +62,8 @@ export async function startTestApp(
     database?: TestDatabase;
     /** Environment for the marketplace settings (default: every app configured, see webhooks.ts). */
     platformEnv?: Record<string, string>;
+    /** Run the pg-boss jobs (enrich-order, retries...) in this app, as `npm start` does. */
+    jobs?: boolean;
   } = {},
 ): Promise<TestApp> {
   const logger = pino({ level: 'silent' });
@@ -71,6 +74,17 @@ export async function startTestApp(
     { migrate: false },
   );
   const bus = createEventBus(options.redisUrl, logger);
+  const config = loadConfig(options.platformEnv ?? TEST_PLATFORM_ENV);
+  const jobs = options.jobs
+    ? await startJobs({
+        databaseUrl: database.url,
+        orm: db.orm,
+        bus,
+        logger,
+        inboundMaxAttempts: config.inboundMaxAttempts,
+        platforms: config.platforms,
+      })
+    : undefined;
   const app = await createApp({
     config: {
       env: options.env ?? 'test',
@@ -78,7 +92,7 @@ export async function startTestApp(
       jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
       jwtTtlSeconds: 3600,
       redisUrl: options.redisUrl,
-      ...pick(loadConfig(options.platformEnv ?? TEST_PLATFORM_ENV), [
+      ...pick(config, [
         'platforms',
         'webhookRateLimitPerSecond',
         'inboundMaxAttempts',
@@ -88,6 +102,7 @@ export async function startTestApp(
     logger,
     db,
     bus,
+    jobs,
   });
   const address = await app.listen(0, '127.0.0.1');
   const httpUrl = `http://127.0.0.1:${address.port}`;
@@ -125,6 +140,7 @@ export async function startTestApp(
     run: (document, variables) => gql(print(document), variables),
     close: async () => {
       await app.stop();
+      await jobs?.stop();
       await bus.close();
       await db.close();
       if (!options.database) await database.drop();

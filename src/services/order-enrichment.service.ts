@@ -1,0 +1,182 @@
+/**
+ * Order enrichment: pushes carry an id and a status, so orders are created
+ * from them at once with zero amounts, and the platform's order detail fills
+ * in amounts, items, buyer and customer afterwards. The detail's status goes
+ * through the same lattice as pushes: a detail read before a newer push
+ * landed never moves the order back.
+ */
+import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../entities';
+import { clientFor, credentialsOf, type OrderApiClients } from '../integrations/order-api';
+import type { OrderDetail } from '../integrations/order-api/types';
+import { decideTransition } from '../integrations/order-lattice';
+import type { EventBus } from '../realtime/event-bus';
+import {
+  TOPICS,
+  type OrderChangedEvent,
+  type TicketChangedEvent,
+} from '../realtime/scoped-subscription';
+import { linkCustomer } from './customer-linking';
+import { mergeFlags } from './order-flags';
+import { normalizePhone } from './phone';
+import { afterOrderMilestone } from './ticket-automation';
+
+/** Schedules an order's detail fetch inside the caller's transaction (see jobs/enrich-order.job.ts). */
+export type EnrichmentQueue = {
+  enqueue(em: EntityManager, orderId: string): Promise<void>;
+  /** Many orders in one statement, for the batch apply path. */
+  enqueueMany(em: EntityManager, orderIds: readonly string[]): Promise<void>;
+};
+
+/**
+ * What applying pushes needs of the order APIs: clients to confirm unsigned
+ * (Sendo) pushes, and the queue for enrichment. `queue` is absent in a
+ * process that runs no jobs; the enrichment sweep then finds its new orders
+ * (enriched_at is null) within a few minutes.
+ */
+export type OrderSync = {
+  clients: OrderApiClients;
+  queue?: EnrichmentQueue;
+};
+
+export type DetailApplied = { statusChanged: boolean; ticketIds: string[] };
+
+/** The channel with its order-API secrets, which default selects leave out. */
+export async function channelWithCredentials(
+  em: EntityManager,
+  channelId: string,
+): Promise<Channel> {
+  return em.findOneOrFail(Channel, channelId, {
+    populate: ['accessToken', 'shopSecret', 'shopKey'],
+  });
+}
+
+export async function fetchDetail(
+  clients: OrderApiClients,
+  channel: Channel,
+  externalId: string,
+): Promise<OrderDetail> {
+  return clientFor(clients, channel.platform).fetchOrder(credentialsOf(channel), externalId);
+}
+
+/**
+ * Writes a detail onto a locked order. Amounts, items (replaced, so a
+ * repeated fetch leaves one set), buyer and placedAt always take the
+ * detail's values; the status only moves along the lattice, and an
+ * OrderStatusEvent is appended only when it does.
+ */
+export async function applyDetail(
+  em: EntityManager,
+  order: Order,
+  detail: OrderDetail,
+  channel: Channel,
+): Promise<DetailApplied> {
+  const decision = decideTransition(
+    { status: order.status, statusSourceTime: order.statusSourceTime ?? null },
+    { status: detail.status, eventTime: detail.statusTime },
+  );
+  let statusChanged = false;
+  if (decision.kind === 'apply' && detail.status) {
+    order.status = detail.status;
+    order.rawStatus = detail.rawStatus;
+    order.statusSourceTime = detail.statusTime;
+    order.platformUpdatedAt = detail.statusTime;
+    order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
+    em.create(OrderStatusEvent, {
+      order,
+      rawStatus: detail.rawStatus,
+      status: detail.status,
+      applied: true,
+      eventTime: detail.statusTime,
+      eventKey: `detail:${detail.rawStatus}:${detail.statusTime.getTime()}`,
+    });
+    statusChanged = true;
+  } else if (decision.kind === 'same') {
+    order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
+  }
+  // stale and anomaly: the stored status stands. A detail is the platform's
+  // current state, so there is nothing newer to fetch; no re-fetch loop.
+
+  order.currency = detail.currency;
+  order.subtotal = detail.subtotal;
+  order.shippingFee = detail.shippingFee;
+  order.discount = detail.discount;
+  order.total = detail.total;
+  order.placedAt = detail.placedAt;
+  order.buyerName = detail.buyer.name ?? undefined;
+  order.buyerPhone = normalizePhone(detail.buyer.phone) ?? detail.buyer.phone ?? undefined;
+  order.buyerPlatformId = detail.buyer.platformId ?? undefined;
+  order.enrichedAt = new Date();
+
+  await em.nativeDelete(OrderItem, { order: order.id });
+  for (const item of detail.items) em.create(OrderItem, { order, ...item });
+
+  // A customer already linked (by an earlier detail, or by staff) is kept.
+  if (!order.customer) {
+    const linked = await linkCustomer(em, order.platform, detail.buyer, channel.branch?.id ?? null);
+    if (linked) order.customer = em.getReference(Customer, linked.customerId, { wrapped: true });
+  }
+  await em.flush();
+  // Idempotent (origin key): a delivered order whose customer was just found gets its care ticket now.
+  const ticket = await afterOrderMilestone(em, order);
+  return { statusChanged, ticketIds: ticket ? [ticket.id] : [] };
+}
+
+export type EnrichResult = 'enriched' | 'missing';
+
+/**
+ * The enrich-order job's body. The HTTP call happens before the transaction,
+ * so no row lock or transaction is held while the platform answers; a
+ * failing fetch throws and pg-boss retries it, and the status the push set
+ * stays as it is.
+ */
+export async function enrichOrder(
+  orm: MikroORM,
+  bus: EventBus,
+  clients: OrderApiClients,
+  orderId: string,
+): Promise<EnrichResult> {
+  const em = orm.em.fork();
+  const order = await em.findOne(Order, orderId);
+  if (!order) return 'missing';
+  const channel = await channelWithCredentials(em, order.channel.id);
+  const detail = await fetchDetail(clients, channel, order.externalId);
+  const applied = await orm.em.fork().transactional(async (tx) => {
+    const locked = await tx.findOneOrFail(Order, orderId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    return applyDetail(tx, locked, detail, channel);
+  });
+  publishDetailApplied(bus, orderId, applied);
+  return 'enriched';
+}
+
+/** After commit: amounts and buyer changed even when the status did not. */
+export function publishDetailApplied(bus: EventBus, orderId: string, applied: DetailApplied): void {
+  bus.publish(TOPICS.orderChanged, { orderId } satisfies OrderChangedEvent);
+  for (const ticketId of applied.ticketIds) {
+    bus.publish(TOPICS.ticketChanged, {
+      ticketId,
+      action: 'CREATED',
+      changedFields: ['status'],
+    } satisfies TicketChangedEvent);
+  }
+}
+
+/**
+ * Orders whose detail was never read, oldest first, for the sweep: created
+ * between `notBefore` and `olderThan`. The lower bound stops an order the
+ * platform will never describe (deleted, a revoked shop) from being asked
+ * for forever.
+ */
+export async function unenrichedOrders(
+  em: EntityManager,
+  window: { olderThan: Date; notBefore: Date },
+  limit = 500,
+): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select "id" from "customer_order"
+     where "enriched_at" is null and "created_at" < ? and "created_at" >= ?
+     order by "created_at" limit ?`,
+    [window.olderThan, window.notBefore, limit],
+  );
+  return rows.map((row) => row.id);
+}
