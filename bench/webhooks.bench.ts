@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import { Channel, User } from '../src/entities';
 import { Platform } from '../src/entities/enums';
 import { percentile, runBench, startBenchServer } from './support';
@@ -9,10 +9,11 @@ import type { LoadReport, LoadSettings } from './webhooks.load';
 /**
  * Sustained signed Shopee pushes over loopback: each creates an order, so
  * every push goes the whole way (verify, inbox, apply, lattice, history,
- * event). The senders and the graphql-ws subscriber run in a worker thread,
- * so the load generator does not share the server's event loop (it still
- * shares the machine's two cores, as a co-located client would). Prints
- * accepted pushes/s, ack latency and push-to-subscriber latency.
+ * event). The senders and the graphql-ws subscriber run in a child
+ * process, so the load generator does not share the server's event loop (it
+ * still shares the machine's two cores, as a co-located client would).
+ * Prints accepted pushes/s, ack latency, push-to-subscriber latency and the
+ * server's CPU per push.
  */
 const PARTNER_KEY = 'bench-partner-key';
 const PUSH_URL = 'http://bench.local/webhooks/shopee';
@@ -48,15 +49,16 @@ async function main(): Promise<void> {
     subscription: values.subscription === 'orderChanged' ? 'orderChanged' : 'orderEvents',
   };
   const statementsBefore = db.sqlStatements.count;
-  const worker = new Worker(require.resolve('./webhooks.load.ts'), {
-    workerData: settings,
+  const cpuBefore = process.cpuUsage();
+  const load = fork(require.resolve('./webhooks.load.ts'), [JSON.stringify(settings)], {
     execArgv: ['-r', '@swc-node/register'],
   });
   const report = await new Promise<LoadReport>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    load.once('message', (message) => resolve(message as LoadReport));
+    load.once('error', reject);
   });
-  await worker.terminate();
+  load.kill();
+  const cpu = process.cpuUsage(cpuBefore);
   const statements = db.sqlStatements.count - statementsBefore;
   // When the last stored push was applied, for the apply throughput.
   const [applied] = await db.orm.em.fork().execute<{ n: string; last: Date; first: Date }[]>(
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       `  ack latency p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms`,
       `  push -> ${settings.subscription} subscriber p50 ${percentile(delivered, 50).toFixed(1)} ms, p99 ${percentile(delivered, 99).toFixed(1)} ms over ${delivered.length} events`,
       `  applied ${applied!.n} pushes in ${applySeconds.toFixed(1)}s from the first receipt to the last apply (${(Number(applied!.n) / applySeconds).toFixed(0)}/s)`,
+      `  server CPU ${((cpu.user + cpu.system) / 1000 / report.seconds / 10).toFixed(0)}% of one core, ${((cpu.user + cpu.system) / 1000 / Math.max(1, report.accepted)).toFixed(2)} ms per accepted push (ack, apply and delivery)`,
       `  SQL statements: ${statements} (${(statements / Math.max(1, report.accepted)).toFixed(2)} per push, warm-up and subscriber reads included)`,
       `  orders in the database for the bench shop: ${orders[0]?.n}`,
     ].join('\n') + '\n',

@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
-/** The client side of bench:webhooks, in its own thread: signed senders and one subscriber. */
+/** The client side of bench:webhooks, in its own process: signed senders and one subscriber. */
 export type LoadSettings = {
   port: number;
   shop: string;
@@ -121,4 +120,6 @@ async function run(settings: LoadSettings): Promise<LoadReport> {
   return { accepted, failed, seconds, acks, delivered };
 }
 
-void run(workerData as LoadSettings).then((report) => parentPort?.postMessage(report));
+void run(JSON.parse(process.argv[2] ?? '{}') as LoadSettings).then((report) =>
+  process.send?.(report),
+);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rawRows } from '../db/raw-sql';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Order } from '../entities';
 import { OrderStatus, type Platform } from '../entities/enums';
@@ -59,7 +60,8 @@ export async function applyInboundBatch(
 ): Promise<BatchResult> {
   const published: (() => void)[] = [];
   const result = await orm.em.fork().transactional(async (tx) => {
-    const inbox = await tx.execute<InboxRow[]>(
+    const inbox = await rawRows<InboxRow>(
+      tx,
       `select "id", "platform", "event_key", "raw_body" from "inbound_event"
        where "id" in (${ids.map(() => '?').join(', ')}) and "status" in ('RECEIVED', 'FAILED')
        for update skip locked`,
@@ -161,17 +163,11 @@ export async function applyInboundBatch(
     }
 
     await writeOrders(tx, [...changes.values()], shops);
-    if (history.length > 0) {
-      await tx.execute(
-        `insert into "order_status_event" ("id", "order_id", "raw_status", "status", "applied", "event_time", "received_at", "event_key")
-         values ${placeholders(history.length, 8, ['', '', '', '::order_status'])}`,
-        history.flat(),
-      );
-    }
     // Same transaction: the jobs exist exactly when the orders do.
     await sync?.queue?.enqueueMany(tx, [...needDetail]);
     if (applied.length > 0) {
-      await tx.execute(
+      await rawRows(
+        tx,
         `update "inbound_event" set "status" = 'APPLIED', "attempts" = "attempts" + 1,
            "processed_at" = now(), "last_error" = null
          where "id" in (${applied.map(() => '?').join(', ')})`,
@@ -203,6 +199,7 @@ export async function applyInboundBatch(
         }
       }
     }
+    await appendHistory(tx, history);
     return { applied, leftovers };
   });
   for (const publish of published) publish();
@@ -232,7 +229,8 @@ async function channelsOf(
   const shops = [...new Set(events.map((e) => `${e.platform}\u0000${e.shopId}`))];
   if (shops.length === 0) return new Map();
   const pairs = shops.map((shop) => shop.split('\u0000'));
-  const rows = await em.execute<{ id: string; platform: string; external_shop_id: string }[]>(
+  const rows = await rawRows<{ id: string; platform: string; external_shop_id: string }>(
+    em,
     `select "id", "platform", "external_shop_id" from "channel"
      where ("platform"::text, "external_shop_id") in (${placeholders(pairs.length, 2)})`,
     pairs.flat(),
@@ -248,7 +246,8 @@ async function lockOrders(
   const keys = [...new Set(events.map((e) => orderKey(e.platform, e.shopId, e.externalOrderId)))];
   if (keys.length === 0) return new Map();
   const triples = keys.map((key) => key.split('\u0000'));
-  const rows = await em.execute<OrderRow[]>(
+  const rows = await rawRows<OrderRow>(
+    em,
     `select "id", "platform", "shop_id", "external_id", "status", "raw_status", "status_source_time", "flags", "customer_id"
      from "customer_order"
      where ("platform"::text, "shop_id", "external_id") in (${placeholders(triples.length, 3)})
@@ -287,7 +286,8 @@ async function writeOrders(
       ),
     );
   if (created.length > 0) {
-    const inserted = await em.execute<{ id: string }[]>(
+    const inserted = await rawRows<{ id: string }>(
+      em,
       `insert into "customer_order" ("id", "platform", "channel_id", "shop_id", "external_id", "status", "raw_status",
          "flags", "status_source_time", "subtotal", "total", "placed_at", "platform_updated_at", "created_at", "updated_at")
        values ${placeholders(created.length, 15, ['', '::platform', '', '', '', '::order_status', '', '::jsonb'])}
@@ -315,7 +315,8 @@ async function writeOrders(
   }
   const updated = changes.filter((c) => !c.created && c.changed).map((c) => c.order);
   if (updated.length > 0) {
-    await em.execute(
+    await rawRows(
+      em,
       `update "customer_order" o set "status" = v.status::order_status, "raw_status" = v.raw_status,
          "status_source_time" = v.source_time::timestamptz, "platform_updated_at" = v.source_time::timestamptz,
          "flags" = v.flags::jsonb, "updated_at" = ?
@@ -333,6 +334,27 @@ async function writeOrders(
       ],
     );
   }
+}
+
+/** The order_event_log migration's lock: sequences drawn under it follow commit order. */
+const SEQUENCE_LOCK = `select pg_advisory_xact_lock(hashtext('order_status_event_sequence'))`;
+
+/**
+ * The history rows, with their log positions drawn here rather than by the
+ * per-row trigger at commit (one statement instead of an UPDATE per row).
+ * It is the transaction's last statement, so the lock that orders positions
+ * by commit is held only for the insert and the commit.
+ */
+async function appendHistory(em: EntityManager, history: unknown[][]): Promise<void> {
+  if (history.length === 0) return;
+  await rawRows(em, SEQUENCE_LOCK);
+  // VALUES rows are read in list order, so events of one order get rising positions.
+  await rawRows(
+    em,
+    `insert into "order_status_event" ("id", "order_id", "raw_status", "status", "applied", "event_time", "received_at", "event_key", "sequence")
+     values ${Array.from({ length: history.length }, () => "(?, ?, ?, ?::order_status, ?, ?, ?, ?, nextval('order_status_event_sequence_seq'))").join(', ')}`,
+    history.flat(),
+  );
 }
 
 export class OrderCreatedConcurrently extends Error {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rawRows } from '../db/raw-sql';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { InboundEventStatus, Platform } from '../entities/enums';
 
@@ -23,7 +24,8 @@ export async function insertInboxRows(
   if (rows.length === 0) return [];
   const ids = rows.map(() => randomUUID());
   const now = new Date();
-  const inserted = await em.execute<{ id: string }[]>(
+  const inserted = await rawRows<{ id: string }>(
+    em,
     `insert into "inbound_event" ("id", "platform", "event_key", "shop_id", "headers", "raw_body", "status", "attempts", "last_error", "received_at")
      values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, 0, ?, ?)').join(', ')}
      on conflict ("platform", "event_key") do nothing

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rawRows } from '../db/raw-sql';
 import { Order } from '../entities';
 import type { OrderStatus, Platform } from '../entities/enums';
 import { badInput } from './errors';
@@ -74,7 +75,8 @@ export function matchesLogFilter(event: OrderLogEvent, filter: OrderLogFilter): 
 export const orderEventLog = {
   /** The last committed position; a live-only reader starts after it. */
   async head(em: EntityManager): Promise<number> {
-    const rows = await em.execute<{ head: string | null }[]>(
+    const rows = await rawRows<{ head: string | null }>(
+      em,
       `select max("sequence") as "head" from "order_status_event"`,
     );
     return Number(rows[0]?.head ?? 0);
@@ -107,7 +109,8 @@ export const orderEventLog = {
       anyOf('o."channel_id"', channelScope);
     }
     params.push(limit);
-    const rows = await em.execute<LogRow[]>(
+    const rows = await rawRows<LogRow>(
+      em,
       `select e."sequence", e."id", e."order_id", o."channel_id", o."platform", e."status",
               e."raw_status", e."event_time", e."received_at"
        from "order_status_event" e join "customer_order" o on o."id" = e."order_id"

@@ -7,7 +7,9 @@ import { Migration } from '@mikro-orm/migrations';
  * event below N (a value taken at INSERT could commit after a higher one and
  * be skipped by a client resuming from its cursor). Being a deferred trigger,
  * every writer (pushes, enrichment, manual sync) gets this without calling
- * anything; the lock is held only for the commit itself.
+ * anything; the lock is held only for the commit itself. A writer of many
+ * rows may instead take the same lock itself as its last step and insert
+ * with nextval() (see inbound-batch.ts): those rows skip the trigger.
  */
 export class Migration20261122080500_order_event_log extends Migration {
 
@@ -28,7 +30,8 @@ export class Migration20261122080500_order_event_log extends Migration {
       end $$;`);
     this.addSql(`create constraint trigger "order_status_event_sequence_at_commit"
       after insert on "order_status_event" deferrable initially deferred
-      for each row execute function "order_status_event_assign_sequence"();`);
+      for each row when (new."sequence" is null)
+      execute function "order_status_event_assign_sequence"();`);
   }
 
   override async down(): Promise<void> {
