@@ -22,12 +22,14 @@ import {
   UserBranch,
 } from '../entities';
 import {
+  BotStep,
   ConversationStatus,
   Gender,
   KnowledgeBaseType,
   MARKETPLACES,
   MessageDirection,
   MessageSender,
+  MessageStatus,
   OrderStatus,
   PaymentStatus,
   Platform,
@@ -642,6 +644,7 @@ async function seedAll(
         channel: channel.id,
         externalMessageId: `${channel.shopId}-m-${n}-${k}`,
         direction: inbound ? MessageDirection.INBOUND : MessageDirection.OUTBOUND,
+        status: inbound ? MessageStatus.RECEIVED : MessageStatus.SENT,
         sender,
         author: sender === MessageSender.AGENT ? assignee?.id : undefined,
         body: inbound
@@ -657,7 +660,9 @@ async function seedAll(
               'Dạ bạn vui lòng gửi mã đơn',
             ]),
         botStep:
-          sender === MessageSender.BOT ? random.pick(['KNOWLEDGE_BASE', 'TEMPLATE']) : undefined,
+          sender === MessageSender.BOT
+            ? random.pick([BotStep.KNOWLEDGE_BASE, BotStep.TEMPLATE])
+            : undefined,
         sentAt: new Date(sentAt),
         createdAt: new Date(sentAt),
       });

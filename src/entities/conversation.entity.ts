@@ -54,11 +54,25 @@ export class Conversation {
   @Property({ type: 'integer', default: 0 })
   unreadCount: number = 0;
 
+  /** The buyer's id on the platform (PSID, Zalo user id, marketplace buyer id): the send API's recipient. */
+  @Field({ nullable: true })
+  @Property({ type: 'text', nullable: true })
+  externalUserId?: string;
+
+  /** The buyer's last message: platform windows (Messenger's 24 hours) count from it. */
+  @Field({ nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  lastInboundAt?: Date;
+
+  @Field({ nullable: true, description: 'When the bot handed the conversation to a person.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  handedOffAt?: Date;
+
   @Field({ nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   lastMessageAt?: Date;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'The first answer (bot or agent) to the buyer.' })
   @Property({ type: 'timestamptz', nullable: true })
   firstResponseAt?: Date;
 

@@ -111,6 +111,22 @@ export enum MessageSender {
   BOT = 'BOT',
 }
 
+/** Inbound messages are RECEIVED; outbound ones go PENDING, then SENT or FAILED. */
+export enum MessageStatus {
+  RECEIVED = 'RECEIVED',
+  PENDING = 'PENDING',
+  SENT = 'SENT',
+  FAILED = 'FAILED',
+}
+
+/** The bot's fallback chain, in order: the first step that can answer does. */
+export enum BotStep {
+  AI = 'AI',
+  KNOWLEDGE_BASE = 'KNOWLEDGE_BASE',
+  TEMPLATE = 'TEMPLATE',
+  HANDOFF = 'HANDOFF',
+}
+
 export enum Gender {
   MALE = 'MALE',
   FEMALE = 'FEMALE',

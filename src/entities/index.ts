@@ -19,6 +19,7 @@ import { ReconciliationMismatch } from './reconciliation-mismatch.entity';
 import { ReconciliationRun } from './reconciliation-run.entity';
 import { TicketHistory } from './ticket-history.entity';
 import { TicketNote } from './ticket-note.entity';
+import { ReplyTemplate } from './reply-template.entity';
 import { Ticket } from './ticket.entity';
 import { UserBranch } from './user-branch.entity';
 import { User } from './user.entity';
@@ -43,6 +44,7 @@ export {
   Payment,
   ReconciliationMismatch,
   ReconciliationRun,
+  ReplyTemplate,
   Ticket,
   TicketHistory,
   TicketNote,
@@ -70,6 +72,7 @@ export const entities = [
   Payment,
   ReconciliationMismatch,
   ReconciliationRun,
+  ReplyTemplate,
   Ticket,
   TicketHistory,
   TicketNote,

@@ -10,18 +10,30 @@ import {
   Unique,
   type Ref,
 } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Channel } from './channel.entity';
 import { Conversation } from './conversation.entity';
-import { MessageDirection, MessageSender } from './enums';
+import { BotStep, MessageDirection, MessageSender, MessageStatus } from './enums';
 import { User } from './user.entity';
+
+@ObjectType({ description: 'A file, image or link sent with a message.' })
+export class MessageAttachment {
+  @Field({ description: 'image, video, audio, file, link, sticker, location, ...' })
+  type!: string;
+
+  @Field({ nullable: true })
+  url?: string;
+
+  @Field({ nullable: true })
+  name?: string;
+}
 
 @ObjectType()
 @Entity({ tableName: 'message' })
 @Unique({ properties: ['channel', 'externalMessageId'] })
 @Index({ properties: ['conversation', 'sentAt', 'id'] })
 export class Message {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'status' | 'attachments' | 'attempts';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -53,9 +65,44 @@ export class Message {
   @Property({ type: 'text' })
   body!: string;
 
-  @Field({ nullable: true, description: 'For bot answers: which fallback step answered.' })
+  @Field(() => MessageStatus)
+  @Enum({
+    items: () => MessageStatus,
+    nativeEnumName: 'message_status',
+    default: MessageStatus.RECEIVED,
+  })
+  status: MessageStatus = MessageStatus.RECEIVED;
+
+  /** `[{ type, url, name? }]` as the platform or the agent gave them. */
+  @Field(() => [MessageAttachment])
+  @Property({ type: 'json', default: '[]' })
+  attachments: MessageAttachment[] = [];
+
+  @Field(() => BotStep, {
+    nullable: true,
+    description: 'For bot answers: which fallback step answered.',
+  })
+  @Enum({ items: () => BotStep, nativeEnumName: 'bot_step', nullable: true })
+  botStep?: BotStep;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'For bot answers: ms from the push to the answer.',
+  })
+  @Property({ type: 'integer', nullable: true })
+  botLatencyMs?: number;
+
+  /** Outbound delivery: tries so far, the last failure, and when to try again. */
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  attempts: number = 0;
+
+  @Field({ nullable: true })
   @Property({ type: 'text', nullable: true })
-  botStep?: string;
+  lastError?: string;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  nextAttemptAt?: Date;
 
   @Field()
   @Property({ type: 'timestamptz' })

@@ -11,6 +11,8 @@ export const TOPICS = {
   orderChanged: 'ORDER_CHANGED',
   credentialsRevoked: 'CREDENTIALS_REVOKED',
   ticketReminder: 'TICKET_REMINDER',
+  messageAdded: 'MESSAGE_ADDED',
+  conversationChanged: 'CONVERSATION_CHANGED',
   channelAlert: 'CHANNEL_ALERT',
 } as const;
 

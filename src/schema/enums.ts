@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { ApiKeyScope } from '../entities/api-key.entity';
 import {
+  BotStep,
   ChannelAlertKind,
   ChannelStatus,
   ConversationStatus,
@@ -9,6 +10,7 @@ import {
   KnowledgeBaseType,
   MessageDirection,
   MessageSender,
+  MessageStatus,
   OrderStatus,
   PaymentStatus,
   Platform,
@@ -22,6 +24,7 @@ import {
 
 const enums = {
   ApiKeyScope,
+  BotStep,
   ChannelAlertKind,
   ChannelStatus,
   ConversationStatus,
@@ -30,6 +33,7 @@ const enums = {
   KnowledgeBaseType,
   MessageDirection,
   MessageSender,
+  MessageStatus,
   OrderStatus,
   PaymentStatus,
   Platform,

@@ -57,6 +57,12 @@ export type AssignmentSettingInput = {
   maxOpenTickets?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type BotStep =
+  | 'AI'
+  | 'HANDOFF'
+  | 'KNOWLEDGE_BASE'
+  | 'TEMPLATE';
+
 export type Branch = {
   __typename?: 'Branch';
   code: Scalars['String']['output'];
@@ -118,8 +124,13 @@ export type Conversation = {
   createdAt: Scalars['DateTimeISO']['output'];
   customer?: Maybe<Customer>;
   externalThreadId: Scalars['String']['output'];
+  externalUserId?: Maybe<Scalars['String']['output']>;
+  /** The first answer (bot or agent) to the buyer. */
   firstResponseAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** When the bot handed the conversation to a person. */
+  handedOffAt?: Maybe<Scalars['DateTimeISO']['output']>;
   id: Scalars['ID']['output'];
+  lastInboundAt?: Maybe<Scalars['DateTimeISO']['output']>;
   lastMessageAt?: Maybe<Scalars['DateTimeISO']['output']>;
   /** Newest first. */
   messages: MessageConnection;
@@ -351,17 +362,32 @@ export type LoginPayload = {
 
 export type Message = {
   __typename?: 'Message';
+  attachments: Array<MessageAttachment>;
+  attempts: Scalars['Int']['output'];
   /** The agent who wrote it, if any. */
   author?: Maybe<User>;
   body: Scalars['String']['output'];
+  /** For bot answers: ms from the push to the answer. */
+  botLatencyMs?: Maybe<Scalars['Int']['output']>;
   /** For bot answers: which fallback step answered. */
-  botStep?: Maybe<Scalars['String']['output']>;
+  botStep?: Maybe<BotStep>;
   createdAt: Scalars['DateTimeISO']['output'];
   direction: MessageDirection;
   externalMessageId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
   sender: MessageSender;
   sentAt: Scalars['DateTimeISO']['output'];
+  status: MessageStatus;
+};
+
+/** A file, image or link sent with a message. */
+export type MessageAttachment = {
+  __typename?: 'MessageAttachment';
+  name?: Maybe<Scalars['String']['output']>;
+  /** image, video, audio, file, link, sticker, location, ... */
+  type: Scalars['String']['output'];
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 export type MessageConnection = {
@@ -386,6 +412,12 @@ export type MessageSender =
   | 'AGENT'
   | 'BOT'
   | 'CUSTOMER';
+
+export type MessageStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'RECEIVED'
+  | 'SENT';
 
 export type Mutation = {
   __typename?: 'Mutation';
