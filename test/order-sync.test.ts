@@ -1,7 +1,11 @@
 import { Order, OrderItem, OrderStatusEvent, OrderSyncJob, type Channel } from '../src/entities';
 import { OrderStatus, OrderSyncStatus, Platform } from '../src/entities/enums';
 import type { OrderApiClients } from '../src/integrations/order-api';
-import { runOrderSync, type OrderSyncDeps } from '../src/services/order-sync.service';
+import {
+  orphanedSyncJobs,
+  runOrderSync,
+  type OrderSyncDeps,
+} from '../src/services/order-sync.service';
 import { factories } from './support/factories';
 import {
   fakeOrder,
@@ -419,6 +423,30 @@ describe('resume', () => {
     expect(await runOrderSync(deps(), job.id)).toBe('skipped');
     expect(fake.requests).toHaveLength(0);
   });
+});
+
+test('the resume sweep finds syncs no worker holds: queued for a while, or running with a stale heartbeat', async () => {
+  const c = byKey('tiktok');
+  const [a, b, fresh] = [await channelFor(c), await channelFor(c), await channelFor(c)];
+  const queued = await started(a.id, FROM, new Date(FROM.getTime() + DAY));
+  const running = await started(b.id, FROM, new Date(FROM.getTime() + DAY));
+  const held = await started(fresh.id, FROM, new Date(FROM.getTime() + DAY));
+  const now = new Date(Date.now() + 2 * 60_000);
+  const em = t.orm.em.fork();
+  await em.nativeUpdate(
+    OrderSyncJob,
+    { id: running.id },
+    { status: OrderSyncStatus.RUNNING, heartbeatAt: new Date(now.getTime() - 10 * 60_000) },
+  );
+  await em.nativeUpdate(
+    OrderSyncJob,
+    { id: held.id },
+    { status: OrderSyncStatus.RUNNING, heartbeatAt: now },
+  );
+  const orphans = await orphanedSyncJobs(em, now);
+  expect(orphans).toEqual(expect.arrayContaining([queued.id, running.id]));
+  expect(orphans).not.toContain(held.id);
+  expect(await orphanedSyncJobs(em, new Date())).not.toContain(queued.id);
 });
 
 describe('startOrderSync input', () => {
