@@ -1,5 +1,5 @@
 import { Order, OrderItem, OrderStatusEvent, OrderSyncJob, type Channel } from '../src/entities';
-import { OrderStatus, OrderSyncStatus, Platform } from '../src/entities/enums';
+import { ChannelStatus, OrderStatus, OrderSyncStatus, Platform } from '../src/entities/enums';
 import type { OrderApiClients } from '../src/integrations/order-api';
 import {
   orphanedSyncJobs,
@@ -475,6 +475,11 @@ describe('startOrderSync input', () => {
       ),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
     expect(codeOf(await startSync(facebook.id, FROM, later))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'channelId',
+    });
+    const disconnected = await channelFor(c, { status: ChannelStatus.DISCONNECTED });
+    expect(codeOf(await startSync(disconnected.id, FROM, later))).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'channelId',
     });

@@ -59,8 +59,17 @@ export async function fetchDetail(
   return clientFor(clients, channel.platform).fetchOrder(credentialsOf(channel), externalId);
 }
 
-const detailEventKey = (detail: OrderDetail): string =>
-  `detail:${detail.rawStatus}:${detail.statusTime.getTime()}`;
+/** The history row of a status a detail moved (or started) the order to. */
+function recordDetailStatus(em: EntityManager, order: Order, detail: OrderDetail): void {
+  em.create(OrderStatusEvent, {
+    order,
+    rawStatus: detail.rawStatus,
+    status: detail.status ?? undefined,
+    applied: true,
+    eventTime: detail.statusTime,
+    eventKey: `detail:${detail.rawStatus}:${detail.statusTime.getTime()}`,
+  });
+}
 
 /**
  * Writes a detail onto a locked order. Amounts, items (replaced, so a
@@ -85,14 +94,7 @@ export async function applyDetail(
     order.statusSourceTime = detail.statusTime;
     order.platformUpdatedAt = detail.statusTime;
     order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
-    em.create(OrderStatusEvent, {
-      order,
-      rawStatus: detail.rawStatus,
-      status: detail.status,
-      applied: true,
-      eventTime: detail.statusTime,
-      eventKey: detailEventKey(detail),
-    });
+    recordDetailStatus(em, order, detail);
     statusChanged = true;
   } else if (decision.kind === 'same') {
     order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
@@ -167,7 +169,7 @@ export async function upsertFromDetail(
   }
   const order = em.create(Order, {
     platform: detail.platform,
-    channel,
+    channel: em.getReference(Channel, channel.id),
     shopId: detail.shopId,
     externalId: detail.externalId,
     status: detail.status,
@@ -179,14 +181,7 @@ export async function upsertFromDetail(
     placedAt: detail.placedAt,
     platformUpdatedAt: detail.statusTime,
   });
-  em.create(OrderStatusEvent, {
-    order,
-    rawStatus: detail.rawStatus,
-    status: detail.status,
-    applied: true,
-    eventTime: detail.statusTime,
-    eventKey: detailEventKey(detail),
-  });
+  recordDetailStatus(em, order, detail);
   await em.flush();
   // Same status now: applyDetail fills amounts, items and buyer and adds no second history row.
   const applied = await applyDetail(em, order, detail, channel);
