@@ -298,6 +298,20 @@ test('an order changed on the platform is counted updated and gets one new histo
   expect(await countEvents(channel.id)).toBe(2);
 });
 
+test('an order that cannot be applied is counted failed; the rest of its page is kept', async () => {
+  const c = byKey('shopee');
+  const channel = await channelFor(c);
+  seed(c, channel.externalShopId, [0, 2]);
+  // IN_CANCEL is only a flag: an order never seen cannot start from it.
+  const [flagOnly] = seed(c, channel.externalShopId, [1], 'IN_CANCEL');
+  const job = await started(channel.id, FROM, new Date(FROM.getTime() + 3 * DAY));
+  expect(await runOrderSync(deps(), job.id)).toBe('succeeded');
+  const view = await jobView(job.id);
+  expect(view).toMatchObject({ status: 'SUCCEEDED', ordersSeen: 3, created: 2, failed: 1 });
+  expect(view.lastError).toContain(flagOnly);
+  expect(await t.orm.em.fork().count(Order, { channel: channel.id })).toBe(2);
+});
+
 describe('platform failures', () => {
   test('a 429 waits the Retry-After and retries the same page; the job succeeds', async () => {
     const c = byKey('tiktok');
