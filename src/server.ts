@@ -203,6 +203,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     orderEventTail: new OrderEventTail(db.orm, bus, logger),
     logger,
     orderSync: jobs?.orderSync ?? { clients: createOrderApiClients(config.platforms) },
+    orderSyncQueue: jobs?.orderSyncQueue,
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));

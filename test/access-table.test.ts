@@ -4,7 +4,7 @@ import { authenticate } from '../src/auth/authenticate';
 import { ticketScope, ticketVisibleTo } from '../src/auth/scopes';
 import { Ticket } from '../src/entities';
 import { seedDemo } from '../src/db/seed-demo';
-import { Channel, User } from '../src/entities';
+import { Channel, OrderSyncJob, User } from '../src/entities';
 import { startTestApp, type Auth, type TestApp } from './support/test-app';
 import { subscriber, waitFor, waitForSubscriptions } from './support/ws';
 
@@ -64,6 +64,9 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.inboundEvents': ['ADMIN', 'IT'],
   'Query.channels': ['ADMIN', 'BOD', 'IT'],
   'Query.reconciliationReport': ['ADMIN', 'BOD', 'IT'],
+  'Query.orderSyncJob': ['ADMIN', 'BOD', 'IT'],
+  'Query.orderSyncJobs': ['ADMIN', 'BOD', 'IT'],
+  'Mutation.startOrderSync': ['ADMIN', 'IT'],
   'Mutation.runReconciliation': ['ADMIN', 'BOD', 'IT'],
   'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
   'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
@@ -85,6 +88,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
   'Subscription.orderEvents': [...CRM, 'PARTNER'],
   'Subscription.channelAlert': ['ADMIN', 'BOD', 'IT'],
+  'Subscription.orderSyncProgress': ['ADMIN', 'BOD', 'IT'],
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -118,6 +122,17 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Mutation.runReconciliation': {
     query: 'mutation { runReconciliation(date: "2026-01-01") { id } }',
+  },
+  'Query.orderSyncJob': {
+    query: 'query($id: ID!) { orderSyncJob(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Query.orderSyncJobs': { query: '{ orderSyncJobs(first: 1) { totalCount } }' },
+  // An unknown channel: allowed roles get NOT_FOUND, so nothing is queued.
+  'Mutation.startOrderSync': {
+    query:
+      'mutation($id: ID!) { startOrderSync(channelId: $id, from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z") { id } }',
+    variables: { id: NO_ID },
   },
   'Mutation.replayInboundEvent': {
     query: 'mutation($id: ID!) { replayInboundEvent(id: $id) { id } }',
@@ -185,6 +200,10 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Subscription.orderChanged': { query: 'subscription { orderChanged { id } }' },
   'Subscription.orderEvents': { query: 'subscription { orderEvents { cursor } }' },
   'Subscription.channelAlert': { query: 'subscription { channelAlert { kind } }' },
+  // The job id is set in beforeAll: a stream of an unknown job ends at once with NOT_FOUND.
+  'Subscription.orderSyncProgress': {
+    query: 'subscription($id: ID!) { orderSyncProgress(jobId: $id) { status } }',
+  },
 };
 
 const PERMISSION_MESSAGES = /^(Your role may not do this|Sign in first)$/;
@@ -215,6 +234,14 @@ beforeAll(async () => {
     { ids: partnerChannelIds },
   );
   auth.PARTNER = { apiKey: key.data!.createApiKey.secret };
+  // A queued sync that no worker runs, so an allowed subscriber's stream stays open.
+  const sync = em.create(OrderSyncJob, {
+    channel: channels[0]!,
+    from: new Date('2024-01-01T00:00:00Z'),
+    to: new Date('2024-01-02T00:00:00Z'),
+  });
+  await em.flush();
+  OPERATIONS['Subscription.orderSyncProgress']!.variables = { id: sync.id };
 }, 120_000);
 afterAll(() => t.close());
 
@@ -263,6 +290,7 @@ describe.each([
   'Subscription.orderChanged',
   'Subscription.orderEvents',
   'Subscription.channelAlert',
+  'Subscription.orderSyncProgress',
 ])('%s', (field) => {
   test.each(VIEWERS)('as %s', async (viewer) => {
     const a = auth[viewer]!;
@@ -274,7 +302,7 @@ describe.each([
           : { apiKey: a.apiKey };
     const ws = subscriber(t.wsUrl, params);
     const before = t.bus.activeSubscriptions;
-    const sub = ws.subscribe(OPERATIONS[field]!.query);
+    const sub = ws.subscribe(OPERATIONS[field]!.query, OPERATIONS[field]!.variables);
     const allowed = EXPECTED_ALLOWED[field]!.includes(viewer);
     if (allowed) {
       await waitForSubscriptions(t.bus, before, 1);

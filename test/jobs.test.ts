@@ -56,8 +56,10 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'channel-token-alerts',
       'enrich-order',
       'mark-missed-tickets',
+      'order-sync',
       'reconcile-payments',
       'remind-due-tickets',
+      'resume-order-syncs',
       'retry-inbound-events',
       'sweep-unenriched-orders',
     ]);
@@ -67,6 +69,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'mark-missed-tickets',
       'reconcile-payments',
       'remind-due-tickets',
+      'resume-order-syncs',
       'retry-inbound-events',
       'sweep-unenriched-orders',
     ]);

@@ -39,6 +39,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     inboundEvents: roles(Role.ADMIN, Role.IT),
     channels: roles(Role.ADMIN, Role.BOD, Role.IT),
     reconciliationReport: roles(Role.ADMIN, Role.BOD, Role.IT),
+    orderSyncJob: roles(Role.ADMIN, Role.BOD, Role.IT),
+    orderSyncJobs: roles(Role.ADMIN, Role.BOD, Role.IT),
   },
   Mutation: {
     login: publicField,
@@ -57,6 +59,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     addTicketNote: roles(...TICKET_WORKERS),
     updateAssignment: roles(...LEADERS_AND_IT),
     runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
+    startOrderSync: roles(Role.ADMIN, Role.IT),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),
@@ -64,6 +67,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     orderChanged: roles(...CRM_ROLES, Role.PARTNER),
     orderEvents: roles(...CRM_ROLES, Role.PARTNER),
     channelAlert: roles(Role.ADMIN, Role.BOD, Role.IT),
+    orderSyncProgress: roles(Role.ADMIN, Role.BOD, Role.IT),
   },
 };
 

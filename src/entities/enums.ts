@@ -147,6 +147,14 @@ export enum InboundEventStatus {
   DEAD = 'DEAD',
 }
 
+/** A manual order sync's life: QUEUED -> RUNNING -> SUCCEEDED | FAILED. */
+export enum OrderSyncStatus {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
+
 /** Which team a knowledge-base article serves (BR-CRM-007). */
 export enum KnowledgeBaseType {
   TELESALES = 'TELESALES',

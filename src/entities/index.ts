@@ -13,6 +13,7 @@ import { KnowledgeBaseArticle } from './knowledge-base-article.entity';
 import { Message } from './message.entity';
 import { OrderItem } from './order-item.entity';
 import { OrderStatusEvent } from './order-status-event.entity';
+import { OrderSyncJob } from './order-sync-job.entity';
 import { Order } from './order.entity';
 import { Payment } from './payment.entity';
 import { ReconciliationMismatch } from './reconciliation-mismatch.entity';
@@ -41,6 +42,7 @@ export {
   Order,
   OrderItem,
   OrderStatusEvent,
+  OrderSyncJob,
   Payment,
   ReconciliationMismatch,
   ReconciliationRun,
@@ -69,6 +71,7 @@ export const entities = [
   Order,
   OrderItem,
   OrderStatusEvent,
+  OrderSyncJob,
   Payment,
   ReconciliationMismatch,
   ReconciliationRun,

@@ -20,11 +20,28 @@ import {
   sweepUnenrichedOrders,
   sweepUnenrichedOrdersSchedule,
 } from './enrich-order.job';
+import {
+  ORDER_SYNC_QUEUE,
+  ORDER_SYNC_WORKERS,
+  pgBossOrderSyncQueue,
+  resumeOrderSyncs,
+  resumeOrderSyncsSchedule,
+  runOrderSyncJob,
+} from './order-sync.job';
+import type { OrderSyncQueue } from '../services/order-sync.service';
+
+/** Queues with their own policy; the others take pg-boss's defaults. */
+const QUEUE_OPTIONS: Partial<Record<JobName, PgBoss.Queue>> = {
+  [ENRICH_ORDER_QUEUE.name]: ENRICH_ORDER_QUEUE,
+  [ORDER_SYNC_QUEUE.name]: ORDER_SYNC_QUEUE,
+};
 
 export type Jobs = {
   boss: PgBoss;
   /** Order-API clients and the enrich-order queue, for applying pushes in this process. */
   orderSync: Required<OrderSync>;
+  /** Where startOrderSync enqueues its worker, in the request's transaction. */
+  orderSyncQueue: OrderSyncQueue;
   /** Jobs waiting per queue, for the metrics gauge. */
   queueSizes: () => Promise<Record<JobName, number>>;
   stop: () => Promise<void>;
@@ -52,7 +69,7 @@ export async function startJobs(options: {
   boss.on('error', (error: Error) => logger.error({ err: error }, 'job queue error'));
   await boss.start();
   for (const name of JOB_NAMES) {
-    await boss.createQueue(name, name === ENRICH_ORDER_QUEUE.name ? ENRICH_ORDER_QUEUE : undefined);
+    await boss.createQueue(name, QUEUE_OPTIONS[name]);
   }
   const orderSync: Required<OrderSync> = {
     clients: createOrderApiClients(options.platforms),
@@ -116,10 +133,21 @@ export async function startJobs(options: {
     if (queued > 0) logger.info({ queued }, 'orders never enriched queued again');
   });
   await boss.schedule('sweep-unenriched-orders', sweepUnenrichedOrdersSchedule, {}, { tz });
+  for (let i = 0; i < ORDER_SYNC_WORKERS; i += 1) {
+    await boss.work<JobPayloads['order-sync']>(ORDER_SYNC_QUEUE.name, async ([job]) => {
+      if (job) await runOrderSyncJob({ orm, bus, clients: orderSync.clients, logger }, job.data);
+    });
+  }
+  await boss.work('resume-order-syncs', async () => {
+    const resumed = await resumeOrderSyncs(orm, boss);
+    if (resumed > 0) logger.info({ resumed }, 'order syncs without a worker queued again');
+  });
+  await boss.schedule('resume-order-syncs', resumeOrderSyncsSchedule, {}, { tz });
 
   return {
     boss,
     orderSync,
+    orderSyncQueue: pgBossOrderSyncQueue(boss),
     queueSizes: async () => {
       const entries = await Promise.all(
         JOB_NAMES.map(async (name) => [name, await boss.getQueueSize(name)] as const),

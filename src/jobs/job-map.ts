@@ -8,6 +8,8 @@ export type JobPayloads = {
   'channel-token-alerts': Record<string, never>;
   'enrich-order': { orderId: string };
   'sweep-unenriched-orders': Record<string, never>;
+  'order-sync': { syncJobId: string };
+  'resume-order-syncs': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -21,4 +23,6 @@ export const JOB_NAMES: JobName[] = [
   'channel-token-alerts',
   'enrich-order',
   'sweep-unenriched-orders',
+  'order-sync',
+  'resume-order-syncs',
 ];

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { refreshViewer } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
-import type { ChannelAlertKind } from '../entities/enums';
+import type { ChannelAlertKind, OrderSyncStatus } from '../entities/enums';
 import { DomainError } from '../services/errors';
 import type { EventBus } from './event-bus';
 
@@ -14,7 +14,11 @@ export const TOPICS = {
   messageAdded: 'MESSAGE_ADDED',
   conversationChanged: 'CONVERSATION_CHANGED',
   channelAlert: 'CHANNEL_ALERT',
+  orderSyncProgress: 'ORDER_SYNC_PROGRESS',
 } as const;
+
+/** A manual order sync moved (claimed, a page applied, finished); JSON-safe, it crosses Redis. */
+export type OrderSyncProgressEvent = { jobId: string; status: OrderSyncStatus };
 
 /** A channel's platform token expires soon or has expired; JSON-safe, it crosses Redis. */
 export type ChannelAlertEvent = {

@@ -6,6 +6,7 @@ import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { OrderEventResolver, OrderResolver } from './order.resolver';
+import { OrderSyncResolver } from './order-sync.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
@@ -23,6 +24,7 @@ export const resolvers = [
   MessageResolver,
   OrderEventResolver,
   OrderResolver,
+  OrderSyncResolver,
   ReconciliationResolver,
   ReferenceDataResolver,
   TicketHistoryResolver,

@@ -5,6 +5,7 @@ import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
 import type { OrderEventTail } from '../realtime/order-event-tail';
 import type { OrderSync } from './order-enrichment.service';
+import type { OrderSyncQueue } from './order-sync.service';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
 export type AppServices = {
@@ -18,4 +19,6 @@ export type AppServices = {
   logger: Logger;
   /** Order-API clients, and the enrichment queue when this process runs jobs. */
   orderSync: OrderSync;
+  /** Absent in a process that runs no jobs: a sync then waits for the jobs process's resume sweep. */
+  orderSyncQueue?: OrderSyncQueue;
 };

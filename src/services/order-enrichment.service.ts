@@ -59,6 +59,18 @@ export async function fetchDetail(
   return clientFor(clients, channel.platform).fetchOrder(credentialsOf(channel), externalId);
 }
 
+/** The history row of a status a detail moved (or started) the order to. */
+function recordDetailStatus(em: EntityManager, order: Order, detail: OrderDetail): void {
+  em.create(OrderStatusEvent, {
+    order,
+    rawStatus: detail.rawStatus,
+    status: detail.status ?? undefined,
+    applied: true,
+    eventTime: detail.statusTime,
+    eventKey: `detail:${detail.rawStatus}:${detail.statusTime.getTime()}`,
+  });
+}
+
 /**
  * Writes a detail onto a locked order. Amounts, items (replaced, so a
  * repeated fetch leaves one set), buyer and placedAt always take the
@@ -82,14 +94,7 @@ export async function applyDetail(
     order.statusSourceTime = detail.statusTime;
     order.platformUpdatedAt = detail.statusTime;
     order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
-    em.create(OrderStatusEvent, {
-      order,
-      rawStatus: detail.rawStatus,
-      status: detail.status,
-      applied: true,
-      eventTime: detail.statusTime,
-      eventKey: `detail:${detail.rawStatus}:${detail.statusTime.getTime()}`,
-    });
+    recordDetailStatus(em, order, detail);
     statusChanged = true;
   } else if (decision.kind === 'same') {
     order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
@@ -120,6 +125,94 @@ export async function applyDetail(
   // Idempotent (origin key): a delivered order whose customer was just found gets its care ticket now.
   const ticket = await afterOrderMilestone(em, order);
   return { statusChanged, ticketIds: ticket ? [ticket.id] : [] };
+}
+
+/** What applying a detail did to the stored order. */
+export type DetailOutcome = 'created' | 'updated' | 'unchanged';
+
+export type DetailUpserted = { orderId: string; outcome: DetailOutcome; applied: DetailApplied };
+
+/**
+ * Applies a platform's order detail to the order it describes, creating the
+ * order when none is stored (a manual sync finds orders no push announced).
+ * A new order starts at the detail's status with one applied history row,
+ * like a first push; an existing one goes through applyDetail and its
+ * lattice. `updated` means something a reader sees changed (status, flags,
+ * amounts, items, buyer, customer); a detail that repeats what is stored, or
+ * is older than it, is `unchanged`.
+ */
+export async function upsertFromDetail(
+  em: EntityManager,
+  channel: Channel,
+  detail: OrderDetail,
+): Promise<DetailUpserted> {
+  const existing = await em.findOne(
+    Order,
+    { platform: detail.platform, shopId: detail.shopId, externalId: detail.externalId },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  if (existing) {
+    const before = await readableState(em, existing);
+    const applied = await applyDetail(em, existing, detail, channel);
+    const after = await readableState(em, existing);
+    return {
+      orderId: existing.id,
+      outcome: before === after ? 'unchanged' : 'updated',
+      applied,
+    };
+  }
+  if (!detail.status) {
+    // Only a flag (e.g. Shopee IN_CANCEL): no status to start the order at.
+    throw new Error(
+      `order ${detail.externalId}: status ${detail.rawStatus} alone cannot create an order`,
+    );
+  }
+  const order = em.create(Order, {
+    platform: detail.platform,
+    channel: em.getReference(Channel, channel.id),
+    shopId: detail.shopId,
+    externalId: detail.externalId,
+    status: detail.status,
+    rawStatus: detail.rawStatus,
+    flags: mergeFlags({}, detail.flags, detail.statusTime),
+    statusSourceTime: detail.statusTime,
+    subtotal: 0,
+    total: 0,
+    placedAt: detail.placedAt,
+    platformUpdatedAt: detail.statusTime,
+  });
+  recordDetailStatus(em, order, detail);
+  await em.flush();
+  // Same status now: applyDetail fills amounts, items and buyer and adds no second history row.
+  const applied = await applyDetail(em, order, detail, channel);
+  return { orderId: order.id, outcome: 'created', applied: { ...applied, statusChanged: true } };
+}
+
+/** What a reader of the order sees, as one comparable string (enrichedAt aside). */
+async function readableState(em: EntityManager, order: Order): Promise<string> {
+  const items = await em.find(
+    OrderItem,
+    { order: order.id },
+    { fields: ['sku', 'name', 'quantity', 'unitPrice', 'total'], orderBy: { id: 'asc' } },
+  );
+  return JSON.stringify([
+    order.status,
+    order.rawStatus,
+    order.flags,
+    order.currency,
+    order.subtotal,
+    order.shippingFee,
+    order.discount,
+    order.total,
+    order.placedAt.getTime(),
+    order.buyerName ?? null,
+    order.buyerPhone ?? null,
+    order.buyerPlatformId ?? null,
+    order.customer?.id ?? null,
+    items
+      .map((item) => [item.sku, item.name, item.quantity, item.unitPrice, item.total])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+  ]);
 }
 
 export type EnrichResult = 'enriched' | 'missing';

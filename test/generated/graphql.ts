@@ -442,6 +442,8 @@ export type Mutation = {
   /** Reconciles a business date now, replacing an earlier run of the same date (running it twice gives the same report). A malformed or future date is BAD_USER_INPUT. */
   runReconciliation: ReconciliationRun;
   setUserActive: User;
+  /** Pulls the orders created in [from, to) from the channel's platform and applies them like pushes, in the background; returns the QUEUED job. A `to` in the future means now; at most 90 days; one sync per channel at a time (CONFLICT with the running job's `jobId`). */
+  startOrderSync: OrderSyncJob;
   updateAssignment: AssignmentSetting;
   updateTicket: Ticket;
 };
@@ -528,6 +530,13 @@ export type MutationRunReconciliationArgs = {
 export type MutationSetUserActiveArgs = {
   active: Scalars['Boolean']['input'];
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationStartOrderSyncArgs = {
+  channelId: Scalars['ID']['input'];
+  from: Scalars['DateTimeISO']['input'];
+  to: Scalars['DateTimeISO']['input'];
 };
 
 
@@ -675,6 +684,58 @@ export type OrderStatusItem = {
   terminal: Scalars['Boolean']['output'];
 };
 
+/** A manual order sync of one channel over a date range. */
+export type OrderSyncJob = {
+  __typename?: 'OrderSyncJob';
+  channel: Channel;
+  /** Orders that were not stored before. */
+  created: Scalars['Int']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** Orders that could not be applied; see lastError. */
+  failed: Scalars['Int']['output'];
+  finishedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Orders created at or after this time. */
+  from: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  /** Why the sync failed, or the last order that failed. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Orders the platform listed. */
+  ordersSeen: Scalars['Int']['output'];
+  /** Pages of the order list read and applied. */
+  pages: Scalars['Int']['output'];
+  /** Who started the sync. */
+  requestedBy?: Maybe<User>;
+  startedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  status: OrderSyncStatus;
+  /** Orders created before this time (exclusive). */
+  to: Scalars['DateTimeISO']['output'];
+  /** Stored orders already up to date (or newer than the platform). */
+  unchanged: Scalars['Int']['output'];
+  /** Stored orders whose status, amounts, items or buyer changed. */
+  updated: Scalars['Int']['output'];
+  updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+export type OrderSyncJobConnection = {
+  __typename?: 'OrderSyncJobConnection';
+  edges: Array<OrderSyncJobEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type OrderSyncJobEdge = {
+  __typename?: 'OrderSyncJobEdge';
+  cursor: Scalars['String']['output'];
+  node: OrderSyncJob;
+};
+
+export type OrderSyncStatus =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -720,6 +781,10 @@ export type Query = {
   me: User;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   order?: Maybe<Order>;
+  /** NOT_FOUND (and null) for an unknown id. */
+  orderSyncJob?: Maybe<OrderSyncJob>;
+  /** Newest first. */
+  orderSyncJobs: OrderSyncJobConnection;
   orders: OrderConnection;
   /** The last run of a business date and its mismatches; `run` is null if the date was never reconciled. */
   reconciliationReport: ReconciliationReport;
@@ -777,6 +842,18 @@ export type QueryKnowledgeBaseArticlesArgs = {
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderSyncJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderSyncJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  channelId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -930,6 +1007,8 @@ export type Subscription = {
   orderChanged: Order;
   /** Status changes of the viewer's orders (a partner key: its channels), in commit order. With `after` (an event's cursor) the events since then come first, then live ones: none missed, none twice, in order per order. */
   orderEvents: OrderEvent;
+  /** The job as it stands, then after every page, until it SUCCEEDED or FAILED; then the stream completes. */
+  orderSyncProgress: OrderSyncJob;
   /** Creates, updates, status changes, assignments and notes on tickets the viewer may see (scope re-checked per event), optionally narrowed by a filter. */
   ticketChanged: TicketChange;
   /** Your own open tickets, 30 minutes before they are due. */
@@ -945,6 +1024,11 @@ export type SubscriptionOrderChangedArgs = {
 export type SubscriptionOrderEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderEventFilter>;
+};
+
+
+export type SubscriptionOrderSyncProgressArgs = {
+  jobId: Scalars['ID']['input'];
 };
 
 
