@@ -20,4 +20,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: process.env.CI ? 2 : '50%',
+  // Each test file boots a whole API (ORM metadata, schema, pools); a worker
+  // that has grown past this after a file is replaced instead of reused, so a
+  // long run cannot exhaust the heap.
+  workerIdleMemoryLimit: '1GB',
 };
