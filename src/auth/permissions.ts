@@ -16,6 +16,8 @@ const CRM_ROLES = Object.values(Role).filter((role) => role !== Role.PARTNER);
 const LEADERS_AND_IT = [Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER, Role.IT];
 /** Roles that work tickets; IT configures but holds none (it sees no ticket). */
 const TICKET_WORKERS = CRM_ROLES.filter((role) => role !== Role.IT);
+/** Who watches the bot's health and figures: management, IT (it runs the provider) and the CS leader. */
+const BOT_OVERSEERS = [Role.ADMIN, Role.BOD, Role.IT, Role.CUSTOMER_SERVICE_LEADER];
 
 const publicField: Access = { kind: 'public' };
 const signedInUser: Access = { kind: 'signed-in-user' };
@@ -39,6 +41,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     inboundEvents: roles(Role.ADMIN, Role.IT),
     channels: roles(Role.ADMIN, Role.BOD, Role.IT),
     reconciliationReport: roles(Role.ADMIN, Role.BOD, Role.IT),
+    aiStatus: roles(...BOT_OVERSEERS),
+    aiStats: roles(...BOT_OVERSEERS),
   },
   Mutation: {
     login: publicField,
@@ -57,6 +61,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     addTicketNote: roles(...TICKET_WORKERS),
     updateAssignment: roles(...LEADERS_AND_IT),
     runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
+    reassignConversation: roles(Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),

@@ -4,6 +4,7 @@ import type { LoginLimiter } from '../auth/login-limiter';
 import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
 import type { OrderEventTail } from '../realtime/order-event-tail';
+import type { Bot } from './bot/conversation-bot';
 import type { OrderSync } from './order-enrichment.service';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
@@ -18,4 +19,6 @@ export type AppServices = {
   logger: Logger;
   /** Order-API clients, and the enrichment queue when this process runs jobs. */
   orderSync: OrderSync;
+  /** The conversation bot: the inbox calls `bot.onCustomerMessage` after an inbound message commits. */
+  bot: Bot;
 };
