@@ -81,7 +81,7 @@ export type ApiKeyScope =
 
 export type AssignmentSetting = {
   __typename?: 'AssignmentSetting';
-  /** Receives new tickets in this branch. */
+  /** Receives new tickets and handed-off conversations in this branch. */
   active: Scalars['Boolean']['output'];
   branch?: Maybe<Branch>;
   createdAt: Scalars['DateTimeISO']['output'];
