@@ -105,6 +105,26 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(2).max(50).default(12),
   ),
+  AI_BASE_URL: url(['http:', 'https:']),
+  AI_API_KEY: optionalText,
+  AI_MODEL: optionalText,
+  AI_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(100).max(60_000).default(5_000),
+  ),
+  AI_MIN_CONFIDENCE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0.6)),
+  AI_BREAKER_FAILURES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(100).default(3),
+  ),
+  AI_BREAKER_COOLDOWN_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  ),
+  BOT_BUDGET_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(500).max(60_000).default(5_000),
+  ),
 });
 
 export type Config = {
@@ -134,6 +154,19 @@ export type Config = {
   };
   webhookRateLimitPerSecond: number;
   inboundMaxAttempts: number;
+  bot: BotConfig;
+};
+
+/** The conversation bot: its optional AI provider, the time budget and the provider's breaker. */
+export type BotConfig = {
+  /** Absent (AI_BASE_URL unset): the chain starts at the knowledge base. */
+  ai: { baseUrl: string; apiKey: string | undefined; model: string } | undefined;
+  aiTimeoutMs: number;
+  /** An AI answer less sure than this counts as no answer. */
+  aiMinConfidence: number;
+  /** From the buyer's message to the bot's answer, all steps included. */
+  budgetMs: number;
+  breaker: { failureThreshold: number; cooldownMs: number };
 };
 
 export type PlatformSettings = {
@@ -180,6 +213,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production']);
   }
+  // A provider without a model would fail every call: refuse at start instead.
+  if (e.AI_BASE_URL && !e.AI_MODEL) {
+    throw new ConfigError(['AI_MODEL: required when AI_BASE_URL is set']);
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -201,6 +238,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tikiQueue: { code: e.TIKI_QUEUE_CODE, pullIntervalMs: e.TIKI_PULL_INTERVAL_MS },
     webhookRateLimitPerSecond: e.WEBHOOK_RATE_LIMIT_PER_SECOND,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
+    bot: {
+      ai:
+        e.AI_BASE_URL && e.AI_MODEL
+          ? { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY, model: e.AI_MODEL }
+          : undefined,
+      aiTimeoutMs: e.AI_TIMEOUT_MS,
+      aiMinConfidence: e.AI_MIN_CONFIDENCE,
+      budgetMs: e.BOT_BUDGET_MS,
+      breaker: { failureThreshold: e.AI_BREAKER_FAILURES, cooldownMs: e.AI_BREAKER_COOLDOWN_MS },
+    },
   };
 }
 

@@ -39,8 +39,11 @@ import { createContext, type Context } from './schema/context';
 import { formatClientError, isInternalError } from './schema/format-error';
 import type { AppServices } from './services/app-services';
 import { audit } from './services/audit';
+import { createConversationBot } from './services/bot/conversation-bot';
+import type { OutboundDelivery } from './services/conversation-contracts';
 import { DomainError } from './services/errors';
 import { TikiPuller } from './services/tiki-puller';
+import { unconfiguredDelivery } from './services/unconfigured-delivery';
 
 export type AppDeps = {
   config: Pick<
@@ -54,11 +57,16 @@ export type AppDeps = {
     | 'webhookRateLimitPerSecond'
     | 'inboundMaxAttempts'
     | 'tikiQueue'
+    | 'bot'
   >;
   logger: Logger;
   db: Database;
   bus: EventBus;
   jobs?: Jobs;
+  /** Sends outbound messages (the bot's answers); absent: they are marked FAILED, see unconfiguredDelivery. */
+  delivery?: OutboundDelivery;
+  /** The bot's breaker clock, for tests. */
+  botClock?: () => number;
 };
 
 export type App = {
@@ -204,6 +212,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     orderSync: jobs?.orderSync ?? { clients: createOrderApiClients(config.platforms) },
     orderSyncQueue: jobs?.orderSyncQueue,
+    bot: createConversationBot({
+      orm: db.orm,
+      bus,
+      logger,
+      // Until the inbox's outbound delivery is passed in, the bot's answers are marked FAILED.
+      delivery: deps.delivery ?? unconfiguredDelivery(logger),
+      config: config.bot,
+      now: deps.botClock,
+    }),
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
@@ -407,6 +424,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       wsServer.close();
       await tikiPuller?.stop();
       await webhooks.drain();
+      await services.bot.drain();
       await limiterRedis?.quit().catch(() => undefined);
       if (httpServer.listening) {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

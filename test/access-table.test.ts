@@ -45,6 +45,7 @@ const CRM: ViewerName[] = [
 ];
 const LEADERS_AND_IT: ViewerName[] = ['IT', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'];
 const TICKET_WORKERS: ViewerName[] = CRM.filter((v) => v !== 'IT');
+const BOT_OVERSEERS: ViewerName[] = ['ADMIN', 'BOD', 'IT', 'CUSTOMER_SERVICE_LEADER'];
 
 /** Written out by hand from the issue, not derived from the code under test. */
 const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
@@ -67,6 +68,9 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.orderSyncJob': ['ADMIN', 'BOD', 'IT'],
   'Query.orderSyncJobs': ['ADMIN', 'BOD', 'IT'],
   'Mutation.startOrderSync': ['ADMIN', 'IT'],
+  'Query.aiStatus': BOT_OVERSEERS,
+  'Query.aiStats': BOT_OVERSEERS,
+  'Mutation.reassignConversation': ['ADMIN', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.runReconciliation': ['ADMIN', 'BOD', 'IT'],
   'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
   'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
@@ -119,6 +123,15 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.channels': { query: '{ channels { pushesLastHour } }' },
   'Query.reconciliationReport': {
     query: '{ reconciliationReport(date: "2026-01-01", first: 1) { run { id } } }',
+  },
+  'Query.aiStatus': { query: '{ aiStatus { state } }' },
+  'Query.aiStats': {
+    query: '{ aiStats(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { totalAnswers } }',
+  },
+  'Mutation.reassignConversation': {
+    query:
+      'mutation($id: ID!) { reassignConversation(conversationId: $id, assigneeId: $id) { id } }',
+    variables: { id: NO_ID },
   },
   'Mutation.runReconciliation': {
     query: 'mutation { runReconciliation(date: "2026-01-01") { id } }',

@@ -61,3 +61,20 @@ test('production refuses to start without JWT_SECRET, and short secrets anywhere
     'x'.repeat(32),
   );
 });
+
+test('the bot: AI off by default, timeouts and budget default to 5 s, and a provider needs a model', () => {
+  expect(loadConfig({}).bot).toEqual({
+    ai: undefined,
+    aiTimeoutMs: 5_000,
+    aiMinConfidence: 0.6,
+    budgetMs: 5_000,
+    breaker: { failureThreshold: 3, cooldownMs: 30_000 },
+  });
+  expect(
+    loadConfig({ AI_BASE_URL: 'https://ai.example/v1', AI_MODEL: 'm', AI_API_KEY: 'k' }).bot.ai,
+  ).toEqual({ baseUrl: 'https://ai.example/v1', apiKey: 'k', model: 'm' });
+  expect(() => loadConfig({ AI_BASE_URL: 'https://ai.example/v1' })).toThrow(/AI_MODEL/);
+  expect(() => loadConfig({ AI_MIN_CONFIDENCE: '2', BOT_BUDGET_MS: 'x' })).toThrow(
+    /AI_MIN_CONFIDENCE[\s\S]*BOT_BUDGET_MS/,
+  );
+});

@@ -16,6 +16,8 @@ const CRM_ROLES = Object.values(Role).filter((role) => role !== Role.PARTNER);
 const LEADERS_AND_IT = [Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER, Role.IT];
 /** Roles that work tickets; IT configures but holds none (it sees no ticket). */
 const TICKET_WORKERS = CRM_ROLES.filter((role) => role !== Role.IT);
+/** Who watches the bot's health and figures: management, IT (it runs the provider) and the CS leader. */
+const BOT_OVERSEERS = [Role.ADMIN, Role.BOD, Role.IT, Role.CUSTOMER_SERVICE_LEADER];
 
 const publicField: Access = { kind: 'public' };
 const signedInUser: Access = { kind: 'signed-in-user' };
@@ -41,6 +43,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     reconciliationReport: roles(Role.ADMIN, Role.BOD, Role.IT),
     orderSyncJob: roles(Role.ADMIN, Role.BOD, Role.IT),
     orderSyncJobs: roles(Role.ADMIN, Role.BOD, Role.IT),
+    aiStatus: roles(...BOT_OVERSEERS),
+    aiStats: roles(...BOT_OVERSEERS),
   },
   Mutation: {
     login: publicField,
@@ -60,6 +64,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     updateAssignment: roles(...LEADERS_AND_IT),
     runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
     startOrderSync: roles(Role.ADMIN, Role.IT),
+    reassignConversation: roles(Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),

@@ -29,7 +29,7 @@ export class AssignmentSetting {
   @ManyToOne({ entity: () => User, ref: true, index: true })
   user!: Ref<User>;
 
-  @Field({ description: 'Receives new tickets in this branch.' })
+  @Field({ description: 'Receives new tickets and handed-off conversations in this branch.' })
   @Property({ type: 'boolean', default: true })
   active: boolean = true;
 

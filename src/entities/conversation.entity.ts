@@ -21,6 +21,8 @@ import { User } from './user.entity';
 @Unique({ properties: ['channel', 'externalThreadId'] })
 @Index({ properties: ['lastMessageAt', 'id'] })
 @Index({ properties: ['updatedAt', 'id'] })
+// Handoff picks the agent least recently given a conversation: max(assigned_at) per assignee.
+@Index({ properties: ['assignee', 'assignedAt'] })
 export class Conversation {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'unreadCount';
 
@@ -67,6 +69,13 @@ export class Conversation {
   @Field({ nullable: true, description: 'When the bot handed the conversation to a person.' })
   @Property({ type: 'timestamptz', nullable: true })
   handedOffAt?: Date;
+
+  @Field({
+    nullable: true,
+    description: 'When the current assignee got it (handoff or reassignment).',
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  assignedAt?: Date;
 
   @Field({ nullable: true })
   @Property({ type: 'timestamptz', nullable: true })

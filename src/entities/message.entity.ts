@@ -32,6 +32,12 @@ export class MessageAttachment {
 @Entity({ tableName: 'message' })
 @Unique({ properties: ['channel', 'externalMessageId'] })
 @Index({ properties: ['conversation', 'sentAt', 'id'] })
+// aiStats reads the bot's messages of a time window only.
+@Index({
+  name: 'message_bot_sent_at_idx',
+  expression:
+    'create index "message_bot_sent_at_idx" on "message" ("sent_at") where "bot_step" is not null',
+})
 export class Message {
   [OptionalProps]?: 'createdAt' | 'status' | 'attachments' | 'attempts';
 

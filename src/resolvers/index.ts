@@ -1,5 +1,6 @@
 import { AssignmentResolver } from './assignment.resolver';
 import { AuthResolver } from './auth.resolver';
+import { BotResolver } from './bot.resolver';
 import { ChannelHealthResolver } from './channel.resolver';
 import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
@@ -15,6 +16,7 @@ import { ChannelResolver, UserResolver } from './user.resolver';
 export const resolvers = [
   AssignmentResolver,
   AuthResolver,
+  BotResolver,
   ChannelHealthResolver,
   InboundEventResolver,
   KnowledgeBaseResolver,

@@ -4,6 +4,7 @@ import type { LoginLimiter } from '../auth/login-limiter';
 import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
 import type { OrderEventTail } from '../realtime/order-event-tail';
+import type { Bot } from './bot/conversation-bot';
 import type { OrderSync } from './order-enrichment.service';
 import type { OrderSyncQueue } from './order-sync.service';
 
@@ -21,4 +22,6 @@ export type AppServices = {
   orderSync: OrderSync;
   /** Absent in a process that runs no jobs: a sync then waits for the jobs process's resume sweep. */
   orderSyncQueue?: OrderSyncQueue;
+  /** The conversation bot: the inbox calls `bot.onCustomerMessage` after an inbound message commits. */
+  bot: Bot;
 };

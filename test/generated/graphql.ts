@@ -23,6 +23,46 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+/** CLOSED: the AI is called; OPEN: it is skipped until retryAt; HALF_OPEN: one trial call may go. */
+export type AiBreakerState =
+  | 'CLOSED'
+  | 'HALF_OPEN'
+  | 'OPEN';
+
+/** The bot's messages sent in [from, to). */
+export type AiStats = {
+  __typename?: 'AiStats';
+  /** Every step, in chain order; handoff notices as HANDOFF. */
+  answersByStep: Array<BotStepCount>;
+  /** Conversations with a bot message in the window. */
+  botConversations: Scalars['Int']['output'];
+  from: Scalars['DateTimeISO']['output'];
+  /** handoffs / botConversations; null when zero. */
+  handoffRate?: Maybe<Scalars['Float']['output']>;
+  /** Of those, the ones handed off in the window. */
+  handoffs: Scalars['Int']['output'];
+  /** Median ms from the buyer's message to the bot's. */
+  medianLatencyMs?: Maybe<Scalars['Float']['output']>;
+  p95LatencyMs?: Maybe<Scalars['Float']['output']>;
+  to: Scalars['DateTimeISO']['output'];
+  totalAnswers: Scalars['Int']['output'];
+};
+
+/** The AI provider's circuit breaker, as the API instance answering sees it. */
+export type AiStatus = {
+  __typename?: 'AiStatus';
+  /** Failures (errors, timeouts, malformed replies) in a row. */
+  consecutiveFailures: Scalars['Int']['output'];
+  /** False when AI_BASE_URL is unset: the bot starts at the knowledge base. */
+  enabled: Scalars['Boolean']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastLatencyMs?: Maybe<Scalars['Int']['output']>;
+  openedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** When an open breaker lets a trial call through. */
+  retryAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  state: AiBreakerState;
+};
+
 export type ApiKey = {
   __typename?: 'ApiKey';
   /** Channels (shops) whose orders the key may read. */
@@ -41,7 +81,7 @@ export type ApiKeyScope =
 
 export type AssignmentSetting = {
   __typename?: 'AssignmentSetting';
-  /** Receives new tickets in this branch. */
+  /** Receives new tickets and handed-off conversations in this branch. */
   active: Scalars['Boolean']['output'];
   branch?: Maybe<Branch>;
   createdAt: Scalars['DateTimeISO']['output'];
@@ -62,6 +102,12 @@ export type BotStep =
   | 'HANDOFF'
   | 'KNOWLEDGE_BASE'
   | 'TEMPLATE';
+
+export type BotStepCount = {
+  __typename?: 'BotStepCount';
+  count: Scalars['Int']['output'];
+  step: BotStep;
+};
 
 export type Branch = {
   __typename?: 'Branch';
@@ -119,6 +165,8 @@ export type ChannelStatus =
 
 export type Conversation = {
   __typename?: 'Conversation';
+  /** When the current assignee got it (handoff or reassignment). */
+  assignedAt?: Maybe<Scalars['DateTimeISO']['output']>;
   assignee?: Maybe<User>;
   channel?: Maybe<Channel>;
   createdAt: Scalars['DateTimeISO']['output'];
@@ -432,6 +480,8 @@ export type Mutation = {
   /** BR-CRM-009: many tickets in one transaction, all or nothing. */
   createTickets: Array<Ticket>;
   login: LoginPayload;
+  /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
+  reassignConversation: Conversation;
   /** A canceled ticket only. */
   reopenTicket: Ticket;
   /** Replays the dead letters of a platform received since a time; returns how many applied. */
@@ -497,6 +547,12 @@ export type MutationCreateTicketsArgs = {
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+
+export type MutationReassignConversationArgs = {
+  assigneeId: Scalars['ID']['input'];
+  conversationId: Scalars['ID']['input'];
 };
 
 
@@ -763,6 +819,8 @@ export type PlatformItem = {
 
 export type Query = {
   __typename?: 'Query';
+  aiStats: AiStats;
+  aiStatus: AiStatus;
   apiKeys: Array<ApiKey>;
   /** Whether a user receives tickets in a branch. */
   assignment: AssignmentSetting;
@@ -793,6 +851,13 @@ export type Query = {
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   ticket?: Maybe<Ticket>;
   tickets: TicketConnection;
+};
+
+
+export type QueryAiStatsArgs = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  from: Scalars['DateTimeISO']['input'];
+  to: Scalars['DateTimeISO']['input'];
 };
 
 

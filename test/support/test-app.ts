@@ -12,6 +12,7 @@ import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
 import { startJobs } from '../../src/jobs/boss';
 import { createApp, type App } from '../../src/server';
 import { loadConfig, type Config } from '../../src/config';
+import type { OutboundDelivery } from '../../src/services/conversation-contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { TEST_PLATFORM_ENV } from './webhooks';
 
@@ -64,6 +65,10 @@ export async function startTestApp(
     platformEnv?: Record<string, string>;
     /** Run the pg-boss jobs (enrich-order, retries...) in this app, as `npm start` does. */
     jobs?: boolean;
+    /** The outbound delivery the bot queues its answers on (default: they are marked FAILED). */
+    delivery?: OutboundDelivery;
+    /** The bot's breaker clock. */
+    botClock?: () => number;
   } = {},
 ): Promise<TestApp> {
   const logger = pino({ level: 'silent' });
@@ -97,12 +102,15 @@ export async function startTestApp(
         'webhookRateLimitPerSecond',
         'inboundMaxAttempts',
         'tikiQueue',
+        'bot',
       ]),
     },
     logger,
     db,
     bus,
     jobs,
+    delivery: options.delivery,
+    botClock: options.botClock,
   });
   const address = await app.listen(0, '127.0.0.1');
   const httpUrl = `http://127.0.0.1:${address.port}`;
