@@ -28,7 +28,11 @@ import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
 import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from './integrations/tiki-queue';
 import { createOrderApiClients } from './integrations/order-api';
+import { createChatWebhookRouter } from './integrations/chat-webhook.routes';
 import { createWebhookRouter } from './integrations/webhook.routes';
+import { sweptOutboundDelivery } from './jobs/send-message.job';
+import type { ConversationBot } from './services/conversation-contracts';
+import { createConversationInbox } from './services/conversation-inbox.service';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
 import { createMetrics, type Metrics } from './metrics';
@@ -54,11 +58,14 @@ export type AppDeps = {
     | 'webhookRateLimitPerSecond'
     | 'inboundMaxAttempts'
     | 'tikiQueue'
+    | 'messaging'
   >;
   logger: Logger;
   db: Database;
   bus: EventBus;
   jobs?: Jobs;
+  /** Answers buyers in conversations no person holds; absent: no bot (agents answer everything). */
+  bot?: ConversationBot;
 };
 
 export type App = {
@@ -203,6 +210,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     orderEventTail: new OrderEventTail(db.orm, bus, logger),
     logger,
     orderSync: jobs?.orderSync ?? { clients: createOrderApiClients(config.platforms) },
+    conversationInbox: createConversationInbox({ bus, logger, bot: deps.bot }),
+    outbound: jobs?.outbound ?? sweptOutboundDelivery,
+    messaging: config.messaging,
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
@@ -250,6 +260,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
+  const chatWebhooks = createChatWebhookRouter({
+    orm: db.orm,
+    bus,
+    logger,
+    messaging: config.messaging,
+    chat: services.conversationInbox,
+    ratePerSecond: config.webhookRateLimitPerSecond,
+    maxAttempts: config.inboundMaxAttempts,
+    redis: limiterRedis,
+  });
+  // Before the order router: its `/:platform` would answer 404 for facebook and zalo.
+  app.use('/webhooks', chatWebhooks.router);
   const webhooks = createWebhookRouter({
     orm: db.orm,
     bus,
@@ -258,6 +280,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ratePerSecond: config.webhookRateLimitPerSecond,
     maxAttempts: config.inboundMaxAttempts,
     orderSync: services.orderSync,
+    chat: services.conversationInbox,
     redis: limiterRedis,
   });
   app.use('/webhooks', webhooks.router);
@@ -406,6 +429,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       wsServer.close();
       await tikiPuller?.stop();
       await webhooks.drain();
+      await chatWebhooks.drain();
       await limiterRedis?.quit().catch(() => undefined);
       if (httpServer.listening) {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -85,6 +85,11 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
   'Subscription.orderEvents': [...CRM, 'PARTNER'],
   'Subscription.channelAlert': ['ADMIN', 'BOD', 'IT'],
+  'Mutation.sendMessage': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
+  'Mutation.markConversationRead': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
+  'Mutation.resolveConversation': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
+  'Subscription.messageAdded': CRM,
+  'Subscription.conversationChanged': CRM,
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -185,6 +190,24 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Subscription.orderChanged': { query: 'subscription { orderChanged { id } }' },
   'Subscription.orderEvents': { query: 'subscription { orderEvents { cursor } }' },
   'Subscription.channelAlert': { query: 'subscription { channelAlert { kind } }' },
+  'Mutation.sendMessage': {
+    query: 'mutation($id: ID!) { sendMessage(conversationId: $id, text: "t") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.markConversationRead': {
+    query: 'mutation($id: ID!) { markConversationRead(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.resolveConversation': {
+    query: 'mutation($id: ID!) { resolveConversation(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Subscription.messageAdded': {
+    query: `subscription { messageAdded(conversationId: "${NO_ID}") { id } }`,
+  },
+  'Subscription.conversationChanged': {
+    query: 'subscription { conversationChanged { action } }',
+  },
 };
 
 const PERMISSION_MESSAGES = /^(Your role may not do this|Sign in first)$/;
@@ -263,6 +286,8 @@ describe.each([
   'Subscription.orderChanged',
   'Subscription.orderEvents',
   'Subscription.channelAlert',
+  'Subscription.messageAdded',
+  'Subscription.conversationChanged',
 ])('%s', (field) => {
   test.each(VIEWERS)('as %s', async (viewer) => {
     const a = auth[viewer]!;
@@ -276,7 +301,13 @@ describe.each([
     const before = t.bus.activeSubscriptions;
     const sub = ws.subscribe(OPERATIONS[field]!.query);
     const allowed = EXPECTED_ALLOWED[field]!.includes(viewer);
-    if (allowed) {
+    if (allowed && field === 'Subscription.messageAdded') {
+      // A conversation that does not exist: allowed roles get NOT_FOUND, not a permission error.
+      await waitFor(() => sub.error !== undefined || sub.events.length > 0);
+      const errors = (sub.error as never) ?? sub.events[0]?.errors;
+      expect(isDenied(errors)).toBe(false);
+      expect(JSON.stringify(errors)).toContain('NOT_FOUND');
+    } else if (allowed) {
       await waitForSubscriptions(t.bus, before, 1);
       expect(sub.error).toBeUndefined();
     } else if (viewer === 'anonymous') {

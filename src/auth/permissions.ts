@@ -17,6 +17,9 @@ const LEADERS_AND_IT = [Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER, Rol
 /** Roles that work tickets; IT configures but holds none (it sees no ticket). */
 const TICKET_WORKERS = CRM_ROLES.filter((role) => role !== Role.IT);
 
+/** Who answers buyers: customer service, its leader, and admins (BOD reads, IT sees none). */
+const CONVERSATION_AGENTS = [Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER, Role.CUSTOMER_SERVICE];
+
 const publicField: Access = { kind: 'public' };
 const signedInUser: Access = { kind: 'signed-in-user' };
 const roles = (...allowed: Role[]): Access => ({ kind: 'roles', roles: allowed });
@@ -57,6 +60,9 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     addTicketNote: roles(...TICKET_WORKERS),
     updateAssignment: roles(...LEADERS_AND_IT),
     runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
+    sendMessage: roles(...CONVERSATION_AGENTS),
+    markConversationRead: roles(...CONVERSATION_AGENTS),
+    resolveConversation: roles(...CONVERSATION_AGENTS),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),
@@ -64,6 +70,9 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     orderChanged: roles(...CRM_ROLES, Role.PARTNER),
     orderEvents: roles(...CRM_ROLES, Role.PARTNER),
     channelAlert: roles(Role.ADMIN, Role.BOD, Role.IT),
+    // Rows are narrowed by conversationScope per event (IT and telesales see none).
+    messageAdded: roles(...CRM_ROLES),
+    conversationChanged: roles(...CRM_ROLES),
   },
 };
 

@@ -8,6 +8,8 @@ export type JobPayloads = {
   'channel-token-alerts': Record<string, never>;
   'enrich-order': { orderId: string };
   'sweep-unenriched-orders': Record<string, never>;
+  'send-message': { messageId: string };
+  'sweep-pending-messages': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -21,4 +23,6 @@ export const JOB_NAMES: JobName[] = [
   'channel-token-alerts',
   'enrich-order',
   'sweep-unenriched-orders',
+  'send-message',
+  'sweep-pending-messages',
 ];

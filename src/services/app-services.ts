@@ -4,6 +4,9 @@ import type { LoginLimiter } from '../auth/login-limiter';
 import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
 import type { OrderEventTail } from '../realtime/order-event-tail';
+import type { MessagingConfig } from '../config';
+import type { OutboundDelivery } from './conversation-contracts';
+import type { ChatApplier } from './conversation-inbox.service';
 import type { OrderSync } from './order-enrichment.service';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
@@ -18,4 +21,10 @@ export type AppServices = {
   logger: Logger;
   /** Order-API clients, and the enrichment queue when this process runs jobs. */
   orderSync: OrderSync;
+  /** Applies inbound chat messages (and tells the bot, when one is wired). */
+  conversationInbox: ChatApplier;
+  /** Queues PENDING outbound messages for sending, in the caller's transaction. */
+  outbound: OutboundDelivery;
+  /** Facebook/Zalo settings; sendMessage checks reply windows against them. */
+  messaging: MessagingConfig;
 };

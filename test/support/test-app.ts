@@ -83,6 +83,7 @@ export async function startTestApp(
         logger,
         inboundMaxAttempts: config.inboundMaxAttempts,
         platforms: config.platforms,
+        messaging: config.messaging,
       })
     : undefined;
   const app = await createApp({
@@ -97,6 +98,7 @@ export async function startTestApp(
         'webhookRateLimitPerSecond',
         'inboundMaxAttempts',
         'tikiQueue',
+        'messaging',
       ]),
     },
     logger,

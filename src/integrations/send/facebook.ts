@@ -1,0 +1,50 @@
+import { Platform } from '../../entities/enums';
+import { apiUrl, requestJson, type HttpSettings } from '../order-api/http';
+import { PlatformRejected } from '../order-api/types';
+import type { ChatSender, OutboundChatMessage } from './types';
+
+const platform = Platform.FACEBOOK;
+
+/**
+ * Messenger Send API: `POST {base}/me/messages?access_token=<page token>`
+ * with the buyer's PSID. A message carries text or one attachment, so the
+ * text goes first and each attachment follows as its own message; the id
+ * kept is the first one's. `messaging_type: RESPONSE` is the in-window
+ * reply the 24-hour rule allows.
+ */
+export function createFacebookSender(http: HttpSettings): ChatSender {
+  const post = async (token: string, recipient: string, message: object): Promise<string> => {
+    const body = await requestJson(platform, http, {
+      method: 'POST',
+      url: apiUrl(http.baseUrl, '/me/messages', { access_token: token }),
+      body: JSON.stringify({ recipient: { id: recipient }, messaging_type: 'RESPONSE', message }),
+    });
+    if (typeof body.message_id !== 'string') {
+      throw new PlatformRejected(platform, 'the Send API answered without a message_id');
+    }
+    return body.message_id;
+  };
+  return {
+    platform,
+    async send(message: OutboundChatMessage) {
+      if (!message.accessToken)
+        throw new PlatformRejected(platform, 'the page has no access token');
+      if (!message.recipientId) throw new PlatformRejected(platform, 'the buyer PSID is unknown');
+      const parts: object[] = [
+        ...(message.text ? [{ text: message.text }] : []),
+        ...message.attachments.map((attachment) => ({
+          attachment: {
+            type: ['image', 'audio', 'video'].includes(attachment.type) ? attachment.type : 'file',
+            payload: { url: attachment.url, is_reusable: true },
+          },
+        })),
+      ];
+      const ids: string[] = [];
+      for (const part of parts)
+        ids.push(await post(message.accessToken, message.recipientId, part));
+      const first = ids[0];
+      if (!first) throw new PlatformRejected(platform, 'nothing to send');
+      return { externalMessageId: first };
+    },
+  };
+}
