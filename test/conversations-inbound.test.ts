@@ -1,5 +1,15 @@
 import request from 'supertest';
-import { Conversation, CustomerIdentity, InboundEvent, Message } from '../src/entities';
+import {
+  Channel,
+  Conversation,
+  Customer,
+  CustomerIdentity,
+  CustomerLabel,
+  CustomerLabelLink,
+  InboundEvent,
+  Message,
+  User,
+} from '../src/entities';
 import { ConversationStatus, Platform, Role } from '../src/entities/enums';
 import { chatPushes } from './support/chat-pushes';
 import { factories } from './support/factories';
@@ -295,5 +305,63 @@ describe('subscription scope', () => {
     expect(JSON.stringify(refused.error ?? refused.events)).toContain('NOT_FOUND');
     sub.dispose();
     await ws.client.dispose();
+  });
+});
+
+describe('ops view', () => {
+  test('conversations(filter) by channel, status, assignee, unassigned, unread, label and last-message time', async () => {
+    const channel = await make.channel({ platform: Platform.ZALO, externalShopId: unique('oa') });
+    const agent = await make.user({ role: Role.CUSTOMER_SERVICE });
+    const em = t.orm.em.fork();
+    const label = em.create(CustomerLabel, { code: unique('VIP'), name: 'Khách VIP' });
+    const vip = await make.customer();
+    await em.flush();
+    em.create(CustomerLabelLink, {
+      customer: em.getReference(Customer, vip.id),
+      customerLabel: label,
+    });
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000);
+    const make1 = (thread: string, fields: Partial<Conversation>) =>
+      em.create(Conversation, {
+        channel: em.getReference(Channel, channel.id),
+        externalThreadId: unique(thread),
+        ...fields,
+      });
+    const unreadNew = make1('a', { unreadCount: 2, lastMessageAt: at(1) });
+    const assigned = make1('b', {
+      assignee: em.getReference(User, agent.id, { wrapped: true }),
+      status: ConversationStatus.ASSIGNED,
+      lastMessageAt: at(30),
+      customer: em.getReference(Customer, vip.id, { wrapped: true }),
+    });
+    const resolved = make1('c', { status: ConversationStatus.RESOLVED, lastMessageAt: at(50) });
+    await em.flush();
+    const ids = async (filter: Record<string, unknown>) => {
+      const res = await t.gql<{ conversations: { edges: { node: { id: string } }[] } }>(
+        `query ($f: ConversationFilter) { conversations(filter: $f, first: 50) { edges { node { id } } } }`,
+        { f: { channelIds: [channel.id], ...filter } },
+      );
+      expect(res.errors).toBeUndefined();
+      return res.data!.conversations.edges.map((e) => e.node.id).sort();
+    };
+    expect(await ids({})).toEqual([unreadNew.id, assigned.id, resolved.id].sort());
+    expect(await ids({ hasUnread: true })).toEqual([unreadNew.id]);
+    expect(await ids({ assigneeIds: [agent.id] })).toEqual([assigned.id]);
+    expect(await ids({ unassigned: true, statuses: ['OPEN'] })).toEqual([unreadNew.id]);
+    expect(await ids({ assigneeIds: [agent.id], unassigned: true })).toEqual(
+      [unreadNew.id, assigned.id, resolved.id].sort(),
+    );
+    expect(await ids({ customerLabelIds: [label.id] })).toEqual([assigned.id]);
+    expect(
+      await ids({ lastMessageFrom: at(40).toISOString(), lastMessageTo: at(10).toISOString() }),
+    ).toEqual([assigned.id]);
+    // Keyset pagination still holds with a filter.
+    const page = await t.gql<{
+      conversations: { pageInfo: { hasNextPage: boolean; endCursor: string } };
+    }>(
+      `query ($f: ConversationFilter) { conversations(filter: $f, first: 2) { pageInfo { hasNextPage endCursor } } }`,
+      { f: { channelIds: [channel.id] } },
+    );
+    expect(page.data?.conversations.pageInfo.hasNextPage).toBe(true);
   });
 });
