@@ -4,6 +4,7 @@
  * order modules: no I/O, no clock.
  */
 import type { Platform } from '../entities/enums';
+import { isObject, type JsonObject } from './payload';
 import type { VerifyResult, WebhookHeaders } from './types';
 
 export type ChatAttachment = { type: string; url?: string; name?: string };
@@ -39,4 +40,26 @@ export interface ChatPushModule<Secrets> {
   readonly platform: Platform;
   verify(rawBody: Buffer, headers: WebhookHeaders, secrets: Secrets): VerifyResult;
   normalize: ChatNormalizer;
+}
+
+/**
+ * `message.attachments[] = { type, payload: { url, <name key> } }`, the shape
+ * Messenger and Zalo share; an attachment without a payload (Messenger's
+ * fallback) keeps only its type.
+ */
+export function readAttachments(
+  message: JsonObject,
+  fallbackType: string,
+  nameKey: string,
+): ChatAttachment[] {
+  const list = Array.isArray(message.attachments) ? message.attachments : [];
+  return list.filter(isObject).map((attachment) => {
+    const payload = isObject(attachment.payload) ? attachment.payload : {};
+    const name = payload[nameKey];
+    return {
+      type: typeof attachment.type === 'string' ? attachment.type : fallbackType,
+      ...(typeof payload.url === 'string' ? { url: payload.url } : {}),
+      ...(typeof name === 'string' ? { name } : {}),
+    };
+  });
 }

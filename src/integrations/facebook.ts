@@ -7,11 +7,11 @@ import { createHmac } from 'node:crypto';
 import { Platform } from '../entities/enums';
 import {
   CHAT_KEY_PREFIX,
-  type ChatAttachment,
+  readAttachments,
   type ChatPushModule,
   type InboundChatMessage,
 } from './chat-types';
-import { asObject, isObject, readId, toEventTime, type JsonObject } from './payload';
+import { asObject, isObject, readId, toEventTime } from './payload';
 import { constantTimeEqual, headerValue, rejected, verified } from './signature';
 import type { VerifyResult, WebhookHeaders } from './types';
 
@@ -54,19 +54,6 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: FacebookSecre
     : rejected('signature mismatch');
 }
 
-function attachmentsOf(message: JsonObject): ChatAttachment[] {
-  const list = Array.isArray(message.attachments) ? message.attachments : [];
-  return list.filter(isObject).map((attachment) => {
-    const payload = isObject(attachment.payload) ? attachment.payload : {};
-    return {
-      type: typeof attachment.type === 'string' ? attachment.type : 'fallback',
-      // A fallback attachment may have no payload at all.
-      ...(typeof payload.url === 'string' ? { url: payload.url } : {}),
-      ...(typeof payload.title === 'string' ? { name: payload.title } : {}),
-    };
-  });
-}
-
 /**
  * Every entry and every messaging item (a delivery batches up to 1000).
  * Delivery and read receipts, postbacks without a message and handover
@@ -101,7 +88,7 @@ function normalize(payload: unknown): InboundChatMessage[] {
         senderUserId: buyer,
         externalMessageId: mid,
         text: typeof message.text === 'string' ? message.text : '',
-        attachments: attachmentsOf(message),
+        attachments: readAttachments(message, 'fallback', 'title'),
         sentAt: toEventTime(item.timestamp ?? entry.time, `${PUSH} timestamp`),
         echo,
         eventKey: `${CHAT_KEY_PREFIX}fb:${pageId}:${mid}`,

@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto';
 import { Platform } from '../entities/enums';
 import {
   CHAT_KEY_PREFIX,
-  type ChatAttachment,
+  readAttachments,
   type ChatPushModule,
   type InboundChatMessage,
 } from './chat-types';
-import { asObject, isObject, readId, toEventTime, type JsonObject } from './payload';
+import { asObject, isObject, readId, toEventTime } from './payload';
 import { constantTimeEqual, headerValue, rejected, verified } from './signature';
 import type { VerifyResult, WebhookHeaders } from './types';
 
@@ -60,18 +60,6 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: ZaloSecrets):
     : rejected('signature mismatch');
 }
 
-function attachmentsOf(message: JsonObject): ChatAttachment[] {
-  const list = Array.isArray(message.attachments) ? message.attachments : [];
-  return list.filter(isObject).map((attachment) => {
-    const payload = isObject(attachment.payload) ? attachment.payload : {};
-    return {
-      type: typeof attachment.type === 'string' ? attachment.type : 'file',
-      ...(typeof payload.url === 'string' ? { url: payload.url } : {}),
-      ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
-    };
-  });
-}
-
 function normalize(payload: unknown): InboundChatMessage[] {
   const push = asObject(payload, PUSH);
   const event = typeof push.event_name === 'string' ? push.event_name : '';
@@ -95,7 +83,7 @@ function normalize(payload: unknown): InboundChatMessage[] {
       senderUserId: user,
       externalMessageId: msgId,
       text: typeof message.text === 'string' ? message.text : '',
-      attachments: attachmentsOf(message),
+      attachments: readAttachments(message, 'file', 'name'),
       sentAt: toEventTime(push.timestamp, `${PUSH} timestamp`),
       echo,
       eventKey: `${CHAT_KEY_PREFIX}zl:${oa}:${msgId}`,

@@ -1,7 +1,7 @@
 import { Platform } from '../../entities/enums';
 import { apiUrl, requestJson, type HttpSettings } from '../order-api/http';
 import { PlatformRejected } from '../order-api/types';
-import type { ChatSender, OutboundChatMessage } from './types';
+import { addressOf, sendInParts, type ChatSender, type OutboundChatMessage } from './types';
 
 const platform = Platform.FACEBOOK;
 
@@ -27,9 +27,7 @@ export function createFacebookSender(http: HttpSettings): ChatSender {
   return {
     platform,
     async send(message: OutboundChatMessage) {
-      if (!message.accessToken)
-        throw new PlatformRejected(platform, 'the page has no access token');
-      if (!message.recipientId) throw new PlatformRejected(platform, 'the buyer PSID is unknown');
+      const { token, recipient } = addressOf(platform, message);
       const parts: object[] = [
         ...(message.text ? [{ text: message.text }] : []),
         ...message.attachments.map((attachment) => ({
@@ -39,12 +37,7 @@ export function createFacebookSender(http: HttpSettings): ChatSender {
           },
         })),
       ];
-      const ids: string[] = [];
-      for (const part of parts)
-        ids.push(await post(message.accessToken, message.recipientId, part));
-      const first = ids[0];
-      if (!first) throw new PlatformRejected(platform, 'nothing to send');
-      return { externalMessageId: first };
+      return sendInParts(platform, parts, (part) => post(token, recipient, part));
     },
   };
 }

@@ -5,6 +5,7 @@
  * (5xx, network, timeout: retried), PlatformRejected (never retried).
  */
 import type { Platform } from '../../entities/enums';
+import { PlatformRejected } from '../order-api/types';
 import type { ChatAttachment } from '../chat-types';
 
 export type OutboundChatMessage = {
@@ -27,3 +28,32 @@ export interface ChatSender {
 }
 
 export type ChatSenders = Readonly<Partial<Record<Platform, ChatSender>>>;
+
+/**
+ * A platform message carries text or one attachment, so one of ours may take
+ * several calls: each part is sent in order and the first id is kept. A
+ * retry after a partial failure repeats the parts already sent.
+ */
+export async function sendInParts(
+  platform: Platform,
+  parts: readonly object[],
+  post: (part: object) => Promise<string>,
+): Promise<{ externalMessageId: string }> {
+  let first: string | undefined;
+  for (const part of parts) {
+    const id = await post(part);
+    first ??= id;
+  }
+  if (!first) throw new PlatformRejected(platform, 'nothing to send');
+  return { externalMessageId: first };
+}
+
+/** The channel token and the buyer id every direct-message API needs. */
+export function addressOf(
+  platform: Platform,
+  message: OutboundChatMessage,
+): { token: string; recipient: string } {
+  if (!message.accessToken) throw new PlatformRejected(platform, 'the channel has no access token');
+  if (!message.recipientId) throw new PlatformRejected(platform, 'the buyer id is unknown');
+  return { token: message.accessToken, recipient: message.recipientId };
+}

@@ -2,7 +2,7 @@ import { Platform } from '../../entities/enums';
 import { apiUrl, DEFAULT_RETRY_AFTER_MS, requestJson, type HttpSettings } from '../order-api/http';
 import { PlatformRateLimited, PlatformRejected } from '../order-api/types';
 import { asObject } from '../payload';
-import type { ChatSender, OutboundChatMessage } from './types';
+import { addressOf, sendInParts, type ChatSender, type OutboundChatMessage } from './types';
 
 const platform = Platform.ZALO;
 
@@ -42,8 +42,7 @@ export function createZaloSender(http: HttpSettings): ChatSender {
   return {
     platform,
     async send(message: OutboundChatMessage) {
-      if (!message.accessToken) throw new PlatformRejected(platform, 'the OA has no access token');
-      if (!message.recipientId) throw new PlatformRejected(platform, 'the Zalo user id is unknown');
+      const { token, recipient } = addressOf(platform, message);
       const parts: object[] = [...(message.text ? [{ text: message.text }] : [])];
       for (const attachment of message.attachments) {
         if (attachment.type !== 'image' || !attachment.url) {
@@ -62,12 +61,7 @@ export function createZaloSender(http: HttpSettings): ChatSender {
           },
         });
       }
-      const ids: string[] = [];
-      for (const part of parts)
-        ids.push(await post(message.accessToken, message.recipientId, part));
-      const first = ids[0];
-      if (!first) throw new PlatformRejected(platform, 'nothing to send');
-      return { externalMessageId: first };
+      return sendInParts(platform, parts, (part) => post(token, recipient, part));
     },
   };
 }
