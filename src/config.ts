@@ -84,6 +84,24 @@ const envSchema = z.object({
       url(['http:', 'https:']),
     ]),
   ),
+  FACEBOOK_APP_SECRET: optionalText,
+  FACEBOOK_VERIFY_TOKEN: optionalText,
+  FACEBOOK_API_BASE_URL: url(['http:', 'https:']),
+  ZALO_APP_ID: optionalText,
+  ZALO_OA_SECRET: optionalText,
+  ZALO_API_BASE_URL: url(['http:', 'https:']),
+  MESSAGE_SEND_MAX_ATTEMPTS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(50).default(6),
+  ),
+  MESSAGE_SEND_RETRY_BASE_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(10).max(600_000).default(2_000),
+  ),
+  MESSAGE_SEND_RATE_PER_SECOND: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(10_000).default(20),
+  ),
   TIKI_QUEUE_CODE: optionalText,
   TIKI_PULL_INTERVAL_MS: z.preprocess(
     emptyAsUndefined,
@@ -154,6 +172,7 @@ export type Config = {
   };
   webhookRateLimitPerSecond: number;
   inboundMaxAttempts: number;
+  messaging: MessagingConfig;
   bot: BotConfig;
 };
 
@@ -168,6 +187,27 @@ export type BotConfig = {
   budgetMs: number;
   breaker: { failureThreshold: number; cooldownMs: number };
 };
+
+/** Messenger and Zalo OA receivers and the outbound delivery of chat messages. */
+export type MessagingConfig = {
+  facebook: {
+    appSecret: string | undefined;
+    verifyToken: string | undefined;
+    apiBaseUrl: string;
+  };
+  zalo: { appId: string | undefined; oaSecret: string | undefined; apiBaseUrl: string };
+  /** Tries of one outbound message before it is FAILED. */
+  sendMaxAttempts: number;
+  /** First retry delay; doubled per try (a 429's Retry-After wins when longer). */
+  sendRetryBaseMs: number;
+  /** Messages sent per channel per second, across instances when Redis is configured. */
+  sendRatePerSecond: number;
+  /** ORDER_API_TIMEOUT_MS: one timeout for every platform call. */
+  timeoutMs: number;
+};
+
+export const FACEBOOK_DEFAULT_API_BASE_URL = 'https://graph.facebook.com/v19.0';
+export const ZALO_DEFAULT_API_BASE_URL = 'https://openapi.zalo.me';
 
 export type PlatformSettings = {
   /** What the platform module's verify() needs. */
@@ -247,6 +287,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       aiMinConfidence: e.AI_MIN_CONFIDENCE,
       budgetMs: e.BOT_BUDGET_MS,
       breaker: { failureThreshold: e.AI_BREAKER_FAILURES, cooldownMs: e.AI_BREAKER_COOLDOWN_MS },
+    },
+    messaging: {
+      facebook: {
+        appSecret: e.FACEBOOK_APP_SECRET,
+        verifyToken: e.FACEBOOK_VERIFY_TOKEN,
+        apiBaseUrl: e.FACEBOOK_API_BASE_URL ?? FACEBOOK_DEFAULT_API_BASE_URL,
+      },
+      zalo: {
+        appId: e.ZALO_APP_ID,
+        oaSecret: e.ZALO_OA_SECRET,
+        apiBaseUrl: e.ZALO_API_BASE_URL ?? ZALO_DEFAULT_API_BASE_URL,
+      },
+      sendMaxAttempts: e.MESSAGE_SEND_MAX_ATTEMPTS,
+      sendRetryBaseMs: e.MESSAGE_SEND_RETRY_BASE_MS,
+      sendRatePerSecond: e.MESSAGE_SEND_RATE_PER_SECOND,
+      timeoutMs: e.ORDER_API_TIMEOUT_MS,
     },
   };
 }

@@ -81,6 +81,13 @@ async function main(): Promise<void> {
         logger,
         inboundMaxAttempts: config.inboundMaxAttempts,
         platforms: config.platforms,
+        messaging: config.messaging,
+        // The bot is built with the app, which needs the jobs' outbound queue
+        // first; chat messages applied by retries reach it once it exists.
+        bot: {
+          onCustomerMessage: (c, m) =>
+            app?.services.bot.onCustomerMessage(c, m) ?? Promise.resolve(),
+        },
       });
     app = await createApp({ config, logger, db, bus, jobs });
     const address = await app.listen(config.port, config.host);
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
       config.inboundMaxAttempts,
       new Date(Date.now() + 60_000),
       app.services.orderSync,
+      app.services.conversationInbox,
     );
     if (recovered.applied + recovered.failed > 0)
       logger.info(recovered, 'recovered inbound events left by the last run');

@@ -28,7 +28,10 @@ import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
 import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from './integrations/tiki-queue';
 import { createOrderApiClients } from './integrations/order-api';
+import { createChatWebhookRouter } from './integrations/chat-webhook.routes';
 import { createWebhookRouter } from './integrations/webhook.routes';
+import { sweptOutboundDelivery } from './jobs/send-message.job';
+import { createConversationInbox } from './services/conversation-inbox.service';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
 import { createMetrics, type Metrics } from './metrics';
@@ -43,7 +46,6 @@ import { createConversationBot } from './services/bot/conversation-bot';
 import type { OutboundDelivery } from './services/conversation-contracts';
 import { DomainError } from './services/errors';
 import { TikiPuller } from './services/tiki-puller';
-import { unconfiguredDelivery } from './services/unconfigured-delivery';
 
 export type AppDeps = {
   config: Pick<
@@ -58,12 +60,13 @@ export type AppDeps = {
     | 'inboundMaxAttempts'
     | 'tikiQueue'
     | 'bot'
+    | 'messaging'
   >;
   logger: Logger;
   db: Database;
   bus: EventBus;
   jobs?: Jobs;
-  /** Sends outbound messages (the bot's answers); absent: they are marked FAILED, see unconfiguredDelivery. */
+  /** Sends the bot's answers instead of the outbound queue, for tests. */
   delivery?: OutboundDelivery;
   /** The bot's breaker clock, for tests. */
   botClock?: () => number;
@@ -202,6 +205,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   limiterRedis?.on('error', (error: Error) =>
     logger.warn({ err: error }, 'rate-limit redis error'),
   );
+  // Agents' messages and the bot's answers go out through the same queue.
+  const outbound = jobs?.outbound ?? sweptOutboundDelivery;
+  const bot = createConversationBot({
+    orm: db.orm,
+    bus,
+    logger,
+    delivery: deps.delivery ?? outbound,
+    config: config.bot,
+    now: deps.botClock,
+  });
   const services: AppServices = {
     orm: db.orm,
     inboundMaxAttempts: config.inboundMaxAttempts,
@@ -212,15 +225,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     orderSync: jobs?.orderSync ?? { clients: createOrderApiClients(config.platforms) },
     orderSyncQueue: jobs?.orderSyncQueue,
-    bot: createConversationBot({
-      orm: db.orm,
-      bus,
-      logger,
-      // Until the inbox's outbound delivery is passed in, the bot's answers are marked FAILED.
-      delivery: deps.delivery ?? unconfiguredDelivery(logger),
-      config: config.bot,
-      now: deps.botClock,
-    }),
+    bot,
+    conversationInbox: createConversationInbox({ bus, logger, bot }),
+    outbound,
+    messaging: config.messaging,
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
@@ -268,6 +276,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
+  const chatWebhooks = createChatWebhookRouter({
+    orm: db.orm,
+    bus,
+    logger,
+    messaging: config.messaging,
+    chat: services.conversationInbox,
+    ratePerSecond: config.webhookRateLimitPerSecond,
+    maxAttempts: config.inboundMaxAttempts,
+    redis: limiterRedis,
+  });
+  // Before the order router: its `/:platform` would answer 404 for facebook and zalo.
+  app.use('/webhooks', chatWebhooks.router);
   const webhooks = createWebhookRouter({
     orm: db.orm,
     bus,
@@ -276,6 +296,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ratePerSecond: config.webhookRateLimitPerSecond,
     maxAttempts: config.inboundMaxAttempts,
     orderSync: services.orderSync,
+    chat: services.conversationInbox,
     redis: limiterRedis,
   });
   app.use('/webhooks', webhooks.router);
@@ -425,6 +446,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await tikiPuller?.stop();
       await webhooks.drain();
       await services.bot.drain();
+      await chatWebhooks.drain();
       await limiterRedis?.quit().catch(() => undefined);
       if (httpServer.listening) {
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

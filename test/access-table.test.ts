@@ -93,6 +93,11 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Subscription.orderEvents': [...CRM, 'PARTNER'],
   'Subscription.channelAlert': ['ADMIN', 'BOD', 'IT'],
   'Subscription.orderSyncProgress': ['ADMIN', 'BOD', 'IT'],
+  'Mutation.sendMessage': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
+  'Mutation.markConversationRead': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
+  'Mutation.resolveConversation': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
+  'Subscription.messageAdded': CRM,
+  'Subscription.conversationChanged': CRM,
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -217,6 +222,24 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Subscription.orderSyncProgress': {
     query: 'subscription($id: ID!) { orderSyncProgress(jobId: $id) { status } }',
   },
+  'Mutation.sendMessage': {
+    query: 'mutation($id: ID!) { sendMessage(conversationId: $id, text: "t") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.markConversationRead': {
+    query: 'mutation($id: ID!) { markConversationRead(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.resolveConversation': {
+    query: 'mutation($id: ID!) { resolveConversation(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Subscription.messageAdded': {
+    query: `subscription { messageAdded(conversationId: "${NO_ID}") { id } }`,
+  },
+  'Subscription.conversationChanged': {
+    query: 'subscription { conversationChanged { action } }',
+  },
 };
 
 const PERMISSION_MESSAGES = /^(Your role may not do this|Sign in first)$/;
@@ -304,6 +327,8 @@ describe.each([
   'Subscription.orderEvents',
   'Subscription.channelAlert',
   'Subscription.orderSyncProgress',
+  'Subscription.messageAdded',
+  'Subscription.conversationChanged',
 ])('%s', (field) => {
   test.each(VIEWERS)('as %s', async (viewer) => {
     const a = auth[viewer]!;
@@ -317,7 +342,13 @@ describe.each([
     const before = t.bus.activeSubscriptions;
     const sub = ws.subscribe(OPERATIONS[field]!.query, OPERATIONS[field]!.variables);
     const allowed = EXPECTED_ALLOWED[field]!.includes(viewer);
-    if (allowed) {
+    if (allowed && field === 'Subscription.messageAdded') {
+      // A conversation that does not exist: allowed roles get NOT_FOUND, not a permission error.
+      await waitFor(() => sub.error !== undefined || sub.events.length > 0);
+      const errors = (sub.error as never) ?? sub.events[0]?.errors;
+      expect(isDenied(errors)).toBe(false);
+      expect(JSON.stringify(errors)).toContain('NOT_FOUND');
+    } else if (allowed) {
       await waitForSubscriptions(t.bus, before, 1);
       expect(sub.error).toBeUndefined();
     } else if (viewer === 'anonymous') {

@@ -7,7 +7,6 @@ import type {
   ConversationChangedEvent,
   MessageAddedEvent,
 } from '../src/services/conversation-contracts';
-import { NO_OUTBOUND_ADAPTER, unconfiguredDelivery } from '../src/services/unconfigured-delivery';
 import { botFixtures, recordingDelivery, recordTopic } from './support/bot-fixtures';
 import { startFakeAi, type FakeAi } from './support/fake-ai';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -212,13 +211,14 @@ test('a conversation a person holds, or one already handed off, is left alone', 
   expect(await f.botMessages(handedOff.conversation)).toHaveLength(1);
 });
 
-test('without AI_BASE_URL the chain starts at the knowledge base; the placeholder delivery marks the answer FAILED', async () => {
+test('without AI_BASE_URL the chain starts at the knowledge base, and the answer is queued for delivery in its transaction', async () => {
   const logger = pino({ level: 'silent' });
+  const queued: string[] = [];
   const bot = createConversationBot({
     orm: t.orm,
     bus: t.bus,
     logger,
-    delivery: unconfiguredDelivery(logger),
+    delivery: { enqueue: async (_em, messageId) => void queued.push(messageId) },
     config: loadConfig(TEST_PLATFORM_ENV).bot,
   });
   expect(bot.aiStatus()).toMatchObject({ enabled: false, state: 'CLOSED' });
@@ -229,11 +229,8 @@ test('without AI_BASE_URL the chain starts at the knowledge base; the placeholde
   await bot.onCustomerMessage(conversation.id, message.id);
   expect(ai.requests.length).toBe(seen);
   const [reply] = await f.botMessages(conversation);
-  expect(reply).toMatchObject({
-    botStep: BotStep.KNOWLEDGE_BASE,
-    status: MessageStatus.FAILED,
-    lastError: NO_OUTBOUND_ADAPTER,
-  });
+  expect(reply).toMatchObject({ botStep: BotStep.KNOWLEDGE_BASE, status: MessageStatus.PENDING });
+  expect(queued).toEqual([reply!.id]);
 });
 
 test('aiStats counts the bot messages by step, latency percentiles and the handoff rate, as SQL over the rows says', async () => {

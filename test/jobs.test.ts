@@ -47,6 +47,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     logger: pino({ level: 'silent' }),
     inboundMaxAttempts: 3,
     platforms: loadConfig(TEST_PLATFORM_ENV).platforms,
+    messaging: loadConfig(TEST_PLATFORM_ENV).messaging,
   });
   try {
     const schedules = await jobs.boss.getSchedules();
@@ -61,6 +62,8 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'remind-due-tickets',
       'resume-order-syncs',
       'retry-inbound-events',
+      'send-message',
+      'sweep-pending-messages',
       'sweep-unenriched-orders',
     ]);
     expect(schedules.map((s) => s.name).sort()).toEqual([
@@ -71,6 +74,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'remind-due-tickets',
       'resume-order-syncs',
       'retry-inbound-events',
+      'sweep-pending-messages',
       'sweep-unenriched-orders',
     ]);
     // The nightly and daily jobs run in business time, not the server's zone.

@@ -19,6 +19,9 @@ const TICKET_WORKERS = CRM_ROLES.filter((role) => role !== Role.IT);
 /** Who watches the bot's health and figures: management, IT (it runs the provider) and the CS leader. */
 const BOT_OVERSEERS = [Role.ADMIN, Role.BOD, Role.IT, Role.CUSTOMER_SERVICE_LEADER];
 
+/** Who answers buyers: customer service, its leader, and admins (BOD reads, IT sees none). */
+const CONVERSATION_AGENTS = [Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER, Role.CUSTOMER_SERVICE];
+
 const publicField: Access = { kind: 'public' };
 const signedInUser: Access = { kind: 'signed-in-user' };
 const roles = (...allowed: Role[]): Access => ({ kind: 'roles', roles: allowed });
@@ -65,6 +68,9 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
     startOrderSync: roles(Role.ADMIN, Role.IT),
     reassignConversation: roles(Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER),
+    sendMessage: roles(...CONVERSATION_AGENTS),
+    markConversationRead: roles(...CONVERSATION_AGENTS),
+    resolveConversation: roles(...CONVERSATION_AGENTS),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),
@@ -73,6 +79,9 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     orderEvents: roles(...CRM_ROLES, Role.PARTNER),
     channelAlert: roles(Role.ADMIN, Role.BOD, Role.IT),
     orderSyncProgress: roles(Role.ADMIN, Role.BOD, Role.IT),
+    // Rows are narrowed by conversationScope per event (IT and telesales see none).
+    messageAdded: roles(...CRM_ROLES),
+    conversationChanged: roles(...CRM_ROLES),
   },
 };
 

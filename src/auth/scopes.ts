@@ -62,6 +62,15 @@ export function conversationScope(viewer: Viewer | null): Scope<Conversation> {
   }
 }
 
+/** conversationScope as a predicate, for subscription events (same rule as the SQL). */
+export function conversationVisibleTo(viewer: Viewer | null, conversation: Conversation): boolean {
+  const scope = conversationScope(viewer);
+  if (scope === null) return false;
+  if (viewer?.kind !== 'user' || viewer.role !== Role.CUSTOMER_SERVICE) return true;
+  const assignee = conversation.assignee?.id ?? null;
+  return assignee === null || assignee === viewer.id;
+}
+
 export function orderScope(viewer: Viewer | null): Scope<Order> {
   if (!viewer) return null;
   if (viewer.kind === 'partner') return { channel: { $in: viewer.channelIds } };

@@ -12,6 +12,7 @@ import {
   timestampText,
   toEventTime,
 } from './payload';
+import { lazadaChat } from './marketplace-chat';
 import { verifyAppKeySignature } from './signature';
 import { mapStatus, orderEvent, statusTable } from './status-table';
 import type {
@@ -139,4 +140,9 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
   ];
 }
 
-export const lazada: PlatformModule = { platform: Platform.LAZADA, verify, normalize };
+export const lazada: PlatformModule = {
+  platform: Platform.LAZADA,
+  verify,
+  normalize,
+  normalizeChat: lazadaChat,
+};

@@ -12,6 +12,7 @@ import {
   timestampText,
   toEventTime,
 } from './payload';
+import { shopeeChat } from './marketplace-chat';
 import { headerValue, rejected, verifyHexHmac } from './signature';
 import { mapStatus, orderEvent, statusTable, type MappedStatus } from './status-table';
 import type {
@@ -114,4 +115,9 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
   ];
 }
 
-export const shopee: PlatformModule = { platform: Platform.SHOPEE, verify, normalize };
+export const shopee: PlatformModule = {
+  platform: Platform.SHOPEE,
+  verify,
+  normalize,
+  normalizeChat: shopeeChat,
+};

@@ -13,6 +13,7 @@ import {
   toEventTime,
   type JsonObject,
 } from './payload';
+import { tiktokChat } from './marketplace-chat';
 import { verifyAppKeySignature } from './signature';
 import { mapStatus, orderEvent, statusTable, type StatusTable } from './status-table';
 import type {
@@ -154,4 +155,9 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
   ];
 }
 
-export const tiktok: PlatformModule = { platform: Platform.TIKTOK, verify, normalize };
+export const tiktok: PlatformModule = {
+  platform: Platform.TIKTOK,
+  verify,
+  normalize,
+  normalizeChat: tiktokChat,
+};

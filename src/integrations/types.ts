@@ -7,6 +7,7 @@
  */
 import type { MARKETPLACES, OrderStatus } from '../entities/enums';
 import type { OrderFlags } from '../entities/order.entity';
+import type { InboundChatMessage } from './chat-types';
 
 export type MarketplacePlatform = (typeof MARKETPLACES)[number];
 
@@ -88,6 +89,12 @@ export interface PlatformModule {
    * order push cannot be read, including an unknown status.
    */
   normalize(payload: unknown): NormalizedOrderEvent[];
+  /**
+   * The push's chat messages (marketplace IM), if the platform pushes chat;
+   * [] for every other push type. Stored in the same inbox under
+   * `chat:`-prefixed keys and applied by the conversation inbox.
+   */
+  normalizeChat?(payload: unknown): InboundChatMessage[];
 }
 
 /** A payload this code cannot read: dead-letter it with the message, never retry it as is. */

@@ -7,6 +7,7 @@ import { createRateLimiter, RateLimiterRes } from '../rate-limit';
 import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
+import type { ChatApplier } from '../services/conversation-inbox.service';
 import { inboundService } from '../services/inbound.service';
 import { InboxWriter } from '../services/inbox-writer';
 import type { OrderSync } from '../services/order-enrichment.service';
@@ -21,6 +22,8 @@ export type WebhookDeps = {
   ratePerSecond: number;
   maxAttempts: number;
   orderSync: OrderSync;
+  /** Applies the chat messages of marketplace pushes (Lazada IM, TikTok type 14, Shopee code 10). */
+  chat?: ChatApplier;
   redis?: Redis;
 };
 
@@ -98,6 +101,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
           ids,
           deps.maxAttempts,
           deps.orderSync,
+          deps.chat,
         );
       }
     } catch (error) {

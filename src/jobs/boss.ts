@@ -9,7 +9,20 @@ import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tick
 import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
 import { reconcilePayments, reconcilePaymentsSchedule } from './reconcile-payments.job';
 import { retryInboundEvents, retryInboundEventsSchedule } from './retry-inbound-events.job';
-import type { PlatformConfig } from '../config';
+import type { MessagingConfig, PlatformConfig } from '../config';
+import { createChatSenders } from '../integrations/send';
+import { createRateLimiter } from '../rate-limit';
+import type { ConversationBot, OutboundDelivery } from '../services/conversation-contracts';
+import { createConversationInbox } from '../services/conversation-inbox.service';
+import {
+  pgBossOutboundDelivery,
+  runSendMessage,
+  SEND_MESSAGE_POLLING_SECONDS,
+  SEND_MESSAGE_QUEUE,
+  SEND_MESSAGE_WORKERS,
+  sweepPendingMessages,
+  sweepPendingMessagesSchedule,
+} from './send-message.job';
 import { createOrderApiClients } from '../integrations/order-api';
 import type { OrderSync } from '../services/order-enrichment.service';
 import {
@@ -34,6 +47,7 @@ import type { OrderSyncQueue } from '../services/order-sync.service';
 const QUEUE_OPTIONS: Partial<Record<JobName, PgBoss.Queue>> = {
   [ENRICH_ORDER_QUEUE.name]: ENRICH_ORDER_QUEUE,
   [ORDER_SYNC_QUEUE.name]: ORDER_SYNC_QUEUE,
+  [SEND_MESSAGE_QUEUE.name]: SEND_MESSAGE_QUEUE,
 };
 
 export type Jobs = {
@@ -42,6 +56,8 @@ export type Jobs = {
   orderSync: Required<OrderSync>;
   /** Where startOrderSync enqueues its worker, in the request's transaction. */
   orderSyncQueue: OrderSyncQueue;
+  /** Queues outbound chat messages (agent and bot) for sending, inside the caller's transaction. */
+  outbound: OutboundDelivery;
   /** Jobs waiting per queue, for the metrics gauge. */
   queueSizes: () => Promise<Record<JobName, number>>;
   stop: () => Promise<void>;
@@ -58,6 +74,10 @@ export async function startJobs(options: {
   logger: Logger;
   inboundMaxAttempts: number;
   platforms: PlatformConfig;
+  /** Chat send settings; absent: no send-message workers in this process. */
+  messaging?: MessagingConfig;
+  /** Told about buyer messages applied by retries (see createConversationInbox). */
+  bot?: ConversationBot;
 }): Promise<Jobs> {
   const { orm, bus, logger } = options;
   const boss = new PgBoss({
@@ -75,6 +95,8 @@ export async function startJobs(options: {
     clients: createOrderApiClients(options.platforms),
     queue: pgBossEnrichmentQueue(boss),
   };
+
+  const chat = createConversationInbox({ bus, logger, bot: options.bot });
 
   // pg-boss keeps schedules and jobs in PostgreSQL: they survive a restart,
   // and each scheduled slot is taken by one instance only.
@@ -101,6 +123,7 @@ export async function startJobs(options: {
       options.inboundMaxAttempts,
       new Date(),
       orderSync,
+      chat,
     );
     if (applied + failed > 0) logger.info({ applied, failed }, 'inbound events retried');
   });
@@ -144,10 +167,44 @@ export async function startJobs(options: {
   });
   await boss.schedule('resume-order-syncs', resumeOrderSyncsSchedule, {}, { tz });
 
+  if (options.messaging) {
+    const delivery = {
+      orm,
+      bus,
+      logger,
+      boss,
+      senders: createChatSenders(options.messaging, options.platforms),
+      // Per process; send pace per page is far below what one process does anyway.
+      limiter: createRateLimiter(undefined, {
+        keyPrefix: 'chat-send',
+        points: options.messaging.sendRatePerSecond,
+        durationSeconds: 1,
+      }),
+      maxAttempts: options.messaging.sendMaxAttempts,
+      retryBaseMs: options.messaging.sendRetryBaseMs,
+      leaseMs: options.messaging.timeoutMs * 3 + 30_000,
+    };
+    for (let i = 0; i < SEND_MESSAGE_WORKERS; i += 1) {
+      await boss.work<JobPayloads['send-message']>(
+        SEND_MESSAGE_QUEUE.name,
+        { pollingIntervalSeconds: SEND_MESSAGE_POLLING_SECONDS },
+        async ([job]) => {
+          if (job) await runSendMessage(delivery, job.data);
+        },
+      );
+    }
+    await boss.work('sweep-pending-messages', async () => {
+      const queued = await sweepPendingMessages(delivery);
+      if (queued > 0) logger.info({ queued }, 'pending outbound messages queued again');
+    });
+    await boss.schedule('sweep-pending-messages', sweepPendingMessagesSchedule, {}, { tz });
+  }
+
   return {
     boss,
     orderSync,
     orderSyncQueue: pgBossOrderSyncQueue(boss),
+    outbound: pgBossOutboundDelivery(boss),
     queueSizes: async () => {
       const entries = await Promise.all(
         JOB_NAMES.map(async (name) => [name, await boss.getQueueSize(name)] as const),

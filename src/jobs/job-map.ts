@@ -10,6 +10,8 @@ export type JobPayloads = {
   'sweep-unenriched-orders': Record<string, never>;
   'order-sync': { syncJobId: string };
   'resume-order-syncs': Record<string, never>;
+  'send-message': { messageId: string };
+  'sweep-pending-messages': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -25,4 +27,6 @@ export const JOB_NAMES: JobName[] = [
   'sweep-unenriched-orders',
   'order-sync',
   'resume-order-syncs',
+  'send-message',
+  'sweep-pending-messages',
 ];

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { platformModules } from '../integrations';
 import type { EventBus } from '../realtime/event-bus';
+import type { ChatApplier } from '../services/conversation-inbox.service';
 import { inboundService } from '../services/inbound.service';
 import type { OrderSync } from '../services/order-enrichment.service';
 
@@ -14,12 +15,22 @@ export async function retryInboundEvents(
   now = new Date(),
   /** Without it Sendo pushes cannot be confirmed and wait; nothing is enriched. */
   sync?: OrderSync,
+  /** Without it chat messages wait for a process that has the conversation inbox. */
+  chat?: ChatApplier,
 ): Promise<{ applied: number; failed: number }> {
   const ids = await inboundService.due(orm.em.fork(), now);
   let applied = 0;
   let failed = 0;
   for (const id of ids) {
-    const outcome = await inboundService.apply(orm, bus, platformModules, id, maxAttempts, sync);
+    const outcome = await inboundService.apply(
+      orm,
+      bus,
+      platformModules,
+      id,
+      maxAttempts,
+      sync,
+      chat,
+    );
     if (outcome === 'applied') applied += 1;
     else if (outcome === 'failed' || outcome === 'dead') failed += 1;
   }

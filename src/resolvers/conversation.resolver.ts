@@ -1,10 +1,52 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { authorizeSubscription } from '../auth/permissions';
+import { conversationVisibleTo } from '../auth/scopes';
 import { Channel, Conversation, Customer, Message, User } from '../entities';
+import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
 import { conversationService } from '../services/conversation.service';
+import {
+  conversationChangeOfEvent,
+  conversationMessaging,
+  matchesChangeFilter,
+  messageOfEvent,
+  type ConversationChangeRow,
+} from '../services/conversation-messaging.service';
 import { ConversationConnection, MessageConnection } from '../schema/connections';
-import type { Context } from '../schema/context';
-import { ConversationFilter } from '../schema/inputs/conversation-filter.input';
+import { renewForEvent, type Context } from '../schema/context';
+import {
+  ConversationChangeFilter,
+  ConversationFilter,
+  MessageAttachmentInput,
+} from '../schema/inputs/conversation-filter.input';
 import { PageArgs } from '../schema/pagination';
+
+@ObjectType({ description: 'One change to a conversation, as pushed by conversationChanged.' })
+export class ConversationChange {
+  @Field({ description: 'CREATED, MESSAGE, READ, HANDED_OFF, ASSIGNED, RESOLVED or REOPENED.' })
+  action!: string;
+
+  @Field(() => Conversation, { description: 'The conversation as it is after the change.' })
+  conversation!: Conversation;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'ASSIGNED: who held it before (they are told too).',
+  })
+  previousAssigneeId?: string | null;
+}
 
 @Resolver(() => Conversation)
 export class ConversationResolver {
@@ -24,6 +66,96 @@ export class ConversationResolver {
     @Ctx() ctx: Context,
   ): Promise<ConversationConnection> {
     return new ConversationConnection(await conversationService.list(ctx, filter ?? {}, page));
+  }
+
+  @Mutation(() => Message, {
+    description:
+      "Sends through the channel's platform: stored PENDING, then SENT or FAILED (retried with backoff). Customer-service staff answering an unassigned conversation take it. Outside the platform's reply window (Messenger 24 h) the answer is BAD_USER_INPUT with extensions.reason MESSAGING_WINDOW_CLOSED and nothing is stored.",
+  })
+  sendMessage(
+    @Arg('conversationId', () => ID) conversationId: string,
+    @Arg('text', () => String, { nullable: true }) text: string | undefined,
+    @Arg('attachments', () => [MessageAttachmentInput], { nullable: true })
+    attachments: MessageAttachmentInput[] | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Message> {
+    return conversationMessaging.send(ctx, ctx.services, { conversationId, text, attachments });
+  }
+
+  @Mutation(() => Conversation, { description: 'Sets the unread count back to 0.' })
+  markConversationRead(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Conversation> {
+    return conversationMessaging.markRead(ctx, ctx.services.bus, id);
+  }
+
+  @Mutation(() => Conversation, {
+    description: 'RESOLVED with resolvedAt; the next buyer message reopens it.',
+  })
+  resolveConversation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Conversation> {
+    return conversationMessaging.resolve(ctx, ctx.services.bus, id);
+  }
+
+  @Subscription(() => Message, {
+    description:
+      'New messages of one conversation (buyer, agent, bot), and again when an outbound message is SENT or FAILED. NOT_FOUND outside your scope.',
+    subscribe: async ({ context, args }) => {
+      const ctx = context as Context;
+      const viewer = authorizeSubscription('messageAdded', ctx.viewer);
+      const { conversationId } = args as { conversationId: string };
+      // Refused now if the viewer may not see it (no listener for a conversation out of scope).
+      await conversationService.get({ em: ctx.em.fork(), viewer }, conversationId);
+      const wanted = conversationId.toLowerCase();
+      return scopedEvents({
+        em: ctx.em,
+        viewer,
+        bus: ctx.services.bus,
+        events: { topic: TOPICS.messageAdded },
+        load: messageOfEvent,
+        visible: (current, row: { message: Message; conversation: Conversation }) =>
+          row.conversation.id === wanted && conversationVisibleTo(current, row.conversation),
+        onEvent: (em, current) => renewForEvent(ctx, em, current),
+        onError: (error) => ctx.services.logger.error({ err: error }, 'subscription stream failed'),
+      });
+    },
+  })
+  messageAdded(
+    @Root() row: { message: Message },
+    @Arg('conversationId', () => ID) _conversationId: string,
+  ): Message {
+    return row.message;
+  }
+
+  @Subscription(() => ConversationChange, {
+    description:
+      'Conversations created, answered, read, handed off, assigned, resolved or reopened, within your scope (customer-service staff: theirs and the unassigned queue; a reassigned agent is told once more), narrowed by the filter.',
+    subscribe: ({ context, args }) => {
+      const ctx = context as Context;
+      const filter = (args as { filter?: ConversationChangeFilter }).filter;
+      return scopedEvents({
+        em: ctx.em,
+        viewer: authorizeSubscription('conversationChanged', ctx.viewer),
+        bus: ctx.services.bus,
+        events: { topic: TOPICS.conversationChanged },
+        load: conversationChangeOfEvent,
+        visible: (viewer, change: ConversationChangeRow) =>
+          (conversationVisibleTo(viewer, change.conversation) ||
+            (change.action === 'ASSIGNED' &&
+              viewer.kind === 'user' &&
+              change.previousAssigneeId === viewer.id)) &&
+          matchesChangeFilter(filter, change.conversation),
+        onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),
+        onError: (error) => ctx.services.logger.error({ err: error }, 'subscription stream failed'),
+      });
+    },
+  })
+  conversationChanged(
+    @Root() change: ConversationChangeRow,
+    @Arg('filter', () => ConversationChangeFilter, { nullable: true })
+    _filter?: ConversationChangeFilter,
+  ): ConversationChange {
+    return change;
   }
 
   @FieldResolver(() => Channel, { nullable: true })

@@ -59,6 +59,7 @@ export class InboundEventResolver {
       inbound.id,
       ctx.services.inboundMaxAttempts,
       ctx.services.orderSync,
+      ctx.services.conversationInbox,
     );
     return ctx.em.fork().findOneOrFail(InboundEvent, inbound.id);
   }
@@ -87,6 +88,7 @@ export class InboundEventResolver {
         id,
         ctx.services.inboundMaxAttempts,
         ctx.services.orderSync,
+        ctx.services.conversationInbox,
       );
       if (outcome === 'applied') applied += 1;
     }

@@ -5,6 +5,9 @@ import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
 import type { OrderEventTail } from '../realtime/order-event-tail';
 import type { Bot } from './bot/conversation-bot';
+import type { MessagingConfig } from '../config';
+import type { OutboundDelivery } from './conversation-contracts';
+import type { ChatApplier } from './conversation-inbox.service';
 import type { OrderSync } from './order-enrichment.service';
 import type { OrderSyncQueue } from './order-sync.service';
 
@@ -24,4 +27,10 @@ export type AppServices = {
   orderSyncQueue?: OrderSyncQueue;
   /** The conversation bot: the inbox calls `bot.onCustomerMessage` after an inbound message commits. */
   bot: Bot;
+  /** Applies inbound chat messages (and tells the bot, when one is wired). */
+  conversationInbox: ChatApplier;
+  /** Queues PENDING outbound messages for sending, in the caller's transaction. */
+  outbound: OutboundDelivery;
+  /** Facebook/Zalo settings; sendMessage checks reply windows against them. */
+  messaging: MessagingConfig;
 };

@@ -8,6 +8,12 @@ import {
 } from '@mikro-orm/postgresql';
 import { Channel, InboundEvent, Order, OrderStatusEvent } from '../entities';
 import { InboundEventStatus, Platform } from '../entities/enums';
+import { chatMessageOf } from '../integrations/chat';
+import {
+  isChatEventKey,
+  type ChatNormalizer,
+  type InboundChatMessage,
+} from '../integrations/chat-types';
 import { PlatformRejected, type OrderDetail } from '../integrations/order-api';
 import { decideTransition } from '../integrations/order-lattice';
 import {
@@ -21,6 +27,7 @@ import {
   type OrderChangedEvent,
   type TicketChangedEvent,
 } from '../realtime/scoped-subscription';
+import type { ChatApplier } from './conversation-inbox.service';
 import { assertId, notFound } from './errors';
 import {
   applyDetail,
@@ -58,44 +65,25 @@ export const inboundService = {
     /** How rows reach the table; the webhook route passes its group-committing writer. */
     store: (rows: InboxRow[]) => Promise<(string | null)[]> = (rows) => insertInboxRows(em, rows),
   ): Promise<ReceiveResult> {
-    const kept = Object.fromEntries(
-      Object.entries(headers).filter(
-        (entry): entry is [string, string] =>
-          KEPT_HEADERS.test(entry[0]) && typeof entry[1] === 'string',
-      ),
+    // A marketplace push is either order events or chat messages (IM); both go to the inbox.
+    return receiveKeyed(module.platform, rawBody, headers, store, (payload) => [
+      ...module.normalize(payload),
+      ...chatEntries(module.normalizeChat?.(payload) ?? []),
+    ]);
+  },
+
+  /** A messaging platform's push (Messenger, Zalo OA): one inbox row per buyer message. */
+  async receiveChat(
+    em: EntityManager,
+    platform: Platform,
+    normalize: ChatNormalizer,
+    rawBody: Buffer,
+    headers: Record<string, string | undefined>,
+    store: (rows: InboxRow[]) => Promise<(string | null)[]> = (rows) => insertInboxRows(em, rows),
+  ): Promise<ReceiveResult> {
+    return receiveKeyed(platform, rawBody, headers, store, (payload) =>
+      chatEntries(normalize(payload)),
     );
-    const body = rawBody.toString('utf8');
-    let events: NormalizedOrderEvent[];
-    try {
-      events = module.normalize(JSON.parse(body));
-    } catch (error) {
-      if (!(error instanceof PayloadError) && !(error instanceof SyntaxError)) throw error;
-      // Verified but unreadable: keep it as a dead letter with the reason, never retry it blindly.
-      const [stored] = await store([
-        {
-          platform: module.platform,
-          eventKey: `invalid:${createHash('sha256').update(rawBody).digest('hex')}`,
-          shopId: undefined,
-          headers: kept,
-          rawBody: body,
-          status: InboundEventStatus.DEAD,
-          lastError: `payload rejected: ${error.message}`,
-        },
-      ]);
-      return { stored: [], duplicates: stored ? 0 : 1, deadLetters: stored ? 1 : 0 };
-    }
-    const ids = await store(
-      events.map((event) => ({
-        platform: module.platform,
-        eventKey: event.eventKey,
-        shopId: event.shopId,
-        headers: kept,
-        rawBody: body,
-        status: InboundEventStatus.RECEIVED,
-      })),
-    );
-    const stored = ids.filter((id): id is string => id !== null);
-    return { stored, duplicates: ids.length - stored.length, deadLetters: 0 };
   },
 
   /**
@@ -115,6 +103,8 @@ export const inboundService = {
     id: string,
     maxAttempts: number,
     sync?: OrderSync,
+    /** Applies chat messages; without it a chat event fails and waits for a caller that has it. */
+    chat?: ChatApplier,
   ): Promise<ApplyResult> {
     let confirmation: Confirmation | undefined;
     // Two first events of one order can race to create it; the loser finds it on the next try.
@@ -123,7 +113,7 @@ export const inboundService = {
         // Before the transaction: no row lock or open transaction waits on the platform.
         confirmation ??= await confirmUnsigned(orm, modules, id, sync);
         if (confirmation.kind === 'rejected') return deadLetter(orm, id, confirmation.reason);
-        return await applyOnce(orm, bus, modules, id, sync, confirmation.detail);
+        return await applyOnce(orm, bus, modules, id, sync, confirmation.detail, chat);
       } catch (error) {
         if (!(error instanceof UniqueConstraintViolationException) || attempt >= 3) {
           return recordFailure(orm, id, error, maxAttempts);
@@ -144,6 +134,7 @@ export const inboundService = {
     ids: readonly string[],
     maxAttempts: number,
     sync?: OrderSync,
+    chat?: ChatApplier,
   ): Promise<void> {
     let oneByOne: readonly string[] = ids;
     try {
@@ -152,7 +143,7 @@ export const inboundService = {
       // Deliberately quiet: the one-by-one path records the real error per event.
     }
     for (const id of oneByOne) {
-      await inboundService.apply(orm, bus, modules, id, maxAttempts, sync);
+      await inboundService.apply(orm, bus, modules, id, maxAttempts, sync, chat);
     }
   },
 
@@ -193,6 +184,66 @@ export const inboundService = {
     return rows.map((row) => row.id);
   },
 };
+
+/** What the inbox keeps of a normalized event: its key and shop. */
+type InboxEntry = { eventKey: string; shopId: string | undefined };
+
+/**
+ * Echoes (the shop's own messages coming back) are not stored: the inbox
+ * shows what buyers wrote and what was sent from here.
+ */
+function chatEntries(messages: InboundChatMessage[]): InboxEntry[] {
+  return messages
+    .filter((message) => !message.echo)
+    .map((message) => ({ eventKey: message.eventKey, shopId: message.channelExternalId }));
+}
+
+async function receiveKeyed(
+  platform: Platform,
+  rawBody: Buffer,
+  headers: Record<string, string | undefined>,
+  store: (rows: InboxRow[]) => Promise<(string | null)[]>,
+  entriesOf: (payload: unknown) => InboxEntry[],
+): Promise<ReceiveResult> {
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(
+      (entry): entry is [string, string] =>
+        KEPT_HEADERS.test(entry[0]) && typeof entry[1] === 'string',
+    ),
+  );
+  const body = rawBody.toString('utf8');
+  let entries: InboxEntry[];
+  try {
+    entries = entriesOf(JSON.parse(body));
+  } catch (error) {
+    if (!(error instanceof PayloadError) && !(error instanceof SyntaxError)) throw error;
+    // Verified but unreadable: keep it as a dead letter with the reason, never retry it blindly.
+    const [stored] = await store([
+      {
+        platform,
+        eventKey: `invalid:${createHash('sha256').update(rawBody).digest('hex')}`,
+        shopId: undefined,
+        headers: kept,
+        rawBody: body,
+        status: InboundEventStatus.DEAD,
+        lastError: `payload rejected: ${error.message}`,
+      },
+    ]);
+    return { stored: [], duplicates: stored ? 0 : 1, deadLetters: stored ? 1 : 0 };
+  }
+  const ids = await store(
+    entries.map((entry) => ({
+      platform,
+      eventKey: entry.eventKey,
+      shopId: entry.shopId,
+      headers: kept,
+      rawBody: body,
+      status: InboundEventStatus.RECEIVED,
+    })),
+  );
+  const stored = ids.filter((id): id is string => id !== null);
+  return { stored, duplicates: ids.length - stored.length, deadLetters: 0 };
+}
 
 /** The normalized event a stored push row stands for. */
 function eventOf(
@@ -282,6 +333,7 @@ async function applyOnce(
   id: string,
   sync: OrderSync | undefined,
   confirmed: OrderDetail | undefined,
+  chat: ChatApplier | undefined,
 ): Promise<ApplyResult> {
   const published: (() => void)[] = [];
   const outcome = await orm.em.fork().transactional(async (tx) => {
@@ -291,6 +343,16 @@ async function applyOnce(
       { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
     );
     if (!inbound) return 'skipped' as const;
+    if (isChatEventKey(inbound.eventKey)) {
+      if (!chat) throw new Error('chat messages are applied by the conversation inbox');
+      const message = chatMessageOf(inbound.platform, inbound.rawBody, inbound.eventKey);
+      published.push(await chat.applyMessage(tx, message));
+      inbound.status = InboundEventStatus.APPLIED;
+      inbound.attempts += 1;
+      inbound.processedAt = new Date();
+      inbound.lastError = undefined;
+      return 'applied' as const;
+    }
     const pushed = eventOf(modules, inbound);
     const event = confirmed ? confirmedEvent(pushed, confirmed) : pushed;
     const change = await applyOrderEvent(tx, event);

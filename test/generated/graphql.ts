@@ -194,6 +194,26 @@ export type ConversationMessagesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** One change to a conversation, as pushed by conversationChanged. */
+export type ConversationChange = {
+  __typename?: 'ConversationChange';
+  /** CREATED, MESSAGE, READ, HANDED_OFF, ASSIGNED, RESOLVED or REOPENED. */
+  action: Scalars['String']['output'];
+  /** The conversation as it is after the change. */
+  conversation: Conversation;
+  /** ASSIGNED: who held it before (they are told too). */
+  previousAssigneeId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** Narrows conversationChanged; the scope rules apply first. */
+export type ConversationChangeFilter = {
+  assigneeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  statuses?: InputMaybe<Array<ConversationStatus>>;
+  /** true: nobody's (the queue); false: somebody's. */
+  unassigned?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type ConversationConnection = {
   __typename?: 'ConversationConnection';
   edges: Array<ConversationEdge>;
@@ -209,9 +229,21 @@ export type ConversationEdge = {
 };
 
 export type ConversationFilter = {
+  /** These agents' conversations; with unassigned: true, also nobody's. */
+  assigneeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The customer carries any of these labels. */
+  customerLabelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** true: unread buyer messages; false: none. */
+  hasUnread?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Last message at or after this time. */
+  lastMessageFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** Last message before this time. */
+  lastMessageTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
   statuses?: InputMaybe<Array<ConversationStatus>>;
+  /** true: nobody holds it; false: somebody does. */
+  unassigned?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type ConversationStatus =
@@ -438,6 +470,14 @@ export type MessageAttachment = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
+/** A file, image or link to send, by URL. */
+export type MessageAttachmentInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** image, video, audio, file, link... */
+  type: Scalars['String']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type MessageConnection = {
   __typename?: 'MessageConnection';
   edges: Array<MessageEdge>;
@@ -480,6 +520,8 @@ export type Mutation = {
   /** BR-CRM-009: many tickets in one transaction, all or nothing. */
   createTickets: Array<Ticket>;
   login: LoginPayload;
+  /** Sets the unread count back to 0. */
+  markConversationRead: Conversation;
   /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
   reassignConversation: Conversation;
   /** A canceled ticket only. */
@@ -488,9 +530,13 @@ export type Mutation = {
   replayDeadLetters: Scalars['Int']['output'];
   /** Applies a failed or dead event again; an applied one is left as it is (idempotent). */
   replayInboundEvent: InboundEvent;
+  /** RESOLVED with resolvedAt; the next buyer message reopens it. */
+  resolveConversation: Conversation;
   revokeApiKey: ApiKey;
   /** Reconciles a business date now, replacing an earlier run of the same date (running it twice gives the same report). A malformed or future date is BAD_USER_INPUT. */
   runReconciliation: ReconciliationRun;
+  /** Sends through the channel's platform: stored PENDING, then SENT or FAILED (retried with backoff). Customer-service staff answering an unassigned conversation take it. Outside the platform's reply window (Messenger 24 h) the answer is BAD_USER_INPUT with extensions.reason MESSAGING_WINDOW_CLOSED and nothing is stored. */
+  sendMessage: Message;
   setUserActive: User;
   /** Pulls the orders created in [from, to) from the channel's platform and applies them like pushes, in the background; returns the QUEUED job. A `to` in the future means now; at most 90 days; one sync per channel at a time (CONFLICT with the running job's `jobId`). */
   startOrderSync: OrderSyncJob;
@@ -550,6 +596,11 @@ export type MutationLoginArgs = {
 };
 
 
+export type MutationMarkConversationReadArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationReassignConversationArgs = {
   assigneeId: Scalars['ID']['input'];
   conversationId: Scalars['ID']['input'];
@@ -573,6 +624,11 @@ export type MutationReplayInboundEventArgs = {
 };
 
 
+export type MutationResolveConversationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
@@ -580,6 +636,13 @@ export type MutationRevokeApiKeyArgs = {
 
 export type MutationRunReconciliationArgs = {
   date: Scalars['String']['input'];
+};
+
+
+export type MutationSendMessageArgs = {
+  attachments?: InputMaybe<Array<MessageAttachmentInput>>;
+  conversationId: Scalars['ID']['input'];
+  text?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1068,6 +1131,10 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry. */
   channelAlert: ChannelAlert;
+  /** Conversations created, answered, read, handed off, assigned, resolved or reopened, within your scope (customer-service staff: theirs and the unassigned queue; a reassigned agent is told once more), narrowed by the filter. */
+  conversationChanged: ConversationChange;
+  /** New messages of one conversation (buyer, agent, bot), and again when an outbound message is SENT or FAILED. NOT_FOUND outside your scope. */
+  messageAdded: Message;
   /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
   orderChanged: Order;
   /** Status changes of the viewer's orders (a partner key: its channels), in commit order. With `after` (an event's cursor) the events since then come first, then live ones: none missed, none twice, in order per order. */
@@ -1078,6 +1145,16 @@ export type Subscription = {
   ticketChanged: TicketChange;
   /** Your own open tickets, 30 minutes before they are due. */
   ticketReminder: TicketReminder;
+};
+
+
+export type SubscriptionConversationChangedArgs = {
+  filter?: InputMaybe<ConversationChangeFilter>;
+};
+
+
+export type SubscriptionMessageAddedArgs = {
+  conversationId: Scalars['ID']['input'];
 };
 
 

@@ -88,6 +88,7 @@ export async function startTestApp(
         logger,
         inboundMaxAttempts: config.inboundMaxAttempts,
         platforms: config.platforms,
+        messaging: config.messaging,
       })
     : undefined;
   const app = await createApp({
@@ -103,6 +104,7 @@ export async function startTestApp(
         'inboundMaxAttempts',
         'tikiQueue',
         'bot',
+        'messaging',
       ]),
     },
     logger,

@@ -9,6 +9,10 @@ export const TEST_PLATFORM_ENV = {
   SHOPEE_PUSH_URL: 'https://crm.test/webhooks/shopee',
   TIKTOK_APP_KEY: 'tt-app-key',
   TIKTOK_APP_SECRET: 'tt-test-secret',
+  FACEBOOK_APP_SECRET: 'fb-test-app-secret',
+  FACEBOOK_VERIFY_TOKEN: 'fb-verify-token',
+  ZALO_APP_ID: '4291000000000000000',
+  ZALO_OA_SECRET: 'zl-test-oa-secret',
 } as const;
 
 export type SignedPush = { platform: string; body: Buffer; headers: Record<string, string> };

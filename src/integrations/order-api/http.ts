@@ -5,6 +5,7 @@
  */
 import { asObject, type JsonObject } from '../payload';
 import { PayloadError, type MarketplacePlatform } from '../types';
+import type { Platform } from '../../entities/enums';
 import { PlatformRateLimited, PlatformRejected, PlatformUnavailable } from './types';
 
 /** Used when a 429 carries no readable Retry-After. */
@@ -40,7 +41,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
 
 /** Sends one request and returns its JSON object body, or throws a PlatformError. */
 export async function requestJson(
-  platform: MarketplacePlatform,
+  /** Any platform: the chat send adapters (Messenger, Zalo) share this path too. */
+  platform: Platform,
   settings: HttpSettings,
   request: HttpRequest,
 ): Promise<JsonObject> {

@@ -5,7 +5,7 @@
  * beyond request timestamps, no logging. Callers (the enrichment job, the
  * Sendo confirmation, the manual date-range sync) decide what to store.
  */
-import type { OrderStatus } from '../../entities/enums';
+import type { OrderStatus, Platform } from '../../entities/enums';
 import type { FlagChanges, MarketplacePlatform } from '../types';
 
 /** Amounts are integers in minor units of `currency` (VND has none: 150000 means 150 000 ₫). */
@@ -97,7 +97,7 @@ export interface OrderApiClient {
 export abstract class PlatformError extends Error {
   abstract readonly retryable: boolean;
   constructor(
-    readonly platform: MarketplacePlatform,
+    readonly platform: Platform,
     message: string,
   ) {
     super(`${platform}: ${message}`);
@@ -108,7 +108,7 @@ export abstract class PlatformError extends Error {
 export class PlatformRateLimited extends PlatformError {
   readonly retryable = true;
   constructor(
-    platform: MarketplacePlatform,
+    platform: Platform,
     readonly retryAfterMs: number,
     message = 'rate limited',
   ) {
@@ -120,7 +120,7 @@ export class PlatformRateLimited extends PlatformError {
 /** 5xx, a network error or a timeout: the same request may well succeed later. */
 export class PlatformUnavailable extends PlatformError {
   readonly retryable = true;
-  constructor(platform: MarketplacePlatform, message: string) {
+  constructor(platform: Platform, message: string) {
     super(platform, message);
     this.name = 'PlatformUnavailable';
   }
@@ -134,7 +134,7 @@ export class PlatformUnavailable extends PlatformError {
 export class PlatformRejected extends PlatformError {
   readonly retryable = false;
   constructor(
-    platform: MarketplacePlatform,
+    platform: Platform,
     message: string,
     readonly code?: string,
   ) {
