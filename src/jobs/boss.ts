@@ -167,6 +167,7 @@ export async function startJobs(options: {
   });
   await boss.schedule('resume-order-syncs', resumeOrderSyncsSchedule, {}, { tz });
 
+  let sender: Parameters<typeof pgBossOutboundDelivery>[1];
   if (options.messaging) {
     const delivery = {
       orm,
@@ -184,6 +185,7 @@ export async function startJobs(options: {
       retryBaseMs: options.messaging.sendRetryBaseMs,
       leaseMs: options.messaging.timeoutMs * 3 + 30_000,
     };
+    sender = delivery;
     for (let i = 0; i < SEND_MESSAGE_WORKERS; i += 1) {
       await boss.work<JobPayloads['send-message']>(
         SEND_MESSAGE_QUEUE.name,
@@ -204,7 +206,7 @@ export async function startJobs(options: {
     boss,
     orderSync,
     orderSyncQueue: pgBossOrderSyncQueue(boss),
-    outbound: pgBossOutboundDelivery(boss),
+    outbound: pgBossOutboundDelivery(boss, sender),
     queueSizes: async () => {
       const entries = await Promise.all(
         JOB_NAMES.map(async (name) => [name, await boss.getQueueSize(name)] as const),

@@ -36,8 +36,25 @@ export const sweepPendingMessagesSchedule = '* * * * *';
  * the caller's transaction connection, so it exists exactly when the message
  * does. The bot's PENDING BOT messages go through this too.
  */
-export function pgBossOutboundDelivery(boss: PgBoss): OutboundDelivery {
+export function pgBossOutboundDelivery(
+  boss: PgBoss,
+  /** With the send workers' dependencies (a process that sends), sendNow attempts at once. */
+  sender?: DeliveryDeps & { logger: Logger; boss: PgBoss },
+): OutboundDelivery {
   return {
+    sendNow: sender
+      ? async (messageId) => {
+          try {
+            await runSendMessage(sender, { messageId });
+          } catch (error) {
+            // The queued job (or the sweep) sends it; this was only the fast way.
+            sender.logger.warn(
+              { err: error, messageId },
+              'immediate send failed; the queue retries',
+            );
+          }
+        }
+      : undefined,
     async enqueue(em: EntityManager, messageId: string) {
       const payload: JobPayloads['send-message'] = { messageId };
       await boss.send(SEND_MESSAGE_QUEUE.name, payload, {

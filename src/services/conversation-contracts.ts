@@ -32,4 +32,10 @@ export interface ConversationBot {
  */
 export interface OutboundDelivery {
   enqueue(em: EntityManager, messageId: string): Promise<void>;
+  /**
+   * After the caller's commit: try the first send at once rather than at
+   * the queue's next poll (a buyer is waiting for the bot). The queued job
+   * stays the durable path; the message's claim keeps it to one send.
+   */
+  sendNow?(messageId: string): Promise<void>;
 }

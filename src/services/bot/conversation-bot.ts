@@ -219,6 +219,7 @@ export function createConversationBot(deps: BotDeps): Bot {
     const written = await write(em, conversationId, message, reply, receivedAt);
     if (!written) return;
     publish(conversationId, written, reply);
+    await delivery.sendNow?.(written.messageId);
   }
 
   type Written = { messageId: string; assigneeId: string | null };
