@@ -64,6 +64,11 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.inboundEvents': ['ADMIN', 'IT'],
   'Query.channels': ['ADMIN', 'BOD', 'IT'],
   'Query.reconciliationReport': ['ADMIN', 'BOD', 'IT'],
+  'Query.orderReport': CRM,
+  'Query.ticketReport': CRM,
+  'Query.conversationReport': CRM,
+  'Query.customerReport': CRM,
+  'Query.integrationReport': ['ADMIN', 'IT'],
   'Mutation.runReconciliation': ['ADMIN', 'BOD', 'IT'],
   'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
   'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
@@ -115,6 +120,22 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.channels': { query: '{ channels { pushesLastHour } }' },
   'Query.reconciliationReport': {
     query: '{ reconciliationReport(date: "2026-01-01", first: 1) { run { id } } }',
+  },
+  'Query.orderReport': {
+    query: '{ orderReport(from: "2026-01-01", to: "2026-01-31") { total { orders } } }',
+  },
+  'Query.ticketReport': {
+    query: '{ ticketReport(from: "2026-01-01", to: "2026-01-31") { total { tickets } } }',
+  },
+  'Query.conversationReport': {
+    query:
+      '{ conversationReport(from: "2026-01-01", to: "2026-01-31") { total { conversations } } }',
+  },
+  'Query.customerReport': {
+    query: '{ customerReport(from: "2026-01-01", to: "2026-01-31") { newCustomers } }',
+  },
+  'Query.integrationReport': {
+    query: '{ integrationReport(from: "2026-01-01", to: "2026-01-31") { total { received } } }',
   },
   'Mutation.runReconciliation': {
     query: 'mutation { runReconciliation(date: "2026-01-01") { id } }',

@@ -39,6 +39,12 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     inboundEvents: roles(Role.ADMIN, Role.IT),
     channels: roles(Role.ADMIN, Role.BOD, Role.IT),
     reconciliationReport: roles(Role.ADMIN, Role.BOD, Role.IT),
+    // Reports aggregate only the rows the viewer could list (row scopes apply).
+    orderReport: roles(...CRM_ROLES),
+    ticketReport: roles(...CRM_ROLES),
+    conversationReport: roles(...CRM_ROLES),
+    customerReport: roles(...CRM_ROLES),
+    integrationReport: roles(Role.ADMIN, Role.IT),
   },
   Mutation: {
     login: publicField,

@@ -12,6 +12,7 @@ import { InboundEvent } from './inbound-event.entity';
 import { KnowledgeBaseArticle } from './knowledge-base-article.entity';
 import { Message } from './message.entity';
 import { OrderItem } from './order-item.entity';
+import { OrderMilestone } from './order-milestone.entity';
 import { OrderStatusEvent } from './order-status-event.entity';
 import { Order } from './order.entity';
 import { Payment } from './payment.entity';
@@ -40,6 +41,7 @@ export {
   Message,
   Order,
   OrderItem,
+  OrderMilestone,
   OrderStatusEvent,
   Payment,
   ReconciliationMismatch,
@@ -68,6 +70,7 @@ export const entities = [
   Message,
   Order,
   OrderItem,
+  OrderMilestone,
   OrderStatusEvent,
   Payment,
   ReconciliationMismatch,

@@ -8,6 +8,7 @@ import { CustomerResolver } from './customer.resolver';
 import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
+import { ReportResolver } from './report.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
 
@@ -25,6 +26,7 @@ export const resolvers = [
   OrderResolver,
   ReconciliationResolver,
   ReferenceDataResolver,
+  ReportResolver,
   TicketHistoryResolver,
   TicketNoteResolver,
   TicketResolver,
