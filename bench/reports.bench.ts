@@ -1,6 +1,7 @@
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { User } from '../src/entities';
+import { Order, User } from '../src/entities';
 import { businessDateOf } from '../src/services/reconciliation.service';
 import { percentile, runBench, startBenchServer } from './support';
 
@@ -76,8 +77,58 @@ async function main(): Promise<void> {
       );
     }
   }
+  if (only.includes('exports')) {
+    const orders = await em.count(Order, {});
+    for (const format of ['csv', 'ndjson'] as const) {
+      const startRss = process.memoryUsage.rss();
+      let peakRss = startRss;
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      }, 20);
+      const started = performance.now();
+      // The client is curl in its own process: this process's memory is the server's alone.
+      const counted = await run(
+        'bash',
+        [
+          '-c',
+          `set -o pipefail; curl -sf -H "authorization: $AUTH" "$URL" | tee >(wc -c >&2) | wc -l`,
+        ],
+        { AUTH: authorization, URL: `${base}/exports/orders?format=${format}` },
+      );
+      const newlines = Number(counted.stdout.trim());
+      const bytes = Number(counted.stderr.trim());
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      // CSV: a header line; NDJSON: the trailer line.
+      const rows = newlines - 1;
+      if (rows !== orders) throw new Error(`export ${format}: ${rows} rows, expected ${orders}`);
+      lines.push(
+        `export orders ${format.padEnd(6)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s, ${(bytes / 1e6).toFixed(0)} MB, server RSS ${(startRss / 1e6).toFixed(0)} MB before, peak ${(peakRss / 1e6).toFixed(0)} MB`,
+      );
+    }
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   await server.close();
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ stdout, stderr })
+        : reject(new Error(`${command} exited ${code}: ${stderr}`)),
+    );
+  });
 }
 
 runBench(main);

@@ -29,6 +29,7 @@ import type { Config } from './config';
 import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from './integrations/tiki-queue';
 import { createOrderApiClients } from './integrations/order-api';
 import { createWebhookRouter } from './integrations/webhook.routes';
+import { createExportRouter } from './exports/export.routes';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
 import { createMetrics, type Metrics } from './metrics';
@@ -262,6 +263,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use('/webhooks', webhooks.router);
   const tikiPuller = startTikiPuller(deps);
+
+  app.use('/exports', createExportRouter({ orm: db.orm, tokens: services.tokens, logger }));
 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
