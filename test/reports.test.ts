@@ -57,7 +57,7 @@ beforeAll(async () => {
   ];
   for (const [i, status] of statuses.entries()) {
     const order = await f.order(
-      { channel: i % 2 ? lazada! : shopee!, customer: customers[i % 3] },
+      { channel: i % 2 ? lazada : shopee, customer: customers[i % 3] },
       { status, placedAt: day(i), total: 100_000 * (i + 1), subtotal: 100_000 * (i + 1) },
     );
     const em = t.orm.em.fork();
@@ -77,8 +77,8 @@ beforeAll(async () => {
     await em.flush();
   }
   // Outside the range: must not count.
-  await f.order({ channel: shopee! }, { placedAt: day(-1) });
-  await f.order({ channel: shopee! }, { placedAt: day(10) });
+  await f.order({ channel: shopee }, { placedAt: day(-1) });
+  await f.order({ channel: shopee }, { placedAt: day(10) });
 
   for (let i = 0; i < 6; i += 1) {
     await f.ticket(
@@ -105,7 +105,7 @@ beforeAll(async () => {
   const em = t.orm.em.fork();
   for (let i = 0; i < 4; i += 1) {
     em.create(Conversation, {
-      channel: shopee!.id,
+      channel: shopee.id,
       externalThreadId: `report-thread-${i}`,
       customer: customers[0]!.id,
       status: i < 2 ? ConversationStatus.RESOLVED : ConversationStatus.OPEN,

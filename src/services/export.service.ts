@@ -315,7 +315,8 @@ export async function prepareExport(
     // Stop short of writes that may still commit with an older updated_at (see the top).
     where.push(`b."updated_at" < least(now(), coalesce((
       select min(a."xact_start") from pg_stat_activity a
-      where a."backend_xid" is not null and a."pid" <> pg_backend_pid()), now()))
+      where a."datname" = current_database() and a."backend_xid" is not null
+        and a."pid" <> pg_backend_pid()), now()))
       - ?::int * interval '1 millisecond'`);
     params.push(SETTLE_MS);
   }
