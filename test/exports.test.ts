@@ -80,9 +80,9 @@ function csvObjects(body: string): Record<string, string>[] {
 const asCsv = (value: unknown): string =>
   value === null
     ? ''
-    : typeof value === 'object'
-      ? JSON.stringify(value)
-      : String(value);
+    : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
 
 beforeAll(async () => {
   t = await startTestApp();
