@@ -25,6 +25,20 @@ export class ReportPeriodArgs extends ReportRangeArgs {
   groupBy: ReportPeriod = ReportPeriod.DAY;
 }
 
+/** What every report with periods echoes back: its range and bucket size. */
+// Never referenced itself: only the reports extending it reach the schema.
+@ObjectType()
+abstract class PeriodReport {
+  @Field()
+  from!: string;
+
+  @Field()
+  to!: string;
+
+  @Field(() => ReportPeriod)
+  groupBy!: ReportPeriod;
+}
+
 const KEY_DESCRIPTION =
   'What the row is about: a platform, status, source... code, a channel, branch or user id, or the business date a period starts on. Null in `total`, and for rows without one (tickets without a result or assignee).';
 
@@ -72,16 +86,7 @@ export class OrderReportRow {
 }
 
 @ObjectType()
-export class OrderReport {
-  @Field()
-  from!: string;
-
-  @Field()
-  to!: string;
-
-  @Field(() => ReportPeriod)
-  groupBy!: ReportPeriod;
-
+export class OrderReport extends PeriodReport {
   @Field(() => OrderReportRow)
   total!: OrderReportRow;
 
@@ -140,16 +145,7 @@ export class TicketReportRow {
 }
 
 @ObjectType()
-export class TicketReport {
-  @Field()
-  from!: string;
-
-  @Field()
-  to!: string;
-
-  @Field(() => ReportPeriod)
-  groupBy!: ReportPeriod;
-
+export class TicketReport extends PeriodReport {
   @Field(() => TicketReportRow)
   total!: TicketReportRow;
 
@@ -229,16 +225,7 @@ export class BotAnswerRow {
 }
 
 @ObjectType()
-export class ConversationReport {
-  @Field()
-  from!: string;
-
-  @Field()
-  to!: string;
-
-  @Field(() => ReportPeriod)
-  groupBy!: ReportPeriod;
-
+export class ConversationReport extends PeriodReport {
   @Field(() => ConversationReportRow)
   total!: ConversationReportRow;
 
@@ -352,16 +339,7 @@ export class CustomerSegmentRow {
 }
 
 @ObjectType()
-export class CustomerReport {
-  @Field()
-  from!: string;
-
-  @Field()
-  to!: string;
-
-  @Field(() => ReportPeriod)
-  groupBy!: ReportPeriod;
-
+export class CustomerReport extends PeriodReport {
   @Field(() => Int, { description: 'Customers created in the range.' })
   newCustomers!: number;
 
