@@ -32,6 +32,7 @@ import { createChatWebhookRouter } from './integrations/chat-webhook.routes';
 import { createWebhookRouter } from './integrations/webhook.routes';
 import { sweptOutboundDelivery } from './jobs/send-message.job';
 import { createConversationInbox } from './services/conversation-inbox.service';
+import { createExportRouter } from './exports/export.routes';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
 import { createMetrics, type Metrics } from './metrics';
@@ -301,6 +302,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use('/webhooks', webhooks.router);
   const tikiPuller = startTikiPuller(deps);
+
+  app.use('/exports', createExportRouter({ orm: db.orm, tokens: services.tokens, logger }));
 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

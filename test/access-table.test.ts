@@ -71,6 +71,11 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.aiStatus': BOT_OVERSEERS,
   'Query.aiStats': BOT_OVERSEERS,
   'Mutation.reassignConversation': ['ADMIN', 'CUSTOMER_SERVICE_LEADER'],
+  'Query.orderReport': CRM,
+  'Query.ticketReport': CRM,
+  'Query.conversationReport': CRM,
+  'Query.customerReport': CRM,
+  'Query.integrationReport': ['ADMIN', 'IT'],
   'Mutation.runReconciliation': ['ADMIN', 'BOD', 'IT'],
   'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
   'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
@@ -137,6 +142,22 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     query:
       'mutation($id: ID!) { reassignConversation(conversationId: $id, assigneeId: $id) { id } }',
     variables: { id: NO_ID },
+  },
+  'Query.orderReport': {
+    query: '{ orderReport(from: "2026-01-01", to: "2026-01-31") { total { orders } } }',
+  },
+  'Query.ticketReport': {
+    query: '{ ticketReport(from: "2026-01-01", to: "2026-01-31") { total { tickets } } }',
+  },
+  'Query.conversationReport': {
+    query:
+      '{ conversationReport(from: "2026-01-01", to: "2026-01-31") { total { conversations } } }',
+  },
+  'Query.customerReport': {
+    query: '{ customerReport(from: "2026-01-01", to: "2026-01-31") { newCustomers } }',
+  },
+  'Query.integrationReport': {
+    query: '{ integrationReport(from: "2026-01-01", to: "2026-01-31") { total { received } } }',
   },
   'Mutation.runReconciliation': {
     query: 'mutation { runReconciliation(date: "2026-01-01") { id } }',

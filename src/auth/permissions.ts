@@ -48,6 +48,12 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     orderSyncJobs: roles(Role.ADMIN, Role.BOD, Role.IT),
     aiStatus: roles(...BOT_OVERSEERS),
     aiStats: roles(...BOT_OVERSEERS),
+    // Reports aggregate only the rows the viewer could list (row scopes apply).
+    orderReport: roles(...CRM_ROLES),
+    ticketReport: roles(...CRM_ROLES),
+    conversationReport: roles(...CRM_ROLES),
+    customerReport: roles(...CRM_ROLES),
+    integrationReport: roles(Role.ADMIN, Role.IT),
   },
   Mutation: {
     login: publicField,

@@ -20,6 +20,8 @@ import { Gender } from './enums';
 @ObjectType()
 @Entity({ tableName: 'customer' })
 @Index({ properties: ['createdAt', 'id'] })
+// Incremental exports read customers in (updated_at, id) order from a cursor.
+@Index({ properties: ['updatedAt', 'id'] })
 export class Customer {
   [OptionalProps]?: 'createdAt' | 'updatedAt';
 

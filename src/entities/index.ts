@@ -12,6 +12,7 @@ import { InboundEvent } from './inbound-event.entity';
 import { KnowledgeBaseArticle } from './knowledge-base-article.entity';
 import { Message } from './message.entity';
 import { OrderItem } from './order-item.entity';
+import { OrderMilestone } from './order-milestone.entity';
 import { OrderStatusEvent } from './order-status-event.entity';
 import { OrderSyncJob } from './order-sync-job.entity';
 import { Order } from './order.entity';
@@ -41,6 +42,7 @@ export {
   Message,
   Order,
   OrderItem,
+  OrderMilestone,
   OrderStatusEvent,
   OrderSyncJob,
   Payment,
@@ -70,6 +72,7 @@ export const entities = [
   Message,
   Order,
   OrderItem,
+  OrderMilestone,
   OrderStatusEvent,
   OrderSyncJob,
   Payment,

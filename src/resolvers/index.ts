@@ -10,6 +10,7 @@ import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { OrderSyncResolver } from './order-sync.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
+import { ReportResolver } from './report.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
 
@@ -29,6 +30,7 @@ export const resolvers = [
   OrderSyncResolver,
   ReconciliationResolver,
   ReferenceDataResolver,
+  ReportResolver,
   TicketHistoryResolver,
   TicketNoteResolver,
   TicketResolver,

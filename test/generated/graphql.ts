@@ -97,6 +97,16 @@ export type AssignmentSettingInput = {
   maxOpenTickets?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Bot answers in the range’s conversations by the fallback step that answered. */
+export type BotAnswerRow = {
+  __typename?: 'BotAnswerRow';
+  answers: Scalars['Int']['output'];
+  medianLatencyMs?: Maybe<Scalars['Float']['output']>;
+  p90LatencyMs?: Maybe<Scalars['Float']['output']>;
+  /** Null for bot messages without a step. */
+  step?: Maybe<BotStep>;
+};
+
 export type BotStep =
   | 'AI'
   | 'HANDOFF'
@@ -246,6 +256,40 @@ export type ConversationFilter = {
   unassigned?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+export type ConversationReport = {
+  __typename?: 'ConversationReport';
+  botAnswers: Array<BotAnswerRow>;
+  byChannel: Array<ConversationReportRow>;
+  byPeriod: Array<ConversationReportRow>;
+  from: Scalars['String']['output'];
+  groupBy: ReportPeriod;
+  to: Scalars['String']['output'];
+  total: ConversationReportRow;
+};
+
+/** Conversations started in the range, in total or in one slice. */
+export type ConversationReportRow = {
+  __typename?: 'ConversationReportRow';
+  conversations: Scalars['Int']['output'];
+  /** Seconds from start to first answer. */
+  firstResponseMedianSeconds?: Maybe<Scalars['Float']['output']>;
+  firstResponseP90Seconds?: Maybe<Scalars['Float']['output']>;
+  /** Handed from the bot to a person. */
+  handedOff: Scalars['Int']['output'];
+  /** handedOff / conversations. */
+  handoffRate: Scalars['Float']['output'];
+  /** What the row is about: a platform, status, source... code, a channel, branch or user id, or the business date a period starts on. Null in `total`, and for rows without one (tickets without a result or assignee). */
+  key?: Maybe<Scalars['String']['output']>;
+  /** A channel name, where the key is one. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** Seconds from start to resolution. */
+  resolutionMedianSeconds?: Maybe<Scalars['Float']['output']>;
+  resolutionP90Seconds?: Maybe<Scalars['Float']['output']>;
+  resolved: Scalars['Int']['output'];
+  /** With a first answer (bot or agent). */
+  responded: Scalars['Int']['output'];
+};
+
 export type ConversationStatus =
   | 'ASSIGNED'
   | 'OPEN'
@@ -319,6 +363,15 @@ export type CustomerTicketsArgs = {
   first?: Scalars['Int']['input'];
 };
 
+export type CustomerChannelRow = {
+  __typename?: 'CustomerChannelRow';
+  /** Null: entered by staff, no order or chat. */
+  channelId?: Maybe<Scalars['ID']['output']>;
+  customers: Scalars['Int']['output'];
+  label?: Maybe<Scalars['String']['output']>;
+  platform?: Maybe<Platform>;
+};
+
 export type CustomerConnection = {
   __typename?: 'CustomerConnection';
   edges: Array<CustomerEdge>;
@@ -347,6 +400,43 @@ export type CustomerLabel = {
   createdAt: Scalars['DateTimeISO']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type CustomerPeriodRow = {
+  __typename?: 'CustomerPeriodRow';
+  customers: Scalars['Int']['output'];
+  /** The business date the period starts on. */
+  key: Scalars['String']['output'];
+};
+
+export type CustomerReport = {
+  __typename?: 'CustomerReport';
+  from: Scalars['String']['output'];
+  groupBy: ReportPeriod;
+  /** By the channel of their first order or conversation, whichever came first. */
+  newByChannel: Array<CustomerChannelRow>;
+  newByPeriod: Array<CustomerPeriodRow>;
+  /** Customers created in the range. */
+  newCustomers: Scalars['Int']['output'];
+  /** New customers who share a phone or email with another customer: duplicates waiting to be merged. Merges are not recorded yet, so merged duplicates cannot be counted; once merged, a pair no longer counts here. */
+  possibleDuplicates: Scalars['Int']['output'];
+  /** Revenue of orders placed in the range per customer label; a customer with two labels counts in both. */
+  revenueBySegment: Array<CustomerSegmentRow>;
+  to: Scalars['String']['output'];
+};
+
+/** Orders placed in the range by customers with one label. */
+export type CustomerSegmentRow = {
+  __typename?: 'CustomerSegmentRow';
+  code?: Maybe<Scalars['String']['output']>;
+  /** Customers with an order in the range. */
+  customers: Scalars['Int']['output'];
+  /** Null: customers without any label. */
+  labelId?: Maybe<Scalars['ID']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  orders: Scalars['Int']['output'];
+  /** As in the order report. */
+  revenue: Scalars['SafeInt']['output'];
 };
 
 export type Gender =
@@ -391,6 +481,38 @@ export type InboundEventStatus =
   | 'DEAD'
   | 'FAILED'
   | 'RECEIVED';
+
+/** The runbook’s “top issues” table: shops with most failures first. */
+export type IntegrationReport = {
+  __typename?: 'IntegrationReport';
+  byPlatform: Array<IntegrationReportRow>;
+  /** Dead letters + failures, most first. */
+  byShop: Array<IntegrationReportRow>;
+  from: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+  total: IntegrationReportRow;
+};
+
+/** Webhook pushes received in the range for one shop, platform or all. */
+export type IntegrationReportRow = {
+  __typename?: 'IntegrationReportRow';
+  applied: Scalars['Int']['output'];
+  deadLetters: Scalars['Int']['output'];
+  /** Failed and waiting for a retry. */
+  failed: Scalars['Int']['output'];
+  /** Stored, not applied yet. */
+  pending: Scalars['Int']['output'];
+  /** Null in the total. */
+  platform?: Maybe<Platform>;
+  /** Events stored (one per distinct event key). */
+  received: Scalars['Int']['output'];
+  /** Applied, failed or dead after more than one attempt: retries and replays. A replay resets the attempts, so a replayed event that then applied at once is not told apart. */
+  retried: Scalars['Int']['output'];
+  /** Null in platform rows and the total. */
+  shopId?: Maybe<Scalars['String']['output']>;
+  /** Duplicates dropped: status events of the range that the order lattice did not apply (stale or repeated). A redelivery with the same event key is dropped at the inbox before any row is written, so those are not counted here. */
+  staleOrRepeatedDropped: Scalars['Int']['output'];
+};
 
 export type KeywordMode =
   | 'NUMBER_SEQUENCE'
@@ -766,6 +888,44 @@ export type OrderItem = {
   unitPrice: Scalars['SafeInt']['output'];
 };
 
+export type OrderReport = {
+  __typename?: 'OrderReport';
+  /** Per channel (shop); `label` is its name. */
+  byChannel: Array<OrderReportRow>;
+  /** Per DAY/WEEK/MONTH of placing; periods without orders are absent. */
+  byPeriod: Array<OrderReportRow>;
+  byPlatform: Array<OrderReportRow>;
+  /** Per current normalized status. */
+  byStatus: Array<OrderReportRow>;
+  from: Scalars['String']['output'];
+  groupBy: ReportPeriod;
+  to: Scalars['String']['output'];
+  total: OrderReportRow;
+};
+
+/** Orders placed in the range, in total or in one slice. */
+export type OrderReportRow = {
+  __typename?: 'OrderReportRow';
+  /** Mean seconds from first reaching CONFIRMED to first reaching SHIPPED, over the orders that did both. */
+  avgConfirmedToShippedSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Mean seconds from first SHIPPED to first DELIVERED, over the orders that did both. */
+  avgShippedToDeliveredSeconds?: Maybe<Scalars['Float']['output']>;
+  /** cancelled / orders (0 when there are none). */
+  cancellationRate: Scalars['Float']['output'];
+  cancelled: Scalars['Int']['output'];
+  /** What the row is about: a platform, status, source... code, a channel, branch or user id, or the business date a period starts on. Null in `total`, and for rows without one (tickets without a result or assignee). */
+  key?: Maybe<Scalars['String']['output']>;
+  /** A channel name, where the key is one. */
+  label?: Maybe<Scalars['String']['output']>;
+  orders: Scalars['Int']['output'];
+  /** returned / orders (0 when there are none). */
+  returnRate: Scalars['Float']['output'];
+  /** RETURN_REQUESTED or RETURNED. */
+  returned: Scalars['Int']['output'];
+  /** Sum of totals (minor units) of orders not CANCELLED, FAILED or RETURNED. */
+  revenue: Scalars['SafeInt']['output'];
+};
+
 export type OrderStatus =
   | 'CANCELLED'
   | 'COMPLETED'
@@ -891,17 +1051,25 @@ export type Query = {
   channels: Array<ChannelHealth>;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   conversation?: Maybe<Conversation>;
+  /** Conversations started in the range that the viewer may see: response and resolution times, handoffs, and bot answers by fallback step. */
+  conversationReport: ConversationReport;
   conversations: ConversationConnection;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   customer?: Maybe<Customer>;
+  /** Customers created in the range by channel and period, possible duplicates, and revenue per label. */
+  customerReport: CustomerReport;
   customers: CustomerConnection;
   /** Newest first. */
   inboundEvents: InboundEventConnection;
+  /** Webhook pushes received in the range per platform and shop: applied, failed, dead letters, retries and dropped duplicates. */
+  integrationReport: IntegrationReport;
   knowledgeBaseArticles: KnowledgeBaseArticleConnection;
   /** The signed-in user. */
   me: User;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   order?: Maybe<Order>;
+  /** Orders placed in the range: count, revenue, cancellation and return rates and lead times, by platform, channel, status and period. */
+  orderReport: OrderReport;
   /** NOT_FOUND (and null) for an unknown id. */
   orderSyncJob?: Maybe<OrderSyncJob>;
   /** Newest first. */
@@ -913,6 +1081,8 @@ export type Query = {
   referenceData: ReferenceData;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   ticket?: Maybe<Ticket>;
+  /** Tickets created in the range that the viewer may see (a staff member: their own), by source, result, status, target, branch, assignee and period. */
+  ticketReport: TicketReport;
   tickets: TicketConnection;
 };
 
@@ -935,6 +1105,14 @@ export type QueryConversationArgs = {
 };
 
 
+export type QueryConversationReportArgs = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  from: Scalars['String']['input'];
+  groupBy?: ReportPeriod;
+  to: Scalars['String']['input'];
+};
+
+
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ConversationFilter>;
@@ -944,6 +1122,13 @@ export type QueryConversationsArgs = {
 
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCustomerReportArgs = {
+  from: Scalars['String']['input'];
+  groupBy?: ReportPeriod;
+  to: Scalars['String']['input'];
 };
 
 
@@ -961,6 +1146,13 @@ export type QueryInboundEventsArgs = {
 };
 
 
+export type QueryIntegrationReportArgs = {
+  from: Scalars['String']['input'];
+  platforms?: InputMaybe<Array<Platform>>;
+  to: Scalars['String']['input'];
+};
+
+
 export type QueryKnowledgeBaseArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<KnowledgeBaseArticleFilter>;
@@ -970,6 +1162,15 @@ export type QueryKnowledgeBaseArticlesArgs = {
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderReportArgs = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  from: Scalars['String']['input'];
+  groupBy?: ReportPeriod;
+  platforms?: InputMaybe<Array<Platform>>;
+  to: Scalars['String']['input'];
 };
 
 
@@ -1002,6 +1203,15 @@ export type QueryReconciliationReportArgs = {
 
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryTicketReportArgs = {
+  branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  from: Scalars['String']['input'];
+  groupBy?: ReportPeriod;
+  targets?: InputMaybe<Array<TicketTarget>>;
+  to: Scalars['String']['input'];
 };
 
 
@@ -1100,6 +1310,12 @@ export type ReferenceItem = {
   descriptionEn: Scalars['String']['output'];
   descriptionVi: Scalars['String']['output'];
 };
+
+/** Buckets in business time (Asia/Ho_Chi_Minh); weeks start on Monday. */
+export type ReportPeriod =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK';
 
 export type Role =
   | 'ADMIN'
@@ -1326,6 +1542,43 @@ export type TicketReminder = {
   __typename?: 'TicketReminder';
   dueAt: Scalars['DateTimeISO']['output'];
   ticket: Ticket;
+};
+
+export type TicketReport = {
+  __typename?: 'TicketReport';
+  byAssignee: Array<TicketReportRow>;
+  byBranch: Array<TicketReportRow>;
+  byPeriod: Array<TicketReportRow>;
+  byResult: Array<TicketReportRow>;
+  bySource: Array<TicketReportRow>;
+  byStatus: Array<TicketReportRow>;
+  byTarget: Array<TicketReportRow>;
+  from: Scalars['String']['output'];
+  groupBy: ReportPeriod;
+  to: Scalars['String']['output'];
+  total: TicketReportRow;
+};
+
+/** Tickets created in the range, in total or in one slice. */
+export type TicketReportRow = {
+  __typename?: 'TicketReportRow';
+  canceled: Scalars['Int']['output'];
+  completed: Scalars['Int']['output'];
+  /** completed / tickets. */
+  completionRate: Scalars['Float']['output'];
+  /** What the row is about: a platform, status, source... code, a channel, branch or user id, or the business date a period starts on. Null in `total`, and for rows without one (tickets without a result or assignee). */
+  key?: Maybe<Scalars['String']['output']>;
+  /** A branch or user name, where the key is one. */
+  label?: Maybe<Scalars['String']['output']>;
+  /** Median seconds from creation to completion of the completed ones. */
+  medianTimeToCompleteSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Flagged missed (overdue when the missed-ticket job ran). */
+  missed: Scalars['Int']['output'];
+  /** missed / tickets. */
+  missedRate: Scalars['Float']['output'];
+  /** Still NEW or ASSIGNED with a due time already past. */
+  overdue: Scalars['Int']['output'];
+  tickets: Scalars['Int']['output'];
 };
 
 export type TicketResult =
