@@ -46,7 +46,7 @@ export default async function globalSetup(): Promise<void> {
   }
   if (!process.env.REDIS_URL) {
     process.stdout.write(
-      'tests: REDIS_URL is not set: skipping the Redis tests (event bus across instances, two API instances sharing ticket events, /readyz with Redis)\n',
+      'tests: REDIS_URL is not set: skipping the Redis tests (event bus across instances, two API instances sharing ticket events, a channel alert reaching another instance, /readyz with Redis)\n',
     );
   }
 
