@@ -98,6 +98,12 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.resolveConversation': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
   'Subscription.messageAdded': CRM,
   'Subscription.conversationChanged': CRM,
+  'Mutation.createCustomer': TICKET_WORKERS,
+  'Mutation.updateCustomer': TICKET_WORKERS,
+  'Mutation.mergeCustomers': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.unmergeCustomer': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.eraseCustomer': ['ADMIN'],
+  'Subscription.customerChanged': CRM,
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -239,6 +245,29 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Subscription.conversationChanged': {
     query: 'subscription { conversationChanged { action } }',
+  },
+  // Invalid or unknown input: an allowed role gets BAD_USER_INPUT or NOT_FOUND and nothing changes.
+  'Mutation.createCustomer': {
+    query: 'mutation { createCustomer(input: { fullName: "" }) { id } }',
+  },
+  'Mutation.updateCustomer': {
+    query: 'mutation($id: ID!) { updateCustomer(id: $id, input: { fullName: "x" }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.mergeCustomers': {
+    query: `mutation($id: ID!) { mergeCustomers(survivorId: $id, mergedIds: ["${NO_ID.replace(/0$/, '1')}"]) { id } }`,
+    variables: { id: NO_ID },
+  },
+  'Mutation.unmergeCustomer': {
+    query: 'mutation($id: ID!) { unmergeCustomer(mergeId: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.eraseCustomer': {
+    query: 'mutation($id: ID!) { eraseCustomer(id: $id, reason: "r") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Subscription.customerChanged': {
+    query: 'subscription { customerChanged { action } }',
   },
 };
 

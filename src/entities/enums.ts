@@ -155,6 +155,13 @@ export enum OrderSyncStatus {
   FAILED = 'FAILED',
 }
 
+/** A customer import's life: RUNNING -> SUCCEEDED | FAILED. */
+export enum ImportJobStatus {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
+
 /** Which team a knowledge-base article serves (BR-CRM-007). */
 export enum KnowledgeBaseType {
   TELESALES = 'TELESALES',

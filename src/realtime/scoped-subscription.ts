@@ -15,6 +15,7 @@ export const TOPICS = {
   conversationChanged: 'CONVERSATION_CHANGED',
   channelAlert: 'CHANNEL_ALERT',
   orderSyncProgress: 'ORDER_SYNC_PROGRESS',
+  customerChanged: 'CUSTOMER_CHANGED',
 } as const;
 
 /** A manual order sync moved (claimed, a page applied, finished); JSON-safe, it crosses Redis. */
@@ -44,6 +45,16 @@ export type TicketChangedEvent = {
   changedFields: string[];
 };
 export type OrderChangedEvent = { orderId: string };
+
+/**
+ * A customer record changed. After a merge, `customerId` is the survivor and
+ * `relatedIds` the merged ids; after an un-merge, the reverse.
+ */
+export type CustomerChangedEvent = {
+  customerId: string;
+  action: 'CREATED' | 'UPDATED' | 'MERGED' | 'UNMERGED' | 'ERASED' | 'NOTE_ADDED' | 'LABELS_SET';
+  relatedIds: string[];
+};
 
 /** How stale a subscription's view of its viewer may get; revocations end streams at once anyway. */
 const VIEWER_RECHECK_MS = 5_000;

@@ -5,6 +5,7 @@ import { ChannelHealthResolver } from './channel.resolver';
 import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
+import { CustomerMergeResolver, CustomerWriteResolver } from './customer-admin.resolver';
 import { CustomerResolver } from './customer.resolver';
 import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { OrderSyncResolver } from './order-sync.resolver';
@@ -22,7 +23,9 @@ export const resolvers = [
   KnowledgeBaseResolver,
   ChannelResolver,
   ConversationResolver,
+  CustomerMergeResolver,
   CustomerResolver,
+  CustomerWriteResolver,
   MessageResolver,
   OrderEventResolver,
   OrderResolver,

@@ -291,6 +291,7 @@ export type Customer = {
   conversations: Array<Conversation>;
   createdAt: Scalars['DateTimeISO']['output'];
   email?: Maybe<Scalars['String']['output']>;
+  erasedAt?: Maybe<Scalars['DateTimeISO']['output']>;
   fullName: Scalars['String']['output'];
   gender?: Maybe<Gender>;
   id: Scalars['ID']['output'];
@@ -319,6 +320,17 @@ export type CustomerTicketsArgs = {
   first?: Scalars['Int']['input'];
 };
 
+/** A customer record changed (created, updated, merged, un-merged, erased...). */
+export type CustomerChange = {
+  __typename?: 'CustomerChange';
+  /** CREATED, UPDATED, MERGED, UNMERGED, ERASED, NOTE_ADDED or LABELS_SET */
+  action: Scalars['String']['output'];
+  /** After a merge, the survivor. */
+  customerId: Scalars['ID']['output'];
+  /** The merged (or un-merged) customer ids. */
+  relatedIds: Array<Scalars['ID']['output']>;
+};
+
 export type CustomerConnection = {
   __typename?: 'CustomerConnection';
   edges: Array<CustomerEdge>;
@@ -340,6 +352,18 @@ export type CustomerFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Phones in any Vietnamese form (0912 345 678, +84 912-345-678, 84912345678) are stored as E.164. On update, an omitted field stays, null or "" clears it. */
+export type CustomerInput = {
+  /** YYYY-MM-DD, not in the future. */
+  birthday?: InputMaybe<Scalars['String']['input']>;
+  branchId?: InputMaybe<Scalars['ID']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  fullName?: InputMaybe<Scalars['String']['input']>;
+  gender?: InputMaybe<Gender>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CustomerLabel = {
   __typename?: 'CustomerLabel';
   code: Scalars['String']['output'];
@@ -347,6 +371,15 @@ export type CustomerLabel = {
   createdAt: Scalars['DateTimeISO']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type CustomerMerge = {
+  __typename?: 'CustomerMerge';
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  mergedIds: Array<Scalars['ID']['output']>;
+  survivor?: Maybe<Customer>;
+  undoneAt?: Maybe<Scalars['DateTimeISO']['output']>;
 };
 
 export type Gender =
@@ -440,6 +473,17 @@ export type LoginPayload = {
   user: User;
 };
 
+/** For each field, the id of the customer (survivor or one of mergedIds) whose value the survivor keeps; omitted fields keep the survivor's own value. */
+export type MergeFieldChoicesInput = {
+  birthday?: InputMaybe<Scalars['ID']['input']>;
+  branch?: InputMaybe<Scalars['ID']['input']>;
+  email?: InputMaybe<Scalars['ID']['input']>;
+  fullName?: InputMaybe<Scalars['ID']['input']>;
+  gender?: InputMaybe<Scalars['ID']['input']>;
+  notes?: InputMaybe<Scalars['ID']['input']>;
+  phone?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type Message = {
   __typename?: 'Message';
   attachments: Array<MessageAttachment>;
@@ -515,13 +559,19 @@ export type Mutation = {
   cancelTicket: Ticket;
   completeTicket: Ticket;
   createApiKey: CreateApiKeyPayload;
+  /** CONFLICT (extensions.existingCustomerId) when a customer with the same normalized phone or e-mail exists, unless allowDuplicate. */
+  createCustomer: Customer;
   /** Sources 1, 2, 5 and 6; staff own what they create. */
   createTicket: Ticket;
   /** BR-CRM-009: many tickets in one transaction, all or nothing. */
   createTickets: Array<Ticket>;
+  /** Right to be forgotten: personal data is removed from the customer, their notes and messages; orders and payments stay under a pseudonym. */
+  eraseCustomer: Customer;
   login: LoginPayload;
   /** Sets the unread count back to 0. */
   markConversationRead: Conversation;
+  /** Moves every ticket, order, conversation, note, label and payment of mergedIds to the survivor; the merged records stay as tombstones. Idempotent; CONFLICT (extensions.reason MERGE_CYCLE, CUSTOMER_ALREADY_MERGED, CUSTOMER_ERASED) otherwise. */
+  mergeCustomers: CustomerMerge;
   /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
   reassignConversation: Conversation;
   /** A canceled ticket only. */
@@ -540,7 +590,10 @@ export type Mutation = {
   setUserActive: User;
   /** Pulls the orders created in [from, to) from the channel's platform and applies them like pushes, in the background; returns the QUEUED job. A `to` in the future means now; at most 90 days; one sync per channel at a time (CONFLICT with the running job's `jobId`). */
   startOrderSync: OrderSyncJob;
+  /** Restores the merged records and every link exactly as before the merge. CONFLICT LATER_MERGE while a later merge of these customers stands. */
+  unmergeCustomer: CustomerMerge;
   updateAssignment: AssignmentSetting;
+  updateCustomer: Customer;
   updateTicket: Ticket;
 };
 
@@ -580,6 +633,12 @@ export type MutationCreateApiKeyArgs = {
 };
 
 
+export type MutationCreateCustomerArgs = {
+  allowDuplicate?: Scalars['Boolean']['input'];
+  input: CustomerInput;
+};
+
+
 export type MutationCreateTicketArgs = {
   input: CreateTicketInputType;
 };
@@ -587,6 +646,12 @@ export type MutationCreateTicketArgs = {
 
 export type MutationCreateTicketsArgs = {
   input: CreateTicketsInputType;
+};
+
+
+export type MutationEraseCustomerArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -598,6 +663,13 @@ export type MutationLoginArgs = {
 
 export type MutationMarkConversationReadArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationMergeCustomersArgs = {
+  fieldChoices?: InputMaybe<MergeFieldChoicesInput>;
+  mergedIds: Array<Scalars['ID']['input']>;
+  survivorId: Scalars['ID']['input'];
 };
 
 
@@ -659,10 +731,22 @@ export type MutationStartOrderSyncArgs = {
 };
 
 
+export type MutationUnmergeCustomerArgs = {
+  mergeId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateCustomerArgs = {
+  allowDuplicate?: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+  input: CustomerInput;
 };
 
 
@@ -1133,6 +1217,8 @@ export type Subscription = {
   channelAlert: ChannelAlert;
   /** Conversations created, answered, read, handed off, assigned, resolved or reopened, within your scope (customer-service staff: theirs and the unassigned queue; a reassigned agent is told once more), narrowed by the filter. */
   conversationChanged: ConversationChange;
+  /** Changes to customer records (one event per merge, after it commits). */
+  customerChanged: CustomerChange;
   /** New messages of one conversation (buyer, agent, bot), and again when an outbound message is SENT or FAILED. NOT_FOUND outside your scope. */
   messageAdded: Message;
   /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
