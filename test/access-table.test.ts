@@ -104,6 +104,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.unmergeCustomer': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.eraseCustomer': ['ADMIN'],
   'Subscription.customerChanged': CRM,
+  'Mutation.addCustomerNote': TICKET_WORKERS,
+  'Mutation.setCustomerLabels': TICKET_WORKERS,
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -264,6 +266,14 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Mutation.eraseCustomer': {
     query: 'mutation($id: ID!) { eraseCustomer(id: $id, reason: "r") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.addCustomerNote': {
+    query: 'mutation($id: ID!) { addCustomerNote(customerId: $id, body: "b") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.setCustomerLabels': {
+    query: 'mutation($id: ID!) { setCustomerLabels(customerId: $id, labelIds: []) { id } }',
     variables: { id: NO_ID },
   },
   'Subscription.customerChanged': {

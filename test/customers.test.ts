@@ -439,3 +439,111 @@ describe('erasure', () => {
     expect(await sql('select count(*) n from customer')).toEqual(countBefore);
   });
 });
+
+describe('workspace', () => {
+  const WORKSPACE = `query($id: ID!) { customer(id: $id) {
+    realRevenue lastOrderAt labels { id }
+    workspace {
+      tickets(first: 10) { totalCount edges { node { id } } }
+      orders(first: 10) { totalCount }
+      payments(first: 10) { totalCount }
+      conversations(first: 10) { totalCount }
+      notes(first: 10) { edges { node { body author { id } } } }
+      activity(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { kind summary at } } }
+    }
+  } }`;
+  type Workspace = {
+    customer: {
+      realRevenue: number;
+      lastOrderAt: string | null;
+      labels: { id: string }[];
+      workspace: {
+        tickets: { totalCount: number; edges: { node: { id: string } }[] };
+        orders: { totalCount: number };
+        payments: { totalCount: number };
+        conversations: { totalCount: number };
+        notes: { edges: { node: { body: string; author: { id: string } | null } }[] };
+        activity: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+          edges: { node: { kind: string; summary: string; at: string } }[];
+        };
+      };
+    };
+  };
+
+  test("every tab obeys the viewer's scope: a staff user sees only their own tickets", async () => {
+    const branch = await make.branch();
+    const channel = await make.channel();
+    const customer = await make.customer();
+    const staff = await make.user({ role: Role.TELESALES });
+    const colleague = await make.user({ role: Role.TELESALES });
+    const mine = await make.ticket({ customer, branch, assignee: staff });
+    await make.ticket({ customer, branch, assignee: colleague });
+    const completed = await make.order(
+      { channel, customer },
+      { status: 'COMPLETED' as never, total: 250_000, placedAt: new Date('2026-01-02T00:00:00Z') },
+    );
+    await make.order(
+      { channel, customer },
+      { status: 'CANCELLED' as never, total: 999_000, placedAt: new Date('2026-01-01T00:00:00Z') },
+    );
+    await make.payment({ order: completed, customer });
+    await make.payment({ customer }, { amount: 50_000 });
+
+    const asAdmin = await t.gql<Workspace>(WORKSPACE, { id: customer.id });
+    expect(asAdmin.errors).toBeUndefined();
+    expect(asAdmin.data?.customer.workspace.tickets.totalCount).toBe(2);
+    expect(asAdmin.data?.customer.workspace.orders.totalCount).toBe(2);
+    expect(asAdmin.data?.customer.workspace.payments.totalCount).toBe(2);
+    // Completed orders plus the payment outside any order; the cancelled order does not count.
+    expect(asAdmin.data?.customer.realRevenue).toBe(300_000);
+    expect(asAdmin.data?.customer.lastOrderAt).toBe('2026-01-02T00:00:00.000Z');
+
+    const asStaff = await t.gql<Workspace>(WORKSPACE, { id: customer.id }, as(staff));
+    expect(asStaff.errors).toBeUndefined();
+    expect(asStaff.data?.customer.workspace.tickets).toEqual({
+      totalCount: 1,
+      edges: [{ node: { id: mine.id } }],
+    });
+    // Telesales see no conversations at all.
+    expect(asStaff.data?.customer.workspace.conversations.totalCount).toBe(0);
+  });
+
+  test('notes, labels and a paginated activity feed in time order', async () => {
+    const customer = await make.customer();
+    const leader = await make.user({ role: Role.TELESALES_LEADER });
+    const em = t.orm.em.fork();
+    const vip = em.create(CustomerLabel, { code: `VIP-${randomUUID().slice(0, 6)}`, name: 'VIP' });
+    await em.flush();
+    for (const body of ['first call', 'second call', 'third call']) {
+      const res = await t.gql(
+        'mutation($id: ID!, $b: String!) { addCustomerNote(customerId: $id, body: $b) { id } }',
+        { id: customer.id, b: body },
+        as(leader),
+      );
+      expect(res.errors).toBeUndefined();
+    }
+    const labelled = await t.gql<{ setCustomerLabels: { labels: { id: string }[] } }>(
+      'mutation($id: ID!, $l: [ID!]!) { setCustomerLabels(customerId: $id, labelIds: $l) { labels { id } } }',
+      { id: customer.id, l: [vip.id] },
+      as(leader),
+    );
+    expect(labelled.data?.setCustomerLabels.labels).toEqual([{ id: vip.id }]);
+    const page1 = await t.gql<Workspace>(WORKSPACE, { id: customer.id }, as(leader));
+    const activity = page1.data!.customer.workspace.activity;
+    expect(activity.totalCount).toBe(3);
+    expect(activity.edges.map((e) => e.node.summary)).toEqual(['third call', 'second call']);
+    expect(activity.pageInfo.hasNextPage).toBe(true);
+    const page2 = await t.gql<{
+      customer: { workspace: { activity: { edges: { node: { summary: string } }[] } } };
+    }>(
+      'query($id: ID!, $after: String) { customer(id: $id) { workspace { activity(first: 2, after: $after) { edges { node { summary } } } } } }',
+      { id: customer.id, after: activity.pageInfo.endCursor },
+    );
+    expect(page2.data?.customer.workspace.activity.edges.map((e) => e.node.summary)).toEqual([
+      'first call',
+    ]);
+    expect(page1.data?.customer.workspace.notes.edges[0]?.node.author?.id).toBe(leader.id);
+  });
+});

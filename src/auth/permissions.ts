@@ -79,6 +79,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     mergeCustomers: roles(...CUSTOMER_MERGERS),
     unmergeCustomer: roles(...CUSTOMER_MERGERS),
     eraseCustomer: roles(Role.ADMIN),
+    addCustomerNote: roles(...TICKET_WORKERS),
+    setCustomerLabels: roles(...TICKET_WORKERS),
     resolveConversation: roles(...CONVERSATION_AGENTS),
   },
   Subscription: {

@@ -155,6 +155,14 @@ export enum OrderSyncStatus {
   FAILED = 'FAILED',
 }
 
+/** What a customer activity entry is (calls and appointments join once they exist). */
+export enum ActivityKind {
+  NOTE = 'NOTE',
+  TICKET_CHANGE = 'TICKET_CHANGE',
+  ORDER_STATUS = 'ORDER_STATUS',
+  MESSAGE = 'MESSAGE',
+}
+
 /** A customer import's life: RUNNING -> SUCCEEDED | FAILED. */
 export enum ImportJobStatus {
   RUNNING = 'RUNNING',

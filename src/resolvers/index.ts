@@ -7,6 +7,11 @@ import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
 import { CustomerMergeResolver, CustomerWriteResolver } from './customer-admin.resolver';
 import { CustomerResolver } from './customer.resolver';
+import {
+  CustomerNoteResolver,
+  CustomerWorkspaceFieldsResolver,
+  CustomerWorkspaceResolver,
+} from './customer-workspace.resolver';
 import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { OrderSyncResolver } from './order-sync.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
@@ -26,6 +31,9 @@ export const resolvers = [
   CustomerMergeResolver,
   CustomerResolver,
   CustomerWriteResolver,
+  CustomerNoteResolver,
+  CustomerWorkspaceFieldsResolver,
+  CustomerWorkspaceResolver,
   MessageResolver,
   OrderEventResolver,
   OrderResolver,

@@ -1,4 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ActivityKind } from '../entities/enums';
+import type { ActivityEntry } from '../services/customer-workspace.service';
 import type { MergeFieldChoices } from '../services/customer-merge.service';
 
 @InputType({
@@ -42,4 +44,39 @@ export class CustomerChange {
 
   @Field(() => [ID], { description: 'The merged (or un-merged) customer ids.' })
   relatedIds!: string[];
+}
+
+@ObjectType({ description: "One entry of a customer's activity feed." })
+export class ActivityItem implements ActivityEntry {
+  @Field(() => ID, { description: 'The id of the note, history row, status event or message.' })
+  id!: string;
+
+  @Field(() => ActivityKind)
+  kind!: ActivityKind;
+
+  @Field()
+  at!: Date;
+
+  @Field({
+    description:
+      'Note or message text, "field: new value" for a ticket change, the status for an order.',
+  })
+  summary!: string;
+
+  @Field(() => ID, { nullable: true })
+  ticketId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  orderId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  conversationId!: string | null;
+}
+
+/** The customer detail tabs; resolved one customer at a time (see customer-workspace.service.ts). */
+@ObjectType({
+  description: "A customer's detail tabs, each paginated and within the viewer's scope.",
+})
+export class CustomerWorkspace {
+  constructor(readonly customerId: string) {}
 }

@@ -3,6 +3,7 @@ import { ApiKeyScope } from '../entities/api-key.entity';
 import {
   BotStep,
   ChannelAlertKind,
+  ActivityKind,
   ChannelStatus,
   ConversationStatus,
   Gender,
@@ -28,6 +29,7 @@ const enums = {
   ApiKeyScope,
   BotStep,
   ChannelAlertKind,
+  ActivityKind,
   ChannelStatus,
   ConversationStatus,
   Gender,

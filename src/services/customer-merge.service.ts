@@ -69,7 +69,7 @@ const conflict = (reason: string, message: string, details: Record<string, unkno
 
 const fieldOf = (customer: Customer, field: ChoosableField): string | null => {
   if (field === 'branch') return customer.branch?.id ?? null;
-  return (customer[field]) ?? null;
+  return customer[field] ?? null;
 };
 
 function assign(customer: Customer, values: FieldValues, em: EntityManager): void {

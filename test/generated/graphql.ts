@@ -23,6 +23,40 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+/** One entry of a customer's activity feed. */
+export type ActivityItem = {
+  __typename?: 'ActivityItem';
+  at: Scalars['DateTimeISO']['output'];
+  conversationId?: Maybe<Scalars['ID']['output']>;
+  /** The id of the note, history row, status event or message. */
+  id: Scalars['ID']['output'];
+  kind: ActivityKind;
+  orderId?: Maybe<Scalars['ID']['output']>;
+  /** Note or message text, "field: new value" for a ticket change, the status for an order. */
+  summary: Scalars['String']['output'];
+  ticketId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type ActivityItemConnection = {
+  __typename?: 'ActivityItemConnection';
+  edges: Array<ActivityItemEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ActivityItemEdge = {
+  __typename?: 'ActivityItemEdge';
+  cursor: Scalars['String']['output'];
+  node: ActivityItem;
+};
+
+export type ActivityKind =
+  | 'MESSAGE'
+  | 'NOTE'
+  | 'ORDER_STATUS'
+  | 'TICKET_CHANGE';
+
 /** CLOSED: the AI is called; OPEN: it is skipped until retryAt; HALF_OPEN: one trial call may go. */
 export type AiBreakerState =
   | 'CLOSED'
@@ -296,13 +330,18 @@ export type Customer = {
   gender?: Maybe<Gender>;
   id: Scalars['ID']['output'];
   labels: Array<CustomerLabel>;
+  lastOrderAt?: Maybe<Scalars['DateTimeISO']['output']>;
   notes?: Maybe<Scalars['String']['output']>;
   /** Newest first. */
   orders: Array<Order>;
   phone?: Maybe<Scalars['String']['output']>;
+  /** Completed orders plus paid payments outside them, in minor units. */
+  realRevenue: Scalars['SafeInt']['output'];
   /** Newest first. */
   tickets: Array<Ticket>;
   updatedAt: Scalars['DateTimeISO']['output'];
+  /** The detail tabs (notes, orders, tickets, conversations, payments, activity); meant for one customer at a time. */
+  workspace: CustomerWorkspace;
 };
 
 
@@ -380,6 +419,87 @@ export type CustomerMerge = {
   mergedIds: Array<Scalars['ID']['output']>;
   survivor?: Maybe<Customer>;
   undoneAt?: Maybe<Scalars['DateTimeISO']['output']>;
+};
+
+export type CustomerNote = {
+  __typename?: 'CustomerNote';
+  author?: Maybe<User>;
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type CustomerNoteConnection = {
+  __typename?: 'CustomerNoteConnection';
+  edges: Array<CustomerNoteEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CustomerNoteEdge = {
+  __typename?: 'CustomerNoteEdge';
+  cursor: Scalars['String']['output'];
+  node: CustomerNote;
+};
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspace = {
+  __typename?: 'CustomerWorkspace';
+  /** Notes, ticket changes, order status changes and messages in one feed, newest first. */
+  activity: ActivityItemConnection;
+  /** Most recently updated first. */
+  conversations: ConversationConnection;
+  /** Newest first. */
+  notes: CustomerNoteConnection;
+  /** Order history, newest first. */
+  orders: OrderConnection;
+  /** Newest first. */
+  payments: PaymentConnection;
+  /** Newest first; only the tickets the viewer may see. */
+  tickets: TicketConnection;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceActivityArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceNotesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspacePaymentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceTicketsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Gender =
@@ -553,6 +673,7 @@ export type MessageStatus =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  addCustomerNote: CustomerNote;
   addTicketNote: TicketNote;
   /** Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets). */
   assignTicket?: Maybe<Ticket>;
@@ -587,6 +708,8 @@ export type Mutation = {
   runReconciliation: ReconciliationRun;
   /** Sends through the channel's platform: stored PENDING, then SENT or FAILED (retried with backoff). Customer-service staff answering an unassigned conversation take it. Outside the platform's reply window (Messenger 24 h) the answer is BAD_USER_INPUT with extensions.reason MESSAGING_WINDOW_CLOSED and nothing is stored. */
   sendMessage: Message;
+  /** Replaces the customer's labels with exactly these. */
+  setCustomerLabels: Customer;
   setUserActive: User;
   /** Pulls the orders created in [from, to) from the channel's platform and applies them like pushes, in the background; returns the QUEUED job. A `to` in the future means now; at most 90 days; one sync per channel at a time (CONFLICT with the running job's `jobId`). */
   startOrderSync: OrderSyncJob;
@@ -595,6 +718,12 @@ export type Mutation = {
   updateAssignment: AssignmentSetting;
   updateCustomer: Customer;
   updateTicket: Ticket;
+};
+
+
+export type MutationAddCustomerNoteArgs = {
+  body: Scalars['String']['input'];
+  customerId: Scalars['ID']['input'];
 };
 
 
@@ -715,6 +844,12 @@ export type MutationSendMessageArgs = {
   attachments?: InputMaybe<Array<MessageAttachmentInput>>;
   conversationId: Scalars['ID']['input'];
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationSetCustomerLabelsArgs = {
+  customerId: Scalars['ID']['input'];
+  labelIds: Array<Scalars['ID']['input']>;
 };
 
 
@@ -946,6 +1081,37 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
 };
+
+export type Payment = {
+  __typename?: 'Payment';
+  amount: Scalars['SafeInt']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  currency: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  method: Scalars['String']['output'];
+  paidAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  status: PaymentStatus;
+};
+
+export type PaymentConnection = {
+  __typename?: 'PaymentConnection';
+  edges: Array<PaymentEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type PaymentEdge = {
+  __typename?: 'PaymentEdge';
+  cursor: Scalars['String']['output'];
+  node: Payment;
+};
+
+export type PaymentStatus =
+  | 'FAILED'
+  | 'PAID'
+  | 'PENDING'
+  | 'REFUNDED';
 
 export type Platform =
   | 'FACEBOOK'
