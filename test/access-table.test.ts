@@ -105,6 +105,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.eraseCustomer': ['ADMIN'],
   'Subscription.customerChanged': CRM,
   'Mutation.addCustomerNote': TICKET_WORKERS,
+  'Query.duplicateCandidates': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.setCustomerLabels': TICKET_WORKERS,
 };
 
@@ -268,6 +269,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     query: 'mutation($id: ID!) { eraseCustomer(id: $id, reason: "r") { id } }',
     variables: { id: NO_ID },
   },
+  'Query.duplicateCandidates': { query: '{ duplicateCandidates(first: 1) { totalCount } }' },
   'Mutation.addCustomerNote': {
     query: 'mutation($id: ID!) { addCustomerNote(customerId: $id, body: "b") { id } }',
     variables: { id: NO_ID },

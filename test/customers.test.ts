@@ -547,3 +547,92 @@ describe('workspace', () => {
     expect(page1.data?.customer.workspace.notes.edges[0]?.node.author?.id).toBe(leader.id);
   });
 });
+
+describe('duplicateCandidates', () => {
+  type Groups = {
+    duplicateCandidates: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: { node: { reason: string; customerIds: string[]; customers: { id: string }[] } }[];
+    };
+  };
+  async function allGroups(auth?: { token: string }) {
+    const groups: Groups['duplicateCandidates']['edges'][number]['node'][] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: GraphQLResponse<Groups> = await t.gql<Groups>(
+        'query($after: String) { duplicateCandidates(first: 3, after: $after) { pageInfo { hasNextPage endCursor } edges { node { reason customerIds customers { id } } } } }',
+        { after },
+        auth,
+      );
+      expect(res.errors).toBeUndefined();
+      groups.push(...res.data!.duplicateCandidates.edges.map((e) => e.node));
+      if (!res.data!.duplicateCandidates.pageInfo.hasNextPage) return groups;
+      after = res.data!.duplicateCandidates.pageInfo.endCursor;
+    }
+  }
+
+  test('lists each kind of likely duplicate with its reason, across pages', async () => {
+    const phone = mobile();
+    const samePhone = [
+      await make.customer({ phone: phone.e164 }),
+      await make.customer({ phone: phone.national }), // saved before phones were normalized
+    ];
+    const email = `group-${randomUUID().slice(0, 8)}@example.com`;
+    const sameEmail = [
+      await make.customer({ email }),
+      await make.customer({ email: email.toUpperCase() }),
+    ];
+    const channel = await make.channel();
+    const buyer = `buyer-${randomUUID().slice(0, 8)}`;
+    const sameBuyer = [
+      await make.customer({ phone: undefined }),
+      await make.customer({ phone: undefined }),
+    ];
+    for (const customer of sameBuyer)
+      await make.order({ channel, customer }, { buyerPlatformId: buyer });
+    const suffix = String(randomInt(1000, 10_000));
+    const similar = [
+      await make.customer({
+        fullName: 'Trần Thị Hoa Mai',
+        phone: `+84912${String(randomInt(0, 1000)).padStart(3, '0')}${suffix}`,
+      }),
+      await make.customer({
+        fullName: 'Trần Thị Hoa',
+        phone: `+84983${String(randomInt(0, 1000)).padStart(3, '0')}${suffix}`,
+      }),
+    ];
+
+    const groups = await allGroups();
+    const find = (reason: string, ids: string[]) =>
+      groups.find((g) => g.reason === reason && ids.every((id) => g.customerIds.includes(id)));
+    expect(
+      find(
+        'SAME_PHONE',
+        samePhone.map((c) => c.id),
+      )?.customers,
+    ).toHaveLength(2);
+    expect(
+      find(
+        'SAME_EMAIL',
+        sameEmail.map((c) => c.id),
+      ),
+    ).toBeDefined();
+    expect(
+      find(
+        'SAME_PLATFORM_BUYER_ID',
+        sameBuyer.map((c) => c.id),
+      ),
+    ).toBeDefined();
+    expect(
+      find(
+        'SIMILAR_NAME_PHONE_SUFFIX',
+        similar.map((c) => c.id),
+      ),
+    ).toBeDefined();
+
+    // Once merged, the tombstone is in no group any more.
+    await t.gql(MERGE, { s: samePhone[0]!.id, m: [samePhone[1]!.id] });
+    const after = await allGroups();
+    expect(after.some((g) => g.customerIds.includes(samePhone[1]!.id))).toBe(false);
+  });
+});

@@ -51,6 +51,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     orderSyncJobs: roles(Role.ADMIN, Role.BOD, Role.IT),
     aiStatus: roles(...BOT_OVERSEERS),
     aiStats: roles(...BOT_OVERSEERS),
+    duplicateCandidates: roles(...CUSTOMER_MERGERS),
   },
   Mutation: {
     login: publicField,

@@ -163,6 +163,14 @@ export enum ActivityKind {
   MESSAGE = 'MESSAGE',
 }
 
+/** Why customers are listed as likely duplicates. */
+export enum DuplicateReason {
+  SAME_PHONE = 'SAME_PHONE',
+  SAME_EMAIL = 'SAME_EMAIL',
+  SAME_PLATFORM_BUYER_ID = 'SAME_PLATFORM_BUYER_ID',
+  SIMILAR_NAME_PHONE_SUFFIX = 'SIMILAR_NAME_PHONE_SUFFIX',
+}
+
 /** A customer import's life: RUNNING -> SUCCEEDED | FAILED. */
 export enum ImportJobStatus {
   RUNNING = 'RUNNING',

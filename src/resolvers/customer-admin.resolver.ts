@@ -1,4 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
 import { customerScope } from '../auth/scopes';
 import { Customer, CustomerMerge } from '../entities';
@@ -7,7 +18,10 @@ import { customerService } from '../services/customer.service';
 import { customerErasureService } from '../services/customer-erasure.service';
 import { customerMergeService } from '../services/customer-merge.service';
 import { renewForEvent, type Context } from '../schema/context';
-import { CustomerChange, MergeFieldChoicesInput } from '../schema/customer.types';
+import { CustomerChange, DuplicateGroup, MergeFieldChoicesInput } from '../schema/customer.types';
+import { DuplicateGroupConnection } from '../schema/connections';
+import { PageArgs } from '../schema/pagination';
+import { duplicateCandidates } from '../services/duplicate-candidates.service';
 import { CustomerInput } from '../schema/inputs/customer-input.input';
 
 /** Writes to customers: create/update with duplicate checks, merge, un-merge, erasure. */
@@ -90,6 +104,26 @@ export class CustomerWriteResolver {
   })
   customerChanged(@Root() change: CustomerChange): CustomerChange {
     return change;
+  }
+}
+
+@Resolver(() => DuplicateGroup)
+export class DuplicateGroupResolver {
+  @Query(() => DuplicateGroupConnection, {
+    description:
+      'Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name with the same last four phone digits.',
+  })
+  async duplicateCandidates(
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<DuplicateGroupConnection> {
+    return new DuplicateGroupConnection(await duplicateCandidates.list(ctx, page));
+  }
+
+  @FieldResolver(() => [Customer])
+  async customers(@Root() group: DuplicateGroup, @Ctx() ctx: Context): Promise<Customer[]> {
+    const rows = await ctx.loaders.customer.loadMany(group.customerIds);
+    return rows.filter((row): row is Customer => row instanceof Customer);
   }
 }
 

@@ -5,7 +5,11 @@ import { ChannelHealthResolver } from './channel.resolver';
 import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
-import { CustomerMergeResolver, CustomerWriteResolver } from './customer-admin.resolver';
+import {
+  CustomerMergeResolver,
+  CustomerWriteResolver,
+  DuplicateGroupResolver,
+} from './customer-admin.resolver';
 import { CustomerResolver } from './customer.resolver';
 import {
   CustomerNoteResolver,
@@ -31,6 +35,7 @@ export const resolvers = [
   CustomerMergeResolver,
   CustomerResolver,
   CustomerWriteResolver,
+  DuplicateGroupResolver,
   CustomerNoteResolver,
   CustomerWorkspaceFieldsResolver,
   CustomerWorkspaceResolver,

@@ -10,7 +10,7 @@ import {
   TicketHistory,
   TicketNote,
 } from '../entities';
-import { ActivityItem } from './customer.types';
+import { ActivityItem, DuplicateGroup } from './customer.types';
 import { ConnectionType } from './pagination';
 
 @ObjectType()
@@ -42,3 +42,6 @@ export class PaymentConnection extends ConnectionType(Payment) {}
 
 @ObjectType()
 export class ActivityItemConnection extends ConnectionType(ActivityItem) {}
+
+@ObjectType()
+export class DuplicateGroupConnection extends ConnectionType(DuplicateGroup) {}

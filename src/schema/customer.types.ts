@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { ActivityKind } from '../entities/enums';
+import { ActivityKind, DuplicateReason } from '../entities/enums';
+import type { DuplicateGroupRow } from '../services/duplicate-candidates.service';
 import type { ActivityEntry } from '../services/customer-workspace.service';
 import type { MergeFieldChoices } from '../services/customer-merge.service';
 
@@ -79,4 +80,18 @@ export class ActivityItem implements ActivityEntry {
 })
 export class CustomerWorkspace {
   constructor(readonly customerId: string) {}
+}
+
+@ObjectType({
+  description: 'Customers that are probably one person, and why; merge them with mergeCustomers.',
+})
+export class DuplicateGroup implements DuplicateGroupRow {
+  @Field(() => DuplicateReason)
+  reason!: DuplicateReason;
+
+  /** The grouping value (a phone, an e-mail, a buyer id): personal data, so not exposed. */
+  key!: string;
+
+  @Field(() => [ID], { description: 'Oldest first: the usual survivor.' })
+  customerIds!: string[];
 }

@@ -502,6 +502,35 @@ export type CustomerWorkspaceTicketsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Customers that are probably one person, and why; merge them with mergeCustomers. */
+export type DuplicateGroup = {
+  __typename?: 'DuplicateGroup';
+  /** Oldest first: the usual survivor. */
+  customerIds: Array<Scalars['ID']['output']>;
+  customers: Array<Customer>;
+  reason: DuplicateReason;
+};
+
+export type DuplicateGroupConnection = {
+  __typename?: 'DuplicateGroupConnection';
+  edges: Array<DuplicateGroupEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DuplicateGroupEdge = {
+  __typename?: 'DuplicateGroupEdge';
+  cursor: Scalars['String']['output'];
+  node: DuplicateGroup;
+};
+
+export type DuplicateReason =
+  | 'SAME_EMAIL'
+  | 'SAME_PHONE'
+  | 'SAME_PLATFORM_BUYER_ID'
+  | 'SIMILAR_NAME_PHONE_SUFFIX';
+
 export type Gender =
   | 'FEMALE'
   | 'MALE'
@@ -1145,6 +1174,8 @@ export type Query = {
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   customer?: Maybe<Customer>;
   customers: CustomerConnection;
+  /** Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name with the same last four phone digits. */
+  duplicateCandidates: DuplicateGroupConnection;
   /** Newest first. */
   inboundEvents: InboundEventConnection;
   knowledgeBaseArticles: KnowledgeBaseArticleConnection;
@@ -1200,6 +1231,12 @@ export type QueryCustomerArgs = {
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDuplicateCandidatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
