@@ -106,6 +106,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Subscription.customerChanged': CRM,
   'Mutation.addCustomerNote': TICKET_WORKERS,
   'Query.duplicateCandidates': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Query.importJob': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Subscription.importJobProgress': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.setCustomerLabels': TICKET_WORKERS,
 };
 
@@ -268,6 +270,13 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Mutation.eraseCustomer': {
     query: 'mutation($id: ID!) { eraseCustomer(id: $id, reason: "r") { id } }',
     variables: { id: NO_ID },
+  },
+  'Query.importJob': {
+    query: 'query($id: ID!) { importJob(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Subscription.importJobProgress': {
+    query: `subscription { importJobProgress(jobId: "${NO_ID}") { status } }`,
   },
   'Query.duplicateCandidates': { query: '{ duplicateCandidates(first: 1) { totalCount } }' },
   'Mutation.addCustomerNote': {

@@ -52,6 +52,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     aiStatus: roles(...BOT_OVERSEERS),
     aiStats: roles(...BOT_OVERSEERS),
     duplicateCandidates: roles(...CUSTOMER_MERGERS),
+    // Rows are narrowed to the viewer's own jobs (an admin sees all).
+    importJob: roles(...CUSTOMER_MERGERS),
   },
   Mutation: {
     login: publicField,
@@ -95,8 +97,12 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     messageAdded: roles(...CRM_ROLES),
     conversationChanged: roles(...CRM_ROLES),
     customerChanged: roles(...CRM_ROLES),
+    importJobProgress: roles(...CUSTOMER_MERGERS),
   },
 };
+
+/** POST /imports/customers: a bulk write, for leaders and admins (the HTTP route checks it). */
+export const IMPORT_ACCESS: Access = roles(...CUSTOMER_MERGERS);
 
 /** May a viewer with this role (null: anonymous) call a field with this access? */
 export function permits(access: Access, viewer: Context['viewer']): boolean {

@@ -21,12 +21,37 @@ export class ImportRejection {
   reason!: string;
 }
 
+@ObjectType({
+  description:
+    'One row that matched an existing customer (or an earlier row of the file) by phone or e-mail.',
+})
+export class ImportMerge {
+  @Field(() => Int)
+  line!: number;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The existing customer; null when the match was an earlier row.',
+  })
+  customerId!: string | null;
+
+  @Field({ description: 'phone or email' })
+  matchedOn!: string;
+}
+
 /** A customer CSV import: progress while it runs, the cleaning report when done. */
 @ObjectType()
 @Entity({ tableName: 'import_job' })
 export class ImportJob {
   [OptionalProps]?:
-    'createdAt' | 'status' | 'processed' | 'imported' | 'merged' | 'rejected' | 'rejections';
+    | 'createdAt'
+    | 'status'
+    | 'processed'
+    | 'imported'
+    | 'merged'
+    | 'rejected'
+    | 'rejections'
+    | 'merges';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -62,6 +87,11 @@ export class ImportJob {
   @Field(() => [ImportRejection])
   @Property({ type: 'json', default: '[]' })
   rejections: ImportRejection[] = [];
+
+  /** The first merged rows (capped like rejections). */
+  @Field(() => [ImportMerge])
+  @Property({ type: 'json', default: '[]' })
+  merges: ImportMerge[] = [];
 
   @Field({ nullable: true })
   @Property({ type: 'text', nullable: true })

@@ -16,10 +16,14 @@ export const TOPICS = {
   channelAlert: 'CHANNEL_ALERT',
   orderSyncProgress: 'ORDER_SYNC_PROGRESS',
   customerChanged: 'CUSTOMER_CHANGED',
+  importJobProgress: 'IMPORT_JOB_PROGRESS',
 } as const;
 
 /** A manual order sync moved (claimed, a page applied, finished); JSON-safe, it crosses Redis. */
 export type OrderSyncProgressEvent = { jobId: string; status: OrderSyncStatus };
+
+/** A customer import wrote a batch or finished; JSON-safe, it crosses Redis. */
+export type ImportJobProgressEvent = { jobId: string };
 
 /** A channel's platform token expires soon or has expired; JSON-safe, it crosses Redis. */
 export type ChannelAlertEvent = {

@@ -11,6 +11,7 @@ import {
   DuplicateGroupResolver,
 } from './customer-admin.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { ImportJobResolver } from './customer-import.resolver';
 import {
   CustomerNoteResolver,
   CustomerWorkspaceFieldsResolver,
@@ -36,6 +37,7 @@ export const resolvers = [
   CustomerResolver,
   CustomerWriteResolver,
   DuplicateGroupResolver,
+  ImportJobResolver,
   CustomerNoteResolver,
   CustomerWorkspaceFieldsResolver,
   CustomerWorkspaceResolver,

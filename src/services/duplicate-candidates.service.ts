@@ -74,13 +74,11 @@ export const duplicateCandidates = {
           [...(cursor ? [cursor.r, cursor.k] : []), size + 1],
         )
       : [];
-    const groups = rows
-      .slice(0, size)
-      .map((row): DuplicateGroupRow => ({
-        reason: row.reason,
-        key: row.key,
-        customerIds: row.ids,
-      }));
+    const groups = rows.slice(0, size).map((row): DuplicateGroupRow => ({
+      reason: row.reason,
+      key: row.key,
+      customerIds: row.ids,
+    }));
     const edges = groups.map((node) => ({ cursor: encode(node), node }));
     return {
       edges,

@@ -536,6 +536,45 @@ export type Gender =
   | 'MALE'
   | 'OTHER';
 
+export type ImportJob = {
+  __typename?: 'ImportJob';
+  createdAt: Scalars['DateTimeISO']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  id: Scalars['ID']['output'];
+  imported: Scalars['Int']['output'];
+  /** Rows that matched an existing customer or an earlier row (phone or e-mail). */
+  merged: Scalars['Int']['output'];
+  merges: Array<ImportMerge>;
+  /** Rows read so far. */
+  processed: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  rejections: Array<ImportRejection>;
+  status: ImportJobStatus;
+};
+
+export type ImportJobStatus =
+  | 'FAILED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+/** One row that matched an existing customer (or an earlier row of the file) by phone or e-mail. */
+export type ImportMerge = {
+  __typename?: 'ImportMerge';
+  /** The existing customer; null when the match was an earlier row. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  line: Scalars['Int']['output'];
+  /** phone or email */
+  matchedOn: Scalars['String']['output'];
+};
+
+/** One rejected import row: its 1-based line in the file and why. */
+export type ImportRejection = {
+  __typename?: 'ImportRejection';
+  line: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+};
+
 export type InboundEvent = {
   __typename?: 'InboundEvent';
   attempts: Scalars['Int']['output'];
@@ -1176,6 +1215,8 @@ export type Query = {
   customers: CustomerConnection;
   /** Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name with the same last four phone digits. */
   duplicateCandidates: DuplicateGroupConnection;
+  /** A customer import (POST /imports/customers): progress, counts and the cleaning report. */
+  importJob?: Maybe<ImportJob>;
   /** Newest first. */
   inboundEvents: InboundEventConnection;
   knowledgeBaseArticles: KnowledgeBaseArticleConnection;
@@ -1238,6 +1279,11 @@ export type QueryCustomersArgs = {
 export type QueryDuplicateCandidatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryImportJobArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1422,6 +1468,8 @@ export type Subscription = {
   conversationChanged: ConversationChange;
   /** Changes to customer records (one event per merge, after it commits). */
   customerChanged: CustomerChange;
+  /** The import job after every batch it writes, and once when it ends. */
+  importJobProgress: ImportJob;
   /** New messages of one conversation (buyer, agent, bot), and again when an outbound message is SENT or FAILED. NOT_FOUND outside your scope. */
   messageAdded: Message;
   /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
@@ -1439,6 +1487,11 @@ export type Subscription = {
 
 export type SubscriptionConversationChangedArgs = {
   filter?: InputMaybe<ConversationChangeFilter>;
+};
+
+
+export type SubscriptionImportJobProgressArgs = {
+  jobId: Scalars['ID']['input'];
 };
 
 
