@@ -8,6 +8,7 @@ import {
   Message,
 } from '../src/entities';
 import { MessageDirection, MessageSender, Platform, Role } from '../src/entities/enums';
+import { TOPICS } from '../src/realtime/scoped-subscription';
 import { linkCustomer } from '../src/services/customer-linking';
 import { factories } from './support/factories';
 import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
@@ -634,5 +635,37 @@ describe('duplicateCandidates', () => {
     await t.gql(MERGE, { s: samePhone[0]!.id, m: [samePhone[1]!.id] });
     const after = await allGroups();
     expect(after.some((g) => g.customerIds.includes(samePhone[1]!.id))).toBe(false);
+  });
+});
+
+describe('after a merge', () => {
+  test('a ticket created with the old id is filed on the survivor, and one customerChanged is published', async () => {
+    const events: unknown[] = [];
+    const iterator = t.bus.subscribe(TOPICS.customerChanged)[Symbol.asyncIterator]();
+    const collect = (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        events.push(next.value);
+      }
+    })();
+    const s = await make.customer();
+    const m = await make.customer();
+    const merged = await t.gql<Merged>(MERGE, { s: s.id, m: [m.id] });
+    await t.gql<Merged>(MERGE, { s: s.id, m: [m.id] }); // idempotent: no second event
+    const branch = await make.branch();
+    const ticket = await t.gql<{ createTicket: { customer: { id: string } } }>(
+      'mutation($c: ID!, $b: ID!) { createTicket(input: { customerId: $c, branchId: $b, title: "Gọi lại", source: MANUAL, target: TELESALES }) { customer { id } } }',
+      { c: m.id, b: branch.id },
+    );
+    expect(ticket.errors).toBeUndefined();
+    expect(ticket.data?.createTicket.customer.id).toBe(s.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await iterator.return?.();
+    await collect;
+    expect(events.filter((e) => (e as { action: string }).action === 'MERGED')).toEqual([
+      { customerId: s.id, action: 'MERGED', relatedIds: [m.id] },
+    ]);
+    expect(merged.data?.mergeCustomers.mergedIds).toEqual([m.id]);
   });
 });
