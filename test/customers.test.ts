@@ -1,13 +1,23 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import {
   AuditLog,
+  Channel,
   Conversation,
   CustomerIdentity,
   CustomerLabel,
   CustomerNote,
   Message,
+  Order,
 } from '../src/entities';
-import { MessageDirection, MessageSender, Platform, Role } from '../src/entities/enums';
+import {
+  MessageDirection,
+  MessageSender,
+  OrderStatus,
+  Platform,
+  Role,
+} from '../src/entities/enums';
+import type { OrderDetail } from '../src/integrations/order-api/types';
+import { applyDetail } from '../src/services/order-enrichment.service';
 import { TOPICS } from '../src/realtime/scoped-subscription';
 import { linkCustomer } from '../src/services/customer-linking';
 import { factories } from './support/factories';
@@ -437,6 +447,53 @@ describe('erasure', () => {
         ),
       );
     expect(linked).toBeNull();
+    expect(await sql('select count(*) n from customer')).toEqual(countBefore);
+
+    // The order detail is fetched again (and a new order of the buyer arrives): the buyer fields stay out.
+    const detail = (externalId: string): OrderDetail => ({
+      platform: Platform.SHOPEE,
+      externalId,
+      shopId: channel.externalShopId,
+      rawStatus: 'COMPLETED',
+      status: OrderStatus.COMPLETED,
+      flags: {},
+      statusTime: new Date(),
+      placedAt: new Date(),
+      currency: 'VND',
+      subtotal: 100_000,
+      shippingFee: 0,
+      discount: 0,
+      total: 100_000,
+      buyer: { platformId: buyerId, name, phone: phone.national, email: null },
+      items: [],
+    });
+    const fresh = await make.order({ channel }, { externalId: `NEW-${randomUUID().slice(0, 8)}` });
+    await t.orm.em.fork().transactional(async (tx) => {
+      for (const id of [order.id, fresh.id]) {
+        const row = await tx.findOneOrFail(Order, { id });
+        await applyDetail(
+          tx,
+          row,
+          detail(row.externalId),
+          await tx.findOneOrFail(Channel, { id: channel.id }),
+        );
+      }
+    });
+    const buyers = await sql<{
+      id: string;
+      buyer_name: string | null;
+      buyer_phone: string | null;
+      customer_id: string | null;
+    }>('select id, buyer_name, buyer_phone, customer_id from customer_order where id in (?, ?)', [
+      order.id,
+      fresh.id,
+    ]);
+    expect(buyers).toEqual(
+      expect.arrayContaining([
+        { id: order.id, buyer_name: null, buyer_phone: null, customer_id: customer.id },
+        { id: fresh.id, buyer_name: null, buyer_phone: null, customer_id: null },
+      ]),
+    );
     expect(await sql('select count(*) n from customer')).toEqual(countBefore);
   });
 });
