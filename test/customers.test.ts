@@ -648,18 +648,11 @@ describe('duplicateCandidates', () => {
     ];
     for (const customer of sameBuyer)
       await make.order({ channel, customer }, { buyerPlatformId: buyer });
-    const suffix = String(randomInt(1000, 10_000));
+    const suffix = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const similar = [
-      await make.customer({
-        fullName: 'Trần Thị Hoa Mai',
-        phone: `+84912${String(randomInt(0, 1000)).padStart(3, '0')}${suffix}`,
-      }),
-      await make.customer({
-        fullName: 'Trần Thị Hoa',
-        phone: `+84983${String(randomInt(0, 1000)).padStart(3, '0')}${suffix}`,
-      }),
+      await make.customer({ fullName: 'Trần Thị Hoa Mai', phone: `+849123${suffix}` }),
+      await make.customer({ fullName: 'Trần Thị Hoa', phone: `+849834${suffix}` }),
     ];
-
     const groups = await allGroups();
     const find = (reason: string, ids: string[]) =>
       groups.find((g) => g.reason === reason && ids.every((id) => g.customerIds.includes(id)));

@@ -111,7 +111,7 @@ export class CustomerWriteResolver {
 export class DuplicateGroupResolver {
   @Query(() => DuplicateGroupConnection, {
     description:
-      'Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name with the same last four phone digits.',
+      'Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name (pg_trgm >= 0.7) with the same last six phone digits.',
   })
   async duplicateCandidates(
     @Args(() => PageArgs) page: PageArgs,

@@ -1213,7 +1213,7 @@ export type Query = {
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   customer?: Maybe<Customer>;
   customers: CustomerConnection;
-  /** Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name with the same last four phone digits. */
+  /** Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name (pg_trgm >= 0.7) with the same last six phone digits. */
   duplicateCandidates: DuplicateGroupConnection;
   /** A customer import (POST /imports/customers): progress, counts and the cleaning report. */
   importJob?: Maybe<ImportJob>;
