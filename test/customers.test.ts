@@ -7,9 +7,11 @@ import {
   CustomerLabel,
   CustomerNote,
   Message,
+  InboundEvent,
   Order,
 } from '../src/entities';
 import {
+  InboundEventStatus,
   MessageDirection,
   MessageSender,
   OrderStatus,
@@ -375,6 +377,17 @@ describe('erasure', () => {
     });
     em.create(CustomerNote, { customer: customer.id, body: `${name} lives at 1 Lê Lợi` });
     em.create(CustomerIdentity, { customer: customer.id, kind: Platform.SHOPEE, value: buyerId });
+    const pushed = em.create(InboundEvent, {
+      platform: Platform.SHOPEE,
+      eventKey: `erase-${randomUUID()}`,
+      rawBody: JSON.stringify({ buyer_user_id: buyerId, buyer_name: name, phone: phone.national }),
+      status: InboundEventStatus.APPLIED,
+    });
+    const unrelated = em.create(InboundEvent, {
+      platform: Platform.SHOPEE,
+      eventKey: `keep-${randomUUID()}`,
+      rawBody: JSON.stringify({ buyer_user_id: `${buyerId}0`, amount: 1 }),
+    });
     await em.flush();
 
     const staff = await make.user({ role: Role.CUSTOMER_SERVICE_LEADER });
@@ -397,6 +410,7 @@ describe('erasure', () => {
     // Nothing readable is left anywhere in the database.
     const digits = phone.e164.slice(3);
     for (const table of [
+      'inbound_event',
       'customer',
       'customer_order',
       'message',
@@ -407,12 +421,27 @@ describe('erasure', () => {
       'audit_log',
       'customer_merge',
     ]) {
+      // The unrelated event's buyer id only starts like this one's: it must stay as it was.
       const hits = await sql(
-        `select 1 from "${table}" x where x::text ilike ? or x::text like ? or x::text like ?`,
-        [`%${name}%`, `%${digits}%`, `%${buyerId}%`],
+        `select 1 from "${table}" x where (x::text ilike ? or x::text like ? or x::text like ?)
+           and x::text not like ?`,
+        [`%${name}%`, `%${digits}%`, `%${buyerId}%`, `%${unrelated.id}%`],
       );
       expect([table, hits.length]).toEqual([table, 0]);
     }
+    const events = await sql<{ id: string; status: string }>(
+      'select id, status from inbound_event where id in (?, ?) order by event_key',
+      [pushed.id, unrelated.id],
+    );
+    expect(events).toEqual([
+      { id: pushed.id, status: 'APPLIED' },
+      { id: unrelated.id, status: 'RECEIVED' },
+    ]);
+    const [kept0] = await sql<{ raw_body: string }>(
+      'select raw_body from inbound_event where id = ?',
+      [unrelated.id],
+    );
+    expect(kept0?.raw_body).toContain(`${buyerId}0`);
     // Orders and payments are kept under the pseudonym.
     const [kept] = await sql<{ customer_id: string; total: string }>(
       'select customer_id, total from customer_order where id = ?',

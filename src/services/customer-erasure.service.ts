@@ -7,18 +7,55 @@
  * the orders' buyer ids) is replaced by a hash in erased_identity, which
  * linking checks, so a later webhook does not bring the person back.
  */
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer } from '../entities';
 import type { EventBus } from '../realtime/event-bus';
 import { audit } from './audit';
 import { publishCustomerChanged, resolveCustomerId } from './customer.service';
 import { recordErasedKeys, type ErasableKey } from './erased-identity';
 import { badInput, notFound } from './errors';
-import { normalizePhone } from './phone';
+import { normalizePhone, phoneSpellings } from './phone';
 import type { RequestScope } from './request-scope';
 
 export const ERASED_TEXT = '[erased]';
 
 const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
+
+const regexLiteral = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The spellings under which the buyer's keys appear in raw webhook bodies:
+ * ids as sent, phones as stored on orders and in every E.164/national form.
+ * Values shorter than five characters are left out: they would match
+ * unrelated numbers in other people's events.
+ */
+function rawKeyValues(keys: ErasableKey[], phones: (string | null)[]): string[] {
+  const values = new Set<string>();
+  for (const key of keys) {
+    if (key.kind === 'PHONE')
+      for (const spelling of phoneSpellings(key.value)) values.add(spelling);
+    else values.add(key.value);
+  }
+  for (const phone of phones) if (phone) values.add(phone);
+  return [...values].filter((value) => value.length >= 5);
+}
+
+/**
+ * Raw webhook bodies carrying any of these values (as a whole token, not
+ * inside a longer number) lose their body. One not yet applied is closed as
+ * DEAD, so a replay cannot bring the buyer back.
+ */
+async function scrubInboundEvents(em: EntityManager, values: string[]): Promise<void> {
+  if (values.length === 0) return;
+  const pattern = `(^|[^0-9A-Za-z_@.+-])(${values.map(regexLiteral).join('|')})([^0-9A-Za-z_@.-]|$)`;
+  await em.execute(
+    `update "inbound_event" set "raw_body" = '{"erased":true}', "headers" = '{}',
+       "status" = case when "status" = 'APPLIED' then "status" else 'DEAD'::inbound_event_status end,
+       "last_error" = case when "status" = 'APPLIED' then "last_error" else 'The buyer was erased; the payload was removed' end
+     where "raw_body" ~ ?`,
+    [pattern],
+  );
+}
 
 export const customerErasureService = {
   async erase(
@@ -115,6 +152,7 @@ export const customerErasureService = {
          where "customer_id" in ${inIds}`,
         ids,
       );
+      await scrubInboundEvents(tx, rawKeyValues(keys, phones));
       // Merge records held the erased fields to undo a merge; they can no longer be undone.
       await tx.execute(
         `update "customer_merge" set "before" = null
