@@ -30,6 +30,7 @@ import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from './integrations/tiki-queu
 import { createOrderApiClients } from './integrations/order-api';
 import { createChatWebhookRouter } from './integrations/chat-webhook.routes';
 import { createWebhookRouter } from './integrations/webhook.routes';
+import { createCustomerImportRouter } from './http/customer-import.routes';
 import { sweptOutboundDelivery } from './jobs/send-message.job';
 import { createConversationInbox } from './services/conversation-inbox.service';
 import { createExportRouter } from './exports/export.routes';
@@ -301,6 +302,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     redis: limiterRedis,
   });
   app.use('/webhooks', webhooks.router);
+  app.use(
+    '/imports',
+    createCustomerImportRouter({ orm: db.orm, bus, tokens: services.tokens, logger }),
+  );
   const tikiPuller = startTikiPuller(deps);
 
   app.use('/exports', createExportRouter({ orm: db.orm, tokens: services.tokens, logger }));

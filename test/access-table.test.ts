@@ -103,6 +103,17 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.resolveConversation': ['ADMIN', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
   'Subscription.messageAdded': CRM,
   'Subscription.conversationChanged': CRM,
+  'Mutation.createCustomer': TICKET_WORKERS,
+  'Mutation.updateCustomer': TICKET_WORKERS,
+  'Mutation.mergeCustomers': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.unmergeCustomer': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.eraseCustomer': ['ADMIN'],
+  'Subscription.customerChanged': CRM,
+  'Mutation.addCustomerNote': TICKET_WORKERS,
+  'Query.duplicateCandidates': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Query.importJob': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Subscription.importJobProgress': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.setCustomerLabels': TICKET_WORKERS,
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -260,6 +271,45 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Subscription.conversationChanged': {
     query: 'subscription { conversationChanged { action } }',
+  },
+  // Invalid or unknown input: an allowed role gets BAD_USER_INPUT or NOT_FOUND and nothing changes.
+  'Mutation.createCustomer': {
+    query: 'mutation { createCustomer(input: { fullName: "" }) { id } }',
+  },
+  'Mutation.updateCustomer': {
+    query: 'mutation($id: ID!) { updateCustomer(id: $id, input: { fullName: "x" }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.mergeCustomers': {
+    query: `mutation($id: ID!) { mergeCustomers(survivorId: $id, mergedIds: ["${NO_ID.replace(/0$/, '1')}"]) { id } }`,
+    variables: { id: NO_ID },
+  },
+  'Mutation.unmergeCustomer': {
+    query: 'mutation($id: ID!) { unmergeCustomer(mergeId: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.eraseCustomer': {
+    query: 'mutation($id: ID!) { eraseCustomer(id: $id, reason: "r") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Query.importJob': {
+    query: 'query($id: ID!) { importJob(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Subscription.importJobProgress': {
+    query: `subscription { importJobProgress(jobId: "${NO_ID}") { status } }`,
+  },
+  'Query.duplicateCandidates': { query: '{ duplicateCandidates(first: 1) { totalCount } }' },
+  'Mutation.addCustomerNote': {
+    query: 'mutation($id: ID!) { addCustomerNote(customerId: $id, body: "b") { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.setCustomerLabels': {
+    query: 'mutation($id: ID!) { setCustomerLabels(customerId: $id, labelIds: []) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Subscription.customerChanged': {
+    query: 'subscription { customerChanged { action } }',
   },
 };
 

@@ -22,6 +22,9 @@ const BOT_OVERSEERS = [Role.ADMIN, Role.BOD, Role.IT, Role.CUSTOMER_SERVICE_LEAD
 /** Who answers buyers: customer service, its leader, and admins (BOD reads, IT sees none). */
 const CONVERSATION_AGENTS = [Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER, Role.CUSTOMER_SERVICE];
 
+/** Merging rewrites who owns what: leaders of either team and admins. */
+const CUSTOMER_MERGERS = [Role.ADMIN, Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER];
+
 const publicField: Access = { kind: 'public' };
 const signedInUser: Access = { kind: 'signed-in-user' };
 const roles = (...allowed: Role[]): Access => ({ kind: 'roles', roles: allowed });
@@ -54,6 +57,9 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     conversationReport: roles(...CRM_ROLES),
     customerReport: roles(...CRM_ROLES),
     integrationReport: roles(Role.ADMIN, Role.IT),
+    duplicateCandidates: roles(...CUSTOMER_MERGERS),
+    // Rows are narrowed to the viewer's own jobs (an admin sees all).
+    importJob: roles(...CUSTOMER_MERGERS),
   },
   Mutation: {
     login: publicField,
@@ -76,6 +82,14 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     reassignConversation: roles(Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER),
     sendMessage: roles(...CONVERSATION_AGENTS),
     markConversationRead: roles(...CONVERSATION_AGENTS),
+    // IT sees contacts masked, so it does not write them either.
+    createCustomer: roles(...TICKET_WORKERS),
+    updateCustomer: roles(...TICKET_WORKERS),
+    mergeCustomers: roles(...CUSTOMER_MERGERS),
+    unmergeCustomer: roles(...CUSTOMER_MERGERS),
+    eraseCustomer: roles(Role.ADMIN),
+    addCustomerNote: roles(...TICKET_WORKERS),
+    setCustomerLabels: roles(...TICKET_WORKERS),
     resolveConversation: roles(...CONVERSATION_AGENTS),
   },
   Subscription: {
@@ -88,8 +102,13 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     // Rows are narrowed by conversationScope per event (IT and telesales see none).
     messageAdded: roles(...CRM_ROLES),
     conversationChanged: roles(...CRM_ROLES),
+    customerChanged: roles(...CRM_ROLES),
+    importJobProgress: roles(...CUSTOMER_MERGERS),
   },
 };
+
+/** POST /imports/customers: a bulk write, for leaders and admins (the HTTP route checks it). */
+export const IMPORT_ACCESS: Access = roles(...CUSTOMER_MERGERS);
 
 /** May a viewer with this role (null: anonymous) call a field with this access? */
 export function permits(access: Access, viewer: Context['viewer']): boolean {

@@ -62,6 +62,19 @@ export class Customer {
   @Property({ type: 'text', nullable: true })
   notes?: string;
 
+  /**
+   * Set on a tombstone: this record was merged into that survivor. Lookups by
+   * the old id answer with the survivor; the row stays so an un-merge can
+   * restore it exactly. Always one hop: a merge re-points older tombstones.
+   */
+  @ManyToOne({ entity: () => Customer, ref: true, nullable: true, index: true })
+  mergedInto?: Ref<Customer>;
+
+  /** Personal data was erased (right to be forgotten); the row is a pseudonym kept for accounting. */
+  @Field({ nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  erasedAt?: Date;
+
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

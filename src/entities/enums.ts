@@ -155,6 +155,29 @@ export enum OrderSyncStatus {
   FAILED = 'FAILED',
 }
 
+/** What a customer activity entry is (calls and appointments join once they exist). */
+export enum ActivityKind {
+  NOTE = 'NOTE',
+  TICKET_CHANGE = 'TICKET_CHANGE',
+  ORDER_STATUS = 'ORDER_STATUS',
+  MESSAGE = 'MESSAGE',
+}
+
+/** Why customers are listed as likely duplicates. */
+export enum DuplicateReason {
+  SAME_PHONE = 'SAME_PHONE',
+  SAME_EMAIL = 'SAME_EMAIL',
+  SAME_PLATFORM_BUYER_ID = 'SAME_PLATFORM_BUYER_ID',
+  SIMILAR_NAME_PHONE_SUFFIX = 'SIMILAR_NAME_PHONE_SUFFIX',
+}
+
+/** A customer import's life: RUNNING -> SUCCEEDED | FAILED. */
+export enum ImportJobStatus {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
+
 /** Which team a knowledge-base article serves (BR-CRM-007). */
 export enum KnowledgeBaseType {
   TELESALES = 'TELESALES',

@@ -5,6 +5,10 @@ import { Branch } from './branch.entity';
 import { Channel } from './channel.entity';
 import { Conversation } from './conversation.entity';
 import { CustomerIdentity } from './customer-identity.entity';
+import { CustomerMerge } from './customer-merge.entity';
+import { CustomerNote } from './customer-note.entity';
+import { ErasedIdentity } from './erased-identity.entity';
+import { ImportJob } from './import-job.entity';
 import { CustomerLabelLink } from './customer-label-link.entity';
 import { CustomerLabel } from './customer-label.entity';
 import { Customer } from './customer.entity';
@@ -35,6 +39,10 @@ export {
   Conversation,
   Customer,
   CustomerIdentity,
+  CustomerMerge,
+  CustomerNote,
+  ErasedIdentity,
+  ImportJob,
   CustomerLabel,
   CustomerLabelLink,
   InboundEvent,
@@ -65,6 +73,10 @@ export const entities = [
   Conversation,
   Customer,
   CustomerIdentity,
+  CustomerMerge,
+  CustomerNote,
+  ErasedIdentity,
+  ImportJob,
   CustomerLabel,
   CustomerLabelLink,
   InboundEvent,

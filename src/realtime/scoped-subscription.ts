@@ -15,10 +15,15 @@ export const TOPICS = {
   conversationChanged: 'CONVERSATION_CHANGED',
   channelAlert: 'CHANNEL_ALERT',
   orderSyncProgress: 'ORDER_SYNC_PROGRESS',
+  customerChanged: 'CUSTOMER_CHANGED',
+  importJobProgress: 'IMPORT_JOB_PROGRESS',
 } as const;
 
 /** A manual order sync moved (claimed, a page applied, finished); JSON-safe, it crosses Redis. */
 export type OrderSyncProgressEvent = { jobId: string; status: OrderSyncStatus };
+
+/** A customer import wrote a batch or finished; JSON-safe, it crosses Redis. */
+export type ImportJobProgressEvent = { jobId: string };
 
 /** A channel's platform token expires soon or has expired; JSON-safe, it crosses Redis. */
 export type ChannelAlertEvent = {
@@ -44,6 +49,16 @@ export type TicketChangedEvent = {
   changedFields: string[];
 };
 export type OrderChangedEvent = { orderId: string };
+
+/**
+ * A customer record changed. After a merge, `customerId` is the survivor and
+ * `relatedIds` the merged ids; after an un-merge, the reverse.
+ */
+export type CustomerChangedEvent = {
+  customerId: string;
+  action: 'CREATED' | 'UPDATED' | 'MERGED' | 'UNMERGED' | 'ERASED' | 'NOTE_ADDED' | 'LABELS_SET';
+  relatedIds: string[];
+};
 
 /** How stale a subscription's view of its viewer may get; revocations end streams at once anyway. */
 const VIEWER_RECHECK_MS = 5_000;

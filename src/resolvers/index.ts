@@ -5,7 +5,18 @@ import { ChannelHealthResolver } from './channel.resolver';
 import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
 import { ConversationResolver, MessageResolver } from './conversation.resolver';
+import {
+  CustomerMergeResolver,
+  CustomerWriteResolver,
+  DuplicateGroupResolver,
+} from './customer-admin.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { ImportJobResolver } from './customer-import.resolver';
+import {
+  CustomerNoteResolver,
+  CustomerWorkspaceFieldsResolver,
+  CustomerWorkspaceResolver,
+} from './customer-workspace.resolver';
 import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { OrderSyncResolver } from './order-sync.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
@@ -23,7 +34,14 @@ export const resolvers = [
   KnowledgeBaseResolver,
   ChannelResolver,
   ConversationResolver,
+  CustomerMergeResolver,
   CustomerResolver,
+  CustomerWriteResolver,
+  DuplicateGroupResolver,
+  ImportJobResolver,
+  CustomerNoteResolver,
+  CustomerWorkspaceFieldsResolver,
+  CustomerWorkspaceResolver,
   MessageResolver,
   OrderEventResolver,
   OrderResolver,

@@ -2,12 +2,15 @@ import { ObjectType } from 'type-graphql';
 import {
   Conversation,
   Customer,
+  CustomerNote,
   Message,
   Order,
+  Payment,
   Ticket,
   TicketHistory,
   TicketNote,
 } from '../entities';
+import { ActivityItem, DuplicateGroup } from './customer.types';
 import { ConnectionType } from './pagination';
 
 @ObjectType()
@@ -30,3 +33,15 @@ export class TicketHistoryConnection extends ConnectionType(TicketHistory) {}
 
 @ObjectType()
 export class TicketNoteConnection extends ConnectionType(TicketNote) {}
+
+@ObjectType()
+export class CustomerNoteConnection extends ConnectionType(CustomerNote) {}
+
+@ObjectType()
+export class PaymentConnection extends ConnectionType(Payment) {}
+
+@ObjectType()
+export class ActivityItemConnection extends ConnectionType(ActivityItem) {}
+
+@ObjectType()
+export class DuplicateGroupConnection extends ConnectionType(DuplicateGroup) {}

@@ -11,6 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CustomerIdentityKind } from '../entities/customer-identity.entity';
 import type { OrderBuyer } from '../integrations/order-api/types';
 import type { Platform } from '../entities/enums';
+import { isErasedBuyer } from './erased-identity';
 import { normalizePhone, phoneSpellings } from './phone';
 
 type IdentityKey = { kind: CustomerIdentityKind; value: string };
@@ -36,6 +37,8 @@ export async function linkCustomer(
     ...(buyer.platformId ? [{ kind: platform, value: buyer.platformId }] : []),
   ];
   if (keys.length === 0) return null;
+  // A buyer who asked to be forgotten is not re-created by their next order or message.
+  if (await isErasedBuyer(em, platform, buyer)) return null;
 
   let customerId =
     (await findByIdentity(em, keys)) ?? (phone ? await findByPhone(em, phone) : null);
@@ -72,11 +75,15 @@ async function findByIdentity(em: EntityManager, keys: IdentityKey[]): Promise<s
   return (byPhone ?? rows[0])?.customer_id ?? null;
 }
 
-/** Customers saved before phones were normalized may hold 0912... or 84912...; the oldest wins. */
+/**
+ * Customers saved before phones were normalized may hold 0912... or 84912...;
+ * the oldest wins. A merged tombstone answers with its survivor.
+ */
 async function findByPhone(em: EntityManager, phone: string): Promise<string | null> {
   const spellings = phoneSpellings(phone);
   const rows = await em.execute<{ id: string }[]>(
-    `select "id" from "customer" where "phone" in (${spellings.map(() => '?').join(', ')})
+    `select coalesce("merged_into_id", "id") as "id" from "customer"
+     where "phone" in (${spellings.map(() => '?').join(', ')})
      order by "created_at", "id" limit 1`,
     spellings,
   );

@@ -39,7 +39,7 @@ export function encodeCursor(key: string, value: Date | null | undefined, id: st
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, key: string): { value: Date | null; id: string } {
+export function decodeCursor(cursor: string, key: string): { value: Date | null; id: string } {
   const malformed = () =>
     badInput('after: malformed cursor; pass an endCursor from a previous page', 'after');
   let payload: unknown;

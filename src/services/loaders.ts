@@ -28,6 +28,7 @@ import {
   TicketNote,
   User,
 } from '../entities';
+import { realRevenueSql } from './customer-revenue';
 
 function columnOf<T extends object>(
   em: EntityManager,
@@ -136,6 +137,32 @@ function linked<T extends object>(
   });
 }
 
+export type CustomerOrderTotals = { realRevenue: number; lastOrderAt: Date | null };
+
+/**
+ * Each customer's real revenue and latest order time, one statement per
+ * batch. Customers are visible to CRM users only, who see every order
+ * (orderScope), so no row scope applies.
+ */
+function customerOrderTotals(em: EntityManager): DataLoader<string, CustomerOrderTotals> {
+  return new DataLoader(async (customerIds) => {
+    const rows = await em.execute<{ id: string; revenue: string; last: Date | null }[]>(
+      `select c.id, ${realRevenueSql('c.id')} as "revenue",
+              (select max(o.placed_at) from customer_order o where o.customer_id = c.id) as "last"
+       from unnest(?::uuid[]) as c(id)`,
+      [`{${customerIds.join(',')}}`],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return customerIds.map((id) => {
+      const row = byId.get(id);
+      return {
+        realRevenue: Number(row?.revenue ?? 0),
+        lastOrderAt: row?.last ? new Date(row.last) : null,
+      };
+    });
+  });
+}
+
 /**
  * Per-request batching for every nested relation the schema exposes, each
  * within the viewer's row scope: a customer's tickets, a ticket's customer
@@ -177,6 +204,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null) {
       'desc',
       conversationScope(viewer),
     ),
+    customerOrderTotals: customerOrderTotals(em),
     orderItems: newestChildren(em, OrderItem, 'order', 'id', 'asc'),
     orderHistory: newestChildren(em, OrderStatusEvent, 'order', 'eventTime', 'asc'),
   };

@@ -17,6 +17,7 @@ import {
   type TicketChangedEvent,
 } from '../realtime/scoped-subscription';
 import { linkCustomer } from './customer-linking';
+import { isErasedBuyer } from './erased-identity';
 import { mergeFlags } from './order-flags';
 import { normalizePhone } from './phone';
 import { afterOrderMilestone } from './ticket-automation';
@@ -108,9 +109,13 @@ export async function applyDetail(
   order.discount = detail.discount;
   order.total = detail.total;
   order.placedAt = detail.placedAt;
-  order.buyerName = detail.buyer.name ?? undefined;
-  order.buyerPhone = normalizePhone(detail.buyer.phone) ?? detail.buyer.phone ?? undefined;
-  order.buyerPlatformId = detail.buyer.platformId ?? undefined;
+  // An erased buyer's orders stay under the pseudonym: the detail's buyer fields are not stored again.
+  const erased = await isErasedBuyer(em, order.platform, detail.buyer);
+  order.buyerName = erased ? undefined : (detail.buyer.name ?? undefined);
+  order.buyerPhone = erased
+    ? undefined
+    : (normalizePhone(detail.buyer.phone) ?? detail.buyer.phone ?? undefined);
+  order.buyerPlatformId = erased ? undefined : (detail.buyer.platformId ?? undefined);
   order.enrichedAt = new Date();
 
   await em.nativeDelete(OrderItem, { order: order.id });

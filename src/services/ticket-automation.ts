@@ -9,6 +9,7 @@ import {
   TicketStatus,
   TicketTarget,
 } from '../entities/enums';
+import { realRevenueSql } from './customer-revenue';
 import { phoneDigits, startOfBusinessDay, ticketKeywords } from './ticket-filter';
 
 /**
@@ -211,14 +212,11 @@ export async function createBirthdayTickets(
     `select c.id
      from customer c
      where c.birthday is not null and c.branch_id is not null
+       -- a merged tombstone keeps its birthday for an un-merge: its survivor is the person
+       and c.merged_into_id is null
        and ((extract(month from c.birthday) = ? and extract(day from c.birthday) = ?)
             or (? and extract(month from c.birthday) = 2 and extract(day from c.birthday) = 29))
-       and coalesce((select sum(o.total) from customer_order o
-                     where o.customer_id = c.id and o.status = 'COMPLETED'), 0)
-         + coalesce((select sum(p.amount) from payment p
-                     left join customer_order po on po.id = p.order_id
-                     where p.customer_id = c.id and p.status = 'PAID'
-                       and (po.id is null or po.status <> 'COMPLETED')), 0) >= ?`,
+       and ${realRevenueSql('c.id')} >= ?`,
     [month, day, alsoFeb29, BIRTHDAY_MIN_REVENUE_VND],
   );
   const created: string[] = [];

@@ -208,10 +208,14 @@ async function buildTicket(
   if (!title) throw badInput('title: must not be empty', 'title');
   if (title.length > 300) throw badInput('title: at most 300 characters', 'title');
   const target = createTarget(viewer, input.target);
-  const [customer, branch] = await Promise.all([
+  const [found, branch] = await Promise.all([
     em.findOne(Customer, { id: assertId(input.customerId, 'customerId') }),
     em.findOne(Branch, { id: assertId(input.branchId, 'branchId') }),
   ]);
+  // A merged customer's old id (a stale list, a saved link) files the ticket on the survivor.
+  const customer = found?.mergedInto
+    ? await em.findOne(Customer, { id: found.mergedInto.id })
+    : found;
   if (!customer) throw badInput(`customerId: no customer ${input.customerId}`, 'customerId');
   if (!branch) throw badInput(`branchId: no branch ${input.branchId}`, 'branchId');
   const assignee = await resolveOwner(em, viewer, target, input.assigneeId);

@@ -23,6 +23,40 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+/** One entry of a customer's activity feed. */
+export type ActivityItem = {
+  __typename?: 'ActivityItem';
+  at: Scalars['DateTimeISO']['output'];
+  conversationId?: Maybe<Scalars['ID']['output']>;
+  /** The id of the note, history row, status event or message. */
+  id: Scalars['ID']['output'];
+  kind: ActivityKind;
+  orderId?: Maybe<Scalars['ID']['output']>;
+  /** Note or message text, "field: new value" for a ticket change, the status for an order. */
+  summary: Scalars['String']['output'];
+  ticketId?: Maybe<Scalars['ID']['output']>;
+};
+
+export type ActivityItemConnection = {
+  __typename?: 'ActivityItemConnection';
+  edges: Array<ActivityItemEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ActivityItemEdge = {
+  __typename?: 'ActivityItemEdge';
+  cursor: Scalars['String']['output'];
+  node: ActivityItem;
+};
+
+export type ActivityKind =
+  | 'MESSAGE'
+  | 'NOTE'
+  | 'ORDER_STATUS'
+  | 'TICKET_CHANGE';
+
 /** CLOSED: the AI is called; OPEN: it is skipped until retryAt; HALF_OPEN: one trial call may go. */
 export type AiBreakerState =
   | 'CLOSED'
@@ -335,17 +369,23 @@ export type Customer = {
   conversations: Array<Conversation>;
   createdAt: Scalars['DateTimeISO']['output'];
   email?: Maybe<Scalars['String']['output']>;
+  erasedAt?: Maybe<Scalars['DateTimeISO']['output']>;
   fullName: Scalars['String']['output'];
   gender?: Maybe<Gender>;
   id: Scalars['ID']['output'];
   labels: Array<CustomerLabel>;
+  lastOrderAt?: Maybe<Scalars['DateTimeISO']['output']>;
   notes?: Maybe<Scalars['String']['output']>;
   /** Newest first. */
   orders: Array<Order>;
   phone?: Maybe<Scalars['String']['output']>;
+  /** Completed orders plus paid payments outside them, in minor units. */
+  realRevenue: Scalars['SafeInt']['output'];
   /** Newest first. */
   tickets: Array<Ticket>;
   updatedAt: Scalars['DateTimeISO']['output'];
+  /** The detail tabs (notes, orders, tickets, conversations, payments, activity); meant for one customer at a time. */
+  workspace: CustomerWorkspace;
 };
 
 
@@ -361,6 +401,17 @@ export type CustomerOrdersArgs = {
 
 export type CustomerTicketsArgs = {
   first?: Scalars['Int']['input'];
+};
+
+/** A customer record changed (created, updated, merged, un-merged, erased...). */
+export type CustomerChange = {
+  __typename?: 'CustomerChange';
+  /** CREATED, UPDATED, MERGED, UNMERGED, ERASED, NOTE_ADDED or LABELS_SET */
+  action: Scalars['String']['output'];
+  /** After a merge, the survivor. */
+  customerId: Scalars['ID']['output'];
+  /** The merged (or un-merged) customer ids. */
+  relatedIds: Array<Scalars['ID']['output']>;
 };
 
 export type CustomerChannelRow = {
@@ -393,6 +444,18 @@ export type CustomerFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Phones in any Vietnamese form (0912 345 678, +84 912-345-678, 84912345678) are stored as E.164. On update, an omitted field stays, null or "" clears it. */
+export type CustomerInput = {
+  /** YYYY-MM-DD, not in the future. */
+  birthday?: InputMaybe<Scalars['String']['input']>;
+  branchId?: InputMaybe<Scalars['ID']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  fullName?: InputMaybe<Scalars['String']['input']>;
+  gender?: InputMaybe<Gender>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CustomerLabel = {
   __typename?: 'CustomerLabel';
   code: Scalars['String']['output'];
@@ -400,6 +463,37 @@ export type CustomerLabel = {
   createdAt: Scalars['DateTimeISO']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type CustomerMerge = {
+  __typename?: 'CustomerMerge';
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  mergedIds: Array<Scalars['ID']['output']>;
+  survivor?: Maybe<Customer>;
+  undoneAt?: Maybe<Scalars['DateTimeISO']['output']>;
+};
+
+export type CustomerNote = {
+  __typename?: 'CustomerNote';
+  author?: Maybe<User>;
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+};
+
+export type CustomerNoteConnection = {
+  __typename?: 'CustomerNoteConnection';
+  edges: Array<CustomerNoteEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CustomerNoteEdge = {
+  __typename?: 'CustomerNoteEdge';
+  cursor: Scalars['String']['output'];
+  node: CustomerNote;
 };
 
 export type CustomerPeriodRow = {
@@ -439,10 +533,137 @@ export type CustomerSegmentRow = {
   revenue: Scalars['SafeInt']['output'];
 };
 
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspace = {
+  __typename?: 'CustomerWorkspace';
+  /** Notes, ticket changes, order status changes and messages in one feed, newest first. */
+  activity: ActivityItemConnection;
+  /** Most recently updated first. */
+  conversations: ConversationConnection;
+  /** Newest first. */
+  notes: CustomerNoteConnection;
+  /** Order history, newest first. */
+  orders: OrderConnection;
+  /** Newest first. */
+  payments: PaymentConnection;
+  /** Newest first; only the tickets the viewer may see. */
+  tickets: TicketConnection;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceActivityArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceNotesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspacePaymentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A customer's detail tabs, each paginated and within the viewer's scope. */
+export type CustomerWorkspaceTicketsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Customers that are probably one person, and why; merge them with mergeCustomers. */
+export type DuplicateGroup = {
+  __typename?: 'DuplicateGroup';
+  /** Oldest first: the usual survivor. */
+  customerIds: Array<Scalars['ID']['output']>;
+  customers: Array<Customer>;
+  reason: DuplicateReason;
+};
+
+export type DuplicateGroupConnection = {
+  __typename?: 'DuplicateGroupConnection';
+  edges: Array<DuplicateGroupEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DuplicateGroupEdge = {
+  __typename?: 'DuplicateGroupEdge';
+  cursor: Scalars['String']['output'];
+  node: DuplicateGroup;
+};
+
+export type DuplicateReason =
+  | 'SAME_EMAIL'
+  | 'SAME_PHONE'
+  | 'SAME_PLATFORM_BUYER_ID'
+  | 'SIMILAR_NAME_PHONE_SUFFIX';
+
 export type Gender =
   | 'FEMALE'
   | 'MALE'
   | 'OTHER';
+
+export type ImportJob = {
+  __typename?: 'ImportJob';
+  createdAt: Scalars['DateTimeISO']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  id: Scalars['ID']['output'];
+  imported: Scalars['Int']['output'];
+  /** Rows that matched an existing customer or an earlier row (phone or e-mail). */
+  merged: Scalars['Int']['output'];
+  merges: Array<ImportMerge>;
+  /** Rows read so far. */
+  processed: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  rejections: Array<ImportRejection>;
+  status: ImportJobStatus;
+};
+
+export type ImportJobStatus =
+  | 'FAILED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+/** One row that matched an existing customer (or an earlier row of the file) by phone or e-mail. */
+export type ImportMerge = {
+  __typename?: 'ImportMerge';
+  /** The existing customer; null when the match was an earlier row. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  line: Scalars['Int']['output'];
+  /** phone or email */
+  matchedOn: Scalars['String']['output'];
+};
+
+/** One rejected import row: its 1-based line in the file and why. */
+export type ImportRejection = {
+  __typename?: 'ImportRejection';
+  line: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+};
 
 export type InboundEvent = {
   __typename?: 'InboundEvent';
@@ -562,6 +783,17 @@ export type LoginPayload = {
   user: User;
 };
 
+/** For each field, the id of the customer (survivor or one of mergedIds) whose value the survivor keeps; omitted fields keep the survivor's own value. */
+export type MergeFieldChoicesInput = {
+  birthday?: InputMaybe<Scalars['ID']['input']>;
+  branch?: InputMaybe<Scalars['ID']['input']>;
+  email?: InputMaybe<Scalars['ID']['input']>;
+  fullName?: InputMaybe<Scalars['ID']['input']>;
+  gender?: InputMaybe<Scalars['ID']['input']>;
+  notes?: InputMaybe<Scalars['ID']['input']>;
+  phone?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type Message = {
   __typename?: 'Message';
   attachments: Array<MessageAttachment>;
@@ -631,19 +863,26 @@ export type MessageStatus =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  addCustomerNote: CustomerNote;
   addTicketNote: TicketNote;
   /** Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets). */
   assignTicket?: Maybe<Ticket>;
   cancelTicket: Ticket;
   completeTicket: Ticket;
   createApiKey: CreateApiKeyPayload;
+  /** CONFLICT (extensions.existingCustomerId) when a customer with the same normalized phone or e-mail exists, unless allowDuplicate. */
+  createCustomer: Customer;
   /** Sources 1, 2, 5 and 6; staff own what they create. */
   createTicket: Ticket;
   /** BR-CRM-009: many tickets in one transaction, all or nothing. */
   createTickets: Array<Ticket>;
+  /** Right to be forgotten: personal data is removed from the customer, their notes and messages; orders and payments stay under a pseudonym. */
+  eraseCustomer: Customer;
   login: LoginPayload;
   /** Sets the unread count back to 0. */
   markConversationRead: Conversation;
+  /** Moves every ticket, order, conversation, note, label and payment of mergedIds to the survivor; the merged records stay as tombstones. Idempotent; CONFLICT (extensions.reason MERGE_CYCLE, CUSTOMER_ALREADY_MERGED, CUSTOMER_ERASED) otherwise. */
+  mergeCustomers: CustomerMerge;
   /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
   reassignConversation: Conversation;
   /** A canceled ticket only. */
@@ -659,11 +898,22 @@ export type Mutation = {
   runReconciliation: ReconciliationRun;
   /** Sends through the channel's platform: stored PENDING, then SENT or FAILED (retried with backoff). Customer-service staff answering an unassigned conversation take it. Outside the platform's reply window (Messenger 24 h) the answer is BAD_USER_INPUT with extensions.reason MESSAGING_WINDOW_CLOSED and nothing is stored. */
   sendMessage: Message;
+  /** Replaces the customer's labels with exactly these. */
+  setCustomerLabels: Customer;
   setUserActive: User;
   /** Pulls the orders created in [from, to) from the channel's platform and applies them like pushes, in the background; returns the QUEUED job. A `to` in the future means now; at most 90 days; one sync per channel at a time (CONFLICT with the running job's `jobId`). */
   startOrderSync: OrderSyncJob;
+  /** Restores the merged records and every link exactly as before the merge. CONFLICT LATER_MERGE while a later merge of these customers stands. */
+  unmergeCustomer: CustomerMerge;
   updateAssignment: AssignmentSetting;
+  updateCustomer: Customer;
   updateTicket: Ticket;
+};
+
+
+export type MutationAddCustomerNoteArgs = {
+  body: Scalars['String']['input'];
+  customerId: Scalars['ID']['input'];
 };
 
 
@@ -702,6 +952,12 @@ export type MutationCreateApiKeyArgs = {
 };
 
 
+export type MutationCreateCustomerArgs = {
+  allowDuplicate?: Scalars['Boolean']['input'];
+  input: CustomerInput;
+};
+
+
 export type MutationCreateTicketArgs = {
   input: CreateTicketInputType;
 };
@@ -709,6 +965,12 @@ export type MutationCreateTicketArgs = {
 
 export type MutationCreateTicketsArgs = {
   input: CreateTicketsInputType;
+};
+
+
+export type MutationEraseCustomerArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -720,6 +982,13 @@ export type MutationLoginArgs = {
 
 export type MutationMarkConversationReadArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationMergeCustomersArgs = {
+  fieldChoices?: InputMaybe<MergeFieldChoicesInput>;
+  mergedIds: Array<Scalars['ID']['input']>;
+  survivorId: Scalars['ID']['input'];
 };
 
 
@@ -768,6 +1037,12 @@ export type MutationSendMessageArgs = {
 };
 
 
+export type MutationSetCustomerLabelsArgs = {
+  customerId: Scalars['ID']['input'];
+  labelIds: Array<Scalars['ID']['input']>;
+};
+
+
 export type MutationSetUserActiveArgs = {
   active: Scalars['Boolean']['input'];
   userId: Scalars['ID']['input'];
@@ -781,10 +1056,22 @@ export type MutationStartOrderSyncArgs = {
 };
 
 
+export type MutationUnmergeCustomerArgs = {
+  mergeId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateCustomerArgs = {
+  allowDuplicate?: Scalars['Boolean']['input'];
+  id: Scalars['ID']['input'];
+  input: CustomerInput;
 };
 
 
@@ -1023,6 +1310,37 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+export type Payment = {
+  __typename?: 'Payment';
+  amount: Scalars['SafeInt']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  currency: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  method: Scalars['String']['output'];
+  paidAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  status: PaymentStatus;
+};
+
+export type PaymentConnection = {
+  __typename?: 'PaymentConnection';
+  edges: Array<PaymentEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type PaymentEdge = {
+  __typename?: 'PaymentEdge';
+  cursor: Scalars['String']['output'];
+  node: Payment;
+};
+
+export type PaymentStatus =
+  | 'FAILED'
+  | 'PAID'
+  | 'PENDING'
+  | 'REFUNDED';
+
 export type Platform =
   | 'FACEBOOK'
   | 'LAZADA'
@@ -1059,6 +1377,10 @@ export type Query = {
   /** Customers created in the range by channel and period, possible duplicates, and revenue per label. */
   customerReport: CustomerReport;
   customers: CustomerConnection;
+  /** Groups of likely duplicates: same phone (any spelling), same e-mail, same platform buyer id, or a similar name (pg_trgm >= 0.7) with the same last six phone digits. */
+  duplicateCandidates: DuplicateGroupConnection;
+  /** A customer import (POST /imports/customers): progress, counts and the cleaning report. */
+  importJob?: Maybe<ImportJob>;
   /** Newest first. */
   inboundEvents: InboundEventConnection;
   /** Webhook pushes received in the range per platform and shop: applied, failed, dead letters, retries and dropped duplicates. */
@@ -1136,6 +1458,17 @@ export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDuplicateCandidatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryImportJobArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1349,6 +1682,10 @@ export type Subscription = {
   channelAlert: ChannelAlert;
   /** Conversations created, answered, read, handed off, assigned, resolved or reopened, within your scope (customer-service staff: theirs and the unassigned queue; a reassigned agent is told once more), narrowed by the filter. */
   conversationChanged: ConversationChange;
+  /** Changes to customer records (one event per merge, after it commits). */
+  customerChanged: CustomerChange;
+  /** The import job after every batch it writes, and once when it ends. */
+  importJobProgress: ImportJob;
   /** New messages of one conversation (buyer, agent, bot), and again when an outbound message is SENT or FAILED. NOT_FOUND outside your scope. */
   messageAdded: Message;
   /** Orders of the viewer's scope as their status changes; a partner key sees its channels. */
@@ -1366,6 +1703,11 @@ export type Subscription = {
 
 export type SubscriptionConversationChangedArgs = {
   filter?: InputMaybe<ConversationChangeFilter>;
+};
+
+
+export type SubscriptionImportJobProgressArgs = {
+  jobId: Scalars['ID']['input'];
 };
 
 
