@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { SETTLE_MS } from '../src/services/export.service';
 import {
   AuditLog,
   Channel,
@@ -456,6 +457,17 @@ describe('erasure', () => {
       { q: name },
     );
     expect(search.data?.customers.totalCount).toBe(0);
+    // Exports (which hold back the last SETTLE_MS of changes) carry the pseudonym only.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 500));
+    for (const entity of ['customers', 'orders']) {
+      const exported = await fetch(`${t.httpUrl}/exports/${entity}?format=ndjson`, {
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
+      const body = await exported.text();
+      expect(exported.status).toBe(200);
+      expect(body).toContain(customer.id);
+      expect([entity, body.includes(name), body.includes(digits)]).toEqual([entity, false, false]);
+    }
     // The audit entry says who and why, without the person.
     const audits = await t.orm.em
       .fork()
