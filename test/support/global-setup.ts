@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { migrateUp } from '../../src/db/migrate';
 import { createOrmConfig } from '../../src/db/orm-config';
 import { freePort } from './net';
+import { runDatabasePrefix } from './test-database';
 
 declare global {
   var __stopTestPostgres: (() => Promise<void>) | undefined;
@@ -70,6 +71,13 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__dropTestTemplate = async () => {
     const c = new Client({ connectionString: admin.toString() });
     await c.connect();
+    // A file that crashed (or a worker replaced for its memory) may not have dropped its clone.
+    const { rows } = await c.query<{ datname: string }>(
+      `select datname from pg_database where starts_with(datname, $1)`,
+      [runDatabasePrefix(template)],
+    );
+    for (const { datname } of rows)
+      await c.query(`drop database if exists "${datname}" with (force)`);
     await c.query(`drop database if exists "${template}" with (force)`);
     await c.end();
   };

@@ -18,13 +18,19 @@ async function withAdmin<T>(run: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** `crm_test_<run>_`: the prefix of every database one test run clones from its template. */
+export function runDatabasePrefix(template: string): string {
+  return `crm_test_${template.replace(/^crm_test_template_/, '')}_`;
+}
+
 export type TestDatabase = { url: string; name: string; drop: () => Promise<void> };
 
 /** A fresh, migrated database for one test file, cloned from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = process.env.TEST_DATABASE_TEMPLATE;
   if (!template) throw new Error('TEST_DATABASE_TEMPLATE is unset: run the tests through jest');
-  const name = `crm_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
+  // Named after the run (its template), so the run's teardown can sweep what a file left behind.
+  const name = `${runDatabasePrefix(template)}${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
   await withAdmin(async (client) => {
     // Two clones of one template at the same instant can collide; retry briefly.
     for (let attempt = 0; ; attempt += 1) {
