@@ -143,11 +143,12 @@ export function createWebhookRouter(deps: WebhookDeps): {
       }
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const module = platformModules[key];
+      const headers = headersOf(req);
       const secrets = key === 'sendo' ? await sendoSecrets(deps.orm, rawBody) : settings.secrets;
       const verdict = secrets
         ? module.verify(
             rawBody,
-            headersOf(req),
+            headers,
             secrets,
             `${req.protocol}://${req.get('host')}${req.originalUrl}`,
           )
@@ -171,7 +172,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
         deps.orm.em.fork(),
         module,
         rawBody,
-        headersOf(req),
+        headers,
         (rows) => inbox.insert(rows),
       );
       if (EMPTY_ACK.has(key)) res.status(200).end();
