@@ -61,6 +61,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
+  {
+    // The browser's console is where a page reports what failed.
+    files: ['web/**/*.ts'],
+    rules: { 'no-console': ['error', { allow: ['error'] }] },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['jest.config.js'],

@@ -64,6 +64,7 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: port(54329),
   DB_POOL_MAX: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   JOBS_ENABLED: booleanFlag,
+  GRAPHIQL: booleanFlag,
   JWT_SECRET: z.preprocess(
     emptyAsUndefined,
     z.string().min(32, 'must be at least 32 characters').optional(),
@@ -159,6 +160,8 @@ export type Config = {
   dbPoolMax: number;
   jobsEnabled: boolean;
   graphqlMaxDepth: number;
+  /** GraphiQL at /graphiql (and /graphql in a browser): on outside production unless GRAPHIQL=false. */
+  graphiql: boolean;
   /** Absent outside production: a random secret is generated at start (tokens die with the process). */
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
@@ -269,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dbPoolMax: e.DB_POOL_MAX,
     jobsEnabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     platforms: platformConfig(

@@ -2,7 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -31,6 +34,7 @@ import { createOrderApiClients } from './integrations/order-api';
 import { createChatWebhookRouter } from './integrations/chat-webhook.routes';
 import { createWebhookRouter } from './integrations/webhook.routes';
 import { createCustomerImportRouter } from './http/customer-import.routes';
+import { createWebUiRouter } from './http/web-ui.routes';
 import { sweptOutboundDelivery } from './jobs/send-message.job';
 import { createConversationInbox } from './services/conversation-inbox.service';
 import { createExportRouter } from './exports/export.routes';
@@ -54,6 +58,7 @@ export type AppDeps = {
     Config,
     | 'env'
     | 'graphqlMaxDepth'
+    | 'graphiql'
     | 'jwtSecret'
     | 'jwtTtlSeconds'
     | 'redisUrl'
@@ -395,6 +400,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ...protection.plugins,
       // No HTTP caching of GraphQL responses here; skip the per-field cache-hint work.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads from a CDN (blank offline): web-ui.routes serves GraphiQL.
+      ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -411,6 +418,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   await apollo.start();
 
+  app.use(createWebUiRouter({ graphiql: config.graphiql }));
   app.use(
     '/graphql',
     cors(),

@@ -57,6 +57,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.customers': CRM,
   'Query.order': [...CRM, 'PARTNER'],
   'Query.orders': [...CRM, 'PARTNER'],
+  'Query.orderStatusBoard': [...CRM, 'PARTNER'],
+  'Query.recentOrderEvents': [...CRM, 'PARTNER'],
   'Query.conversation': CRM,
   'Query.conversations': CRM,
   'Query.knowledgeBaseArticles': CRM,
@@ -129,6 +131,8 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.customers': { query: '{ customers(first: 1) { totalCount } }' },
   'Query.order': { query: 'query($id: ID!) { order(id: $id) { id } }', variables: { id: NO_ID } },
   'Query.orders': { query: '{ orders(first: 1) { totalCount } }' },
+  'Query.orderStatusBoard': { query: '{ orderStatusBoard { orders } }' },
+  'Query.recentOrderEvents': { query: '{ recentOrderEvents(first: 1) { cursor } }' },
   'Query.conversation': {
     query: 'query($id: ID!) { conversation(id: $id) { id } }',
     variables: { id: NO_ID },

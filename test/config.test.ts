@@ -78,3 +78,11 @@ test('the bot: AI off by default, timeouts and budget default to 5 s, and a prov
     /AI_MIN_CONFIDENCE[\s\S]*BOT_BUDGET_MS/,
   );
 });
+
+test('GraphiQL is on outside production, off in production unless GRAPHIQL=true', () => {
+  const secret = { JWT_SECRET: 'a-production-secret-of-at-least-32-chars' };
+  expect(loadConfig({}).graphiql).toBe(true);
+  expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
+  expect(loadConfig({ NODE_ENV: 'production', ...secret }).graphiql).toBe(false);
+  expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true', ...secret }).graphiql).toBe(true);
+});

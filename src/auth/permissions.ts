@@ -39,6 +39,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     customers: roles(...CRM_ROLES),
     order: roles(...CRM_ROLES, Role.PARTNER),
     orders: roles(...CRM_ROLES, Role.PARTNER),
+    orderStatusBoard: roles(...CRM_ROLES, Role.PARTNER),
+    recentOrderEvents: roles(...CRM_ROLES, Role.PARTNER),
     conversation: roles(...CRM_ROLES),
     conversations: roles(...CRM_ROLES),
     knowledgeBaseArticles: roles(...CRM_ROLES),

@@ -4,6 +4,7 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Int,
   Query,
   Resolver,
   Root,
@@ -13,16 +14,31 @@ import { authorizeSubscription } from '../auth/permissions';
 import { maskContact, masksContactDetails, orderVisibleTo } from '../auth/scopes';
 import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
 import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../entities';
-import { assertIds } from '../services/errors';
+import { assertIds, badInput } from '../services/errors';
 import { MAX_PAGE_SIZE } from '../services/keyset';
-import { decodeLogCursor, type OrderLogEvent } from '../services/order-event-log';
+import {
+  decodeLogCursor,
+  orderEventLog,
+  type OrderLogEvent,
+  type OrderLogFilter,
+} from '../services/order-event-log';
 import { orderEventStream } from '../realtime/order-event-stream';
-import { OrderEvent, OrderEventFilter } from '../schema/order-event.types';
+import { OrderEvent, OrderEventFilter, OrderStatusCount } from '../schema/order-event.types';
 import { orderOfEvent, orderService } from '../services/order.service';
 import { OrderConnection } from '../schema/connections';
 import { renewForEvent, type Context } from '../schema/context';
 import { OrderFilter } from '../schema/inputs/order-filter.input';
 import { PageArgs } from '../schema/pagination';
+
+const MAX_RECENT_EVENTS = 100;
+
+function logFilterOf(filter: OrderEventFilter | null | undefined): OrderLogFilter {
+  return {
+    ...filter,
+    channelIds: assertIds(filter?.channelIds, 'filter.channelIds'),
+    orderIds: assertIds(filter?.orderIds, 'filter.orderIds'),
+  };
+}
 
 @Resolver(() => Order)
 export class OrderResolver {
@@ -41,6 +57,44 @@ export class OrderResolver {
     @Ctx() ctx: Context,
   ): Promise<OrderConnection> {
     return new OrderConnection(await orderService.list(ctx, filter ?? {}, page));
+  }
+
+  @Query(() => [OrderStatusCount], {
+    description:
+      "Orders of the viewer's scope by platform and current status (cells with none are left out): the live board of the operations dashboard, which reads it again as orderEvents arrive.",
+  })
+  orderStatusBoard(
+    @Arg('channelIds', () => [ID], { nullable: true }) channelIds: string[] | undefined,
+    @Arg('placedFrom', () => Date, {
+      nullable: true,
+      description: 'Only orders placed at or after this instant.',
+    })
+    placedFrom: Date | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<OrderStatusCount[]> {
+    return orderService.statusBoard(ctx, { channelIds, placedFrom });
+  }
+
+  @Query(() => [OrderEvent], {
+    description:
+      "The latest status changes, newest first, as `orderEvents` delivers them (same filter and scope). Subscribe with `after` set to the first one's cursor to continue without a gap.",
+  })
+  async recentOrderEvents(
+    @Arg('filter', () => OrderEventFilter, { nullable: true }) filter: OrderEventFilter | undefined,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'At most 100.' }) first: number,
+    @Ctx() ctx: Context,
+  ): Promise<OrderEvent[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_RECENT_EVENTS) {
+      throw badInput(`first must be between 1 and ${MAX_RECENT_EVENTS}`, 'first');
+    }
+    const viewer = ctx.viewer;
+    const events = await orderEventLog.readLatest(
+      ctx.em,
+      first,
+      logFilterOf(filter),
+      viewer?.kind === 'partner' ? viewer.channelIds : null,
+    );
+    return events.map((logged) => new OrderEvent(logged));
   }
 
   @Subscription(() => Order, {
@@ -77,15 +131,10 @@ export class OrderResolver {
       const ctx = context as Context;
       const viewer = authorizeSubscription('orderEvents', ctx.viewer);
       const { filter, after } = args as { filter?: OrderEventFilter | null; after?: string | null };
-      const logFilter = {
-        ...filter,
-        channelIds: assertIds(filter?.channelIds, 'filter.channelIds'),
-        orderIds: assertIds(filter?.orderIds, 'filter.orderIds'),
-      };
       const source = orderEventStream({
         em: ctx.em,
         tail: ctx.services.orderEventTail,
-        filter: logFilter,
+        filter: logFilterOf(filter),
         after: after === undefined || after === null ? undefined : decodeLogCursor(after),
         channelScope: viewer.kind === 'partner' ? viewer.channelIds : null,
       });

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { OrderStatus, Platform } from '../entities/enums';
 import { encodeLogCursor, type OrderLogEvent } from '../services/order-event-log';
 
@@ -58,4 +58,16 @@ export class OrderEvent {
   get receivedAt(): Date {
     return this.logged.receivedAt;
   }
+}
+
+@ObjectType({ description: "Orders of the viewer's scope on one platform in one current status." })
+export class OrderStatusCount {
+  @Field(() => Platform)
+  platform!: Platform;
+
+  @Field(() => OrderStatus)
+  status!: OrderStatus;
+
+  @Field(() => Int)
+  orders!: number;
 }

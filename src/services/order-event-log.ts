@@ -83,59 +83,81 @@ export const orderEventLog = {
   },
 
   /** Up to `limit` events after `after`, oldest first, within the filter and the channel scope (null: all). */
-  async readAfter(
+  readAfter(
     em: EntityManager,
     after: number,
     limit: number,
     filter: OrderLogFilter = {},
     channelScope: readonly string[] | null = null,
   ): Promise<OrderLogEvent[]> {
-    const where = [`e."sequence" > ?`, `e."applied"`];
-    const params: unknown[] = [after];
-    // An empty list filters nothing, as in matchesLogFilter. One placeholder
-    // per value: the driver would expand an array binding into a list anyway.
-    const anyOf = (column: string, values: readonly unknown[] | null | undefined) => {
-      if (!values?.length) return;
-      where.push(`${column} in (${values.map(() => '?').join(', ')})`);
-      params.push(...values);
-    };
-    anyOf('o."platform"', filter.platforms);
-    anyOf('e."status"', filter.statuses);
-    anyOf('o."channel_id"', filter.channelIds);
-    anyOf('e."order_id"', filter.orderIds);
-    // A partner key without channels sees nothing, never everything.
-    if (channelScope) {
-      if (channelScope.length === 0) return [];
-      anyOf('o."channel_id"', channelScope);
-    }
-    params.push(limit);
-    const rows = await rawRows<LogRow>(
-      em,
-      `select e."sequence", e."id", e."order_id", o."channel_id", o."platform", e."status",
-              e."raw_status", e."event_time", e."received_at"
-       from "order_status_event" e join "customer_order" o on o."id" = e."order_id"
-       where ${where.join(' and ')}
-       order by e."sequence" limit ?`,
-      params,
-    );
-    const events: OrderLogEvent[] = rows.map((row) => ({
-      sequence: Number(row.sequence),
-      id: row.id,
-      orderId: row.order_id,
-      channelId: row.channel_id,
-      platform: row.platform,
-      status: row.status,
-      rawStatus: row.raw_status,
-      eventTime: new Date(row.event_time),
-      receivedAt: new Date(row.received_at),
-    }));
-    if (events.length > 0) {
-      const orders = await em.find(Order, {
-        id: { $in: [...new Set(events.map((e) => e.orderId))] },
-      });
-      const byId = new Map(orders.map((order) => [order.id, order]));
-      for (const event of events) event.order = byId.get(event.orderId);
-    }
-    return events;
+    return readLog(em, { after, limit, newestFirst: false }, filter, channelScope);
+  },
+
+  /**
+   * The latest `limit` events, newest first: what a dashboard shows on load
+   * before it subscribes with the newest one's cursor, so nothing falls between.
+   */
+  readLatest(
+    em: EntityManager,
+    limit: number,
+    filter: OrderLogFilter = {},
+    channelScope: readonly string[] | null = null,
+  ): Promise<OrderLogEvent[]> {
+    return readLog(em, { after: 0, limit, newestFirst: true }, filter, channelScope);
   },
 };
+
+async function readLog(
+  em: EntityManager,
+  window: { after: number; limit: number; newestFirst: boolean },
+  filter: OrderLogFilter,
+  channelScope: readonly string[] | null,
+): Promise<OrderLogEvent[]> {
+  const where = [`e."sequence" > ?`, `e."applied"`];
+  const params: unknown[] = [window.after];
+  // An empty list filters nothing, as in matchesLogFilter. One placeholder
+  // per value: the driver would expand an array binding into a list anyway.
+  const anyOf = (column: string, values: readonly unknown[] | null | undefined) => {
+    if (!values?.length) return;
+    where.push(`${column} in (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  anyOf('o."platform"', filter.platforms);
+  anyOf('e."status"', filter.statuses);
+  anyOf('o."channel_id"', filter.channelIds);
+  anyOf('e."order_id"', filter.orderIds);
+  // A partner key without channels sees nothing, never everything.
+  if (channelScope) {
+    if (channelScope.length === 0) return [];
+    anyOf('o."channel_id"', channelScope);
+  }
+  params.push(window.limit);
+  const rows = await rawRows<LogRow>(
+    em,
+    `select e."sequence", e."id", e."order_id", o."channel_id", o."platform", e."status",
+            e."raw_status", e."event_time", e."received_at"
+     from "order_status_event" e join "customer_order" o on o."id" = e."order_id"
+     where ${where.join(' and ')}
+     order by e."sequence" ${window.newestFirst ? 'desc' : 'asc'} limit ?`,
+    params,
+  );
+  const events: OrderLogEvent[] = rows.map((row) => ({
+    sequence: Number(row.sequence),
+    id: row.id,
+    orderId: row.order_id,
+    channelId: row.channel_id,
+    platform: row.platform,
+    status: row.status,
+    rawStatus: row.raw_status,
+    eventTime: new Date(row.event_time),
+    receivedAt: new Date(row.received_at),
+  }));
+  if (events.length > 0) {
+    const orders = await em.find(Order, {
+      id: { $in: [...new Set(events.map((e) => e.orderId))] },
+    });
+    const byId = new Map(orders.map((order) => [order.id, order]));
+    for (const event of events) event.order = byId.get(event.orderId);
+  }
+  return events;
+}

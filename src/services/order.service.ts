@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
+import { rawRows } from '../db/raw-sql';
 import { orderScope, within } from '../auth/scopes';
 import { Order } from '../entities';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -7,6 +8,9 @@ import type { OrderChangedEvent } from '../realtime/scoped-subscription';
 import { assertId, assertIds, badInput, notFound } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
+import { scopedSelect } from './scoped-sql';
+
+export type OrderStatusCount = { platform: Platform; status: OrderStatus; orders: number };
 
 export type OrderListFilter = {
   platforms?: Platform[] | null;
@@ -45,6 +49,30 @@ export const orderService = {
     const where = within(orderScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
     return keysetPage(em, Order, where, page, { field: 'placedAt', direction: 'DESC' });
+  },
+
+  /**
+   * Orders of the viewer's scope by platform and current status: the
+   * dashboard's board. Zero cells are left out.
+   */
+  async statusBoard(
+    { em, viewer }: RequestScope,
+    filter: Pick<OrderListFilter, 'channelIds' | 'placedFrom'>,
+  ): Promise<OrderStatusCount[]> {
+    const where = within(orderScope(viewer), buildWhere(filter));
+    if (!where) return [];
+    const scoped = scopedSelect(em, Order, 'o', where);
+    const rows = await rawRows<{ platform: Platform; status: OrderStatus; orders: number }>(
+      em,
+      `select o."platform", o."status", count(*)::int as "orders" from (${scoped.sql}) o
+       group by o."platform", o."status" order by o."platform", o."status"`,
+      scoped.params,
+    );
+    return rows.map((row) => ({
+      platform: row.platform,
+      status: row.status,
+      orders: Number(row.orders),
+    }));
   },
 
   async get({ em, viewer }: RequestScope, id: string): Promise<Order> {

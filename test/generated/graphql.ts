@@ -1226,6 +1226,14 @@ export type OrderStatus =
   | 'RETURN_REQUESTED'
   | 'SHIPPED';
 
+/** Orders of the viewer's scope on one platform in one current status. */
+export type OrderStatusCount = {
+  __typename?: 'OrderStatusCount';
+  orders: Scalars['Int']['output'];
+  platform: Platform;
+  status: OrderStatus;
+};
+
 export type OrderStatusEvent = {
   __typename?: 'OrderStatusEvent';
   /** Whether the event moved the order (false: stale or duplicate). */
@@ -1392,11 +1400,15 @@ export type Query = {
   order?: Maybe<Order>;
   /** Orders placed in the range: count, revenue, cancellation and return rates and lead times, by platform, channel, status and period. */
   orderReport: OrderReport;
+  /** Orders of the viewer's scope by platform and current status (cells with none are left out): the live board of the operations dashboard, which reads it again as orderEvents arrive. */
+  orderStatusBoard: Array<OrderStatusCount>;
   /** NOT_FOUND (and null) for an unknown id. */
   orderSyncJob?: Maybe<OrderSyncJob>;
   /** Newest first. */
   orderSyncJobs: OrderSyncJobConnection;
   orders: OrderConnection;
+  /** The latest status changes, newest first, as `orderEvents` delivers them (same filter and scope). Subscribe with `after` set to the first one's cursor to continue without a gap. */
+  recentOrderEvents: Array<OrderEvent>;
   /** The last run of a business date and its mismatches; `run` is null if the date was never reconciled. */
   reconciliationReport: ReconciliationReport;
   /** Every code list of the API with Vietnamese and English labels. */
@@ -1507,6 +1519,12 @@ export type QueryOrderReportArgs = {
 };
 
 
+export type QueryOrderStatusBoardArgs = {
+  channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  placedFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
+};
+
+
 export type QueryOrderSyncJobArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1523,6 +1541,12 @@ export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryRecentOrderEventsArgs = {
+  filter?: InputMaybe<OrderEventFilter>;
+  first?: Scalars['Int']['input'];
 };
 
 

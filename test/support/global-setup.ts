@@ -8,6 +8,8 @@ import pino from 'pino';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { migrateUp } from '../../src/db/migrate';
 import { createOrmConfig } from '../../src/db/orm-config';
+import { ensureWebBuild } from '../../scripts/web-build';
+import { browserSkipReason } from './browser';
 import { freePort } from './net';
 import { runDatabasePrefix } from './test-database';
 
@@ -50,6 +52,14 @@ export default async function globalSetup(): Promise<void> {
       'tests: REDIS_URL is not set: skipping the Redis tests (event bus across instances, two API instances sharing ticket events, a channel alert reaching another instance, /readyz with Redis)\n',
     );
   }
+
+  if (browserSkipReason) {
+    process.stdout.write(
+      `tests: skipping the browser tests (the dashboard and GraphiQL in Chromium): ${browserSkipReason}\n`,
+    );
+  }
+  // The dashboard's browser test and the GraphiQL page tests load the built pages.
+  ensureWebBuild((line) => process.stdout.write(`tests: ${line}\n`));
 
   const admin = new URL(serverUrl);
   admin.pathname = '/postgres';

@@ -69,6 +69,8 @@ export async function startTestApp(
     delivery?: OutboundDelivery;
     /** The bot's breaker clock. */
     botClock?: () => number;
+  /** GraphiQL's pages (default on, as in development). */
+  graphiql?: boolean;
   } = {},
 ): Promise<TestApp> {
   const logger = pino({ level: 'silent' });
@@ -95,6 +97,7 @@ export async function startTestApp(
     config: {
       env: options.env ?? 'test',
       graphqlMaxDepth: 12,
+      graphiql: options.graphiql ?? true,
       jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
       jwtTtlSeconds: 3600,
       redisUrl: options.redisUrl,

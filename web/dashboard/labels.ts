@@ -1,0 +1,106 @@
+import { graphqlRequest } from '../shared/graphql-client';
+
+export type Language = 'vi' | 'en';
+
+type Described = { code: string; descriptionVi: string; descriptionEn: string };
+type ReferenceData = {
+  platforms: (Described & { marketplace: boolean })[];
+  orderStatuses: (Described & { rank: number | null })[];
+};
+
+const REFERENCE_DATA = /* GraphQL */ `
+  query DashboardReferenceData {
+    referenceData {
+      platforms {
+        code
+        descriptionVi
+        descriptionEn
+        marketplace
+      }
+      orderStatuses {
+        code
+        descriptionVi
+        descriptionEn
+        rank
+      }
+    }
+  }
+`;
+
+const UI_TEXT = {
+  title: { vi: 'Bảng điều hành', en: 'Operations dashboard' },
+  signIn: { vi: 'Đăng nhập', en: 'Sign in' },
+  signOut: { vi: 'Đăng xuất', en: 'Sign out' },
+  email: { vi: 'Email', en: 'Email' },
+  password: { vi: 'Mật khẩu', en: 'Password' },
+  ordersBoard: { vi: 'Đơn hàng theo sàn và trạng thái', en: 'Orders by platform and status' },
+  platform: { vi: 'Sàn', en: 'Platform' },
+  total: { vi: 'Tổng', en: 'Total' },
+  orderFeed: { vi: 'Sự kiện đơn hàng mới nhất', en: 'Latest order events' },
+  noEvents: { vi: 'Chưa có sự kiện', en: 'No events yet' },
+  ticketsDueToday: { vi: 'Phiếu đến hạn hôm nay', en: 'Tickets due today' },
+  ticketsMissed: { vi: 'Phiếu quá hạn (bỏ lỡ)', en: 'Missed tickets' },
+  noTickets: { vi: 'Không có phiếu', en: 'No tickets' },
+  channelHealth: { vi: 'Tình trạng kết nối kênh', en: 'Channel health' },
+  channel: { vi: 'Kênh', en: 'Channel' },
+  tokenExpiry: { vi: 'Token hết hạn sau (ngày)', en: 'Token expires in (days)' },
+  lastPush: { vi: 'Lần đẩy cuối', en: 'Last push' },
+  pushesLastHour: { vi: 'Lượt đẩy/giờ', en: 'Pushes/hour' },
+  failuresLastHour: { vi: 'Lỗi/giờ', en: 'Failures/hour' },
+  deadLetters: { vi: 'Thư chết', en: 'Dead letters' },
+  botFallback: { vi: 'Tỷ lệ chuyển bước của bot (7 ngày)', en: 'Bot fallback rate (7 days)' },
+  botAnswers: { vi: 'câu trả lời của bot', en: 'bot answers' },
+  handoffRate: { vi: 'Tỷ lệ chuyển người', en: 'Handoff rate' },
+  notForRole: { vi: 'Không dành cho vai trò của bạn', en: 'Not available for your role' },
+  failed: { vi: 'Không tải được', en: 'Could not load' },
+  live: { vi: 'Trực tiếp', en: 'Live' },
+  connecting: { vi: 'Đang kết nối…', en: 'Connecting…' },
+  reconnecting: { vi: 'Mất kết nối, đang kết nối lại…', en: 'Connection lost, reconnecting…' },
+  never: { vi: 'chưa có', en: 'never' },
+} satisfies Record<string, Record<Language, string>>;
+
+export type TextKey = keyof typeof UI_TEXT;
+
+/** Codes are labelled as the API's referenceData describes them, in the chosen language. */
+export class Labels {
+  private constructor(
+    private readonly reference: ReferenceData,
+    public language: Language,
+  ) {}
+
+  static async load(language: Language): Promise<Labels> {
+    const data = await graphqlRequest<{ referenceData: ReferenceData }>(REFERENCE_DATA);
+    return new Labels(data.referenceData, language);
+  }
+
+  text(key: TextKey): string {
+    return UI_TEXT[key][this.language];
+  }
+
+  platform(code: string): string {
+    return this.describe(this.reference.platforms, code);
+  }
+
+  orderStatus(code: string): string {
+    return this.describe(this.reference.orderStatuses, code);
+  }
+
+  /** Main-chain statuses in lattice order, then the side states. */
+  orderStatusCodes(): string[] {
+    return [...this.reference.orderStatuses]
+      .sort((a, b) => (a.rank ?? 1_000) - (b.rank ?? 1_000))
+      .map((status) => status.code);
+  }
+
+  marketplaceCodes(): string[] {
+    return this.reference.platforms
+      .filter((platform) => platform.marketplace)
+      .map((platform) => platform.code);
+  }
+
+  private describe(items: Described[], code: string): string {
+    const item = items.find((candidate) => candidate.code === code);
+    if (!item) return code;
+    return this.language === 'vi' ? item.descriptionVi : item.descriptionEn;
+  }
+}

@@ -1,0 +1,507 @@
+import './style.css';
+import { GraphQLRequestError, graphqlRequest } from '../shared/graphql-client';
+import { Labels, type Language, type TextKey } from './labels';
+import { LiveConnection, type LiveState } from './live';
+import {
+  BOT_REPORT,
+  CHANNEL_ALERT,
+  CHANNELS,
+  LOGIN,
+  ME,
+  ORDER_BOARD,
+  ORDER_EVENTS,
+  RECENT_ORDER_EVENTS,
+  TICKET_CHANGED,
+  TICKETS,
+} from './queries';
+import { businessDay, businessDayBounds, formatTime } from './time';
+
+type OrderEventItem = {
+  id: string;
+  cursor: string;
+  platform: string;
+  status: string;
+  eventTime: string;
+  order: { externalId: string; channel: { name: string } | null } | null;
+};
+type Viewer = { fullName: string; role: string };
+type BoardCell = { platform: string; status: string; orders: number };
+type TicketRow = {
+  id: string;
+  title: string;
+  dueAt: string | null;
+  status: string;
+  assignee: { fullName: string } | null;
+};
+type TicketPage = { totalCount: number; edges: { node: TicketRow }[] };
+type ChannelHealth = {
+  channel: { id: string; name: string; platform: string };
+  tokenExpiresInDays: number | null;
+  lastPushAt: string | null;
+  pushesLastHour: number;
+  failuresLastHour: number;
+  deadLetters: number;
+};
+type BotReport = {
+  total: { conversations: number; handedOff: number; handoffRate: number };
+  botAnswers: { step: string | null; answers: number }[];
+};
+
+const TOKEN_KEY = 'crm.dashboard.token';
+const LANGUAGE_KEY = 'crm.dashboard.language';
+const FEED_LENGTH = 30;
+const OPEN_TICKET_STATUSES = ['NEW', 'ASSIGNED'];
+
+const root = document.getElementById('app');
+if (!root) throw new Error('missing #app');
+const app: HTMLElement = root;
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+function initialLanguage(): Language {
+  const saved = localStorage.getItem(LANGUAGE_KEY);
+  if (saved === 'vi' || saved === 'en') return saved;
+  return navigator.language.toLowerCase().startsWith('vi') ? 'vi' : 'en';
+}
+
+/** Calls `run` at most once per `ms`, after the last request: bursts of events cost one read. */
+function debounced(ms: number, run: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  };
+}
+
+/** A panel reads its data again on demand and says so when the viewer's role may not see it. */
+class Panel<T> {
+  readonly body = h('div', { class: 'panel-body' });
+  readonly element: HTMLElement;
+  private data: T | null = null;
+  private problem: TextKey | null = null;
+
+  constructor(
+    private readonly labels: Labels,
+    private readonly titleKey: TextKey,
+    testId: string,
+    private readonly load: () => Promise<T>,
+    private readonly draw: (data: T, body: HTMLElement) => void,
+  ) {
+    this.element = h('section', { class: 'panel', 'data-testid': testId });
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.data = await this.load();
+      this.problem = null;
+    } catch (error) {
+      this.problem =
+        error instanceof GraphQLRequestError && error.code === 'FORBIDDEN'
+          ? 'notForRole'
+          : 'failed';
+      if (this.problem === 'failed') console.error(error);
+    }
+    this.render();
+  }
+
+  render(): void {
+    this.element.replaceChildren(h('h2', {}, this.labels.text(this.titleKey)), this.body);
+    this.body.replaceChildren();
+    if (this.problem) {
+      this.body.append(h('p', { class: 'muted' }, this.labels.text(this.problem)));
+    } else if (this.data !== null) {
+      this.draw(this.data, this.body);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const labels = await Labels.load(initialLanguage());
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) {
+    try {
+      const { me } = await graphqlRequest<{ me: Viewer }>(ME, {}, token);
+      showDashboard(labels, token, me);
+      return;
+    } catch {
+      sessionStorage.removeItem(TOKEN_KEY);
+    }
+  }
+  showLogin(labels);
+}
+
+function showLogin(labels: Labels, message = ''): void {
+  const email = h('input', {
+    type: 'email',
+    name: 'email',
+    autocomplete: 'username',
+    required: '',
+  });
+  const password = h('input', {
+    type: 'password',
+    name: 'password',
+    autocomplete: 'current-password',
+    required: '',
+  });
+  const error = h('p', { class: 'error', role: 'alert' }, message);
+  const form = h(
+    'form',
+    { class: 'login', 'data-testid': 'login' },
+    h('h1', {}, labels.text('title')),
+    h('label', {}, labels.text('email'), email),
+    h('label', {}, labels.text('password'), password),
+    h('button', { type: 'submit' }, labels.text('signIn')),
+    error,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    graphqlRequest<{ login: { token: string; user: Viewer } }>(LOGIN, {
+      email: email.value,
+      password: password.value,
+    })
+      .then(({ login }) => {
+        sessionStorage.setItem(TOKEN_KEY, login.token);
+        showDashboard(labels, login.token, login.user);
+      })
+      .catch((failure: unknown) => {
+        error.textContent = failure instanceof Error ? failure.message : String(failure);
+      });
+  });
+  app.replaceChildren(form);
+}
+
+function showDashboard(labels: Labels, token: string, user: Viewer): void {
+  const query = <T>(text: string, variables: Record<string, unknown> = {}) =>
+    graphqlRequest<T>(text, variables, token);
+
+  const feed: OrderEventItem[] = [];
+  let lastCursor: string | null = null;
+
+  const board = new Panel(
+    labels,
+    'ordersBoard',
+    'order-board',
+    async () => (await query<{ orderStatusBoard: BoardCell[] }>(ORDER_BOARD)).orderStatusBoard,
+    (cells, body) => body.append(drawBoard(labels, cells)),
+  );
+  const feedPanel = new Panel(
+    labels,
+    'orderFeed',
+    'order-feed',
+    async () => feed,
+    (events, body) => body.append(drawFeed(labels, events)),
+  );
+  const tickets = new Panel(
+    labels,
+    'ticketsDueToday',
+    'tickets',
+    () => {
+      const today = businessDayBounds(new Date());
+      const open = { statuses: OPEN_TICKET_STATUSES };
+      return query<{ dueToday: TicketPage; missed: TicketPage }>(TICKETS, {
+        dueToday: { ...open, dueFrom: today.start.toISOString(), dueTo: today.end.toISOString() },
+        missed: { ...open, missed: true },
+      });
+    },
+    (pages, body) => body.append(...drawTickets(labels, pages)),
+  );
+  const channels = new Panel(
+    labels,
+    'channelHealth',
+    'channel-health',
+    async () => (await query<{ channels: ChannelHealth[] }>(CHANNELS)).channels,
+    (rows, body) => body.append(drawChannels(labels, rows)),
+  );
+  const bot = new Panel(
+    labels,
+    'botFallback',
+    'bot-fallback',
+    async () => {
+      const today = new Date();
+      const weekAgo = new Date(today.getTime() - 6 * 86_400_000);
+      const report = await query<{ conversationReport: BotReport }>(BOT_REPORT, {
+        from: businessDay(weekAgo),
+        to: businessDay(today),
+      });
+      return report.conversationReport;
+    },
+    (report, body) => body.append(...drawBot(labels, report)),
+  );
+  const panels = [board, feedPanel, tickets, channels, bot];
+
+  const status = h('span', { class: 'live-state', 'data-testid': 'live-state' });
+  const showState = (state: LiveState) => {
+    if (state === 'signed-out') {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showLogin(labels);
+      return;
+    }
+    status.dataset.state = state;
+    status.textContent = labels.text(state === 'live' ? 'live' : state);
+  };
+  showState('connecting');
+
+  const languageButton = h('button', { type: 'button', class: 'link' });
+  const signOut = h('button', { type: 'button', class: 'link' });
+  const renderChrome = () => {
+    languageButton.textContent = labels.language === 'vi' ? 'English' : 'Tiếng Việt';
+    signOut.textContent = labels.text('signOut');
+    heading.textContent = labels.text('title');
+  };
+  const heading = h('h1', {});
+  const live = new LiveConnection(token, showState);
+  languageButton.addEventListener('click', () => {
+    labels.language = labels.language === 'vi' ? 'en' : 'vi';
+    localStorage.setItem(LANGUAGE_KEY, labels.language);
+    renderChrome();
+    for (const panel of panels) panel.render();
+  });
+  signOut.addEventListener('click', () => {
+    live.stop();
+    sessionStorage.removeItem(TOKEN_KEY);
+    showLogin(labels);
+  });
+  renderChrome();
+
+  app.replaceChildren(
+    h(
+      'header',
+      {},
+      heading,
+      h('span', { class: 'who', 'data-testid': 'viewer' }, `${user.fullName} · ${user.role}`),
+      status,
+      languageButton,
+      signOut,
+    ),
+    h('main', { class: 'grid' }, ...panels.map((panel) => panel.element)),
+  );
+
+  const refreshBoard = debounced(100, () => void board.refresh());
+  const refreshTickets = debounced(300, () => void tickets.refresh());
+  const refreshChannels = debounced(2_000, () => void channels.refresh());
+  const addEvent = (event: OrderEventItem) => {
+    lastCursor = event.cursor;
+    if (feed.some((known) => known.id === event.id)) return;
+    feed.unshift(event);
+    feed.length = Math.min(feed.length, FEED_LENGTH);
+    feedPanel.render();
+  };
+
+  void (async () => {
+    // The feed's newest event is where the live stream resumes: nothing falls between.
+    try {
+      const recent = await query<{ recentOrderEvents: OrderEventItem[] }>(RECENT_ORDER_EVENTS, {
+        first: FEED_LENGTH,
+      });
+      feed.push(...recent.recentOrderEvents);
+      lastCursor = recent.recentOrderEvents[0]?.cursor ?? null;
+      await feedPanel.refresh();
+      live.subscribe<{ orderEvents: OrderEventItem }>({
+        query: ORDER_EVENTS,
+        variables: () => ({ after: lastCursor }),
+        onData: ({ orderEvents }) => {
+          addEvent(orderEvents);
+          refreshBoard();
+          refreshChannels();
+        },
+        onResubscribed: refreshBoard,
+      });
+    } catch (error) {
+      await feedPanel.refresh();
+      if (!(error instanceof GraphQLRequestError && error.code === 'FORBIDDEN')) throw error;
+    }
+  })();
+  void board.refresh();
+  void tickets.refresh();
+  void channels.refresh();
+  void bot.refresh();
+  live.subscribe({
+    query: TICKET_CHANGED,
+    variables: () => ({}),
+    onData: refreshTickets,
+    onResubscribed: refreshTickets,
+  });
+  live.subscribe({ query: CHANNEL_ALERT, variables: () => ({}), onData: refreshChannels });
+  // Counters per hour and the bot's figures move slowly; a periodic read keeps them honest.
+  setInterval(() => void channels.refresh(), 30_000);
+  setInterval(() => void bot.refresh(), 60_000);
+}
+
+function drawBoard(labels: Labels, cells: BoardCell[]): HTMLElement {
+  const statuses = labels.orderStatusCodes();
+  const platforms = [
+    ...new Set([...labels.marketplaceCodes(), ...cells.map((cell) => cell.platform)]),
+  ];
+  const count = (platform: string, status: string) =>
+    cells.find((cell) => cell.platform === platform && cell.status === status)?.orders ?? 0;
+  const table = h('table', { class: 'board' });
+  table.append(
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, labels.text('platform')),
+        ...statuses.map((status) => h('th', { title: status }, labels.orderStatus(status))),
+        h('th', {}, labels.text('total')),
+      ),
+    ),
+  );
+  const body = h('tbody', {});
+  for (const platform of platforms) {
+    const counts = statuses.map((status) => count(platform, status));
+    body.append(
+      h(
+        'tr',
+        { 'data-platform': platform },
+        h('th', {}, labels.platform(platform)),
+        ...statuses.map((status, index) =>
+          h(
+            'td',
+            { 'data-status': status, class: counts[index] ? '' : 'zero' },
+            String(counts[index] ?? 0),
+          ),
+        ),
+        h('td', { 'data-status': 'TOTAL' }, String(counts.reduce((a, b) => a + b, 0))),
+      ),
+    );
+  }
+  table.append(body);
+  return table;
+}
+
+function drawFeed(labels: Labels, events: OrderEventItem[]): HTMLElement {
+  if (events.length === 0) return h('p', { class: 'muted' }, labels.text('noEvents'));
+  return h(
+    'ol',
+    { class: 'feed' },
+    ...events.map((event) =>
+      h(
+        'li',
+        { 'data-event-id': event.id, 'data-order': event.order?.externalId ?? '' },
+        h('time', {}, formatTime(event.eventTime, labels.language)),
+        h(
+          'span',
+          { class: `platform ${event.platform.toLowerCase()}` },
+          labels.platform(event.platform),
+        ),
+        h('strong', {}, event.order?.externalId ?? '—'),
+        h('span', { class: 'status' }, labels.orderStatus(event.status)),
+        h('span', { class: 'muted' }, event.order?.channel?.name ?? ''),
+      ),
+    ),
+  );
+}
+
+function drawTickets(
+  labels: Labels,
+  pages: { dueToday: TicketPage; missed: TicketPage },
+): HTMLElement[] {
+  const list = (key: TextKey, page: TicketPage, testId: string) =>
+    h(
+      'div',
+      { 'data-testid': testId },
+      h('h3', {}, `${labels.text(key)}: `, h('span', { class: 'count' }, String(page.totalCount))),
+      page.edges.length === 0
+        ? h('p', { class: 'muted' }, labels.text('noTickets'))
+        : h(
+            'ul',
+            {},
+            ...page.edges.map(({ node }) =>
+              h(
+                'li',
+                { 'data-ticket-id': node.id },
+                h('span', {}, node.title),
+                h(
+                  'span',
+                  { class: 'muted' },
+                  node.dueAt ? formatTime(node.dueAt, labels.language) : '',
+                ),
+                h('span', { class: 'muted' }, node.assignee?.fullName ?? ''),
+              ),
+            ),
+          ),
+    );
+  return [
+    list('ticketsDueToday', pages.dueToday, 'tickets-due-today'),
+    list('ticketsMissed', pages.missed, 'tickets-missed'),
+  ];
+}
+
+function drawChannels(labels: Labels, rows: ChannelHealth[]): HTMLElement {
+  const table = h('table', { class: 'channels' });
+  table.append(
+    h(
+      'tr',
+      {},
+      ...(
+        [
+          'channel',
+          'platform',
+          'tokenExpiry',
+          'lastPush',
+          'pushesLastHour',
+          'failuresLastHour',
+          'deadLetters',
+        ] as const
+      ).map((key) => h('th', {}, labels.text(key))),
+    ),
+    ...rows.map((row) =>
+      h(
+        'tr',
+        { 'data-channel-id': row.channel.id },
+        h('td', {}, row.channel.name),
+        h('td', {}, labels.platform(row.channel.platform)),
+        h(
+          'td',
+          { class: row.tokenExpiresInDays !== null && row.tokenExpiresInDays <= 7 ? 'warn' : '' },
+          row.tokenExpiresInDays === null ? '—' : String(row.tokenExpiresInDays),
+        ),
+        h(
+          'td',
+          {},
+          row.lastPushAt ? formatTime(row.lastPushAt, labels.language) : labels.text('never'),
+        ),
+        h('td', {}, String(row.pushesLastHour)),
+        h('td', { class: row.failuresLastHour ? 'warn' : '' }, String(row.failuresLastHour)),
+        h('td', { class: row.deadLetters ? 'warn' : '' }, String(row.deadLetters)),
+      ),
+    ),
+  );
+  return table;
+}
+
+function drawBot(labels: Labels, report: BotReport): HTMLElement[] {
+  const answers = report.botAnswers.reduce((sum, row) => sum + row.answers, 0);
+  // The bot's first step is the AI; anything answered further down the chain is a fallback.
+  const fallbacks = report.botAnswers
+    .filter((row) => row.step !== null && row.step !== 'AI')
+    .reduce((sum, row) => sum + row.answers, 0);
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  return [
+    h(
+      'p',
+      { class: 'figure', 'data-testid': 'bot-fallback-rate' },
+      answers ? percent(fallbacks / answers) : '—',
+    ),
+    h('p', { class: 'muted' }, `${answers} ${labels.text('botAnswers')}`),
+    h(
+      'ul',
+      {},
+      ...report.botAnswers.map((row) => h('li', {}, `${row.step ?? '—'}: ${row.answers}`)),
+    ),
+    h('p', {}, `${labels.text('handoffRate')}: ${percent(report.total.handoffRate)}`),
+  ];
+}
+
+void main();

@@ -1,0 +1,149 @@
+export const LOGIN = /* GraphQL */ `
+  mutation DashboardLogin($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      token
+      user {
+        fullName
+        role
+      }
+    }
+  }
+`;
+
+export const ME = /* GraphQL */ `
+  query DashboardMe {
+    me {
+      fullName
+      role
+    }
+  }
+`;
+
+export const ORDER_BOARD = /* GraphQL */ `
+  query DashboardOrderBoard {
+    orderStatusBoard {
+      platform
+      status
+      orders
+    }
+  }
+`;
+
+const ORDER_EVENT_FIELDS = /* GraphQL */ `
+  fragment DashboardOrderEvent on OrderEvent {
+    id
+    cursor
+    platform
+    status
+    eventTime
+    order {
+      externalId
+      channel {
+        name
+      }
+    }
+  }
+`;
+
+export const RECENT_ORDER_EVENTS = /* GraphQL */ `
+  query DashboardRecentOrderEvents($first: Int!) {
+    recentOrderEvents(first: $first) {
+      ...DashboardOrderEvent
+    }
+  }
+  ${ORDER_EVENT_FIELDS}
+`;
+
+export const ORDER_EVENTS = /* GraphQL */ `
+  subscription DashboardOrderEvents($after: String) {
+    orderEvents(after: $after) {
+      ...DashboardOrderEvent
+    }
+  }
+  ${ORDER_EVENT_FIELDS}
+`;
+
+export const TICKETS = /* GraphQL */ `
+  query DashboardTickets($dueToday: TicketFilter!, $missed: TicketFilter!) {
+    dueToday: tickets(filter: $dueToday, first: 10, sort: { field: DUE_AT, direction: ASC }) {
+      totalCount
+      edges {
+        node {
+          id
+          title
+          dueAt
+          status
+          assignee {
+            fullName
+          }
+        }
+      }
+    }
+    missed: tickets(filter: $missed, first: 10, sort: { field: DUE_AT, direction: ASC }) {
+      totalCount
+      edges {
+        node {
+          id
+          title
+          dueAt
+          status
+          assignee {
+            fullName
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const TICKET_CHANGED = /* GraphQL */ `
+  subscription DashboardTicketChanged {
+    ticketChanged {
+      action
+      ticket {
+        id
+      }
+    }
+  }
+`;
+
+export const CHANNELS = /* GraphQL */ `
+  query DashboardChannels {
+    channels {
+      channel {
+        id
+        name
+        platform
+      }
+      tokenExpiresInDays
+      lastPushAt
+      pushesLastHour
+      failuresLastHour
+      deadLetters
+    }
+  }
+`;
+
+export const CHANNEL_ALERT = /* GraphQL */ `
+  subscription DashboardChannelAlert {
+    channelAlert {
+      __typename
+    }
+  }
+`;
+
+export const BOT_REPORT = /* GraphQL */ `
+  query DashboardBotReport($from: String!, $to: String!) {
+    conversationReport(from: $from, to: $to) {
+      total {
+        conversations
+        handedOff
+        handoffRate
+      }
+      botAnswers {
+        step
+        answers
+      }
+    }
+  }
+`;
