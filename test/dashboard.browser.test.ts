@@ -145,9 +145,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
     expect(await boardCount(page, 'LAZADA', 'CONFIRMED')).toBe(confirmedBefore);
 
     // Channel health, tickets and the bot's panel are there with live data.
-    await page.waitForSelector(
-      `[data-testid=channel-health] tr[data-channel-id="${channel.id}"]`,
-    );
+    await page.waitForSelector(`[data-testid=channel-health] tr[data-channel-id="${channel.id}"]`);
     const health = await page
       .locator(`[data-testid=channel-health] tr[data-channel-id="${channel.id}"]`)
       .innerText();
@@ -169,7 +167,9 @@ describeInBrowser('operations dashboard in Chromium', () => {
     const second = await header.innerText();
     const both = `${first}\n${second}`;
     const { data } = await t.gql<{
-      referenceData: { orderStatuses: { code: string; descriptionVi: string; descriptionEn: string }[] };
+      referenceData: {
+        orderStatuses: { code: string; descriptionVi: string; descriptionEn: string }[];
+      };
     }>('{ referenceData { orderStatuses { code descriptionVi descriptionEn } } }');
     const shipped = data!.referenceData.orderStatuses.find((s) => s.code === 'SHIPPED')!;
     expect(both).toContain(shipped.descriptionVi);
@@ -228,7 +228,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
     expect(shown.indexOf(missed[2]!)).toBeLessThan(shown.indexOf(missed[0]!));
   });
 
-  it("a telesales staff user sees only their own tickets, and no channel health", async () => {
+  it('a telesales staff user sees only their own tickets, and no channel health', async () => {
     const page = await signIn(staff);
     await page.waitForSelector('[data-testid=tickets-due-today] .count');
     const dueToday = await page.locator('[data-testid=tickets-due-today] li').allInnerTexts();

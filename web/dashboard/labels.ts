@@ -38,6 +38,7 @@ const UI_TEXT = {
   total: { vi: 'Tổng', en: 'Total' },
   orderFeed: { vi: 'Sự kiện đơn hàng mới nhất', en: 'Latest order events' },
   noEvents: { vi: 'Chưa có sự kiện', en: 'No events yet' },
+  tickets: { vi: 'Phiếu chăm sóc', en: 'Tickets' },
   ticketsDueToday: { vi: 'Phiếu đến hạn hôm nay', en: 'Tickets due today' },
   ticketsMissed: { vi: 'Phiếu quá hạn (bỏ lỡ)', en: 'Missed tickets' },
   noTickets: { vi: 'Không có phiếu', en: 'No tickets' },

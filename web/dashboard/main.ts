@@ -202,7 +202,7 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
   );
   const tickets = new Panel(
     labels,
-    'ticketsDueToday',
+    'tickets',
     'tickets',
     () => {
       const today = businessDayBounds(new Date());
