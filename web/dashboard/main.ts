@@ -73,12 +73,25 @@ function initialLanguage(): Language {
   return navigator.language.toLowerCase().startsWith('vi') ? 'vi' : 'en';
 }
 
-/** Calls `run` at most once per `ms`, after the last request: bursts of events cost one read. */
-function debounced(ms: number, run: () => void): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * Runs `run` at once when idle, then at most once per `ms`: the first push
+ * shows immediately, a burst of a thousand costs a read per period.
+ */
+function throttled(ms: number, run: () => void): () => void {
+  let blockedUntil = 0;
+  let trailing: ReturnType<typeof setTimeout> | undefined;
   return () => {
-    clearTimeout(timer);
-    timer = setTimeout(run, ms);
+    const now = Date.now();
+    if (now >= blockedUntil) {
+      blockedUntil = now + ms;
+      run();
+      return;
+    }
+    trailing ??= setTimeout(() => {
+      trailing = undefined;
+      blockedUntil = Date.now() + ms;
+      run();
+    }, blockedUntil - now);
   };
 }
 
@@ -88,6 +101,7 @@ class Panel<T> {
   readonly element: HTMLElement;
   private data: T | null = null;
   private problem: TextKey | null = null;
+  private reads = 0;
 
   constructor(
     private readonly labels: Labels,
@@ -100,10 +114,15 @@ class Panel<T> {
   }
 
   async refresh(): Promise<void> {
+    // Reads may overlap; only the latest one started may draw.
+    const read = (this.reads += 1);
     try {
-      this.data = await this.load();
+      const data = await this.load();
+      if (read !== this.reads) return;
+      this.data = data;
       this.problem = null;
     } catch (error) {
+      if (read !== this.reads) return;
       this.problem =
         error instanceof GraphQLRequestError && error.code === 'FORBIDDEN'
           ? 'notForRole'
@@ -285,9 +304,9 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
     h('main', { class: 'grid' }, ...panels.map((panel) => panel.element)),
   );
 
-  const refreshBoard = debounced(100, () => void board.refresh());
-  const refreshTickets = debounced(300, () => void tickets.refresh());
-  const refreshChannels = debounced(2_000, () => void channels.refresh());
+  const refreshBoard = throttled(500, () => void board.refresh());
+  const refreshTickets = throttled(500, () => void tickets.refresh());
+  const refreshChannels = throttled(2_000, () => void channels.refresh());
   const addEvent = (event: OrderEventItem) => {
     lastCursor = event.cursor;
     if (feed.some((known) => known.id === event.id)) return;

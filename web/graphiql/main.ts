@@ -13,7 +13,6 @@ const wsUrl = httpUrl.replace(/^http/, 'ws');
 // `Authorization` or `x-api-key` (see credentialsFromConnectionParams).
 const fetcher = createGraphiQLFetcher({ url: httpUrl, subscriptionUrl: wsUrl });
 
-
 const container = document.getElementById('graphiql');
 if (!container) throw new Error('missing #graphiql');
 createRoot(container).render(
