@@ -15,8 +15,8 @@ function harness(tty: boolean, options: Partial<ProgressOptions> = {}) {
     progress,
     writes,
     advance: (ms: number) => (clock += ms),
-    /** The plain output, one entry per line. */
-    lines: () => writes.join('').split('\n').filter(Boolean),
+    /** The plain output after the start line, one entry per line. */
+    lines: () => writes.join('').split('\n').filter(Boolean).slice(1),
   };
 }
 
@@ -69,6 +69,11 @@ describe('on a terminal', () => {
 });
 
 describe('not on a terminal', () => {
+  test('starts with a line naming the task and its size', () => {
+    expect(harness(false, { total: 1_200 }).writes).toEqual(['customers: started, 1,200 rows\n']);
+    expect(harness(false).writes).toEqual(['customers: started\n']);
+  });
+
   test('prints plain lines no closer than 2 s, and with a known total only every 10%', () => {
     const h = harness(false, { total: 10_000 });
     // 100 rows per 100 ms: 1% a tenth of a second.

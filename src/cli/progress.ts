@@ -82,6 +82,11 @@ export function createProgress(options: ProgressOptions): Progress {
   let lastLine = { at: started, done: 0 };
   let drawn = false;
   let finished = false;
+  // A log says when a task began and how big it is, even if it ends before the first line is due.
+  if (!tty) {
+    const size = total === undefined ? '' : `, ${count(total)}${unit}`;
+    stream.write(`${options.label}: started${size}\n`);
+  }
 
   const rate = (at: number): number => {
     const first = samples[0]!;
@@ -158,4 +163,16 @@ export function createProgress(options: ProgressOptions): Progress {
       );
     },
   };
+}
+
+/** `--progress-every <seconds>`, shared by the commands: the plain lines' spacing in a log. */
+export const PROGRESS_EVERY_OPTION = { 'progress-every': { type: 'string' } } as const;
+
+export function lineEveryMsOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new Error(`--progress-every must be a number of seconds (0 or more), got "${value}"`);
+  }
+  return seconds * 1000;
 }
