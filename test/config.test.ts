@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactUrl } from '../src/config';
+import { ConfigError, loadCliConfig, loadConfig, redactUrl } from '../src/config';
 
 test('defaults give a zero-config development start on the embedded database', () => {
   const config = loadConfig({});
@@ -77,4 +77,20 @@ test('the bot: AI off by default, timeouts and budget default to 5 s, and a prov
   expect(() => loadConfig({ AI_MIN_CONFIDENCE: '2', BOT_BUDGET_MS: 'x' })).toThrow(
     /AI_MIN_CONFIDENCE[\s\S]*BOT_BUDGET_MS/,
   );
+});
+
+test('the operator commands: the local API by default, a token or e-mail and password to sign in', () => {
+  expect(loadCliConfig({ CRM_TOKEN: 't0k' })).toEqual({
+    apiUrl: 'http://127.0.0.1:4000',
+    credentials: { token: 't0k' },
+  });
+  expect(
+    loadCliConfig({ API_URL: 'https://crm.example.vn/', CRM_EMAIL: 'it@x.vn', CRM_PASSWORD: 'pw' }),
+  ).toEqual({
+    apiUrl: 'https://crm.example.vn',
+    credentials: { email: 'it@x.vn', password: 'pw' },
+  });
+  expect(loadCliConfig({ PORT: '8080', CRM_TOKEN: 't' }).apiUrl).toBe('http://127.0.0.1:8080');
+  expect(() => loadCliConfig({ CRM_EMAIL: 'it@x.vn' })).toThrow(/CRM_TOKEN/);
+  expect(() => loadCliConfig({ API_URL: 'ftp://x', CRM_TOKEN: 't' })).toThrow(ConfigError);
 });
