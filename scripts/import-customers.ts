@@ -67,7 +67,12 @@ async function main(): Promise<number> {
   const jobId = response.headers['x-import-job-id'];
   if (response.status !== 202 || typeof jobId !== 'string') {
     const text = await response.text;
-    const reason = (JSON.parse(text || '{}') as { error?: string }).error ?? text;
+    let reason = text;
+    try {
+      reason = (JSON.parse(text) as { error?: string }).error ?? text;
+    } catch {
+      // Not the API's JSON (a proxy's page): show it as it came.
+    }
     throw new Error(`the API refused the import (HTTP ${response.status}): ${reason}`);
   }
   const progress = createProgress({ label: `import ${jobId}`, total, unit: 'rows', lineEveryMs });

@@ -164,7 +164,7 @@ describe('import:customers and sync:orders against a running API', () => {
     expect(result.lines).toContainEqual('  rejected line 5004: fullName: required');
   }, 60_000);
 
-  test('import:customers without a reachable API, or without credentials, exits 1 saying why', async () => {
+  test('import:customers without a reachable API, without credentials or with a role that may not import, exits 1 saying why', async () => {
     const file = path.join(dir, 'tiny.csv');
     await writeFile(file, 'name,phone\nA,0912345678\n');
     const down = await run('import-customers', [file], {
@@ -176,6 +176,15 @@ describe('import:customers and sync:orders against a running API', () => {
     const anonymous = await run('import-customers', [file], { API_URL: t.httpUrl });
     expect(anonymous.code).toBe(1);
     expect(anonymous.stderr).toMatch(/CRM_TOKEN/);
+    const staff = await make.user({ role: Role.TELESALES });
+    const refused = await run('import-customers', [file], {
+      API_URL: t.httpUrl,
+      CRM_TOKEN: t.tokenFor(staff),
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'the API refused the import (HTTP 403): Your role may not import customers\n',
+    );
   }, 60_000);
 
   const DAY = 86_400_000;
