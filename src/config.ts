@@ -356,3 +356,36 @@ export function redactUrl(value: string): string {
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
 }
+
+const cliEnvSchema = z.object({
+  API_URL: url(['http:', 'https:']),
+  PORT: port(4000),
+  CRM_TOKEN: optionalText,
+  CRM_EMAIL: optionalText,
+  CRM_PASSWORD: optionalText,
+});
+
+/** The operator commands that talk to a running API (import:customers, sync:orders). */
+export type CliConfig = {
+  /** API_URL; absent: the API `npm start` serves on this machine (PORT). */
+  apiUrl: string;
+  credentials: { token: string } | { email: string; password: string };
+};
+
+export function loadCliConfig(env: NodeJS.ProcessEnv): CliConfig {
+  const parsed = cliEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const apiUrl = (e.API_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, '');
+  if (e.CRM_TOKEN) return { apiUrl, credentials: { token: e.CRM_TOKEN } };
+  if (e.CRM_EMAIL && e.CRM_PASSWORD) {
+    return { apiUrl, credentials: { email: e.CRM_EMAIL, password: e.CRM_PASSWORD } };
+  }
+  throw new ConfigError([
+    'CRM_TOKEN: set it (a token from the login mutation), or CRM_EMAIL and CRM_PASSWORD',
+  ]);
+}

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactUrl } from '../src/config';
+import { ConfigError, loadCliConfig, loadConfig, redactUrl } from '../src/config';
 
 test('defaults give a zero-config development start on the embedded database', () => {
   const config = loadConfig({});
@@ -85,4 +85,20 @@ test('GraphiQL is on outside production, off in production unless GRAPHIQL=true'
   expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
   expect(loadConfig({ NODE_ENV: 'production', ...secret }).graphiql).toBe(false);
   expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true', ...secret }).graphiql).toBe(true);
+});
+
+test('the operator commands: the local API by default, a token or e-mail and password to sign in', () => {
+  expect(loadCliConfig({ CRM_TOKEN: 't0k' })).toEqual({
+    apiUrl: 'http://127.0.0.1:4000',
+    credentials: { token: 't0k' },
+  });
+  expect(
+    loadCliConfig({ API_URL: 'https://crm.example.vn/', CRM_EMAIL: 'it@x.vn', CRM_PASSWORD: 'pw' }),
+  ).toEqual({
+    apiUrl: 'https://crm.example.vn',
+    credentials: { email: 'it@x.vn', password: 'pw' },
+  });
+  expect(loadCliConfig({ PORT: '8080', CRM_TOKEN: 't' }).apiUrl).toBe('http://127.0.0.1:8080');
+  expect(() => loadCliConfig({ CRM_EMAIL: 'it@x.vn' })).toThrow(/CRM_TOKEN/);
+  expect(() => loadCliConfig({ API_URL: 'ftp://x', CRM_TOKEN: 't' })).toThrow(ConfigError);
 });

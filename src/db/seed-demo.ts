@@ -251,19 +251,68 @@ function weighted<T>(random: Random, items: [T, number][]): T {
 
 export type SeedResult = { seeded: boolean; counts: Record<string, number> };
 
+/** The long phases of the seed, each reported as it is written. */
+export type SeedPhase = 'customers' | 'tickets' | 'orders' | 'conversations';
+
+/** Told each phase's size, then its main rows written so far (src/cli/progress fits). */
+export type SeedProgress = (
+  phase: SeedPhase,
+  total: number,
+) => { update(done: number): void; finish(): void };
+
+type Insert = <T extends object>(entity: EntityClass<T>, rows: object[]) => Promise<void>;
+
+/**
+ * One phase's rows, written every `chunk` main rows with its tables in
+ * foreign-key order: the phase's progress moves with its inserts, and a large
+ * scale never holds all of a phase's dependent rows in memory.
+ */
+function phaseWriter(
+  insert: Insert,
+  phase: SeedPhase,
+  total: number,
+  tables: EntityClass<object>[],
+  progress: SeedProgress | undefined,
+) {
+  const reporter = progress?.(phase, total);
+  // About twenty steps per phase, so a small demo shows progress too.
+  const chunk = Math.max(1, Math.min(BATCH, Math.ceil(total / 20)));
+  const pending = new Map(tables.map((table) => [table, [] as object[]]));
+  let done = 0;
+  const flush = async (): Promise<void> => {
+    for (const [table, rows] of pending) {
+      await insert(table, rows);
+      rows.length = 0;
+    }
+    reporter?.update(done);
+  };
+  return {
+    rows: (table: EntityClass<object>): object[] => pending.get(table)!,
+    /** One main row is complete with its dependents. */
+    async rowDone(): Promise<void> {
+      done += 1;
+      if (done % chunk === 0) await flush();
+    },
+    async end(): Promise<void> {
+      if (done % chunk !== 0) await flush();
+      reporter?.finish();
+    },
+  };
+}
+
 /**
  * Writes the demo data set in one transaction: deterministic (fixed seed, ids
  * included), all or nothing, and a second run finds its marker and adds nothing.
  */
 export async function seedDemo(
   orm: MikroORM,
-  options: { scale: number; env: string; logger: Logger; now?: Date },
+  options: { scale: number; env: string; logger: Logger; now?: Date; progress?: SeedProgress },
 ): Promise<SeedResult> {
   if (options.env === 'production') {
     throw new Error('seed:demo refuses to run with NODE_ENV=production');
   }
-  if (!Number.isInteger(options.scale) || options.scale < 1 || options.scale > 100) {
-    throw new Error(`--scale must be an integer from 1 to 100, got ${options.scale}`);
+  if (!Number.isFinite(options.scale) || options.scale < 0.01 || options.scale > 100) {
+    throw new Error(`--scale must be a number from 0.01 to 100, got ${options.scale}`);
   }
   const existing = await orm.em.fork().findOne(AuditLog, { action: SEED_ACTION });
   if (existing) return { seeded: false, counts: {} };
@@ -286,9 +335,10 @@ export async function seedDemo(
         await em.insertMany(entity, rows.slice(i, i + BATCH) as never[]);
       }
       counts[name] = (counts[name] ?? 0) + rows.length;
-      logger.info({ table: name, rows: rows.length }, 'seeded');
+      // Debug: the phases' progress says the same on the terminal.
+      logger.debug({ table: name, rows: rows.length }, 'seeded');
     };
-    await seedAll(insert, random, scale, now, passwordHash);
+    await seedAll(insert, random, scale, now, passwordHash, options.progress);
     await insert(AuditLog, [
       {
         id: random.uuid(),
@@ -305,12 +355,15 @@ export async function seedDemo(
 }
 
 async function seedAll(
-  insert: <T extends object>(entity: EntityClass<T>, rows: object[]) => Promise<void>,
+  insert: Insert,
   random: Random,
   scale: number,
   now: Date,
   passwordHash: string,
+  progress: SeedProgress | undefined,
 ): Promise<void> {
+  // A fractional scale (a quick look, a test) still writes at least one of each.
+  const sized = (perScale: number): number => Math.max(1, Math.round(perScale * scale));
   const at = (daysAgoMax: number, daysAgoMin = 0): Date =>
     new Date(now.getTime() - random.int(daysAgoMin * DAY, daysAgoMax * DAY));
 
@@ -396,9 +449,16 @@ async function seedAll(
   await insert(Channel, channelRows);
 
   const customers: { id: string; name: string; phone: string }[] = [];
-  const customerRows: object[] = [];
-  const labelLinks: { customer: string; customerLabel: string }[] = [];
-  const customerCount = 1_000 * scale;
+  const customerCount = sized(1_000);
+  const customerPhase = phaseWriter(
+    insert,
+    'customers',
+    customerCount,
+    [Customer, CustomerLabelLink],
+    progress,
+  );
+  const customerRows = customerPhase.rows(Customer);
+  const labelLinks = customerPhase.rows(CustomerLabelLink);
   for (let n = 0; n < customerCount; n += 1) {
     const id = random.uuid();
     const name = fullName(random);
@@ -421,9 +481,9 @@ async function seedAll(
     });
     for (const label of labels)
       if (random.chance(0.15)) labelLinks.push({ customer: id, customerLabel: label.id });
+    await customerPhase.rowDone();
   }
-  await insert(Customer, customerRows);
-  await insert(CustomerLabelLink, labelLinks);
+  await customerPhase.end();
 
   const byRole = (role: Role) => users.filter((user) => user.role === role);
   const teams: Record<TicketTarget, { staff: typeof users; leaders: typeof users }> = {
@@ -433,12 +493,14 @@ async function seedAll(
       leaders: byRole(Role.CUSTOMER_SERVICE_LEADER),
     },
   };
-  const ticketRows: object[] = [];
-  const noteRows: object[] = [];
+  const ticketCount = sized(5_000);
+  const ticketPhase = phaseWriter(insert, 'tickets', ticketCount, [Ticket, TicketNote], progress);
+  const ticketRows = ticketPhase.rows(Ticket);
+  const noteRows = ticketPhase.rows(TicketNote);
   const sources = Object.values(TicketSource);
   const results = Object.values(TicketResult);
   const ticketIds: string[] = [];
-  for (let n = 0; n < 5_000 * scale; n += 1) {
+  for (let n = 0; n < ticketCount; n += 1) {
     const id = random.uuid();
     const customer = random.pick(customers);
     const target = random.pick(Object.values(TicketTarget));
@@ -506,28 +568,26 @@ async function seedAll(
         });
       }
     }
+    await ticketPhase.rowDone();
   }
-  await insert(Ticket, ticketRows);
-  await insert(TicketNote, noteRows);
+  await ticketPhase.end();
 
   const marketplaceChannels = channels.filter((c) =>
     (MARKETPLACES as readonly Platform[]).includes(c.platform),
   );
-  let orderRows: object[] = [];
-  let itemRows: object[] = [];
-  let eventRows: object[] = [];
-  let paymentRows: object[] = [];
-  const flushOrders = async () => {
-    await insert(Order, orderRows);
-    await insert(OrderItem, itemRows);
-    await insert(OrderStatusEvent, eventRows);
-    await insert(Payment, paymentRows);
-    orderRows = [];
-    itemRows = [];
-    eventRows = [];
-    paymentRows = [];
-  };
-  for (let n = 0; n < 20_000 * scale; n += 1) {
+  const orderCount = sized(20_000);
+  const orderPhase = phaseWriter(
+    insert,
+    'orders',
+    orderCount,
+    [Order, OrderItem, OrderStatusEvent, Payment],
+    progress,
+  );
+  const orderRows = orderPhase.rows(Order);
+  const itemRows = orderPhase.rows(OrderItem);
+  const eventRows = orderPhase.rows(OrderStatusEvent);
+  const paymentRows = orderPhase.rows(Payment);
+  for (let n = 0; n < orderCount; n += 1) {
     const id = random.uuid();
     const channel = random.pick(marketplaceChannels);
     const platform = channel.platform as (typeof MARKETPLACES)[number];
@@ -609,15 +669,23 @@ async function seedAll(
         createdAt: placedAt,
       });
     }
-    if (orderRows.length >= 10_000) await flushOrders();
+    await orderPhase.rowDone();
   }
-  await flushOrders();
+  await orderPhase.end();
 
   const chatChannels = channels.filter((c) => c.platform !== Platform.TIKI);
-  const conversationRows: object[] = [];
-  const messageRows: object[] = [];
+  const conversationCount = sized(500);
+  const conversationPhase = phaseWriter(
+    insert,
+    'conversations',
+    conversationCount,
+    [Conversation, Message],
+    progress,
+  );
+  const conversationRows = conversationPhase.rows(Conversation);
+  const messageRows = conversationPhase.rows(Message);
   const agents = [...teams.CUSTOMER_SERVICE.staff, ...teams.TELESALES.staff];
-  for (let n = 0; n < 500 * scale; n += 1) {
+  for (let n = 0; n < conversationCount; n += 1) {
     const id = random.uuid();
     const channel = random.pick(chatChannels);
     const customer = random.pick(customers);
@@ -682,9 +750,9 @@ async function seedAll(
       createdAt: startedAt,
       updatedAt: new Date(sentAt),
     });
+    await conversationPhase.rowDone();
   }
-  await insert(Conversation, conversationRows);
-  await insert(Message, messageRows);
+  await conversationPhase.end();
 
   const articles = [
     [
