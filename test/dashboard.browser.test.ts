@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { hashPassword } from '../src/auth/password';
-import { Channel, Order, User } from '../src/entities';
+import { type Channel, Order, type User } from '../src/entities';
 import { Platform, Role, TicketStatus } from '../src/entities/enums';
 import { describeInBrowser, launchChromium, screenshotPath } from './support/browser';
 import { factories } from './support/factories';
@@ -63,6 +63,10 @@ describeInBrowser('operations dashboard in Chromium', () => {
     return page;
   };
 
+  /** The board's cell for a platform and status, once it shows `count`. */
+  const boardCell = (platform: string, status: string, count: number) =>
+    `[data-testid=order-board] tr[data-platform=${platform}] td[data-status=${status}]:text-is("${count}")`;
+
   const boardCount = (page: Page, platform: string, status: string) =>
     page
       .locator(`[data-testid=order-board] tr[data-platform=${platform}] td[data-status=${status}]`)
@@ -116,32 +120,21 @@ describeInBrowser('operations dashboard in Chromium', () => {
     const externalId = `LZ-${randomUUID().slice(0, 8)}`;
     const pushedAt = Date.now();
     await send(lazadaPush(externalId, 'pending'));
-    await page.waitForFunction(
-      ({ id, expected }) => {
-        const cell = document.querySelector(
-          '[data-testid=order-board] tr[data-platform=LAZADA] td[data-status=CONFIRMED]',
-        );
-        return (
-          document.querySelector(`[data-testid=order-feed] li[data-order="${id}"]`) !== null &&
-          cell?.textContent === String(expected)
-        );
-      },
-      { id: externalId, expected: confirmedBefore + 1 },
-      { timeout: 1_000 },
-    );
+    // Both within the same second after the push was accepted.
+    await Promise.all([
+      page.waitForSelector(`[data-testid=order-feed] li[data-order="${externalId}"]`, {
+        timeout: 1_000,
+      }),
+      page.waitForSelector(boardCell('LAZADA', 'CONFIRMED', confirmedBefore + 1), {
+        timeout: 1_000,
+      }),
+    ]);
     const shownAfterMs = Date.now() - pushedAt;
     expect(shownAfterMs).toBeLessThan(1_000);
 
     // The status moves on: the count leaves CONFIRMED for SHIPPED.
     await send(lazadaPush(externalId, 'shipped'));
-    await page.waitForFunction(
-      () =>
-        document.querySelector(
-          '[data-testid=order-board] tr[data-platform=LAZADA] td[data-status=SHIPPED]',
-        )?.textContent === '1',
-      undefined,
-      { timeout: 1_000 },
-    );
+    await page.waitForSelector(boardCell('LAZADA', 'SHIPPED', 1), { timeout: 1_000 });
     expect(await boardCount(page, 'LAZADA', 'CONFIRMED')).toBe(confirmedBefore);
 
     // Channel health, tickets and the bot's panel are there with live data.
@@ -219,9 +212,11 @@ describeInBrowser('operations dashboard in Chromium', () => {
     await send(lazadaPush(live, 'pending'));
     await page.waitForSelector(`[data-testid=order-feed] li[data-order="${live}"]`);
 
-    const shown = await page
-      .locator('[data-testid=order-feed] li')
-      .evaluateAll((items) => items.map((item) => item.getAttribute('data-order')));
+    const items = page.locator('[data-testid=order-feed] li');
+    const shown: (string | null)[] = [];
+    for (let i = 0; i < (await items.count()); i += 1) {
+      shown.push(await items.nth(i).getAttribute('data-order'));
+    }
     for (const id of [...missed, live]) expect(shown.filter((o) => o === id)).toHaveLength(1);
     // Newest first, in the order they were applied.
     expect(shown.indexOf(live)).toBeLessThan(shown.indexOf(missed[2]!));
@@ -249,7 +244,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
     await page.fill('input[name=email]', staff.email);
     await page.fill('input[name=password]', 'not-the-password');
     await page.click('button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('[role=alert]')?.textContent !== '');
+    await page.waitForSelector('[role=alert]:not(:empty)');
     expect(await page.locator('[role=alert]').innerText()).toMatch(/password|mật khẩu/i);
     expect(await page.locator('[data-testid=order-board]').count()).toBe(0);
   });

@@ -38,20 +38,23 @@ describe('web UI routes', () => {
       .map((match) => match[1]!)
       .filter((url) => url !== 'data:,');
 
-  it.each(['/graphiql', '/dashboard/'])('%s is served with only same-origin assets', async (url) => {
-    const page = await request(t.httpUrl).get(url).set('accept', 'text/html');
-    expect(page.status).toBe(200);
-    expect(page.type).toBe('text/html');
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
-    const assets = assetsOf(page.text);
-    expect(assets.length).toBeGreaterThan(0);
-    for (const asset of assets) {
-      expect(asset).toMatch(/^\/assets\//);
-      const response = await request(t.httpUrl).get(asset);
-      expect(response.status).toBe(200);
-      expect(response.headers['cache-control']).toContain('immutable');
-    }
-  });
+  it.each(['/graphiql', '/dashboard/'])(
+    '%s is served with only same-origin assets',
+    async (url) => {
+      const page = await request(t.httpUrl).get(url).set('accept', 'text/html');
+      expect(page.status).toBe(200);
+      expect(page.type).toBe('text/html');
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      const assets = assetsOf(page.text);
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets) {
+        expect(asset).toMatch(/^\/assets\//);
+        const response = await request(t.httpUrl).get(asset);
+        expect(response.status).toBe(200);
+        expect(response.headers['cache-control']).toContain('immutable');
+      }
+    },
+  );
 
   it('a browser opening /graphql gets GraphiQL; GraphQL over GET still answers JSON', async () => {
     const page = await request(t.httpUrl).get('/graphql').set('accept', 'text/html,*/*;q=0.8');

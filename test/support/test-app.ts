@@ -69,8 +69,8 @@ export async function startTestApp(
     delivery?: OutboundDelivery;
     /** The bot's breaker clock. */
     botClock?: () => number;
-  /** GraphiQL's pages (default on, as in development). */
-  graphiql?: boolean;
+    /** GraphiQL's pages (default on, as in development). */
+    graphiql?: boolean;
   } = {},
 ): Promise<TestApp> {
   const logger = pino({ level: 'silent' });
