@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       .filter((line) => line !== '');
   }
   writeFileSync(OUT_FILE, bytes);
-  console.log(`${rows.length} rows written to ${OUT_FILE}`);
+  console.log(`rows: ${rows.length}, written to ${OUT_FILE}`);
 
   if (nextCursor) {
     // Only after the rows are safely stored: a run that fails here repeats its rows next time.

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       await client.dispose();
     }
   }
-  console.log(`handled ${handled} events; next run resumes after ${cursor} (${CURSOR_FILE})`);
+  console.log(`events handled: ${handled}; the next run resumes after ${cursor} (${CURSOR_FILE})`);
 }
 
 function describe(error: unknown): string {
