@@ -45,14 +45,35 @@ function closeCode(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+async function newestCursor(): Promise<string | null> {
+  const response = await fetch(`${API_URL}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+    body: JSON.stringify({ query: '{ recentOrderEvents(first: 1) { cursor } }' }),
+  });
+  const result = (await response.json()) as {
+    data?: { recentOrderEvents: { cursor: string }[] } | null;
+    errors?: { message: string }[];
+  };
+  if (result.errors?.length) {
+    throw new Error(
+      `the server refused the request: ${result.errors.map((e) => e.message).join('; ')}`,
+    );
+  }
+  return result.data?.recentOrderEvents[0]?.cursor ?? null;
+}
+
 async function main(): Promise<void> {
   if (!API_KEY) throw new Error('set CRM_API_KEY to a key made with createApiKey');
   let cursor = existsSync(CURSOR_FILE) ? readFileSync(CURSOR_FILE, 'utf8').trim() || null : null;
-  console.log(
-    cursor
-      ? `resuming after cursor ${cursor} (from ${CURSOR_FILE})`
-      : 'no saved cursor: live events only',
-  );
+  if (cursor) {
+    console.log(`resuming after cursor ${cursor} (from ${CURSOR_FILE})`);
+  } else {
+    // First start: begin after the newest event, so nothing that happens
+    // while the subscription is being set up slips by.
+    cursor = await newestCursor();
+    console.log(`no saved cursor: starting after the newest event (${cursor ?? 'none yet'})`);
+  }
 
   let handled = 0;
   for (let failures = 0; STOP_AFTER === 0 || handled < STOP_AFTER;) {

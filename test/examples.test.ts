@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -137,28 +137,6 @@ describe('partner-orders', () => {
       CURSOR_FILE: path.join(dir, 'partner.cursor'),
     };
 
-    // Run 1 takes one live event. The subscription registers asynchronously,
-    // so new orders are pushed until the script has one.
-    const first = start('partner-orders', { ...env, STOP_AFTER: '1' });
-    await waitFor(() => first.stdout.includes('listening'), 10_000);
-    for (let i = 0; i < 10 && !first.exited; i += 1) {
-      expect(
-        (await post(pushes.lazada(shop, `A${unique()}`, 'pending', 1_718_000_000))).status,
-      ).toBe(200);
-      await waitFor(() => first.exited, 1_500).catch(() => undefined);
-    }
-    expect(first.exited).toBe(true);
-    const one = await first.done;
-    expectSuccess(one);
-    const [taken] = events(one.stdout);
-    expect(taken).toMatchObject({ order: expect.stringMatching(/^A/), when: 'live' });
-    expect(one.stdout).toContain(`events handled: 1; the next run resumes after`);
-
-    // While no partner app runs: three changes of another order.
-    const b = `B${unique()}`;
-    for (const [i, status] of ['pending', 'packed', 'ready_to_ship'].entries()) {
-      expect((await post(pushes.lazada(shop, b, status, 1_718_100_000 + i))).status).toBe(200);
-    }
     const applied = (filter: { externalId?: string } = {}) =>
       t.orm.em
         .fork()
@@ -167,16 +145,44 @@ describe('partner-orders', () => {
           { order: { channel: channel.id, ...filter }, applied: true },
           { orderBy: { sequence: 'asc' } },
         );
-    for (let i = 0; i < 200 && (await applied({ externalId: b })).length < 3; i += 1) {
-      await sleep(20);
-    }
-    // Everything committed after the event run 1 saw (B's three, and any A
-    // order pushed after it) is what run 2 must replay.
+    const pushAndWait = async (order: string, statuses: string[], time: number) => {
+      for (const [i, status] of statuses.entries()) {
+        expect((await post(pushes.lazada(shop, order, status, time + i))).status).toBe(200);
+      }
+      for (
+        let i = 0;
+        i < 200 && (await applied({ externalId: order })).length < statuses.length;
+        i += 1
+      ) {
+        await sleep(20);
+      }
+    };
+
+    // Run 1, a first start: it begins after the newest event (Z's), so A,
+    // pushed while it may still be setting up its subscription, is not missed.
+    await pushAndWait(`Z${unique()}`, ['pending'], 1_717_000_000);
+    const first = start('partner-orders', { ...env, STOP_AFTER: '1' });
+    await waitFor(() => first.stdout.includes('listening'), 10_000);
+    const a = `A${unique()}`;
+    expect((await post(pushes.lazada(shop, a, 'pending', 1_718_000_000))).status).toBe(200);
+    const one = await first.done;
+    expectSuccess(one);
+    const [z] = await applied();
+    expect(one.stdout).toContain(`starting after the newest event (`);
+    const [taken] = events(one.stdout);
+    expect(taken).toMatchObject({ order: a, rawStatus: 'pending' });
+    expect(taken!.id).not.toBe(z!.id);
+    expect(one.stdout).toContain(`events handled: 1; the next run resumes after`);
+
+    // While no partner app runs: three changes of another order.
+    const b = `B${unique()}`;
+    await pushAndWait(b, ['pending', 'packed', 'ready_to_ship'], 1_718_100_000);
+    // Everything committed after the event run 1 saw is what run 2 must replay.
     const log = await applied();
     const seen = log.findIndex((event) => event.id === taken!.id);
     expect(seen).toBeGreaterThanOrEqual(0);
     const missed = log.slice(seen + 1).map((event) => event.id);
-    expect(missed.length).toBeGreaterThanOrEqual(3);
+    expect(missed).toHaveLength(3);
 
     const second = start('partner-orders', { ...env, STOP_AFTER: String(missed.length + 1) });
     await waitFor(() => events(second.stdout).length === missed.length, 10_000);
@@ -196,13 +202,18 @@ describe('partner-orders', () => {
     expect(replayed.at(-1)).toMatchObject({ order: c, when: 'live' });
   });
 
-  test('a bad key is refused, not retried forever', async () => {
+  test.each([
+    ['on the first start', 'none.cursor', 'the server refused the request'],
+    ['when resuming', 'saved.cursor', 'the server refused the subscription'],
+  ])('a bad key is refused %s, not retried forever', async (_when, file, refusal) => {
+    const cursorFile = path.join(dir, file);
+    if (file === 'saved.cursor') writeFileSync(cursorFile, 'b2U6MQ');
     const result = await run('partner-orders', {
       CRM_API_KEY: 'crm_not-a-key',
-      CURSOR_FILE: path.join(dir, 'unused.cursor'),
+      CURSOR_FILE: cursorFile,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('partner-orders failed: the server refused the subscription');
+    expect(result.stderr).toContain(`partner-orders failed: ${refusal}`);
   });
 });
 
