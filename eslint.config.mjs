@@ -66,6 +66,11 @@ export default tseslint.config(
     files: ['web/**/*.ts'],
     rules: { 'no-console': ['error', { allow: ['error'] }] },
   },
+  {
+    // Client programs for readers to copy: they print to the terminal and have no logger.
+    files: ['examples/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['jest.config.js'],
