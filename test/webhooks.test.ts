@@ -4,6 +4,7 @@ import { InboundEventStatus, Platform } from '../src/entities/enums';
 import { platformModules } from '../src/integrations';
 import { retryInboundEvents } from '../src/jobs/retry-inbound-events.job';
 import { inboundService } from '../src/services/inbound.service';
+import { inboxOf } from '../src/services/inbox-writer';
 import { factories } from './support/factories';
 import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -268,7 +269,7 @@ describe('after a crash', () => {
     // As if the process died between the acknowledgement and the apply.
     const signed = pushes.shopee(shop, order, 'SHIPPED', 1_718_000_000);
     const stored = await inboundService.receive(
-      t.orm.em.fork(),
+      inboxOf(t.orm.em.fork()),
       platformModules.shopee,
       signed.body,
       signed.headers,

@@ -8,7 +8,7 @@ import { createRateLimiter, RateLimiterRes } from '../rate-limit';
 import type { EventBus } from '../realtime/event-bus';
 import type { ChatApplier } from '../services/conversation-inbox.service';
 import { inboundService } from '../services/inbound.service';
-import { insertInboxRows } from '../services/inbox-writer';
+import { inboxOf } from '../services/inbox-writer';
 import type { ChatPushModule } from './chat-types';
 import { facebook, facebookHandshake } from './facebook';
 import { platformModules } from './index';
@@ -148,14 +148,12 @@ export function createChatWebhookRouter(deps: ChatWebhookDeps): {
           res.status(429).json({ error: `more than ${deps.ratePerSecond} pushes per second` });
           return;
         }
-        const em = deps.orm.em.fork();
         const result = await inboundService.receiveChat(
-          em,
+          inboxOf(deps.orm.em.fork()),
           receiver.platform,
           receiver.normalize,
           rawBody,
           headersOf(req),
-          (rows) => insertInboxRows(em, rows),
         );
         receiver.ack(res);
         if (result.stored.length > 0) applyAfterAnswer(result.stored);

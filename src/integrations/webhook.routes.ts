@@ -168,13 +168,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
           .json({ error: `more than ${deps.ratePerSecond} pushes per second for this shop` });
         return;
       }
-      const result = await inboundService.receive(
-        deps.orm.em.fork(),
-        module,
-        rawBody,
-        headers,
-        (rows) => inbox.insert(rows),
-      );
+      const result = await inboundService.receive(inbox.insert, module, rawBody, headers);
       if (EMPTY_ACK.has(key)) res.status(200).end();
       else res.status(200).json({ received: result.stored.length, duplicates: result.duplicates });
       if (result.stored.length > 0) applySoon(result.stored);
