@@ -189,7 +189,9 @@ export function createWebhookRouter(deps: WebhookDeps): {
   const applySoon = (ids: string[]) => {
     if (workers === 0) idle = new Promise((resolve) => (markIdle = resolve));
     queue.push(...ids);
-    while (workers < APPLY_WORKERS && workers * APPLY_BATCH < queue.length) void work();
+    // A push waits for a free worker, not for a busy one to finish its batch:
+    // concurrent batches overlap their round trips and meet only at the log lock.
+    while (workers < APPLY_WORKERS && queue.length > 0) void work();
   };
   const inbox = new InboxWriter(deps.orm);
 
