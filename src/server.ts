@@ -35,6 +35,7 @@ import { createChatWebhookRouter } from './integrations/chat-webhook.routes';
 import { createWebhookRouter } from './integrations/webhook.routes';
 import { createCustomerImportRouter } from './http/customer-import.routes';
 import { createWebUiRouter } from './http/web-ui.routes';
+import { requestIdOf } from './http/request-id';
 import { sweptOutboundDelivery } from './jobs/send-message.job';
 import { createConversationInbox } from './services/conversation-inbox.service';
 import { createExportRouter } from './exports/export.routes';
@@ -91,11 +92,8 @@ export type App = {
   stop: () => Promise<void>;
 };
 
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
-
 function requestId(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.get('x-request-id');
-  const id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = requestIdOf(req.get('x-request-id'));
   res.locals.requestId = id;
   res.setHeader('x-request-id', id);
   next();
@@ -305,6 +303,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     orderSync: services.orderSync,
     chat: services.conversationInbox,
     redis: limiterRedis,
+    metrics: metrics.httpRequests,
   });
   app.use('/webhooks', webhooks.router);
   app.use(
@@ -319,7 +318,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const httpServer = http.createServer(app);
+  // Order pushes skip Express when they can (see the webhook router's fast path).
+  const httpServer = http.createServer((req, res) => {
+    if (!webhooks.fastPath(req, res)) void app(req, res);
+  });
   const armor = new ApolloArmor({
     maxDepth: { n: config.graphqlMaxDepth, ignoreIntrospection: true },
     costLimit: { maxCost: 20_000, ignoreIntrospection: true },

@@ -4,6 +4,7 @@ import { InboundEventStatus, OrderStatus, Platform } from '../src/entities/enums
 import { platformModules } from '../src/integrations';
 import { PlatformUnavailable } from '../src/integrations/order-api';
 import { inboundService } from '../src/services/inbound.service';
+import { inboxOf } from '../src/services/inbox-writer';
 import { enrichOrder, type EnrichmentQueue } from '../src/services/order-enrichment.service';
 import { factories } from './support/factories';
 import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
@@ -278,7 +279,7 @@ describe('enrichment and the status lattice', () => {
       const sync = { clients: t.app.services.orderSync.clients, queue };
       const apply = async (push: SignedPush) => {
         const { stored } = await inboundService.receive(
-          t.orm.em.fork(),
+          inboxOf(t.orm.em.fork()),
           platformModules.shopee,
           push.body,
           push.headers,

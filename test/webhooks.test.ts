@@ -1,9 +1,11 @@
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { InboundEvent, Order, OrderStatusEvent } from '../src/entities';
 import { InboundEventStatus, Platform } from '../src/entities/enums';
 import { platformModules } from '../src/integrations';
 import { retryInboundEvents } from '../src/jobs/retry-inbound-events.job';
 import { inboundService } from '../src/services/inbound.service';
+import { inboxOf } from '../src/services/inbox-writer';
 import { factories } from './support/factories';
 import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -168,6 +170,39 @@ describe('receivers', () => {
     expect((await request(t.app.httpServer).post('/webhooks/tiki').send('{}')).status).toBe(404);
   });
 
+  test('a push is answered with its request id, and a compressed or oversized push is read as the body parser reads it', async () => {
+    const shop = unique();
+    await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
+    const plain = pushes.shopee(shop, `O${unique()}`, 'SHIPPED', 1_718_000_000);
+    const answered = await post(plain).set('x-request-id', 'push-42');
+    expect(answered.status).toBe(200);
+    expect(answered.headers['x-request-id']).toBe('push-42');
+    expect(answered.text).toBe('');
+
+    const order = `O${unique()}`;
+    const zipped = pushes.shopee(shop, order, 'SHIPPED', 1_718_000_000);
+    const res = await request(t.app.httpServer)
+      .post('/webhooks/shopee')
+      // Not JSON for superagent, which would re-serialize a Buffer.
+      .set('content-type', 'application/octet-stream')
+      .set('content-encoding', 'gzip')
+      .set(zipped.headers)
+      .send(gzipSync(zipped.body));
+    expect(res.status).toBe(200);
+    let applied: Order | null = null;
+    for (let i = 0; i < 100 && !applied; i += 1) {
+      applied = await orderOf(Platform.SHOPEE, shop, order);
+      if (!applied) await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(applied).toMatchObject({ status: 'SHIPPED' });
+
+    const huge = await request(t.app.httpServer)
+      .post('/webhooks/shopee')
+      .set('content-type', 'application/json')
+      .send(`{"pad":"${'x'.repeat(1024 * 1024)}"}`);
+    expect(huge.status).toBe(413);
+  });
+
   test('a missing or garbled signature is 401', async () => {
     const signed = pushes.shopee('1', 'X', 'READY_TO_SHIP', 1);
     expect((await post({ ...signed, headers: {} })).status).toBe(401);
@@ -268,7 +303,7 @@ describe('after a crash', () => {
     // As if the process died between the acknowledgement and the apply.
     const signed = pushes.shopee(shop, order, 'SHIPPED', 1_718_000_000);
     const stored = await inboundService.receive(
-      t.orm.em.fork(),
+      inboxOf(t.orm.em.fork()),
       platformModules.shopee,
       signed.body,
       signed.headers,

@@ -1,9 +1,17 @@
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { Router, type Request, type Response } from 'express';
 import type Redis from 'ioredis';
+import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PlatformConfig } from '../config';
-import { createRateLimiter, RateLimiterRes } from '../rate-limit';
+import { requestIdOf } from '../http/request-id';
+import { createRateLimiter, RateLimiterRes, ReservingRateLimiter } from '../rate-limit';
 import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
@@ -25,6 +33,8 @@ export type WebhookDeps = {
   /** Applies the chat messages of marketplace pushes (Lazada IM, TikTok type 14, Shopee code 10). */
   chat?: ChatApplier;
   redis?: Redis;
+  /** Counts the pushes the fast path answers, as the app's request counter does for Express. */
+  metrics: Pick<Counter<'method' | 'route' | 'status'>, 'inc'>;
 };
 
 /** Concurrent applies per process: the rest of the pool stays free for acks and queries. */
@@ -35,13 +45,72 @@ const APPLY_BATCH = 200;
 /** Platforms that want an empty 2xx body as the acknowledgement (platforms.md section 0.4). */
 const EMPTY_ACK = new Set(['lazada', 'shopee', 'tiktok']);
 
-function headersOf(req: Request): Record<string, string | undefined> {
-  return Object.fromEntries(
-    Object.entries(req.headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(',') : value,
-    ]),
+const BODY_LIMIT = '1mb';
+/** The same limit in bytes, as the body parser reads '1mb'. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+/** `/webhooks/:platform` as Express matches it: any case, an optional trailing slash and query. */
+const FAST_PATH = /^\/webhooks\/([a-z]+)\/?(?:\?.*)?$/i;
+
+/** What a push is answered, before it is written as HTTP. */
+type Reply = { status: number; body?: object; retryAfterSeconds?: number };
+
+type PushRequest = {
+  /** As it appears in the path. */
+  platform: string;
+  rawBody: Buffer;
+  headers: Record<string, string | undefined>;
+  /** The URL the platform called, for a Shopee signature when SHOPEE_PUSH_URL is unset. */
+  url: () => string;
+};
+
+const headerText = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.join(',') : value;
+
+function headersOf(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const name in headers) flat[name] = headerText(headers[name]);
+  return flat;
+}
+
+/** `req.protocol` under the app's 'trust proxy' = loopback setting. */
+function protocolOf(req: IncomingMessage): string {
+  const own = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const forwarded = headerText(req.headers['x-forwarded-proto']);
+  if (!forwarded || !isLoopback(req.socket.remoteAddress)) return own;
+  return forwarded.split(',')[0]!.trim();
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return (
+    address !== undefined &&
+    (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'))
   );
+}
+
+/** The whole body, or null once it passes the limit. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.resume();
+      resolve(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
 }
 
 /** Sendo signs nothing: its pushes are matched against the shop key of the channel they name. */
@@ -70,14 +139,20 @@ async function sendoSecrets(orm: MikroORM, rawBody: Buffer): Promise<WebhookSecr
  */
 export function createWebhookRouter(deps: WebhookDeps): {
   router: Router;
+  /** Handles the request and returns true when it is a push it serves; false: pass it on. */
+  fastPath: (req: IncomingMessage, res: ServerResponse) => boolean;
   drain: () => Promise<void>;
 } {
   const router = Router();
-  const limiter = createRateLimiter(deps.redis, {
-    keyPrefix: 'webhook',
-    points: deps.ratePerSecond,
-    durationSeconds: 1,
-  });
+  // Counted in Redis in chunks: a round trip per request cost more than the rest of a push.
+  const limiter = new ReservingRateLimiter(
+    createRateLimiter(deps.redis, {
+      keyPrefix: 'webhook',
+      points: deps.ratePerSecond,
+      durationSeconds: 1,
+    }),
+    deps.ratePerSecond,
+  );
 
   // Applied after the answer by a few workers taking batches, so a burst of
   // pushes neither takes every database connection from the acks nor costs
@@ -114,74 +189,124 @@ export function createWebhookRouter(deps: WebhookDeps): {
   const applySoon = (ids: string[]) => {
     if (workers === 0) idle = new Promise((resolve) => (markIdle = resolve));
     queue.push(...ids);
-    while (workers < APPLY_WORKERS && workers * APPLY_BATCH < queue.length) void work();
+    // A push waits for a free worker, not for a busy one to finish its batch:
+    // concurrent batches overlap their round trips and meet only at the log lock.
+    while (workers < APPLY_WORKERS && queue.length > 0) void work();
   };
   const inbox = new InboxWriter(deps.orm);
+
+  /** Everything a push gets, whichever HTTP layer carried it. */
+  const answer = async (push: PushRequest): Promise<Reply> => {
+    const key = push.platform.toLowerCase();
+    if (!isPlatformKey(key)) {
+      return { status: 404, body: { error: `unknown platform "${push.platform}"` } };
+    }
+    if (key === 'tiki') {
+      return {
+        status: 404,
+        body: { error: 'Tiki delivers through its event queue, which this API pulls' },
+      };
+    }
+    const settings = deps.platforms[key];
+    if (settings.missing.length > 0) {
+      return {
+        status: 503,
+        body: {
+          error: `${key} pushes are not accepted until ${settings.missing.join(' and ')} ${settings.missing.length > 1 ? 'are' : 'is'} set`,
+        },
+      };
+    }
+    const { rawBody, headers } = push;
+    const module = platformModules[key];
+    const secrets = key === 'sendo' ? await sendoSecrets(deps.orm, rawBody) : settings.secrets;
+    const verdict = secrets
+      ? module.verify(rawBody, headers, secrets, push.url())
+      : { ok: false as const, reason: 'no connected channel with a shop key for this push' };
+    if (!verdict.ok) return { status: 401, body: { error: `push rejected: ${verdict.reason}` } };
+    try {
+      await limiter.consume(`${key}:${shopOf(rawBody)}`);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      return {
+        status: 429,
+        retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)),
+        body: { error: `more than ${deps.ratePerSecond} pushes per second for this shop` },
+      };
+    }
+    const result = await inboundService.receive(inbox.insert, module, rawBody, headers);
+    if (result.stored.length > 0) applySoon(result.stored);
+    return EMPTY_ACK.has(key)
+      ? { status: 200 }
+      : { status: 200, body: { received: result.stored.length, duplicates: result.duplicates } };
+  };
 
   router.post(
     '/:platform',
     // The raw bytes: signatures are over what was sent, never over re-serialized JSON.
-    express.raw({ type: () => true, limit: '1mb' }),
+    express.raw({ type: () => true, limit: BODY_LIMIT }),
     async (req: Request<{ platform: string }>, res: Response) => {
-      const key = req.params.platform.toLowerCase();
-      if (!isPlatformKey(key)) {
-        res.status(404).json({ error: `unknown platform "${req.params.platform}"` });
-        return;
-      }
-      if (key === 'tiki') {
-        res
-          .status(404)
-          .json({ error: 'Tiki delivers through its event queue, which this API pulls' });
-        return;
-      }
-      const settings = deps.platforms[key];
-      if (settings.missing.length > 0) {
-        res.status(503).json({
-          error: `${key} pushes are not accepted until ${settings.missing.join(' and ')} ${settings.missing.length > 1 ? 'are' : 'is'} set`,
-        });
-        return;
-      }
-      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const module = platformModules[key];
-      const headers = headersOf(req);
-      const secrets = key === 'sendo' ? await sendoSecrets(deps.orm, rawBody) : settings.secrets;
-      const verdict = secrets
-        ? module.verify(
-            rawBody,
-            headers,
-            secrets,
-            `${req.protocol}://${req.get('host')}${req.originalUrl}`,
-          )
-        : { ok: false as const, reason: 'no connected channel with a shop key for this push' };
-      if (!verdict.ok) {
-        res.status(401).json({ error: `push rejected: ${verdict.reason}` });
-        return;
-      }
-      const shop = shopOf(rawBody);
-      try {
-        await limiter.consume(`${key}:${shop}`);
-      } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw error;
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.msBeforeNext / 1000))));
-        res
-          .status(429)
-          .json({ error: `more than ${deps.ratePerSecond} pushes per second for this shop` });
-        return;
-      }
-      const result = await inboundService.receive(
-        deps.orm.em.fork(),
-        module,
-        rawBody,
-        headers,
-        (rows) => inbox.insert(rows),
-      );
-      if (EMPTY_ACK.has(key)) res.status(200).end();
-      else res.status(200).json({ received: result.stored.length, duplicates: result.duplicates });
-      if (result.stored.length > 0) applySoon(result.stored);
+      const reply = await answer({
+        platform: req.params.platform,
+        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        headers: headersOf(req.headers),
+        url: () => `${req.protocol}://${req.get('host')}${req.originalUrl}`,
+      });
+      if (reply.retryAfterSeconds) res.setHeader('Retry-After', String(reply.retryAfterSeconds));
+      if (reply.body === undefined) res.status(reply.status).end();
+      else res.status(reply.status).json(reply.body);
     },
   );
+
+  /**
+   * The same route on node's own request and response, for the server to
+   * try before Express: at thousands of pushes a second Express's routing,
+   * middleware chain and body parser cost as much CPU as the push itself.
+   * It keeps what those middlewares give a push (the request id, the request
+   * counter, a logged 500) and leaves to Express whatever it does not handle
+   * exactly alike: other paths, and compressed bodies, which the body parser
+   * inflates.
+   */
+  const fastPath = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'POST') return false;
+    const match = FAST_PATH.exec(req.url ?? '');
+    const platform = match?.[1];
+    if (!platform || !isPlatformKey(platform.toLowerCase())) return false;
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
+    const requestId = requestIdOf(headerText(req.headers['x-request-id']));
+    const send = (reply: Reply) => {
+      const headers: OutgoingHttpHeaders = { 'x-request-id': requestId };
+      if (reply.retryAfterSeconds) headers['retry-after'] = String(reply.retryAfterSeconds);
+      const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+      if (reply.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+      headers['content-length'] = Buffer.byteLength(body);
+      res.writeHead(reply.status, headers).end(body);
+      deps.metrics.inc({ method: 'POST', route: '/:platform', status: reply.status });
+    };
+    readBody(req, BODY_LIMIT_BYTES)
+      .then((rawBody) => {
+        if (rawBody === null) {
+          res.shouldKeepAlive = false;
+          send({ status: 413, body: { error: 'request entity too large' } });
+          return;
+        }
+        return answer({
+          platform,
+          rawBody,
+          headers: headersOf(req.headers),
+          url: () => `${protocolOf(req)}://${req.headers.host ?? ''}${req.url ?? ''}`,
+        }).then(send);
+      })
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error, requestId }, 'webhook push failed');
+        if (!res.headersSent) send({ status: 500, body: { error: 'internal error' } });
+      });
+    return true;
+  };
+
   return {
     router,
+    fastPath,
     drain: () => idle,
   };
 }

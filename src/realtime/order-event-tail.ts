@@ -77,7 +77,9 @@ export class OrderEventTail {
       return;
     }
     this.reading = true;
-    void this.readCommitted().finally(() => (this.reading = false));
+    // A batch's commit arrives as one broadcast per order, in one socket read:
+    // starting after them lets them all count as this read, not ask for another.
+    setImmediate(() => void this.readCommitted().finally(() => (this.reading = false)));
   }
 
   private async readCommitted(): Promise<void> {

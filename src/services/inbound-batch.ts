@@ -28,7 +28,14 @@ import { afterOrderMilestone } from './ticket-automation';
  */
 export type BatchResult = { applied: string[]; leftovers: string[] };
 
-type InboxRow = { id: string; platform: Platform; event_key: string; raw_body: string };
+type InboxRow = {
+  id: string;
+  platform: Platform;
+  event_key: string;
+  raw_body: string;
+  shop_id: string | null;
+  channel_id: string | null;
+};
 type OrderRow = {
   id: string;
   platform: Platform;
@@ -60,33 +67,34 @@ export async function applyInboundBatch(
 ): Promise<BatchResult> {
   const published: (() => void)[] = [];
   const result = await orm.em.fork().transactional(async (tx) => {
+    // With each row's channel, by the shop the row was stored for: one round trip for both.
     const inbox = await rawRows<InboxRow>(
       tx,
-      `select "id", "platform", "event_key", "raw_body" from "inbound_event"
-       where "id" in (${ids.map(() => '?').join(', ')}) and "status" in ('RECEIVED', 'FAILED')
-       for update skip locked`,
+      `select i."id", i."platform", i."event_key", i."raw_body", i."shop_id", c."id" as "channel_id"
+       from "inbound_event" i
+       left join "channel" c on c."platform" = i."platform" and c."external_shop_id" = i."shop_id"
+       where i."id" in (${ids.map(() => '?').join(', ')}) and i."status" in ('RECEIVED', 'FAILED')
+       for update of i skip locked`,
       [...ids],
     );
     // In the order they were queued, which is the order they arrived.
     const position = new Map(ids.map((id, index) => [id, index]));
     inbox.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
     const leftovers: string[] = [];
-    const events: { inboxId: string; event: NormalizedOrderEvent }[] = [];
+    const known: { inboxId: string; event: NormalizedOrderEvent }[] = [];
+    // Channel ids by platform and shop, for the shops these events name.
+    const shops = new Map<string, string>();
     for (const row of inbox) {
       const event = readEvent(modules, row);
-      // Unsigned or ambiguous pushes are confirmed or re-fetched on the one-by-one path.
-      if (!event || event.refetch) leftovers.push(row.id);
-      else events.push({ inboxId: row.id, event });
+      // Unsigned or ambiguous pushes are confirmed or re-fetched on the one-by-one path, and
+      // so is an event of an unknown shop (or one the row was not stored for), which fails there.
+      if (!event || event.refetch || !row.channel_id || event.shopId !== row.shop_id) {
+        leftovers.push(row.id);
+        continue;
+      }
+      shops.set(`${event.platform}\u0000${event.shopId}`, row.channel_id);
+      known.push({ inboxId: row.id, event });
     }
-    const shops = await channelsOf(
-      tx,
-      events.map(({ event }) => event),
-    );
-    const known = events.filter(({ event, inboxId }) => {
-      const ok = shops.has(`${event.platform}\u0000${event.shopId}`);
-      if (!ok) leftovers.push(inboxId);
-      return ok;
-    });
     const orders = await lockOrders(
       tx,
       known.map(({ event }) => event),
@@ -165,15 +173,6 @@ export async function applyInboundBatch(
     await writeOrders(tx, [...changes.values()], shops);
     // Same transaction: the jobs exist exactly when the orders do.
     await sync?.queue?.enqueueMany(tx, [...needDetail]);
-    if (applied.length > 0) {
-      await rawRows(
-        tx,
-        `update "inbound_event" set "status" = 'APPLIED', "attempts" = "attempts" + 1,
-           "processed_at" = now(), "last_error" = null
-         where "id" in (${applied.map(() => '?').join(', ')})`,
-        applied,
-      );
-    }
     for (const { order, changed } of changes.values()) {
       if (!changed) continue;
       const orderId = order.id;
@@ -199,7 +198,7 @@ export async function applyInboundBatch(
         }
       }
     }
-    await appendHistory(tx, history);
+    await finish(tx, applied, history);
     return { applied, leftovers };
   });
   for (const publish of published) publish();
@@ -219,23 +218,6 @@ function readEvent(
   } catch {
     return null;
   }
-}
-
-/** Channel ids by platform and shop, for the shops these events name. */
-async function channelsOf(
-  em: EntityManager,
-  events: NormalizedOrderEvent[],
-): Promise<Map<string, string>> {
-  const shops = [...new Set(events.map((e) => `${e.platform}\u0000${e.shopId}`))];
-  if (shops.length === 0) return new Map();
-  const pairs = shops.map((shop) => shop.split('\u0000'));
-  const rows = await rawRows<{ id: string; platform: string; external_shop_id: string }>(
-    em,
-    `select "id", "platform", "external_shop_id" from "channel"
-     where ("platform"::text, "external_shop_id") in (${placeholders(pairs.length, 2)})`,
-    pairs.flat(),
-  );
-  return new Map(rows.map((row) => [`${row.platform}\u0000${row.external_shop_id}`, row.id]));
 }
 
 /** Locks the orders these events touch, in id order so two batches cannot deadlock. */
@@ -336,24 +318,35 @@ async function writeOrders(
   }
 }
 
-/** The order_event_log migration's lock: sequences drawn under it follow commit order. */
-const SEQUENCE_LOCK = `select pg_advisory_xact_lock(hashtext('order_status_event_sequence'))`;
-
 /**
- * The history rows, with their log positions drawn here rather than by the
- * per-row trigger at commit (one statement instead of an UPDATE per row).
- * It is the transaction's last statement, so the lock that orders positions
- * by commit is held only for the insert and the commit.
+ * The last statement of the transaction: the inbox rows marked applied and
+ * the history appended with its log positions drawn here rather than by the
+ * per-row trigger at commit, under the order_event_log migration's lock, so
+ * positions follow commit order and the lock is held only for this statement
+ * and the commit. One statement, one round trip: the positions are drawn from
+ * the rows joined with the lock, so never before it is held, and in list
+ * order, so events of one order get rising positions.
  */
-async function appendHistory(em: EntityManager, history: unknown[][]): Promise<void> {
-  if (history.length === 0) return;
-  await rawRows(em, SEQUENCE_LOCK);
-  // VALUES rows are read in list order, so events of one order get rising positions.
+async function finish(
+  em: EntityManager,
+  applied: readonly string[],
+  history: unknown[][],
+): Promise<void> {
+  if (applied.length === 0) return;
   await rawRows(
     em,
-    `insert into "order_status_event" ("id", "order_id", "raw_status", "status", "applied", "event_time", "received_at", "event_key", "sequence")
-     values ${Array.from({ length: history.length }, () => "(?, ?, ?, ?::order_status, ?, ?, ?, ?, nextval('order_status_event_sequence_seq'))").join(', ')}`,
-    history.flat(),
+    `with "lock" as materialized (
+       select pg_advisory_xact_lock(hashtext('order_status_event_sequence'))
+     ), "done" as (
+       update "inbound_event" set "status" = 'APPLIED', "attempts" = "attempts" + 1,
+         "processed_at" = now(), "last_error" = null
+       where "id" in (${applied.map(() => '?').join(', ')})
+     )
+     insert into "order_status_event" ("id", "order_id", "raw_status", "status", "applied", "event_time", "received_at", "event_key", "sequence")
+     select v.*, nextval('order_status_event_sequence_seq')
+     from (values ${placeholders(history.length, 8, ['::uuid', '::uuid', '::text', '::order_status', '::boolean', '::timestamptz', '::timestamptz', '::text'])}) as v
+     cross join "lock"`,
+    [...applied, ...history.flat()],
   );
 }
 

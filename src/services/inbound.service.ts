@@ -40,7 +40,7 @@ import { mergeFlags } from './order-flags';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
 import { applyInboundBatch } from './inbound-batch';
-import { insertInboxRows, type InboxRow } from './inbox-writer';
+import type { InboxStore } from './inbox-writer';
 import { afterOrderMilestone } from './ticket-automation';
 
 /** Headers worth keeping with a push: enough to re-verify or debug it, nothing personal. */
@@ -58,12 +58,11 @@ export type ApplyResult = 'applied' | 'skipped' | 'failed' | 'dead';
  */
 export const inboundService = {
   async receive(
-    em: EntityManager,
+    /** The webhook route passes its group-committing writer; others `inboxOf(em)`. */
+    store: InboxStore,
     module: PlatformModule,
     rawBody: Buffer,
     headers: Record<string, string | undefined>,
-    /** How rows reach the table; the webhook route passes its group-committing writer. */
-    store: (rows: InboxRow[]) => Promise<(string | null)[]> = (rows) => insertInboxRows(em, rows),
   ): Promise<ReceiveResult> {
     // A marketplace push is either order events or chat messages (IM); both go to the inbox.
     return receiveKeyed(module.platform, rawBody, headers, store, (payload) => [
@@ -74,12 +73,11 @@ export const inboundService = {
 
   /** A messaging platform's push (Messenger, Zalo OA): one inbox row per buyer message. */
   async receiveChat(
-    em: EntityManager,
+    store: InboxStore,
     platform: Platform,
     normalize: ChatNormalizer,
     rawBody: Buffer,
     headers: Record<string, string | undefined>,
-    store: (rows: InboxRow[]) => Promise<(string | null)[]> = (rows) => insertInboxRows(em, rows),
   ): Promise<ReceiveResult> {
     return receiveKeyed(platform, rawBody, headers, store, (payload) =>
       chatEntries(normalize(payload)),
@@ -202,7 +200,7 @@ async function receiveKeyed(
   platform: Platform,
   rawBody: Buffer,
   headers: Record<string, string | undefined>,
-  store: (rows: InboxRow[]) => Promise<(string | null)[]>,
+  store: InboxStore,
   entriesOf: (payload: unknown) => InboxEntry[],
 ): Promise<ReceiveResult> {
   const kept = Object.fromEntries(

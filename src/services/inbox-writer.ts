@@ -13,6 +13,15 @@ export type InboxRow = {
   lastError?: string;
 };
 
+/** How inbox rows reach the table: per row, its new id, or null for a redelivery. */
+export type InboxStore = (rows: InboxRow[]) => Promise<(string | null)[]>;
+
+/** Writes through the entity manager, inside its transaction when it has one. */
+export const inboxOf =
+  (em: EntityManager): InboxStore =>
+  (rows) =>
+    insertInboxRows(em, rows);
+
 /**
  * Inserts inbox rows, skipping keys already stored. Returns, per row, its new
  * id, or null for a redelivery (including a repeat within the same call).
@@ -71,12 +80,12 @@ export class InboxWriter {
     private readonly maxInFlight = 2,
   ) {}
 
-  insert(rows: InboxRow[]): Promise<(string | null)[]> {
+  readonly insert: InboxStore = (rows) => {
     return new Promise((done, fail) => {
       this.waiting.push({ rows, done, fail });
       if (this.inFlight < this.maxInFlight) setImmediate(() => this.flush());
     });
-  }
+  };
 
   private flush(): void {
     if (this.inFlight >= this.maxInFlight || this.waiting.length === 0) return;

@@ -8,6 +8,7 @@ import { TIKI_EVENT_FIELDS } from '../integrations/tiki';
 import type { TikiQueueClient } from '../integrations/tiki-queue';
 import type { EventBus } from '../realtime/event-bus';
 import { inboundService } from './inbound.service';
+import { inboxOf } from './inbox-writer';
 
 export type PullResult = { pulled: number; stored: number; duplicates: number };
 
@@ -73,7 +74,7 @@ export class TikiPuller {
       const soleSeller = await this.soleTikiSeller(tx);
       for (const event of batch.events) {
         const body = Buffer.from(JSON.stringify(withSeller(event, soleSeller)), 'utf8');
-        const received = await inboundService.receive(tx, platformModules.tiki, body, {});
+        const received = await inboundService.receive(inboxOf(tx), platformModules.tiki, body, {});
         stored.push(...received.stored);
         result.duplicates += received.duplicates;
       }
