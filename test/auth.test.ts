@@ -428,6 +428,29 @@ describe('partner API keys', () => {
     expect(await em.count(AuditLog, { action: 'api_key_created', entityId: apiKey.id })).toBe(1);
     expect(await em.count(AuditLog, { action: 'api_key_revoked', entityId: apiKey.id })).toBe(1);
   });
+  test('a key without the ORDERS_READ scope (an export-only key) reads no orders over GraphQL', async () => {
+    const own = await make.channel({ platform: Platform.SHOPEE });
+    const order = await make.order({ channel: own });
+    const created = await t.gql<{ createApiKey: { secret: string } }>(
+      'mutation($ids: [ID!]!) { createApiKey(name: "BI only", channelIds: $ids, scopes: [EXPORT]) { secret } }',
+      { ids: [own.id] },
+    );
+    const exportOnly = { apiKey: created.data!.createApiKey.secret };
+    expect(code(await t.gql('{ orders { totalCount } }', undefined, exportOnly))).toBe('FORBIDDEN');
+    expect(
+      code(await t.gql('query($id: ID!) { order(id: $id) { id } }', { id: order.id }, exportOnly)),
+    ).toBe('FORBIDDEN');
+    expect(code(await t.gql('{ recentOrderEvents { id } }', undefined, exportOnly))).toBe(
+      'FORBIDDEN',
+    );
+
+    const ws = subscriber(t.wsUrl, exportOnly);
+    const sub = ws.subscribe('subscription { orderEvents { cursor } }');
+    // graphql-ws reports a refused subscribe as a result with errors, then completes.
+    await waitFor(() => sub.error !== undefined || sub.events.length > 0);
+    expect(JSON.stringify(sub.error ?? sub.events[0]?.errors)).toContain('FORBIDDEN');
+    await ws.client.dispose();
+  });
 });
 
 describe('assignment (BR-CRM-003/008)', () => {

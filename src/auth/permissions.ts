@@ -1,6 +1,7 @@
 import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
 import { allow, rule, shield, type IRules } from 'graphql-shield';
 
+import { ApiKeyScope } from '../entities/api-key.entity';
 import { Role } from '../entities/enums';
 import type { Context } from '../schema/context';
 
@@ -120,7 +121,13 @@ export function permits(access: Access, viewer: Context['viewer']): boolean {
     case 'signed-in-user':
       return viewer?.kind === 'user';
     case 'roles':
-      return viewer !== null && access.roles.includes(viewer.role);
+      // A key reads orders over GraphQL only with ORDERS_READ: a BI key made
+      // for exports alone must not read them field by field.
+      return (
+        viewer !== null &&
+        access.roles.includes(viewer.role) &&
+        (viewer.kind !== 'partner' || viewer.scopes.includes(ApiKeyScope.ORDERS_READ))
+      );
   }
 }
 
