@@ -236,6 +236,22 @@ describeInBrowser('operations dashboard in Chromium', () => {
     );
   });
 
+  it('a user deactivated while the page is open is sent back to sign-in', async () => {
+    const leaving = await userWithPassword(Role.TELESALES, 'Người Sắp Nghỉ');
+    const page = await signIn(leaving);
+    const result = await t.gql(
+      'mutation($id: ID!) { setUserActive(userId: $id, active: false) { id } }',
+      {
+        id: leaving.id,
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    await page.waitForSelector('[data-testid=login]', { timeout: 10_000 });
+    expect(await page.locator('[data-testid=order-board]').count()).toBe(0);
+    // The refused reads that sent it back are expected here.
+    pageErrors.splice(0);
+  });
+
   it('a wrong password keeps the sign-in form with the error', async () => {
     const context = await browser.newContext();
     contexts.push(context);

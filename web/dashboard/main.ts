@@ -199,8 +199,28 @@ function showLogin(labels: Labels, message = ''): void {
 }
 
 function showDashboard(labels: Labels, token: string, user: Viewer): void {
-  const query = <T>(text: string, variables: Record<string, unknown> = {}) =>
-    graphqlRequest<T>(text, variables, token);
+  const timers: ReturnType<typeof setInterval>[] = [];
+  let ended = false;
+  /** Back to the sign-in form, with everything this page started stopped. */
+  const end = (message = '') => {
+    if (ended) return;
+    ended = true;
+    live.stop();
+    for (const timer of timers) clearInterval(timer);
+    sessionStorage.removeItem(TOKEN_KEY);
+    showLogin(labels, message);
+  };
+  const query = async <T>(text: string, variables: Record<string, unknown> = {}) => {
+    try {
+      return await graphqlRequest<T>(text, variables, token);
+    } catch (error) {
+      // The session expired or the user was deactivated: sign in again.
+      if (error instanceof GraphQLRequestError && error.code === 'UNAUTHENTICATED') {
+        end(error.message);
+      }
+      throw error;
+    }
+  };
 
   const feed: OrderEventItem[] = [];
   let lastCursor: string | null = null;
@@ -260,8 +280,7 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
   const status = h('span', { class: 'live-state', 'data-testid': 'live-state' });
   const showState = (state: LiveState) => {
     if (state === 'signed-out') {
-      sessionStorage.removeItem(TOKEN_KEY);
-      showLogin(labels);
+      end();
       return;
     }
     status.dataset.state = state;
@@ -284,11 +303,7 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
     renderChrome();
     for (const panel of panels) panel.render();
   });
-  signOut.addEventListener('click', () => {
-    live.stop();
-    sessionStorage.removeItem(TOKEN_KEY);
-    showLogin(labels);
-  });
+  signOut.addEventListener('click', () => end());
   renderChrome();
 
   app.replaceChildren(
@@ -351,8 +366,10 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
   });
   live.subscribe({ query: CHANNEL_ALERT, variables: () => ({}), onData: refreshChannels });
   // Counters per hour and the bot's figures move slowly; a periodic read keeps them honest.
-  setInterval(() => void channels.refresh(), 30_000);
-  setInterval(() => void bot.refresh(), 60_000);
+  timers.push(
+    setInterval(() => void channels.refresh(), 30_000),
+    setInterval(() => void bot.refresh(), 60_000),
+  );
 }
 
 function drawBoard(labels: Labels, cells: BoardCell[]): HTMLElement {
