@@ -254,7 +254,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route =
-        (req.route as { path?: string } | undefined)?.path ?? req.baseUrl ?? 'unmatched';
+        (res.locals.metricsRoute as string | undefined) ??
+        (req.route as { path?: string } | undefined)?.path ??
+        req.baseUrl ??
+        'unmatched';
       metrics.httpRequests.inc({
         method: req.method,
         route: route || 'unmatched',

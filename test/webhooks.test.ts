@@ -165,6 +165,30 @@ describe.each(CASES)('$platform pushes', ({ platform, push, shopId, first, later
 });
 
 describe('receivers', () => {
+  test('GET /metrics counts answers per platform, refused ones included', async () => {
+    const refusedLazada = async () => {
+      const text = (await request(t.app.httpServer).get('/metrics')).text;
+      const line =
+        /http_requests_total\{method="POST",route="\/webhooks\/lazada",status="401"\} (\d+)/.exec(
+          text,
+        );
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await refusedLazada();
+    const push = pushes.lazada(unique(), `O${unique()}`, 'pending', 1_718_000_000);
+    const tampered = { ...push, headers: { authorization: '0'.repeat(64) } };
+    expect((await post(tampered)).status).toBe(401);
+    // Through Express too (a compressed body skips the fast path).
+    const zipped = await request(t.app.httpServer)
+      .post('/webhooks/lazada')
+      .set('content-type', 'application/octet-stream')
+      .set('content-encoding', 'gzip')
+      .set(tampered.headers)
+      .send(gzipSync(tampered.body));
+    expect(zipped.status).toBe(401);
+    expect(await refusedLazada()).toBe(before + 2);
+  });
+
   test('an unknown platform is 404; Tiki is pulled, not pushed', async () => {
     expect((await request(t.app.httpServer).post('/webhooks/amazon').send('{}')).status).toBe(404);
     expect((await request(t.app.httpServer).post('/webhooks/tiki').send('{}')).status).toBe(404);

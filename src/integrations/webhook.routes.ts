@@ -245,6 +245,9 @@ export function createWebhookRouter(deps: WebhookDeps): {
     // The raw bytes: signatures are over what was sent, never over re-serialized JSON.
     express.raw({ type: () => true, limit: BODY_LIMIT }),
     async (req: Request<{ platform: string }>, res: Response) => {
+      if (isPlatformKey(req.params.platform)) {
+        res.locals.metricsRoute = `/webhooks/${req.params.platform}`;
+      }
       const reply = await answer({
         platform: req.params.platform,
         rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
@@ -281,7 +284,12 @@ export function createWebhookRouter(deps: WebhookDeps): {
       if (reply.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
       headers['content-length'] = Buffer.byteLength(body);
       res.writeHead(reply.status, headers).end(body);
-      deps.metrics.inc({ method: 'POST', route: '/:platform', status: reply.status });
+      // One series per platform (a fixed set): which platform's 401s or 429s climb shows at once.
+      deps.metrics.inc({
+        method: 'POST',
+        route: `/webhooks/${platform.toLowerCase()}`,
+        status: reply.status,
+      });
     };
     readBody(req, BODY_LIMIT_BYTES)
       .then((rawBody) => {
