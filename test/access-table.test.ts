@@ -353,7 +353,9 @@ beforeAll(async () => {
   });
   await em.flush();
   OPERATIONS['Subscription.orderSyncProgress']!.variables = { id: sync.id };
-}, 120_000);
+  // Seeding the demo data takes a minute on a busy machine; a timed-out hook
+  // would let 589 tests run against half-seeded data.
+}, 300_000);
 afterAll(() => t.close());
 
 test('the table covers exactly the root fields of the schema', () => {
