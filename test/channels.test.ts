@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuditLog, Channel, Order } from '../src/entities';
-import { Platform, Role } from '../src/entities/enums';
+import { ChannelStatus, Platform, Role } from '../src/entities/enums';
 import { channelAlertService } from '../src/services/channel-alert.service';
 import { factories } from './support/factories';
 import { startTestApp, type Auth, type GraphQLResponse, type TestApp } from './support/test-app';
@@ -320,6 +320,15 @@ test('rotating the token resets the expiry alert; clearing credentials is possib
   expect(await claimed(new Date(now.getTime() + 2000))).toMatchObject([
     { tokenExpiresAt: secondExpiry.toISOString(), daysLeft: 4 },
   ]);
+
+  // A channel the platform declared expired comes back with its new token.
+  await t.orm.em
+    .fork()
+    .nativeUpdate(Channel, { id: channel.id }, { status: ChannelStatus.TOKEN_EXPIRED });
+  const renewed = await update(channel.id, {
+    credentials: { accessToken: 'tt-renewed', tokenExpiresAt: secondExpiry.toISOString() },
+  });
+  expect(renewed.data!.updateChannel.status).toBe('ACTIVE');
 
   // A new token without an expiry does not keep the old token's expiry.
   const noExpiry = await update(channel.id, { credentials: { accessToken: 'tt-forever' } });

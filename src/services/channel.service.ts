@@ -92,6 +92,8 @@ async function resolveBranch(
   return id;
 }
 
+const iso = (date: Date | undefined | null): string | null => date?.toISOString() ?? null;
+
 type CredentialChange = {
   secrets: Partial<Record<SecretField, string | null>>;
   tokenExpiresAt?: Date | null;
@@ -147,12 +149,28 @@ function applyCredentials(channel: Channel, change: CredentialChange): void {
   for (const [field, value] of Object.entries(change.secrets) as [SecretField, string | null][]) {
     channel[field] = value ?? undefined;
   }
-  if (change.tokenExpiresAt !== undefined) {
-    channel.tokenExpiresAt = change.tokenExpiresAt ?? undefined;
+  if (change.tokenExpiresAt === undefined) return;
+  const expiresAt = change.tokenExpiresAt ?? undefined;
+  if (change.secrets.accessToken !== undefined || iso(expiresAt) !== iso(channel.tokenExpiresAt)) {
     channel.tokenAlertedFor = undefined;
     channel.tokenAlertedAt = undefined;
   }
+  channel.tokenExpiresAt = expiresAt;
 }
+
+/** The names of the secrets a change sets (or clears), for the audit log. */
+const secretNames = (change: CredentialChange, cleared: boolean): string[] =>
+  Object.entries(change.secrets)
+    .filter(([, value]) => (value === null) === cleared)
+    .map(([field]) => field);
+
+/** What the audit log records of a channel; its secrets are left out. */
+const auditedFields = (channel: Channel) => ({
+  name: channel.name,
+  branchId: channel.branch?.id ?? null,
+  status: channel.status,
+  tokenExpiresAt: iso(channel.tokenExpiresAt),
+});
 
 const duplicate = (platform: Platform, externalShopId: string, existingId: string) =>
   new DomainError(
@@ -160,8 +178,6 @@ const duplicate = (platform: Platform, externalShopId: string, existingId: strin
     `${platform} shop ${externalShopId} is already connected as channel ${existingId}; update that channel instead`,
     { existingChannelId: existingId, reason: 'CHANNEL_ALREADY_CONNECTED' },
   );
-
-const iso = (date: Date | undefined | null): string | null => date?.toISOString() ?? null;
 
 /**
  * Connecting and changing channels (Admin, IT). Every input is checked before
@@ -218,11 +234,8 @@ export const channelService = {
       data: {
         platform: channel.platform,
         externalShopId,
-        name,
-        branchId: branchId ?? null,
-        status: channel.status,
-        tokenExpiresAt: iso(channel.tokenExpiresAt),
-        secretsSet: Object.keys(credentials.secrets),
+        ...auditedFields(channel),
+        secretsSet: secretNames(credentials, false),
       },
     });
     return channel;
@@ -255,12 +268,7 @@ export const channelService = {
     const credentials = credentialChange(channel.platform, input.credentials, now);
     const branchId = await resolveBranch(scope, input.branchId);
 
-    const before = {
-      name: channel.name,
-      branchId: channel.branch?.id ?? null,
-      status: channel.status,
-      tokenExpiresAt: iso(channel.tokenExpiresAt),
-    };
+    const before = auditedFields(channel);
     if (name !== undefined) channel.name = name;
     if (branchId !== undefined) {
       channel.branch =
@@ -275,29 +283,15 @@ export const channelService = {
       channel.status = ChannelStatus.ACTIVE;
     }
     applyCredentials(channel, credentials);
-    const after = {
-      name: channel.name,
-      branchId: channel.branch?.id ?? null,
-      status: channel.status,
-      tokenExpiresAt: iso(channel.tokenExpiresAt),
-    };
+    const after = auditedFields(channel);
     const changes = Object.fromEntries(
       (Object.keys(before) as (keyof typeof before)[])
         .filter((field) => before[field] !== after[field])
         .map((field) => [field, { from: before[field], to: after[field] }]),
     );
-    const secretsSet = Object.entries(credentials.secrets)
-      .filter(([, value]) => value !== null)
-      .map(([field]) => field);
-    const secretsCleared = Object.entries(credentials.secrets)
-      .filter(([, value]) => value === null)
-      .map(([field]) => field);
-    if (
-      Object.keys(changes).length === 0 &&
-      secretsSet.length === 0 &&
-      secretsCleared.length === 0 &&
-      credentials.tokenExpiresAt === undefined
-    ) {
+    const secretsSet = secretNames(credentials, false);
+    const secretsCleared = secretNames(credentials, true);
+    if (Object.keys(changes).length === 0 && Object.keys(credentials.secrets).length === 0) {
       return channel;
     }
     await em.flush();
