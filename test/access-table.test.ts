@@ -70,6 +70,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.orderSyncJob': ['ADMIN', 'BOD', 'IT'],
   'Query.orderSyncJobs': ['ADMIN', 'BOD', 'IT'],
   'Mutation.startOrderSync': ['ADMIN', 'IT'],
+  'Mutation.connectChannel': ['ADMIN', 'IT'],
+  'Mutation.updateChannel': ['ADMIN', 'IT'],
   'Query.aiStatus': BOT_OVERSEERS,
   'Query.aiStats': BOT_OVERSEERS,
   'Mutation.reassignConversation': ['ADMIN', 'CUSTOMER_SERVICE_LEADER'],
@@ -186,6 +188,15 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Mutation.startOrderSync': {
     query:
       'mutation($id: ID!) { startOrderSync(channelId: $id, from: "2024-01-01T00:00:00Z", to: "2024-01-02T00:00:00Z") { id } }',
+    variables: { id: NO_ID },
+  },
+  // An empty name and an unknown channel: allowed roles get BAD_USER_INPUT or NOT_FOUND.
+  'Mutation.connectChannel': {
+    query:
+      'mutation { connectChannel(input: { platform: LAZADA, externalShopId: "1", name: "" }) { id } }',
+  },
+  'Mutation.updateChannel': {
+    query: 'mutation($id: ID!) { updateChannel(id: $id, input: { name: "x" }) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.replayInboundEvent': {

@@ -82,6 +82,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     updateAssignment: roles(...LEADERS_AND_IT),
     runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
     startOrderSync: roles(Role.ADMIN, Role.IT),
+    connectChannel: roles(Role.ADMIN, Role.IT),
+    updateChannel: roles(Role.ADMIN, Role.IT),
     reassignConversation: roles(Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER),
     sendMessage: roles(...CONVERSATION_AGENTS),
     markConversationRead: roles(...CONVERSATION_AGENTS),

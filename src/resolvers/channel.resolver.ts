@@ -1,10 +1,24 @@
-import { Ctx, Field, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { authorizeSubscription, permits, ACCESS } from '../auth/permissions';
 import { Channel } from '../entities';
 import { ChannelAlertKind } from '../entities/enums';
 import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
 import { channelAlertOfEvent } from '../services/channel-alert.service';
 import { channelHealthService } from '../services/channel-health.service';
+import { channelService } from '../services/channel.service';
+import { ConnectChannelInput, UpdateChannelInput } from '../schema/inputs/channel-input.input';
 import { renewForEvent, type Context } from '../schema/context';
 
 @ObjectType({
@@ -56,6 +70,29 @@ export class ChannelHealthResolver {
   })
   channels(@Ctx() ctx: Context): Promise<ChannelHealth[]> {
     return channelHealthService.list(ctx);
+  }
+
+  @Mutation(() => Channel, {
+    description:
+      'Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error.',
+  })
+  connectChannel(
+    @Arg('input', () => ConnectChannelInput) input: ConnectChannelInput,
+    @Ctx() ctx: Context,
+  ): Promise<Channel> {
+    return channelService.connect(ctx, input);
+  }
+
+  @Mutation(() => Channel, {
+    description:
+      'Renames, moves to another branch, pauses (DISCONNECTED) or resumes (ACTIVE) a channel, or rotates its credentials; a new token or expiry is alerted afresh by channelAlert. Channels are never deleted. Same error codes as connectChannel; NOT_FOUND for an unknown id.',
+  })
+  updateChannel(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateChannelInput) input: UpdateChannelInput,
+    @Ctx() ctx: Context,
+  ): Promise<Channel> {
+    return channelService.update(ctx, id, input);
   }
 
   @Subscription(() => ChannelAlert, {

@@ -16,4 +16,20 @@ export class ChannelResolver {
   async branch(@Root() channel: Channel, @Ctx() ctx: Context): Promise<Branch | undefined> {
     return channel.branch ? ctx.loaders.branch.load(channel.branch.id) : undefined;
   }
+
+  // The secrets themselves are write-only (connectChannel, updateChannel): only whether they are set.
+  @FieldResolver(() => Boolean)
+  async hasAccessToken(@Root() channel: Channel, @Ctx() ctx: Context): Promise<boolean> {
+    return (await ctx.loaders.channelSecretsSet.load(channel.id)).accessToken;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Sendo only.' })
+  async hasShopKey(@Root() channel: Channel, @Ctx() ctx: Context): Promise<boolean> {
+    return (await ctx.loaders.channelSecretsSet.load(channel.id)).shopKey;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Sendo only.' })
+  async hasShopSecret(@Root() channel: Channel, @Ctx() ctx: Context): Promise<boolean> {
+    return (await ctx.loaders.channelSecretsSet.load(channel.id)).shopSecret;
+  }
 }

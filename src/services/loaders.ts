@@ -163,6 +163,31 @@ function customerOrderTotals(em: EntityManager): DataLoader<string, CustomerOrde
   });
 }
 
+export type ChannelSecretsSet = { accessToken: boolean; shopKey: boolean; shopSecret: boolean };
+
+/** Which write-only secrets each channel holds, without reading them: one statement per batch. */
+function channelSecretsSet(em: EntityManager): DataLoader<string, ChannelSecretsSet> {
+  return new DataLoader(async (channelIds) => {
+    const rows = await em.execute<
+      { id: string; access_token: boolean; shop_key: boolean; shop_secret: boolean }[]
+    >(
+      `select "id", "access_token" is not null as "access_token",
+              "shop_key" is not null as "shop_key", "shop_secret" is not null as "shop_secret"
+       from "channel" where "id" in (${channelIds.map(() => '?').join(', ')})`,
+      [...channelIds],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return channelIds.map((id) => {
+      const row = byId.get(id);
+      return {
+        accessToken: row?.access_token ?? false,
+        shopKey: row?.shop_key ?? false,
+        shopSecret: row?.shop_secret ?? false,
+      };
+    });
+  });
+}
+
 /**
  * Per-request batching for every nested relation the schema exposes, each
  * within the viewer's row scope: a customer's tickets, a ticket's customer
@@ -205,6 +230,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null) {
       conversationScope(viewer),
     ),
     customerOrderTotals: customerOrderTotals(em),
+    channelSecretsSet: channelSecretsSet(em),
     orderItems: newestChildren(em, OrderItem, 'order', 'id', 'asc'),
     orderHistory: newestChildren(em, OrderStatusEvent, 'order', 'eventTime', 'asc'),
   };

@@ -166,6 +166,11 @@ export type Channel = {
   branch?: Maybe<Branch>;
   createdAt: Scalars['DateTimeISO']['output'];
   externalShopId: Scalars['String']['output'];
+  hasAccessToken: Scalars['Boolean']['output'];
+  /** Sendo only. */
+  hasShopKey: Scalars['Boolean']['output'];
+  /** Sendo only. */
+  hasShopSecret: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   platform: Platform;
@@ -188,6 +193,18 @@ export type ChannelAlertKind =
   | 'TOKEN_EXPIRED'
   | 'TOKEN_EXPIRING';
 
+/** Write-only: never returned by any query (Channel has hasAccessToken, hasShopKey, hasShopSecret). On update a field left out stays and null clears it; a new or cleared accessToken replaces tokenExpiresAt too (left out: no expiry). */
+export type ChannelCredentialsInput = {
+  /** The seller's order-API / messaging token (Lazada, Shopee, TikTok Shop, Tiki, Facebook, Zalo). */
+  accessToken?: InputMaybe<Scalars['String']['input']>;
+  /** Sendo only, required there. */
+  shopKey?: InputMaybe<Scalars['String']['input']>;
+  /** Sendo only, required there. */
+  shopSecret?: InputMaybe<Scalars['String']['input']>;
+  /** When accessToken expires; in the future. The daily channelAlert watches it. */
+  tokenExpiresAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
+};
+
 /** A connected shop, page or account with the health of its integration. */
 export type ChannelHealth = {
   __typename?: 'ChannelHealth';
@@ -206,6 +223,16 @@ export type ChannelStatus =
   | 'ACTIVE'
   | 'DISCONNECTED'
   | 'TOKEN_EXPIRED';
+
+export type ConnectChannelInput = {
+  /** Where new customers and handed-off conversations of this channel go. */
+  branchId?: InputMaybe<Scalars['ID']['input']>;
+  credentials?: InputMaybe<ChannelCredentialsInput>;
+  /** The platform's id of the shop, page or OA, as its pushes name it (Lazada seller_id, Shopee shop_id, Facebook page id...). */
+  externalShopId: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  platform: Platform;
+};
 
 export type Conversation = {
   __typename?: 'Conversation';
@@ -869,6 +896,8 @@ export type Mutation = {
   assignTicket?: Maybe<Ticket>;
   cancelTicket: Ticket;
   completeTicket: Ticket;
+  /** Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error. */
+  connectChannel: Channel;
   createApiKey: CreateApiKeyPayload;
   /** CONFLICT (extensions.existingCustomerId) when a customer with the same normalized phone or e-mail exists, unless allowDuplicate. */
   createCustomer: Customer;
@@ -906,6 +935,8 @@ export type Mutation = {
   /** Restores the merged records and every link exactly as before the merge. CONFLICT LATER_MERGE while a later merge of these customers stands. */
   unmergeCustomer: CustomerMerge;
   updateAssignment: AssignmentSetting;
+  /** Renames, moves to another branch, pauses (DISCONNECTED) or resumes (ACTIVE) a channel, or rotates its credentials; a new token or expiry is alerted afresh by channelAlert. Channels are never deleted. Same error codes as connectChannel; NOT_FOUND for an unknown id. */
+  updateChannel: Channel;
   updateCustomer: Customer;
   updateTicket: Ticket;
 };
@@ -942,6 +973,11 @@ export type MutationCompleteTicketArgs = {
   note?: InputMaybe<Scalars['String']['input']>;
   resultCode: TicketResult;
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationConnectChannelArgs = {
+  input: ConnectChannelInput;
 };
 
 
@@ -1065,6 +1101,12 @@ export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateChannelArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateChannelInput;
 };
 
 
@@ -2008,6 +2050,16 @@ export type TimeLabel =
   | 'THIS_WEEK'
   | 'TODAY'
   | 'TOMORROW';
+
+/** A field left out stays. Platform and externalShopId never change: orders and conversations are keyed by them. */
+export type UpdateChannelInput = {
+  /** null: no branch. */
+  branchId?: InputMaybe<Scalars['ID']['input']>;
+  credentials?: InputMaybe<ChannelCredentialsInput>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** ACTIVE or DISCONNECTED. DISCONNECTED pauses what the API starts itself (order syncs, token alerts); the platform's pushes are still stored and applied. */
+  status?: InputMaybe<ChannelStatus>;
+};
 
 export type UpdateTicketInputType = {
   description?: InputMaybe<Scalars['String']['input']>;
