@@ -1,6 +1,14 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { conversationScope, customerScope, orderScope, ticketScope, within } from '../auth/scopes';
+import {
+  conversationScope,
+  customerScope,
+  orderScope,
+  ticketScope,
+  within,
+  type Scope,
+} from '../auth/scopes';
 import { Conversation, Customer, InboundEvent, Order, Ticket } from '../entities';
+import { OrderReportCell, OrderReportDelta } from '../entities/order-report.entity';
 import type { BotStep, Platform, TicketTarget } from '../entities/enums';
 import { rawRows } from '../db/raw-sql';
 import { assertIds, badInput } from './errors';
@@ -52,13 +60,16 @@ export function parseBusinessRange(from: string, to: string): BusinessRange {
 
 const PERIOD_UNIT: Record<ReportPeriod, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
 
+/** The business date (YYYY-MM-DD) a local timestamp's bucket starts on; one `?` for the unit. */
+const bucketOf = (local: string): string => `to_char(date_trunc(?::text, ${local}), 'YYYY-MM-DD')`;
+
 /**
- * The business date (YYYY-MM-DD) a timestamp column's bucket starts on; one
- * `?` for the unit. Shifted by a fixed +7 hours like BUSINESS_OFFSET_MS, so
- * SQL and TypeScript agree without relying on the server's zone database.
+ * The bucket of a timestamptz column: shifted by a fixed +7 hours like
+ * BUSINESS_OFFSET_MS, so SQL and TypeScript agree without relying on the
+ * server's zone database.
  */
 const periodOf = (column: string): string =>
-  `to_char(date_trunc(?::text, (${column} at time zone 'UTC') + interval '7 hours'), 'YYYY-MM-DD')`;
+  bucketOf(`(${column} at time zone 'UTC') + interval '7 hours'`);
 
 const REVENUE_STATUSES_EXCLUDED = `('CANCELLED', 'FAILED', 'RETURNED')`;
 
@@ -98,6 +109,49 @@ function scoped<T extends object>(
 ): SqlPart | null {
   const filter = within(scope, where);
   return filter ? scopedSelect(em, entity, 'x', filter) : null;
+}
+
+/** What an order summary row is keyed by besides its day, named as on Order. */
+const ORDER_SUMMARY_KEYS: ReadonlySet<string> = new Set(['channel', 'platform', 'status']);
+
+/**
+ * A value a property is compared with: a plain value, a list, or operators
+ * over those (`{ $in: [...] }`), never a nested relation filter.
+ */
+function isOperand(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(isOperand);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return true;
+  return Object.entries(value).every(([key, inner]) => key.startsWith('$') && isOperand(inner));
+}
+
+/** Whether a filter names no property but `keys` ($and/$or/$not nest freely). */
+function namesOnly(filter: unknown, keys: ReadonlySet<string>): boolean {
+  if (Array.isArray(filter)) return filter.every((inner) => namesOnly(inner, keys));
+  if (filter === null || typeof filter !== 'object') return false;
+  return Object.entries(filter).every(([key, value]) =>
+    key.startsWith('$') ? namesOnly(value, keys) : keys.has(key) && isOperand(value),
+  );
+}
+
+/**
+ * A viewer's row scope, for a summary table that keeps the properties it
+ * names under the same names: the very filter of scopes.ts then selects the
+ * summary rows of exactly the viewer's rows. A scope naming anything else
+ * cannot be answered from the summary, and a wrong total is worse than an
+ * error: such a change to scopes.ts must add the property to the summary.
+ */
+function summaryScope<S extends object>(
+  scope: Scope<object>,
+  keys: ReadonlySet<string>,
+): FilterQuery<S> | null {
+  if (scope === null) return null;
+  if (!namesOnly(scope, keys)) {
+    throw new Error(
+      `a row scope names properties the report summary does not keep: ${JSON.stringify(scope)}`,
+    );
+  }
+  // Checked above: every property it names exists on S under the same name.
+  return scope as FilterQuery<S>;
 }
 
 export type OrderReportRow = Dimensioned & {
@@ -227,57 +281,51 @@ export const reportService = {
     groupBy: ReportPeriod,
     filter: OrderReportFilter,
   ) {
-    const where: FilterQuery<Order> & Record<string, unknown> = {
-      placedAt: { $gte: range.start, $lt: range.end },
+    const where: FilterQuery<OrderReportCell> & Record<string, unknown> = {
+      day: { $gte: range.from, $lte: range.to },
     };
     if (filter.platforms) where.platform = { $in: filter.platforms };
     const channels = assertIds(filter.channelIds ?? undefined, 'channelIds');
     if (channels) where.channel = { $in: channels };
-    const base = scoped(scope, Order, orderScope(scope.viewer), where);
-    const rows = base
-      ? await reportRows<OrderReportRow>(
-          scope.em,
-          // Two levels: one hash aggregate over the orders into (channel, status, period)
-          // cells, then every breakdown from those few thousand cells. Lead times are
-          // carried as sums and counts so that the means stay exact.
-          `with b as (${base.sql}),
-          cells as (
-            select b."platform", b."channel_id", b."status",
-              date_trunc(?::text, (b."placed_at" at time zone 'UTC') + interval '7 hours') as period,
-              count(*) as orders,
-              sum(b."total") filter (where b."status" not in ${REVENUE_STATUSES_EXCLUDED}) as revenue,
-              sum(extract(epoch from m."shipped_at" - m."confirmed_at")) as cs_sum,
-              count(m."shipped_at" - m."confirmed_at") as cs_n,
-              sum(extract(epoch from m."delivered_at" - m."shipped_at")) as sd_sum,
-              count(m."delivered_at" - m."shipped_at") as sd_n
-            from b
-            left join "order_milestone" m on m."order_id" = b."id"
-            group by 1, 2, 3, 4
-          ),
-          r as (
-            select case
-                when grouping(g."platform") = 0 then 'platform'
-                when grouping(g."channel_id") = 0 then 'channel'
-                when grouping(g."status") = 0 then 'status'
-                when grouping(g.period) = 0 then 'period'
-                else 'total' end as dim,
-              coalesce(g."platform"::text, g."channel_id"::text, g."status"::text,
-                to_char(g.period, 'YYYY-MM-DD')) as key,
-              coalesce(sum(g.orders), 0)::int as orders,
-              coalesce(sum(g.revenue), 0)::float8 as revenue,
-              coalesce(sum(g.orders) filter (where g."status" = 'CANCELLED'), 0)::int as cancelled,
-              coalesce(sum(g.orders) filter (where g."status" in ('RETURN_REQUESTED', 'RETURNED')), 0)::int as returned,
-              (sum(g.cs_sum) / nullif(sum(g.cs_n), 0))::float8 as "avgConfirmedToShippedSeconds",
-              (sum(g.sd_sum) / nullif(sum(g.sd_n), 0))::float8 as "avgShippedToDeliveredSeconds"
-            from cells g
-            group by grouping sets ((g."platform"), (g."channel_id"), (g."status"), (g.period), ())
+    const summary = summaryScope<OrderReportCell>(orderScope(scope.viewer), ORDER_SUMMARY_KEYS);
+    const cells = scoped(scope, OrderReportCell, summary, where);
+    const deltas = scoped(scope, OrderReportDelta, summary, where);
+    const rows =
+      cells && deltas
+        ? await reportRows<OrderReportRow>(
+            scope.em,
+            // The summary's cells and the deltas not folded in yet (order-report.entity.ts):
+            // a few thousand rows, every figure a sum, so each breakdown adds them up
+            // directly. A key whose orders net to zero (every order left it) is no row.
+            // Lead times are carried as sums and counts so that the means stay exact.
+            `with s as (${cells.sql} union all ${deltas.sql}),
+            r as (
+              select case
+                  when grouping(s."platform") = 0 then 'platform'
+                  when grouping(s."channel_id") = 0 then 'channel'
+                  when grouping(s."status") = 0 then 'status'
+                  when grouping(p.period) = 0 then 'period'
+                  else 'total' end as dim,
+                coalesce(s."platform"::text, s."channel_id"::text, s."status"::text, p.period) as key,
+                sum(s."orders")::int as orders,
+                coalesce(sum(s."total") filter (where s."status" not in ${REVENUE_STATUSES_EXCLUDED}), 0)::float8 as revenue,
+                coalesce(sum(s."orders") filter (where s."status" = 'CANCELLED'), 0)::int as cancelled,
+                coalesce(sum(s."orders") filter (where s."status" in ('RETURN_REQUESTED', 'RETURNED')), 0)::int as returned,
+                (sum(s."confirmed_to_shipped_micros") / 1000000.0
+                  / nullif(sum(s."confirmed_to_shipped"), 0))::float8 as "avgConfirmedToShippedSeconds",
+                (sum(s."shipped_to_delivered_micros") / 1000000.0
+                  / nullif(sum(s."shipped_to_delivered"), 0))::float8 as "avgShippedToDeliveredSeconds"
+              from s
+              cross join lateral (select ${bucketOf('s."day"::timestamp')} as period) p
+              group by grouping sets ((s."platform"), (s."channel_id"), (s."status"), (p.period), ())
+              having sum(s."orders") <> 0
+            )
+            select r.*, c."name" as label from r
+            left join "channel" c on r.dim = 'channel' and c."id"::text = r.key
+            order by r.dim, r.key`,
+            [...cells.params, ...deltas.params, PERIOD_UNIT[groupBy]],
           )
-          select r.*, c."name" as label from r
-          left join "channel" c on r.dim = 'channel' and c."id"::text = r.key
-          order by r.dim, r.key`,
-          [...base.params, PERIOD_UNIT[groupBy]],
-        )
-      : [];
+        : [];
     const split = byDimension(rows, emptyOrderRow, (row) => ({
       ...row,
       cancellationRate: rate(row.cancelled, row.orders),
