@@ -60,8 +60,8 @@ export function parseBusinessRange(from: string, to: string): BusinessRange {
 
 const PERIOD_UNIT: Record<ReportPeriod, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
 
-/** The business date (YYYY-MM-DD) a local timestamp's bucket starts on; one `?` for the unit. */
-const bucketOf = (local: string): string => `to_char(date_trunc(?::text, ${local}), 'YYYY-MM-DD')`;
+/** The local time a bucket starts at; one `?` for the unit. */
+const bucketOf = (local: string): string => `date_trunc(?::text, ${local})`;
 
 /**
  * The bucket of a timestamptz column: shifted by a fixed +7 hours like
@@ -71,18 +71,28 @@ const bucketOf = (local: string): string => `to_char(date_trunc(?::text, ${local
 const periodOf = (column: string): string =>
   bucketOf(`(${column} at time zone 'UTC') + interval '7 hours'`);
 
+/**
+ * A bucket's key, the business date it starts on (YYYY-MM-DD). Reports group
+ * by the bucket and format only their output rows: to_char on every input
+ * row was a third of the ticket report's time.
+ */
+const PERIOD_KEY = `to_char(p.period, 'YYYY-MM-DD')`;
+
 const REVENUE_STATUSES_EXCLUDED = `('CANCELLED', 'FAILED', 'RETURNED')`;
 
 /**
- * Runs one report statement with JIT off. Their estimated cost passes
- * PostgreSQL's jit_above_cost, and compiling costs 100-300 ms that a
- * sub-second aggregate never wins back (measured on the scale-10 demo data).
- * `set local` in a transaction of its own, so the pooled connection keeps
- * its settings.
+ * Runs one report statement with JIT off and more work_mem. Their estimated
+ * cost passes PostgreSQL's jit_above_cost, and compiling costs 100-300 ms
+ * that a sub-second aggregate never wins back. With the default 4 MB the
+ * planner expects the GROUPING SETS hash tables not to fit and sorts every
+ * row for one of the breakdowns instead (a third of the ticket report's
+ * time); reports are few at a time, so 32 MB each is affordable. Both
+ * measured on the scale-10 demo data. Set locally in a transaction of its
+ * own, so the pooled connection keeps its settings.
  */
 function reportRows<Row>(em: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
   return em.fork().transactional(async (tx) => {
-    await tx.execute('set local jit = off');
+    await tx.execute(`select set_config('jit', 'off', true), set_config('work_mem', '32MB', true)`);
     return rawRows<Row>(tx, sql, params);
   });
 }
@@ -306,7 +316,7 @@ export const reportService = {
                   when grouping(s."status") = 0 then 'status'
                   when grouping(p.period) = 0 then 'period'
                   else 'total' end as dim,
-                coalesce(s."platform"::text, s."channel_id"::text, s."status"::text, p.period) as key,
+                coalesce(s."platform"::text, s."channel_id"::text, s."status"::text, ${PERIOD_KEY}) as key,
                 sum(s."orders")::int as orders,
                 coalesce(sum(s."total") filter (where s."status" not in ${REVENUE_STATUSES_EXCLUDED}), 0)::float8 as revenue,
                 coalesce(sum(s."orders") filter (where s."status" = 'CANCELLED'), 0)::int as cancelled,
@@ -371,8 +381,10 @@ export const reportService = {
         when grouping(p.period) = 0 then 'period'
         else 'total' end as dim,
       coalesce(b."source"::text, b."result"::text, b."status"::text, b."target"::text,
-        b."branch_id"::text, b."assignee_id"::text, p.period) as key`;
-    const from = `from b cross join lateral (select ${periodOf('b."created_at"')} as period) p`;
+        b."branch_id"::text, b."assignee_id"::text, ${PERIOD_KEY}) as key`;
+    // date_part: the float8 that percentile_cont sorts, not extract()'s numeric, cast per row.
+    const from = `from b cross join lateral (select ${periodOf('b."created_at"')} as period,
+      date_part('epoch', b."completed_at" - b."created_at") as seconds) p`;
     const groups = `group by grouping sets ((b."source"), (b."result"), (b."status"), (b."target"),
       (b."branch_id"), (b."assignee_id"), (p.period), ())`;
     const [counted, medians] = base
@@ -400,8 +412,7 @@ export const reportService = {
             scope.em,
             `with b as (${base.sql})
             select ${breakdown},
-              (percentile_cont(0.5) within group (order by extract(epoch from b."completed_at" - b."created_at")))::float8
-                as "medianTimeToCompleteSeconds"
+              (percentile_cont(0.5) within group (order by p.seconds))::float8 as "medianTimeToCompleteSeconds"
             ${from}
             where b."status" = 'COMPLETED'
             ${groups}`,
@@ -459,7 +470,7 @@ export const reportService = {
                   when grouping(b."channel_id") = 0 then 'channel'
                   when grouping(p.period) = 0 then 'period'
                   else 'total' end as dim,
-                coalesce(b."channel_id"::text, p.period) as key,
+                coalesce(b."channel_id"::text, ${PERIOD_KEY}) as key,
                 count(*)::int as conversations,
                 count(b."first_response_at")::int as responded,
                 count(b."resolved_at")::int as resolved,
@@ -604,7 +615,7 @@ export const reportService = {
               when grouping(first."channel_id") = 0 then 'channel'
               when grouping(p.period) = 0 then 'period'
               else 'total' end as dim,
-            coalesce(first."channel_id"::text, p.period) as key,
+            coalesce(first."channel_id"::text, ${PERIOD_KEY}) as key,
             count(*)::int as customers,
             (count(*) filter (where
               exists (select 1 from "customer" d where d."phone" = b."phone" and d."id" <> b."id")
