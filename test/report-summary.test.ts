@@ -150,6 +150,18 @@ describe('order report summary', () => {
     });
   });
 
+  it('empties with the orders on TRUNCATE, which no row trigger sees', async () => {
+    const order = await f.order({ channel: shopee }, { placedAt: DAY });
+    await events(order.id, [
+      [OrderStatus.CONFIRMED, hours(1)],
+      [OrderStatus.SHIPPED, hours(2)],
+    ]);
+    await t.orm.em.fork().execute('truncate "customer_order" cascade');
+    await expectExact();
+    await f.order({ channel: lazada }, { placedAt: DAY });
+    await expectExact();
+  });
+
   it('lets two transactions add orders to the same cell without waiting for each other', async () => {
     const connect = async () => {
       const client = new Client({ connectionString: t.db.url });

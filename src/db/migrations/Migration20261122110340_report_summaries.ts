@@ -143,6 +143,16 @@ export class Migration20261122110340_report_summaries extends Migration {
     this.addSql(`create trigger "order_report_after_milestone_delete" after delete on "order_milestone"
       for each row execute function "order_report_on_milestone"();`);
 
+    // Row triggers do not see a TRUNCATE: emptying the orders empties their summary.
+    this.addSql(`create function "order_report_on_truncate"() returns trigger language plpgsql as $$
+      begin
+        delete from "order_report_cell";
+        delete from "order_report_delta";
+        return null;
+      end $$;`);
+    this.addSql(`create trigger "order_report_after_truncate" after truncate on "customer_order"
+      for each statement execute function "order_report_on_truncate"();`);
+
     this.addSql(`create function "order_report_compact"() returns integer language plpgsql as $$
       declare
         folded integer;
@@ -190,10 +200,12 @@ export class Migration20261122110340_report_summaries extends Migration {
     this.addSql(`drop trigger "order_report_after_milestone_delete" on "order_milestone";`);
     this.addSql(`drop trigger "order_report_after_milestone_update" on "order_milestone";`);
     this.addSql(`drop trigger "order_report_after_milestone_insert" on "order_milestone";`);
+    this.addSql(`drop trigger "order_report_after_truncate" on "customer_order";`);
     this.addSql(`drop trigger "order_report_before_delete" on "customer_order";`);
     this.addSql(`drop trigger "order_report_after_update" on "customer_order";`);
     this.addSql(`drop trigger "order_report_after_insert" on "customer_order";`);
     this.addSql(`drop function "order_report_compact"();`);
+    this.addSql(`drop function "order_report_on_truncate"();`);
     this.addSql(`drop function "order_report_on_milestone"();`);
     this.addSql(`drop function "order_report_on_delete"();`);
     this.addSql(`drop function "order_report_on_update"();`);
