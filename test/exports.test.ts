@@ -269,3 +269,48 @@ describe('export access', () => {
     expect(rows[0]).toMatchObject({ fullName: TRICKY_NAME, email: 'b***@example.vn' });
   });
 });
+
+describe('a client that hangs up mid-export', () => {
+  it('ends the database side of the export and leaves the pool usable', async () => {
+    // Enough rows that the COPY is still sending when the client goes away.
+    await t.orm.em.fork().execute(
+      `insert into "customer_order" ("id", "platform", "channel_id", "shop_id", "external_id", "status",
+         "raw_status", "buyer_name", "subtotal", "total", "placed_at", "created_at", "updated_at")
+       select gen_random_uuid(), 'SHOPEE', ?, ?, 'bulk-' || n, 'CONFIRMED', 'READY_TO_SHIP',
+         repeat('Nguyễn Văn ', 20), 1, 1, now(), now(), now() - interval '1 minute'
+       from generate_series(1, 20000) n`,
+      [shopA.id, shopA.externalShopId],
+    );
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(
+        `${t.httpUrl}/exports/orders?format=ndjson`,
+        { headers: headersOf({ token: t.adminToken }) },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+    });
+    const copying = async () => {
+      const [row] = await t.orm.em
+        .fork()
+        .execute<{ n: string }[]>(
+          `select count(*) as n from pg_stat_activity where query like 'copy (%' and state <> 'idle'`,
+        );
+      return Number(row?.n);
+    };
+    for (let wait = 0; wait < 50 && (await copying()) > 0; wait += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await copying()).toBe(0);
+    // Every connection the export route may take next still works.
+    for (let i = 0; i < 3; i += 1) {
+      const { status, body } = await pull('/exports/orders?format=ndjson');
+      expect(status).toBe(200);
+      expect(parseNdjson(body).rows.length).toBeGreaterThanOrEqual(20_000);
+    }
+  });
+});

@@ -55,6 +55,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     expect(Object.keys(await jobs.queueSizes()).sort()).toEqual([
       'birthday-tickets',
       'channel-token-alerts',
+      'compact-report-summaries',
       'enrich-order',
       'mark-missed-tickets',
       'order-sync',
@@ -69,6 +70,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     expect(schedules.map((s) => s.name).sort()).toEqual([
       'birthday-tickets',
       'channel-token-alerts',
+      'compact-report-summaries',
       'mark-missed-tickets',
       'reconcile-payments',
       'remind-due-tickets',

@@ -203,11 +203,16 @@ describe('orderReport', () => {
 describe('ticketReport', () => {
   const QUERY = `query($from: String!, $to: String!) { ticketReport(from: $from, to: $to) {
     total { tickets completed canceled missed overdue completionRate missedRate medianTimeToCompleteSeconds }
-    byAssignee { key label tickets } byTarget { key tickets } bySource { key tickets } byPeriod { key tickets } } }`;
+    byAssignee { key label tickets medianTimeToCompleteSeconds } byTarget { key tickets } bySource { key tickets }
+    byPeriod { key tickets } } }`;
   type R = {
     ticketReport: {
       total: Record<string, number>;
-      byAssignee: { key: string | null; tickets: number }[];
+      byAssignee: {
+        key: string | null;
+        tickets: number;
+        medianTimeToCompleteSeconds: number | null;
+      }[];
       byTarget: { key: string; tickets: number }[];
       bySource: { tickets: number }[];
       byPeriod: { tickets: number }[];
@@ -233,6 +238,15 @@ describe('ticketReport', () => {
       ),
     );
     expect(report.total.medianTimeToCompleteSeconds).toBe(4 * 3600);
+    // Medians per breakdown too: only the staff member completed a ticket.
+    const medianOf = (key: string | null) =>
+      report.byAssignee.find((row) => row.key === key)?.medianTimeToCompleteSeconds;
+    expect(medianOf(staff.id)).toBe(4 * 3600);
+    expect(
+      report.byAssignee
+        .filter((row) => row.key !== staff.id)
+        .map((row) => row.medianTimeToCompleteSeconds),
+    ).toEqual(report.byAssignee.filter((row) => row.key !== staff.id).map(() => null));
     const sum = (rows: { tickets: number }[]) => rows.reduce((n, row) => n + row.tickets, 0);
     expect(sum(report.byAssignee)).toBe(expected);
     expect(sum(report.bySource)).toBe(expected);
@@ -252,7 +266,9 @@ describe('ticketReport', () => {
       ),
     );
     expect(report.total.tickets).toBe(4);
-    expect(report.byAssignee).toEqual([{ key: staff.id, label: staff.fullName, tickets: 4 }]);
+    expect(report.byAssignee).toEqual([
+      { key: staff.id, label: staff.fullName, tickets: 4, medianTimeToCompleteSeconds: 4 * 3600 },
+    ]);
     expect(report.byTarget).toEqual([{ key: 'TELESALES', tickets: 4 }]);
   });
 });

@@ -17,6 +17,7 @@ import { KnowledgeBaseArticle } from './knowledge-base-article.entity';
 import { Message } from './message.entity';
 import { OrderItem } from './order-item.entity';
 import { OrderMilestone } from './order-milestone.entity';
+import { OrderReportCell, OrderReportDelta } from './order-report.entity';
 import { OrderStatusEvent } from './order-status-event.entity';
 import { OrderSyncJob } from './order-sync-job.entity';
 import { Order } from './order.entity';
@@ -51,6 +52,8 @@ export {
   Order,
   OrderItem,
   OrderMilestone,
+  OrderReportCell,
+  OrderReportDelta,
   OrderStatusEvent,
   OrderSyncJob,
   Payment,
@@ -85,6 +88,8 @@ export const entities = [
   Order,
   OrderItem,
   OrderMilestone,
+  OrderReportCell,
+  OrderReportDelta,
   OrderStatusEvent,
   OrderSyncJob,
   Payment,

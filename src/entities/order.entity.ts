@@ -39,6 +39,8 @@ export type OrderFlags = Partial<
 @Index({ properties: ['platform', 'status'] })
 // Reconciliation finds the orders that reached their current status on a day.
 @Index({ properties: ['statusSourceTime'] })
+// A customer's orders, and their first one (the customer report's "channel they came from").
+@Index({ properties: ['customer', 'placedAt'] })
 // The enrichment sweep's scan: orders whose detail was never read.
 @Index({
   name: 'customer_order_unenriched_idx',
@@ -86,7 +88,7 @@ export class Order {
   @Property({ type: 'timestamptz', nullable: true })
   statusSourceTime?: Date;
 
-  @ManyToOne({ entity: () => Customer, ref: true, nullable: true, index: true })
+  @ManyToOne({ entity: () => Customer, ref: true, nullable: true })
   customer?: Ref<Customer>;
 
   @Field({ nullable: true })

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
-import type { ClientBase } from 'pg';
+import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { authenticate } from '../auth/authenticate';
 import type { TokenService } from '../auth/tokens';
@@ -11,8 +11,8 @@ import {
   exportColumns,
   isExportEntity,
   prepareExport,
-  type ExportRow,
   type ExportFormat,
+  type ExportLines,
 } from '../services/export.service';
 
 /**
@@ -25,13 +25,11 @@ const CSV = 'text/csv';
 
 /** Each export holds a database connection for its whole length: a few at a time per process. */
 const MAX_CONCURRENT_EXPORTS = 4;
-/** Output is written in chunks of about this many characters, not one write per row. */
-const CHUNK_CHARS = 64 * 1024;
 const BOM = '\uFEFF';
 
 type ClientPool = {
-  acquireConnection: () => Promise<ClientBase>;
-  releaseConnection: (client: ClientBase) => Promise<unknown>;
+  acquireConnection: () => Promise<Client>;
+  releaseConnection: (client: Client) => Promise<unknown>;
 };
 
 const STATUS: Record<ErrorCode, number> = {
@@ -62,6 +60,8 @@ function formatOf(req: Request): ExportFormat | null {
 
 /** Resolves when the response can take more, or is gone (the client hung up). */
 async function drained(res: Response): Promise<void> {
+  // Already gone: its 'close' came and went, and waiting for it would hang the export.
+  if (res.destroyed) return;
   const controller = new AbortController();
   await Promise.race([
     once(res, 'drain', { signal: controller.signal }),
@@ -69,26 +69,12 @@ async function drained(res: Response): Promise<void> {
   ]).finally(() => controller.abort());
 }
 
-async function streamRows(
-  res: Response,
-  rows: AsyncIterable<ExportRow>,
-  eol: string,
-): Promise<number> {
-  let chunk = '';
-  let count = 0;
-  for await (const row of rows) {
-    chunk += row.line + eol;
-    count += 1;
-    if (chunk.length >= CHUNK_CHARS) {
-      const more = res.write(chunk);
-      chunk = '';
-      // Backpressure: stop reading from the database until the client catches up.
-      if (!more) await drained(res);
-      if (res.destroyed) break;
-    }
+async function writeLines(res: Response, lines: ExportLines): Promise<void> {
+  for await (const chunk of lines) {
+    // Backpressure: stop reading from the database until the client catches up.
+    if (!res.write(chunk)) await drained(res);
+    if (res.destroyed) break;
   }
-  if (chunk && !res.destroyed) res.write(chunk);
-  return count;
 }
 
 export function createExportRouter(deps: {
@@ -124,7 +110,8 @@ export function createExportRouter(deps: {
     const em = deps.orm.em.fork();
     // knex's pool hands out its pg clients; knex types them as any.
     const pool = (em.getConnection().getKnex() as unknown as { client: ClientPool }).client;
-    let client: ClientBase | undefined;
+    let client: Client | undefined;
+    let lines: ExportLines | undefined;
     try {
       const viewer = assertMayExport(
         await authenticate(em, deps.tokens, {
@@ -150,25 +137,23 @@ export function createExportRouter(deps: {
       if (format === 'csv') {
         res.setHeader('Content-Disposition', `attachment; filename="${entity}.csv"`);
       }
-      const columns = exportColumns(entity);
-      let count: number;
+      lines = prepared.lines;
       if (format === 'csv') {
         // Column names are plain identifiers: the header needs no quoting.
-        res.write(`${BOM}${columns.join(',')}\r\n`);
-        count = await streamRows(res, prepared.rows(), '\r\n');
-      } else {
-        count = await streamRows(res, prepared.rows(), '\n');
-        if (!res.destroyed) {
-          res.write(`${JSON.stringify({ nextCursor: prepared.nextCursor, rows: count })}\n`);
-        }
+        res.write(`${BOM}${exportColumns(entity).join(',')}\r\n`);
+      }
+      await writeLines(res, lines);
+      if (!lines.complete) return; // the client hung up; `finally` closes the connection
+      if (format === 'ndjson') {
+        res.write(`${JSON.stringify({ nextCursor: prepared.nextCursor, rows: lines.count })}\n`);
       }
       await client.query('commit');
       if (!res.destroyed) {
-        res.addTrailers({ 'X-Row-Count': String(count) });
+        res.addTrailers({ 'X-Row-Count': String(lines.count) });
         res.end();
       }
     } catch (error) {
-      await client?.query('rollback').catch(() => undefined);
+      if (lines?.complete !== false) await client?.query('rollback').catch(() => undefined);
       if (res.headersSent) {
         // Mid-stream: break the response so that no client takes a cut file for a whole one.
         deps.logger.error({ err: error, entity }, 'export failed while streaming');
@@ -180,6 +165,9 @@ export function createExportRouter(deps: {
         sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'The export failed; see the logs');
       }
     } finally {
+      // Stopped inside the COPY, the connection still has rows coming and cannot
+      // take another statement: closing it ends the backend's transaction.
+      if (lines && !lines.complete) await lines.closeConnection();
       if (client) await pool.releaseConnection(client);
       running -= 1;
     }

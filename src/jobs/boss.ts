@@ -5,6 +5,10 @@ import { JOB_NAMES, type JobName, type JobPayloads } from './job-map';
 import type { EventBus } from '../realtime/event-bus';
 import { birthdayTicketsSchedule, runBirthdayTickets } from './birthday-tickets.job';
 import { channelTokenAlertsSchedule, runChannelTokenAlerts } from './channel-token-alerts.job';
+import {
+  compactReportSummaries,
+  compactReportSummariesSchedule,
+} from './compact-report-summaries.job';
 import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tickets.job';
 import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
 import { reconcilePayments, reconcilePaymentsSchedule } from './reconcile-payments.job';
@@ -146,6 +150,10 @@ export async function startJobs(options: {
     if (alerted > 0) logger.info({ alerted }, 'channel token alerts raised');
   });
   await boss.schedule('channel-token-alerts', channelTokenAlertsSchedule, {}, { tz });
+  await boss.work('compact-report-summaries', async () => {
+    await compactReportSummaries(orm);
+  });
+  await boss.schedule('compact-report-summaries', compactReportSummariesSchedule, {}, { tz });
   for (let i = 0; i < ENRICH_ORDER_WORKERS; i += 1) {
     await boss.work<JobPayloads['enrich-order']>(ENRICH_ORDER_QUEUE.name, async ([job]) => {
       if (job) await runEnrichOrder({ orm, bus, clients: orderSync.clients, logger }, job.data);

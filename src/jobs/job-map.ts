@@ -12,6 +12,7 @@ export type JobPayloads = {
   'resume-order-syncs': Record<string, never>;
   'send-message': { messageId: string };
   'sweep-pending-messages': Record<string, never>;
+  'compact-report-summaries': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -29,4 +30,5 @@ export const JOB_NAMES: JobName[] = [
   'resume-order-syncs',
   'send-message',
   'sweep-pending-messages',
+  'compact-report-summaries',
 ];

@@ -1,6 +1,14 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { conversationScope, customerScope, orderScope, ticketScope, within } from '../auth/scopes';
+import {
+  conversationScope,
+  customerScope,
+  orderScope,
+  ticketScope,
+  within,
+  type Scope,
+} from '../auth/scopes';
 import { Conversation, Customer, InboundEvent, Order, Ticket } from '../entities';
+import { OrderReportCell, OrderReportDelta } from '../entities/order-report.entity';
 import type { BotStep, Platform, TicketTarget } from '../entities/enums';
 import { rawRows } from '../db/raw-sql';
 import { assertIds, badInput } from './errors';
@@ -52,26 +60,39 @@ export function parseBusinessRange(from: string, to: string): BusinessRange {
 
 const PERIOD_UNIT: Record<ReportPeriod, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
 
+/** The local time a bucket starts at; one `?` for the unit. */
+const bucketOf = (local: string): string => `date_trunc(?::text, ${local})`;
+
 /**
- * The business date (YYYY-MM-DD) a timestamp column's bucket starts on; one
- * `?` for the unit. Shifted by a fixed +7 hours like BUSINESS_OFFSET_MS, so
- * SQL and TypeScript agree without relying on the server's zone database.
+ * The bucket of a timestamptz column: shifted by a fixed +7 hours like
+ * BUSINESS_OFFSET_MS, so SQL and TypeScript agree without relying on the
+ * server's zone database.
  */
 const periodOf = (column: string): string =>
-  `to_char(date_trunc(?::text, (${column} at time zone 'UTC') + interval '7 hours'), 'YYYY-MM-DD')`;
+  bucketOf(`(${column} at time zone 'UTC') + interval '7 hours'`);
+
+/**
+ * A bucket's key, the business date it starts on (YYYY-MM-DD). Reports group
+ * by the bucket and format only their output rows: to_char on every input
+ * row was a third of the ticket report's time.
+ */
+const PERIOD_KEY = `to_char(p.period, 'YYYY-MM-DD')`;
 
 const REVENUE_STATUSES_EXCLUDED = `('CANCELLED', 'FAILED', 'RETURNED')`;
 
 /**
- * Runs one report statement with JIT off. Their estimated cost passes
- * PostgreSQL's jit_above_cost, and compiling costs 100-300 ms that a
- * sub-second aggregate never wins back (measured on the scale-10 demo data).
- * `set local` in a transaction of its own, so the pooled connection keeps
- * its settings.
+ * Runs one report statement with JIT off and more work_mem. Their estimated
+ * cost passes PostgreSQL's jit_above_cost, and compiling costs 100-300 ms
+ * that a sub-second aggregate never wins back. With the default 4 MB the
+ * planner expects the GROUPING SETS hash tables not to fit and sorts every
+ * row for one of the breakdowns instead (a third of the ticket report's
+ * time); reports are few at a time, so 32 MB each is affordable. Both
+ * measured on the scale-10 demo data. Set locally in a transaction of its
+ * own, so the pooled connection keeps its settings.
  */
 function reportRows<Row>(em: EntityManager, sql: string, params: unknown[]): Promise<Row[]> {
   return em.fork().transactional(async (tx) => {
-    await tx.execute('set local jit = off');
+    await tx.execute(`select set_config('jit', 'off', true), set_config('work_mem', '32MB', true)`);
     return rawRows<Row>(tx, sql, params);
   });
 }
@@ -98,6 +119,49 @@ function scoped<T extends object>(
 ): SqlPart | null {
   const filter = within(scope, where);
   return filter ? scopedSelect(em, entity, 'x', filter) : null;
+}
+
+/** What an order summary row is keyed by besides its day, named as on Order. */
+const ORDER_SUMMARY_KEYS: ReadonlySet<string> = new Set(['channel', 'platform', 'status']);
+
+/**
+ * A value a property is compared with: a plain value, a list, or operators
+ * over those (`{ $in: [...] }`), never a nested relation filter.
+ */
+function isOperand(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(isOperand);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return true;
+  return Object.entries(value).every(([key, inner]) => key.startsWith('$') && isOperand(inner));
+}
+
+/** Whether a filter names no property but `keys` ($and/$or/$not nest freely). */
+function namesOnly(filter: unknown, keys: ReadonlySet<string>): boolean {
+  if (Array.isArray(filter)) return filter.every((inner) => namesOnly(inner, keys));
+  if (filter === null || typeof filter !== 'object') return false;
+  return Object.entries(filter).every(([key, value]) =>
+    key.startsWith('$') ? namesOnly(value, keys) : keys.has(key) && isOperand(value),
+  );
+}
+
+/**
+ * A viewer's row scope, for a summary table that keeps the properties it
+ * names under the same names: the very filter of scopes.ts then selects the
+ * summary rows of exactly the viewer's rows. A scope naming anything else
+ * cannot be answered from the summary, and a wrong total is worse than an
+ * error: such a change to scopes.ts must add the property to the summary.
+ */
+function summaryScope<S extends object>(
+  scope: Scope<object>,
+  keys: ReadonlySet<string>,
+): FilterQuery<S> | null {
+  if (scope === null) return null;
+  if (!namesOnly(scope, keys)) {
+    throw new Error(
+      `a row scope names properties the report summary does not keep: ${JSON.stringify(scope)}`,
+    );
+  }
+  // Checked above: every property it names exists on S under the same name.
+  return scope as FilterQuery<S>;
 }
 
 export type OrderReportRow = Dimensioned & {
@@ -227,57 +291,51 @@ export const reportService = {
     groupBy: ReportPeriod,
     filter: OrderReportFilter,
   ) {
-    const where: FilterQuery<Order> & Record<string, unknown> = {
-      placedAt: { $gte: range.start, $lt: range.end },
+    const where: FilterQuery<OrderReportCell> & Record<string, unknown> = {
+      day: { $gte: range.from, $lte: range.to },
     };
     if (filter.platforms) where.platform = { $in: filter.platforms };
     const channels = assertIds(filter.channelIds ?? undefined, 'channelIds');
     if (channels) where.channel = { $in: channels };
-    const base = scoped(scope, Order, orderScope(scope.viewer), where);
-    const rows = base
-      ? await reportRows<OrderReportRow>(
-          scope.em,
-          // Two levels: one hash aggregate over the orders into (channel, status, period)
-          // cells, then every breakdown from those few thousand cells. Lead times are
-          // carried as sums and counts so that the means stay exact.
-          `with b as (${base.sql}),
-          cells as (
-            select b."platform", b."channel_id", b."status",
-              date_trunc(?::text, (b."placed_at" at time zone 'UTC') + interval '7 hours') as period,
-              count(*) as orders,
-              sum(b."total") filter (where b."status" not in ${REVENUE_STATUSES_EXCLUDED}) as revenue,
-              sum(extract(epoch from m."shipped_at" - m."confirmed_at")) as cs_sum,
-              count(m."shipped_at" - m."confirmed_at") as cs_n,
-              sum(extract(epoch from m."delivered_at" - m."shipped_at")) as sd_sum,
-              count(m."delivered_at" - m."shipped_at") as sd_n
-            from b
-            left join "order_milestone" m on m."order_id" = b."id"
-            group by 1, 2, 3, 4
-          ),
-          r as (
-            select case
-                when grouping(g."platform") = 0 then 'platform'
-                when grouping(g."channel_id") = 0 then 'channel'
-                when grouping(g."status") = 0 then 'status'
-                when grouping(g.period) = 0 then 'period'
-                else 'total' end as dim,
-              coalesce(g."platform"::text, g."channel_id"::text, g."status"::text,
-                to_char(g.period, 'YYYY-MM-DD')) as key,
-              coalesce(sum(g.orders), 0)::int as orders,
-              coalesce(sum(g.revenue), 0)::float8 as revenue,
-              coalesce(sum(g.orders) filter (where g."status" = 'CANCELLED'), 0)::int as cancelled,
-              coalesce(sum(g.orders) filter (where g."status" in ('RETURN_REQUESTED', 'RETURNED')), 0)::int as returned,
-              (sum(g.cs_sum) / nullif(sum(g.cs_n), 0))::float8 as "avgConfirmedToShippedSeconds",
-              (sum(g.sd_sum) / nullif(sum(g.sd_n), 0))::float8 as "avgShippedToDeliveredSeconds"
-            from cells g
-            group by grouping sets ((g."platform"), (g."channel_id"), (g."status"), (g.period), ())
+    const summary = summaryScope<OrderReportCell>(orderScope(scope.viewer), ORDER_SUMMARY_KEYS);
+    const cells = scoped(scope, OrderReportCell, summary, where);
+    const deltas = scoped(scope, OrderReportDelta, summary, where);
+    const rows =
+      cells && deltas
+        ? await reportRows<OrderReportRow>(
+            scope.em,
+            // The summary's cells and the deltas not folded in yet (order-report.entity.ts):
+            // a few thousand rows, every figure a sum, so each breakdown adds them up
+            // directly. A key whose orders net to zero (every order left it) is no row.
+            // Lead times are carried as sums and counts so that the means stay exact.
+            `with s as (${cells.sql} union all ${deltas.sql}),
+            r as (
+              select case
+                  when grouping(s."platform") = 0 then 'platform'
+                  when grouping(s."channel_id") = 0 then 'channel'
+                  when grouping(s."status") = 0 then 'status'
+                  when grouping(p.period) = 0 then 'period'
+                  else 'total' end as dim,
+                coalesce(s."platform"::text, s."channel_id"::text, s."status"::text, ${PERIOD_KEY}) as key,
+                sum(s."orders")::int as orders,
+                coalesce(sum(s."total") filter (where s."status" not in ${REVENUE_STATUSES_EXCLUDED}), 0)::float8 as revenue,
+                coalesce(sum(s."orders") filter (where s."status" = 'CANCELLED'), 0)::int as cancelled,
+                coalesce(sum(s."orders") filter (where s."status" in ('RETURN_REQUESTED', 'RETURNED')), 0)::int as returned,
+                (sum(s."confirmed_to_shipped_micros") / 1000000.0
+                  / nullif(sum(s."confirmed_to_shipped"), 0))::float8 as "avgConfirmedToShippedSeconds",
+                (sum(s."shipped_to_delivered_micros") / 1000000.0
+                  / nullif(sum(s."shipped_to_delivered"), 0))::float8 as "avgShippedToDeliveredSeconds"
+              from s
+              cross join lateral (select ${bucketOf('s."day"::timestamp')} as period) p
+              group by grouping sets ((s."platform"), (s."channel_id"), (s."status"), (p.period), ())
+              having sum(s."orders") <> 0
+            )
+            select r.*, c."name" as label from r
+            left join "channel" c on r.dim = 'channel' and c."id"::text = r.key
+            order by r.dim, r.key`,
+            [...cells.params, ...deltas.params, PERIOD_UNIT[groupBy]],
           )
-          select r.*, c."name" as label from r
-          left join "channel" c on r.dim = 'channel' and c."id"::text = r.key
-          order by r.dim, r.key`,
-          [...base.params, PERIOD_UNIT[groupBy]],
-        )
-      : [];
+        : [];
     const split = byDimension(rows, emptyOrderRow, (row) => ({
       ...row,
       cancellationRate: rate(row.cancelled, row.orders),
@@ -309,41 +367,65 @@ export const reportService = {
     const branches = assertIds(filter.branchIds ?? undefined, 'branchIds');
     if (branches) where.branch = { $in: branches };
     const base = scoped(scope, Ticket, ticketScope(scope.viewer), where);
-    const rows = base
-      ? await reportRows<TicketReportRow>(
-          scope.em,
-          `with b as (${base.sql}),
-          r as (
-            select case
-                when grouping(b."source") = 0 then 'source'
-                when grouping(b."result") = 0 then 'result'
-                when grouping(b."status") = 0 then 'status'
-                when grouping(b."target") = 0 then 'target'
-                when grouping(b."branch_id") = 0 then 'branch'
-                when grouping(b."assignee_id") = 0 then 'assignee'
-                when grouping(p.period) = 0 then 'period'
-                else 'total' end as dim,
-              coalesce(b."source"::text, b."result"::text, b."status"::text, b."target"::text,
-                b."branch_id"::text, b."assignee_id"::text, p.period) as key,
-              count(*)::int as tickets,
-              (count(*) filter (where b."status" = 'COMPLETED'))::int as completed,
-              (count(*) filter (where b."status" = 'CANCELED'))::int as canceled,
-              (count(*) filter (where b."is_missed"))::int as missed,
-              (count(*) filter (where b."status" in ('NEW', 'ASSIGNED') and b."due_at" < ?))::int as overdue,
-              (percentile_cont(0.5) within group (order by extract(epoch from b."completed_at" - b."created_at"))
-                filter (where b."status" = 'COMPLETED'))::float8 as "medianTimeToCompleteSeconds"
-            from b
-            cross join lateral (select ${periodOf('b."created_at"')} as period) p
-            group by grouping sets ((b."source"), (b."result"), (b."status"), (b."target"),
-              (b."branch_id"), (b."assignee_id"), (p.period), ())
-          )
-          select r.*, coalesce(br."name", u."full_name") as label from r
-          left join "branch" br on r.dim = 'branch' and br."id"::text = r.key
-          left join "app_user" u on r.dim = 'assignee' and u."id"::text = r.key
-          order by r.dim, r.key nulls last`,
-          [...base.params, now, PERIOD_UNIT[groupBy]],
-        )
-      : [];
+    // Two statements, side by side: the counts hash every ticket into all the
+    // breakdowns in one pass, while the medians need sorted input, which only
+    // the completed tickets have to go through (one sort of everything per
+    // breakdown was most of the report's time).
+    const breakdown = `case
+        when grouping(b."source") = 0 then 'source'
+        when grouping(b."result") = 0 then 'result'
+        when grouping(b."status") = 0 then 'status'
+        when grouping(b."target") = 0 then 'target'
+        when grouping(b."branch_id") = 0 then 'branch'
+        when grouping(b."assignee_id") = 0 then 'assignee'
+        when grouping(p.period) = 0 then 'period'
+        else 'total' end as dim,
+      coalesce(b."source"::text, b."result"::text, b."status"::text, b."target"::text,
+        b."branch_id"::text, b."assignee_id"::text, ${PERIOD_KEY}) as key`;
+    // date_part: the float8 that percentile_cont sorts, not extract()'s numeric, cast per row.
+    const from = `from b cross join lateral (select ${periodOf('b."created_at"')} as period,
+      date_part('epoch', b."completed_at" - b."created_at") as seconds) p`;
+    const groups = `group by grouping sets ((b."source"), (b."result"), (b."status"), (b."target"),
+      (b."branch_id"), (b."assignee_id"), (p.period), ())`;
+    const [counted, medians] = base
+      ? await Promise.all([
+          reportRows<Omit<TicketReportRow, 'medianTimeToCompleteSeconds'>>(
+            scope.em,
+            `with b as (${base.sql}),
+            r as (
+              select ${breakdown},
+                count(*)::int as tickets,
+                (count(*) filter (where b."status" = 'COMPLETED'))::int as completed,
+                (count(*) filter (where b."status" = 'CANCELED'))::int as canceled,
+                (count(*) filter (where b."is_missed"))::int as missed,
+                (count(*) filter (where b."status" in ('NEW', 'ASSIGNED') and b."due_at" < ?))::int as overdue
+              ${from}
+              ${groups}
+            )
+            select r.*, coalesce(br."name", u."full_name") as label from r
+            left join "branch" br on r.dim = 'branch' and br."id"::text = r.key
+            left join "app_user" u on r.dim = 'assignee' and u."id"::text = r.key
+            order by r.dim, r.key nulls last`,
+            [...base.params, now, PERIOD_UNIT[groupBy]],
+          ),
+          reportRows<Dimensioned & { medianTimeToCompleteSeconds: number }>(
+            scope.em,
+            `with b as (${base.sql})
+            select ${breakdown},
+              (percentile_cont(0.5) within group (order by p.seconds))::float8 as "medianTimeToCompleteSeconds"
+            ${from}
+            where b."status" = 'COMPLETED'
+            ${groups}`,
+            [...base.params, PERIOD_UNIT[groupBy]],
+          ),
+        ])
+      : [[], []];
+    const cellOf = (row: Dimensioned) => `${row.dim}\u0000${row.key ?? ''}`;
+    const median = new Map(medians.map((row) => [cellOf(row), row.medianTimeToCompleteSeconds]));
+    const rows: TicketReportRow[] = counted.map((row) => ({
+      ...row,
+      medianTimeToCompleteSeconds: median.get(cellOf(row)) ?? null,
+    }));
     const split = byDimension(rows, emptyTicketRow, (row) => ({
       ...row,
       completionRate: rate(row.completed, row.tickets),
@@ -388,7 +470,7 @@ export const reportService = {
                   when grouping(b."channel_id") = 0 then 'channel'
                   when grouping(p.period) = 0 then 'period'
                   else 'total' end as dim,
-                coalesce(b."channel_id"::text, p.period) as key,
+                coalesce(b."channel_id"::text, ${PERIOD_KEY}) as key,
                 count(*)::int as conversations,
                 count(b."first_response_at")::int as responded,
                 count(b."resolved_at")::int as resolved,
@@ -533,7 +615,7 @@ export const reportService = {
               when grouping(first."channel_id") = 0 then 'channel'
               when grouping(p.period) = 0 then 'period'
               else 'total' end as dim,
-            coalesce(first."channel_id"::text, p.period) as key,
+            coalesce(first."channel_id"::text, ${PERIOD_KEY}) as key,
             count(*)::int as customers,
             (count(*) filter (where
               exists (select 1 from "customer" d where d."phone" = b."phone" and d."id" <> b."id")
@@ -559,18 +641,25 @@ export const reportService = {
       reportRows<CustomerSegmentRow>(
         scope.em,
         // A customer with two labels counts in both segments; "no label" is its own row.
+        // Orders are added up per customer first: a few thousand customers to join to
+        // their labels, not every order (a sort of all of them was most of the time).
         `with o as (${orderBase.sql}),
+        per_customer as (
+          select o."customer_id", count(*) as orders,
+            sum(o."total") filter (where o."status" not in ${REVENUE_STATUSES_EXCLUDED}) as revenue
+          from o where o."customer_id" is not null
+          group by o."customer_id"
+        ),
         s as (
-          select k."customer_label_id" as label_id, o."customer_id", o."total", o."status"
-          from o join "customer_label_link" k on k."customer_id" = o."customer_id"
+          select k."customer_label_id" as label_id, c.*
+          from per_customer c join "customer_label_link" k on k."customer_id" = c."customer_id"
           union all
-          select null, o."customer_id", o."total", o."status" from o
-          where o."customer_id" is not null
-            and not exists (select 1 from "customer_label_link" k where k."customer_id" = o."customer_id")
+          select null, c.* from per_customer c
+          where not exists (select 1 from "customer_label_link" k where k."customer_id" = c."customer_id")
         )
         select l."id" as "labelId", l."code", l."name",
-          count(distinct s."customer_id")::int as customers, count(*)::int as orders,
-          coalesce(sum(s."total") filter (where s."status" not in ${REVENUE_STATUSES_EXCLUDED}), 0)::float8 as revenue
+          count(*)::int as customers, sum(s.orders)::int as orders,
+          coalesce(sum(s.revenue), 0)::float8 as revenue
         from s left join "customer_label" l on l."id" = s.label_id
         group by l."id", l."code", l."name"
         order by revenue desc, l."code" nulls last`,
