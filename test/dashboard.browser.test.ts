@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { hashPassword } from '../src/auth/password';
-import { type Channel, Order, type User } from '../src/entities';
-import { Platform, Role, TicketStatus } from '../src/entities/enums';
+import { type Channel, Conversation, Message, Order, type User } from '../src/entities';
+import {
+  BotStep,
+  MessageDirection,
+  MessageSender,
+  Platform,
+  Role,
+  TicketStatus,
+} from '../src/entities/enums';
 import { describeInBrowser, launchChromium, screenshotPath } from './support/browser';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { pushes, sendPush, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
 
 const PASSWORD = 'dashboard-pass-1';
 
@@ -39,12 +46,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
     make.user({ role, fullName, passwordHash: await hashPassword(PASSWORD) });
 
   const send = async (push: SignedPush): Promise<void> => {
-    const response = await fetch(`${t.httpUrl}/webhooks/${push.platform}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...push.headers },
-      body: push.body,
-    });
-    expect(response.status).toBe(200);
+    expect((await sendPush(t.httpUrl, push)).status).toBe(200);
   };
   const lazadaPush = (order: string, status: string) =>
     pushes.lazada(channel.externalShopId, order, status, Math.floor(Date.now() / 1000));
@@ -100,6 +102,26 @@ describeInBrowser('operations dashboard in Chromium', () => {
       { customer, branch, assignee: staff },
       { title: 'Phiếu bị bỏ lỡ', isMissed: true, status: TicketStatus.ASSIGNED },
     );
+    // The bot answered four buyers this week: two by its AI, two further down the chain.
+    const fanpage = await make.channel({ platform: Platform.FACEBOOK, name: 'Fanpage' });
+    const em = t.orm.em.fork();
+    const conversation = em.create(Conversation, {
+      channel: fanpage.id,
+      externalThreadId: `thread-${randomUUID().slice(0, 8)}`,
+    });
+    for (const botStep of [BotStep.AI, BotStep.AI, BotStep.KNOWLEDGE_BASE, BotStep.TEMPLATE]) {
+      em.create(Message, {
+        conversation,
+        channel: fanpage.id,
+        direction: MessageDirection.OUTBOUND,
+        sender: MessageSender.BOT,
+        body: 'Dạ shop xin chào ạ',
+        botStep,
+        botLatencyMs: 800,
+        sentAt: new Date(),
+      });
+    }
+    await em.flush();
     // An order that exists before the page opens: the board starts from it.
     await send(lazadaPush(`PRE-${randomUUID().slice(0, 6)}`, 'pending'));
     browser = await launchChromium();
@@ -144,7 +166,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
       .innerText();
     expect(health).toContain('Lazada Shop HCM');
     expect(await page.locator('[data-testid=tickets-due-today] .count').innerText()).toBe('2');
-    await expect(page.locator('[data-testid=bot-fallback]').innerText()).resolves.toBeTruthy();
+    expect(await page.locator('[data-testid=bot-fallback-rate]').innerText()).toBe('50.0%');
 
     const file = screenshotPath('dashboard.png');
     await page.screenshot({ path: file, fullPage: true });

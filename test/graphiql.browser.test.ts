@@ -4,7 +4,7 @@ import { Platform } from '../src/entities/enums';
 import { describeInBrowser, launchChromium, screenshotPath } from './support/browser';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, TEST_PLATFORM_ENV } from './support/webhooks';
+import { pushes, sendPush, TEST_PLATFORM_ENV } from './support/webhooks';
 
 describeInBrowser('GraphiQL in Chromium, cut off from everything but this server', () => {
   let t: TestApp;
@@ -76,12 +76,7 @@ describeInBrowser('GraphiQL in Chromium, cut off from everything but this server
         throw new Error(`no event reached GraphiQL (sent ${sent.join(', ')})`);
       const externalId = `GQL-${randomUUID().slice(0, 8)}`;
       const push = pushes.lazada(shopId, externalId, 'pending', Math.floor(Date.now() / 1000));
-      const response = await fetch(`${t.httpUrl}/webhooks/lazada`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...push.headers },
-        body: push.body,
-      });
-      expect(response.status).toBe(200);
+      expect((await sendPush(t.httpUrl, push)).status).toBe(200);
       sent.push(externalId);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const text = await page.locator('.result-window').innerText();

@@ -1,7 +1,7 @@
 import { Platform, OrderStatus } from '../src/entities/enums';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { pushes, sendPush, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
 import { subscriber, waitFor } from './support/ws';
 import { OrderStatusEvent } from '../src/entities';
 
@@ -29,12 +29,7 @@ const board = async (auth?: Parameters<TestApp['gql']>[2], args = '') => {
 };
 
 const post = async (push: SignedPush) => {
-  const response = await fetch(`${t.httpUrl}/webhooks/${push.platform}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...push.headers },
-    body: push.body,
-  });
-  expect(response.status).toBe(200);
+  expect((await sendPush(t.httpUrl, push)).status).toBe(200);
 };
 
 describe('orderStatusBoard', () => {

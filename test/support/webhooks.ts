@@ -73,3 +73,12 @@ export const pushes = {
     return { platform: 'sendo', body, headers: {} };
   },
 };
+
+/** POSTs a signed push to a running test server over real HTTP, as the platform would. */
+export async function sendPush(httpUrl: string, push: SignedPush): Promise<Response> {
+  return fetch(`${httpUrl}/webhooks/${push.platform}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...push.headers },
+    body: push.body,
+  });
+}

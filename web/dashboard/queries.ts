@@ -63,37 +63,33 @@ export const ORDER_EVENTS = /* GraphQL */ `
   ${ORDER_EVENT_FIELDS}
 `;
 
-export const TICKETS = /* GraphQL */ `
-  query DashboardTickets($dueToday: TicketFilter!, $missed: TicketFilter!) {
-    dueToday: tickets(filter: $dueToday, first: 10, sort: { field: DUE_AT, direction: ASC }) {
-      totalCount
-      edges {
-        node {
-          id
-          title
-          dueAt
-          status
-          assignee {
-            fullName
-          }
-        }
-      }
-    }
-    missed: tickets(filter: $missed, first: 10, sort: { field: DUE_AT, direction: ASC }) {
-      totalCount
-      edges {
-        node {
-          id
-          title
-          dueAt
-          status
-          assignee {
-            fullName
-          }
+const TICKET_PAGE_FIELDS = /* GraphQL */ `
+  fragment DashboardTicketPage on TicketConnection {
+    totalCount
+    edges {
+      node {
+        id
+        title
+        dueAt
+        status
+        assignee {
+          fullName
         }
       }
     }
   }
+`;
+
+export const TICKETS = /* GraphQL */ `
+  query DashboardTickets($dueToday: TicketFilter!, $missed: TicketFilter!) {
+    dueToday: tickets(filter: $dueToday, first: 10, sort: { field: DUE_AT, direction: ASC }) {
+      ...DashboardTicketPage
+    }
+    missed: tickets(filter: $missed, first: 10, sort: { field: DUE_AT, direction: ASC }) {
+      ...DashboardTicketPage
+    }
+  }
+  ${TICKET_PAGE_FIELDS}
 `;
 
 export const TICKET_CHANGED = /* GraphQL */ `
