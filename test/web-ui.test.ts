@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
+import express from 'express';
 import request from 'supertest';
+import { createWebUiRouter } from '../src/http/web-ui.routes';
 import * as dashboardQueries from '../web/dashboard/queries';
 import { DEFAULT_QUERY } from '../web/graphiql/default-query';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -85,4 +87,15 @@ describe('web UI routes', () => {
     expect(browser.text).not.toContain('id="graphiql"');
     expect((await request(production.httpUrl).get('/dashboard/')).status).toBe(200);
   });
+});
+
+test('before the pages are built they answer 503 saying how to build them', async () => {
+  const app = express().use(
+    createWebUiRouter({ graphiql: true, distDir: path.join(__dirname, 'no-such-build') }),
+  );
+  for (const url of ['/dashboard/', '/graphiql']) {
+    const page = await request(app).get(url);
+    expect(page.status).toBe(503);
+    expect(page.text).toContain('npm run build:web');
+  }
 });
