@@ -245,6 +245,46 @@ describeInBrowser('operations dashboard in Chromium', () => {
     expect(shown.indexOf(missed[2]!)).toBeLessThan(shown.indexOf(missed[0]!));
   });
 
+  it('notices a silent network drop by its keep-alive ping, then resumes without a gap', async () => {
+    let muted = false;
+    let firstSocket = true;
+    const context = await browser.newContext();
+    contexts.push(context);
+    // The first socket can go quiet both ways without closing, as when a phone
+    // leaves Wi-Fi; later sockets pass everything.
+    await context.routeWebSocket(/\/graphql$/, (ws) => {
+      const quiet = firstSocket ? () => muted : () => false;
+      firstSocket = false;
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (!quiet()) server.send(message);
+      });
+      server.onMessage((message) => {
+        if (!quiet()) ws.send(message);
+      });
+    });
+    const page = await context.newPage();
+    watchForErrors(page);
+    await page.goto(`${t.httpUrl}/dashboard/`);
+    await page.fill('input[name=email]', leader.email);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=live-state][data-state=live]');
+
+    muted = true;
+    const missed = `QUIET-${randomUUID().slice(0, 6)}`;
+    await send(lazadaPush(missed, 'pending'));
+    // A ping every 10 s, 5 s for its pong: the page must find out by itself.
+    await page.waitForSelector('[data-testid=live-state][data-state=reconnecting]', {
+      timeout: 20_000,
+    });
+    await page.waitForSelector('[data-testid=live-state][data-state=live]', { timeout: 10_000 });
+    await page.waitForSelector(`[data-testid=order-feed] li[data-order="${missed}"]`);
+    expect(await page.locator(`[data-testid=order-feed] li[data-order="${missed}"]`).count()).toBe(
+      1,
+    );
+  }, 45_000);
+
   it('a telesales staff user sees only their own tickets, and no channel health', async () => {
     const page = await signIn(staff);
     await page.waitForSelector('[data-testid=tickets-due-today] .count');

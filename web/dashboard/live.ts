@@ -13,6 +13,9 @@ type LiveSubscription<T> = {
 };
 
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 5000];
+/** A ping every KEEP_ALIVE_MS; no pong within PONG_TIMEOUT_MS means the network went away. */
+const KEEP_ALIVE_MS = 10_000;
+const PONG_TIMEOUT_MS = 5_000;
 
 /**
  * graphql-ws retries a dropped socket by re-sending each subscription with
@@ -30,15 +33,25 @@ export class LiveConnection {
     token: string,
     private readonly onState: (state: LiveState) => void,
   ) {
+    // A dropped network often closes nothing: the socket just goes quiet. An
+    // unanswered ping ends it, so the subscriptions restart instead of waiting.
+    let pongOverdue: ReturnType<typeof setTimeout> | undefined;
     this.client = createClient({
       url: GRAPHQL_WS_URL,
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
       lazy: true,
-      keepAlive: 10_000,
+      keepAlive: KEEP_ALIVE_MS,
       on: {
         connected: () => this.setState('live'),
+        ping: (received) => {
+          if (!received) pongOverdue = setTimeout(() => this.client.terminate(), PONG_TIMEOUT_MS);
+        },
+        pong: (received) => {
+          if (received) clearTimeout(pongOverdue);
+        },
         closed: () => {
+          clearTimeout(pongOverdue);
           if (!this.stopped) this.setState('reconnecting');
         },
       },
