@@ -165,6 +165,39 @@ describe.each(CASES)('$platform pushes', ({ platform, push, shopId, first, later
 });
 
 describe('receivers', () => {
+  test("an order's pushes sent one after another are applied in that order, while other orders' apply beside them", async () => {
+    const shop = unique();
+    await make.channel({ platform: Platform.LAZADA, externalShopId: shop });
+    const steps = ['pending', 'packed', 'ready_to_ship'];
+    const orders = Array.from({ length: 12 }, () => `Q${unique()}`);
+    await Promise.all(
+      orders.map(async (order) => {
+        for (const [i, status] of steps.entries()) {
+          expect((await post(pushes.lazada(shop, order, status, 1_718_500_000 + i))).status).toBe(
+            200,
+          );
+        }
+      }),
+    );
+    const appliedOf = async (order: string) =>
+      (
+        await t.orm.em
+          .fork()
+          .find(
+            OrderStatusEvent,
+            { order: { externalId: order, shopId: shop }, applied: true },
+            { orderBy: { sequence: 'asc' } },
+          )
+      ).map((event) => event.rawStatus);
+    for (const order of orders) {
+      for (let i = 0; i < 200 && (await appliedOf(order)).length < steps.length; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // None was dropped as stale: each status moved the order, in the order it was sent.
+      expect(await appliedOf(order)).toEqual(steps);
+    }
+  });
+
   test('GET /metrics counts answers per platform, refused ones included', async () => {
     const refusedLazada = async () => {
       const text = (await request(t.app.httpServer).get('/metrics')).text;

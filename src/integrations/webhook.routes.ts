@@ -39,6 +39,16 @@ export type WebhookDeps = {
 
 /** Concurrent applies per process: the rest of the pool stays free for acks and queries. */
 const APPLY_WORKERS = 3;
+/** A lane for a key (FNV-1a): the same key, the same lane, for the life of the process. */
+function laneOf(key: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i += 1) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % lanes;
+}
+
 /** Events one apply transaction takes at most. */
 const APPLY_BATCH = 200;
 
@@ -156,18 +166,26 @@ export function createWebhookRouter(deps: WebhookDeps): {
 
   // Applied after the answer by a few workers taking batches, so a burst of
   // pushes neither takes every database connection from the acks nor costs
-  // a transaction per push; a graceful stop drains them.
-  const queue: string[] = [];
+  // a transaction per push; a graceful stop drains them. Each worker has its
+  // own lane, and an order's events always take the same lane: pushes for
+  // different orders apply side by side, those for one order in the order
+  // they arrived (in two concurrent batches the later status could commit
+  // first and the earlier one would then be dropped as stale).
+  const lanes = Array.from({ length: APPLY_WORKERS }, () => ({
+    queue: [] as string[],
+    busy: false,
+  }));
   let workers = 0;
   let idle: Promise<void> = Promise.resolve();
   let markIdle = () => undefined as void;
-  const work = async () => {
+  const work = async (lane: (typeof lanes)[number]) => {
+    lane.busy = true;
     workers += 1;
     try {
       for (
-        let ids = queue.splice(0, APPLY_BATCH);
+        let ids = lane.queue.splice(0, APPLY_BATCH);
         ids.length > 0;
-        ids = queue.splice(0, APPLY_BATCH)
+        ids = lane.queue.splice(0, APPLY_BATCH)
       ) {
         await inboundService.applyMany(
           deps.orm,
@@ -182,16 +200,17 @@ export function createWebhookRouter(deps: WebhookDeps): {
     } catch (error) {
       deps.logger.error({ err: error }, 'applying inbound events failed');
     } finally {
+      lane.busy = false;
       workers -= 1;
       if (workers === 0) markIdle();
     }
   };
-  const applySoon = (ids: string[]) => {
+  const applySoon = (ids: string[], orderingKeys: string[]) => {
     if (workers === 0) idle = new Promise((resolve) => (markIdle = resolve));
-    queue.push(...ids);
-    // A push waits for a free worker, not for a busy one to finish its batch:
-    // concurrent batches overlap their round trips and meet only at the log lock.
-    while (workers < APPLY_WORKERS && queue.length > 0) void work();
+    ids.forEach((id, index) => {
+      lanes[laneOf(orderingKeys[index] ?? id, lanes.length)]!.queue.push(id);
+    });
+    for (const lane of lanes) if (!lane.busy && lane.queue.length > 0) void work(lane);
   };
   const inbox = new InboxWriter(deps.orm);
 
@@ -234,7 +253,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
       };
     }
     const result = await inboundService.receive(inbox.insert, module, rawBody, headers);
-    if (result.stored.length > 0) applySoon(result.stored);
+    if (result.stored.length > 0) applySoon(result.stored, result.orderingKeys);
     return EMPTY_ACK.has(key)
       ? { status: 200 }
       : { status: 200, body: { received: result.stored.length, duplicates: result.duplicates } };

@@ -46,7 +46,16 @@ import { afterOrderMilestone } from './ticket-automation';
 /** Headers worth keeping with a push: enough to re-verify or debug it, nothing personal. */
 const KEPT_HEADERS = /^(content-type|user-agent|authorization|x-[\w-]+)$/i;
 
-export type ReceiveResult = { stored: string[]; duplicates: number; deadLetters: number };
+export type ReceiveResult = {
+  stored: string[];
+  /**
+   * For each stored id, what it must be applied in order with: its order, or
+   * its chat thread. Events with the same key are applied one after another.
+   */
+  orderingKeys: string[];
+  duplicates: number;
+  deadLetters: number;
+};
 
 export type ApplyResult = 'applied' | 'skipped' | 'failed' | 'dead';
 
@@ -66,7 +75,11 @@ export const inboundService = {
   ): Promise<ReceiveResult> {
     // A marketplace push is either order events or chat messages (IM); both go to the inbox.
     return receiveKeyed(module.platform, rawBody, headers, store, (payload) => [
-      ...module.normalize(payload),
+      ...module.normalize(payload).map((event) => ({
+        eventKey: event.eventKey,
+        shopId: event.shopId,
+        orderingKey: `${event.shopId}:${event.externalOrderId}`,
+      })),
       ...chatEntries(module.normalizeChat?.(payload) ?? []),
     ]);
   },
@@ -184,7 +197,7 @@ export const inboundService = {
 };
 
 /** What the inbox keeps of a normalized event: its key and shop. */
-type InboxEntry = { eventKey: string; shopId: string | undefined };
+type InboxEntry = { eventKey: string; shopId: string | undefined; orderingKey: string };
 
 /**
  * Echoes (the shop's own messages coming back) are not stored: the inbox
@@ -193,7 +206,11 @@ type InboxEntry = { eventKey: string; shopId: string | undefined };
 function chatEntries(messages: InboundChatMessage[]): InboxEntry[] {
   return messages
     .filter((message) => !message.echo)
-    .map((message) => ({ eventKey: message.eventKey, shopId: message.channelExternalId }));
+    .map((message) => ({
+      eventKey: message.eventKey,
+      shopId: message.channelExternalId,
+      orderingKey: `${message.channelExternalId}:${message.threadId}`,
+    }));
 }
 
 async function receiveKeyed(
@@ -227,7 +244,12 @@ async function receiveKeyed(
         lastError: `payload rejected: ${error.message}`,
       },
     ]);
-    return { stored: [], duplicates: stored ? 0 : 1, deadLetters: stored ? 1 : 0 };
+    return {
+      stored: [],
+      orderingKeys: [],
+      duplicates: stored ? 0 : 1,
+      deadLetters: stored ? 1 : 0,
+    };
   }
   const ids = await store(
     entries.map((entry) => ({
@@ -239,8 +261,14 @@ async function receiveKeyed(
       status: InboundEventStatus.RECEIVED,
     })),
   );
-  const stored = ids.filter((id): id is string => id !== null);
-  return { stored, duplicates: ids.length - stored.length, deadLetters: 0 };
+  const stored: string[] = [];
+  const orderingKeys: string[] = [];
+  ids.forEach((id, index) => {
+    if (id === null) return;
+    stored.push(id);
+    orderingKeys.push(`${platform}:${entries[index]!.orderingKey}`);
+  });
+  return { stored, orderingKeys, duplicates: ids.length - stored.length, deadLetters: 0 };
 }
 
 /** The normalized event a stored push row stands for. */
