@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { hashPassword } from '../src/auth/password';
 import { Platform } from '../src/entities/enums';
+import { DEFAULT_QUERY } from '../web/graphiql/default-query';
 import { describeInBrowser, launchChromium, screenshotPath } from './support/browser';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -53,6 +55,23 @@ describeInBrowser('GraphiQL in Chromium, cut off from everything but this server
     await page.click('[aria-label="Show History"]');
     await page.waitForSelector('.graphiql-history');
     expect(refused).toEqual([]);
+  });
+
+  it("signs a first-time visitor in with the editor's own example, as it comes", async () => {
+    const user = await factories(t.orm).user({
+      email: `graphiql-${randomUUID().slice(0, 8)}@demo.local`,
+      passwordHash: await hashPassword('demo1234'),
+    });
+    // The example signs in admin@demo.local; this server has no demo data, so aim it at a user it has.
+    await page.click('.graphiql-query-editor .CodeMirror');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(DEFAULT_QUERY.replace('admin@demo.local', user.email));
+    // Run the operation under the cursor: the first one, SignIn.
+    await page.click('.graphiql-query-editor .CodeMirror-line >> text=mutation SignIn');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.locator('.result-window').filter({ hasText: '"token"' }).waitFor();
+    expect(await page.locator('.result-window').innerText()).not.toContain('errors');
   });
 
   it('runs a subscription typed into it, with the token from the header editor', async () => {

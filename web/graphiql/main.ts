@@ -19,7 +19,8 @@ createRoot(container).render(
   createElement(GraphiQL, {
     fetcher,
     defaultQuery: DEFAULT_QUERY,
-    defaultHeaders: '{\n  "Authorization": "Bearer <token>"\n}',
+    // Empty until signed in: a placeholder token would make the server refuse `login` itself.
+    defaultHeaders: '{}',
     isHeadersEditorEnabled: true,
     shouldPersistHeaders: true,
     defaultEditorToolsVisibility: 'headers',
