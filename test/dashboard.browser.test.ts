@@ -51,16 +51,21 @@ describeInBrowser('operations dashboard in Chromium', () => {
   const lazadaPush = (order: string, status: string) =>
     pushes.lazada(channel.externalShopId, order, status, Math.floor(Date.now() / 1000));
 
-  /** Signs in through the page's own form, as a person would. */
+  /** Fills the page's own sign-in form, as a person would. */
+  const submitSignIn = async (page: Page, email: string, password: string): Promise<void> => {
+    await page.goto(`${t.httpUrl}/dashboard/`);
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+  };
+
+  /** A new browser context, watched for errors, signed in as `user` with the page live. */
   const signIn = async (user: User): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     contexts.push(context);
     const page = await context.newPage();
     watchForErrors(page);
-    await page.goto(`${t.httpUrl}/dashboard/`);
-    await page.fill('input[name=email]', user.email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    await submitSignIn(page, user.email, PASSWORD);
     await page.waitForSelector('[data-testid=live-state][data-state=live]');
     return page;
   };
@@ -206,10 +211,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
       ws.connectToServer();
     });
     const page = await context.newPage();
-    await page.goto(`${t.httpUrl}/dashboard/`);
-    await page.fill('input[name=email]', leader.email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    await submitSignIn(page, leader.email, PASSWORD);
     await page.waitForSelector('[data-testid=live-state][data-state=live]');
 
     offline = true;
@@ -265,10 +267,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
     });
     const page = await context.newPage();
     watchForErrors(page);
-    await page.goto(`${t.httpUrl}/dashboard/`);
-    await page.fill('input[name=email]', leader.email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    await submitSignIn(page, leader.email, PASSWORD);
     await page.waitForSelector('[data-testid=live-state][data-state=live]');
 
     muted = true;
@@ -318,10 +317,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
     const context = await browser.newContext();
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(`${t.httpUrl}/dashboard/`);
-    await page.fill('input[name=email]', staff.email);
-    await page.fill('input[name=password]', 'not-the-password');
-    await page.click('button[type=submit]');
+    await submitSignIn(page, staff.email, 'not-the-password');
     await page.waitForSelector('[role=alert]:not(:empty)');
     expect(await page.locator('[role=alert]').innerText()).toMatch(/password|mật khẩu/i);
     expect(await page.locator('[data-testid=order-board]').count()).toBe(0);
