@@ -1,5 +1,10 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
+/** `?, ?, ?`: one placeholder per value, for `in (...)` lists and multi-row inserts. */
+export function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
 /**
  * A parameterized statement on the ORM's pool, inside the entity manager's
  * open transaction if it has one. For the hot paths only (the webhook inbox,

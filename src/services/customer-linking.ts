@@ -7,6 +7,7 @@
  * takes the winner's. No lookup-then-insert window is left open.
  */
 import { randomUUID } from 'node:crypto';
+import { placeholders } from '../db/raw-sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CustomerIdentityKind } from '../entities/customer-identity.entity';
 import type { OrderBuyer } from '../integrations/order-api/types';
@@ -83,7 +84,7 @@ async function findByPhone(em: EntityManager, phone: string): Promise<string | n
   const spellings = phoneSpellings(phone);
   const rows = await em.execute<{ id: string }[]>(
     `select coalesce("merged_into_id", "id") as "id" from "customer"
-     where "phone" in (${spellings.map(() => '?').join(', ')})
+     where "phone" in (${placeholders(spellings)})
      order by "created_at", "id" limit 1`,
     spellings,
   );

@@ -8,6 +8,7 @@
  * survivor. An un-merge replays that record backwards.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { placeholders } from '../db/raw-sql';
 import { LockMode } from '@mikro-orm/core';
 import { Branch, Customer, CustomerMerge } from '../entities';
 import type { Gender } from '../entities/enums';
@@ -61,8 +62,6 @@ export type MergeBeforeState = {
   tombstones: Pointers;
   labels: Record<string, string[]>;
 };
-
-const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 
 const conflict = (reason: string, message: string, details: Record<string, unknown> = {}) =>
   new DomainError('CONFLICT', message, { reason, ...details });

@@ -6,6 +6,7 @@
  * view); lists of customers use the batched loaders instead.
  */
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
+import { placeholders } from '../db/raw-sql';
 import {
   conversationScope,
   customerScope,
@@ -80,7 +81,7 @@ async function visibleIds<T extends { id: string }>(
 }
 
 const ACTIVITY_KEY = 'activity:DESC';
-const inList = (ids: string[]): string => (ids.length ? ids.map(() => '?').join(', ') : 'null');
+const inList = (ids: string[]): string => (ids.length ? placeholders(ids) : 'null');
 
 export const customerWorkspace = {
   notes: ({ em, viewer }: RequestScope, customerId: string, page: PageRequest) =>

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { placeholders } from '../db/raw-sql';
 import { customerScope, masksContactDetails, within } from '../auth/scopes';
 import { Customer } from '../entities';
 import type { EventBus } from '../realtime/event-bus';
@@ -77,7 +78,7 @@ export async function findDuplicate(
   const params: unknown[] = [];
   if (fields.phone) {
     const spellings = phoneSpellings(fields.phone);
-    conditions.push(`"phone" in (${spellings.map(() => '?').join(', ')})`);
+    conditions.push(`"phone" in (${placeholders(spellings)})`);
     params.push(...spellings);
   }
   if (fields.email) {

@@ -4,6 +4,7 @@
  * back into a phone number or an account id without already knowing it.
  */
 import { createHash } from 'node:crypto';
+import { placeholders } from '../db/raw-sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Platform } from '../entities/enums';
 import type { OrderBuyer } from '../integrations/order-api/types';
@@ -37,7 +38,7 @@ export async function isErasedBuyer(
   const hashes = buyerKeys(platform, buyer).map(erasedKeyHash);
   if (hashes.length === 0) return false;
   const rows = await em.execute<{ hash: string }[]>(
-    `select "hash" from "erased_identity" where "hash" in (${hashes.map(() => '?').join(', ')}) limit 1`,
+    `select "hash" from "erased_identity" where "hash" in (${placeholders(hashes)}) limit 1`,
     hashes,
   );
   return rows.length > 0;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rawRows } from '../db/raw-sql';
+import { placeholders, rawRows } from '../db/raw-sql';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Order } from '../entities';
 import { OrderStatus, type Platform } from '../entities/enums';
@@ -52,7 +52,8 @@ type Change = { order: OrderRow; created: boolean; changed: boolean };
 const orderKey = (platform: string, shopId: string, externalId: string) =>
   `${platform}\u0000${shopId}\u0000${externalId}`;
 
-const placeholders = (rows: number, columns: number, casts: string[] = []) =>
+/** `(?, ?), (?, ?)`: `rows` tuples of `columns` placeholders, each cast as `casts` says. */
+const tuplePlaceholders = (rows: number, columns: number, casts: string[] = []) =>
   Array.from(
     { length: rows },
     () => `(${Array.from({ length: columns }, (_, i) => `?${casts[i] ?? ''}`).join(', ')})`,
@@ -73,7 +74,7 @@ export async function applyInboundBatch(
       `select i."id", i."platform", i."event_key", i."raw_body", i."shop_id", c."id" as "channel_id"
        from "inbound_event" i
        left join "channel" c on c."platform" = i."platform" and c."external_shop_id" = i."shop_id"
-       where i."id" in (${ids.map(() => '?').join(', ')}) and i."status" in ('RECEIVED', 'FAILED')
+       where i."id" in (${placeholders(ids)}) and i."status" in ('RECEIVED', 'FAILED')
        for update of i skip locked`,
       [...ids],
     );
@@ -232,7 +233,7 @@ async function lockOrders(
     em,
     `select "id", "platform", "shop_id", "external_id", "status", "raw_status", "status_source_time", "flags", "customer_id"
      from "customer_order"
-     where ("platform"::text, "shop_id", "external_id") in (${placeholders(triples.length, 3)})
+     where ("platform"::text, "shop_id", "external_id") in (${tuplePlaceholders(triples.length, 3)})
      order by "id" for update`,
     triples.flat(),
   );
@@ -272,7 +273,7 @@ async function writeOrders(
       em,
       `insert into "customer_order" ("id", "platform", "channel_id", "shop_id", "external_id", "status", "raw_status",
          "flags", "status_source_time", "subtotal", "total", "placed_at", "platform_updated_at", "created_at", "updated_at")
-       values ${placeholders(created.length, 15, ['', '::platform', '', '', '', '::order_status', '', '::jsonb'])}
+       values ${tuplePlaceholders(created.length, 15, ['', '::platform', '', '', '', '::order_status', '', '::jsonb'])}
        on conflict ("platform", "shop_id", "external_id") do nothing
        returning "id"`,
       created.flatMap((o) => [
@@ -302,7 +303,7 @@ async function writeOrders(
       `update "customer_order" o set "status" = v.status::order_status, "raw_status" = v.raw_status,
          "status_source_time" = v.source_time::timestamptz, "platform_updated_at" = v.source_time::timestamptz,
          "flags" = v.flags::jsonb, "updated_at" = ?
-       from (values ${placeholders(updated.length, 5)}) as v(id, status, raw_status, source_time, flags)
+       from (values ${tuplePlaceholders(updated.length, 5)}) as v(id, status, raw_status, source_time, flags)
        where o."id" = v.id::uuid`,
       [
         now,
@@ -340,11 +341,11 @@ async function finish(
      ), "done" as (
        update "inbound_event" set "status" = 'APPLIED', "attempts" = "attempts" + 1,
          "processed_at" = now(), "last_error" = null
-       where "id" in (${applied.map(() => '?').join(', ')})
+       where "id" in (${placeholders(applied)})
      )
      insert into "order_status_event" ("id", "order_id", "raw_status", "status", "applied", "event_time", "received_at", "event_key", "sequence")
      select v.*, nextval('order_status_event_sequence_seq')
-     from (values ${placeholders(history.length, 8, ['::uuid', '::uuid', '::text', '::order_status', '::boolean', '::timestamptz', '::timestamptz', '::text'])}) as v
+     from (values ${tuplePlaceholders(history.length, 8, ['::uuid', '::uuid', '::text', '::order_status', '::boolean', '::timestamptz', '::timestamptz', '::text'])}) as v
      cross join "lock"`,
     [...applied, ...history.flat()],
   );

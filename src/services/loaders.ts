@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { placeholders } from '../db/raw-sql';
 import {
   raw,
   type EntityManager,
@@ -123,7 +124,7 @@ function linked<T extends object>(
       `select t.*, link."${link.ownerColumn}" as "link_owner_id"
        from "${meta.tableName}" t
        join "${link.table}" link on link."${link.targetColumn}" = t."id"
-       where link."${link.ownerColumn}" in (${ownerIds.map(() => '?').join(', ')})
+       where link."${link.ownerColumn}" in (${placeholders(ownerIds)})
        order by t."${orderColumn}"`,
       [...ownerIds],
     );
@@ -173,7 +174,7 @@ function channelSecretsSet(em: EntityManager): DataLoader<string, ChannelSecrets
     >(
       `select "id", "access_token" is not null as "access_token",
               "shop_key" is not null as "shop_key", "shop_secret" is not null as "shop_secret"
-       from "channel" where "id" in (${channelIds.map(() => '?').join(', ')})`,
+       from "channel" where "id" in (${placeholders(channelIds)})`,
       [...channelIds],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rawRows } from '../db/raw-sql';
+import { placeholders, rawRows } from '../db/raw-sql';
 import { Order } from '../entities';
 import type { OrderStatus, Platform } from '../entities/enums';
 import { badInput } from './errors';
@@ -119,7 +119,7 @@ async function readLog(
   // per value: the driver would expand an array binding into a list anyway.
   const anyOf = (column: string, values: readonly unknown[] | null | undefined) => {
     if (!values?.length) return;
-    where.push(`${column} in (${values.map(() => '?').join(', ')})`);
+    where.push(`${column} in (${placeholders(values)})`);
     params.push(...values);
   };
   anyOf('o."platform"', filter.platforms);
