@@ -8,6 +8,7 @@
  * linking checks, so a later webhook does not bring the person back.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { placeholders } from '../db/raw-sql';
 import { Customer } from '../entities';
 import type { EventBus } from '../realtime/event-bus';
 import { audit } from './audit';
@@ -18,8 +19,6 @@ import { normalizePhone, phoneSpellings } from './phone';
 import type { RequestScope } from './request-scope';
 
 export const ERASED_TEXT = '[erased]';
-
-const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 
 const regexLiteral = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -71,8 +70,10 @@ export const customerErasureService = {
     if (!resolved) throw notFound('Customer', id);
 
     const outcome = await em.transactional(async (tx) => {
-      const locked = await tx.execute<{ id: string; erased_at: Date | null }[]>(
-        `select "id", "erased_at" from "customer" where "id" = ? or "merged_into_id" = ? order by "id" for update`,
+      const locked = await tx.execute<
+        { id: string; erased_at: Date | null; phone: string | null; email: string | null }[]
+      >(
+        `select "id", "erased_at", "phone", "email" from "customer" where "id" = ? or "merged_into_id" = ? order by "id" for update`,
         [resolved, resolved],
       );
       const main = locked.find((row) => row.id === resolved);
@@ -87,10 +88,6 @@ export const customerErasureService = {
         ids,
       );
       keys.push(...identities);
-      const contacts = await tx.execute<{ phone: string | null; email: string | null }[]>(
-        `select "phone", "email" from "customer" where "id" in ${inIds}`,
-        ids,
-      );
       const buyers = await tx.execute<
         { platform: string; buyer_phone: string | null; buyer_platform_id: string | null }[]
       >(
@@ -102,12 +99,12 @@ export const customerErasureService = {
          where c."customer_id" in ${inIds} and c."external_user_id" is not null`,
         ids,
       );
-      const phones = [...contacts.map((row) => row.phone), ...buyers.map((row) => row.buyer_phone)];
+      const phones = [...locked.map((row) => row.phone), ...buyers.map((row) => row.buyer_phone)];
       for (const raw of phones) {
         const phone = normalizePhone(raw);
         if (phone) keys.push({ kind: 'PHONE', value: phone });
       }
-      for (const row of contacts)
+      for (const row of locked)
         if (row.email) keys.push({ kind: 'EMAIL', value: row.email.toLowerCase() });
       for (const row of buyers) {
         if (row.buyer_platform_id) keys.push({ kind: row.platform, value: row.buyer_platform_id });
