@@ -43,6 +43,8 @@ export class ReservingRateLimiter {
   private readonly grants = new Map<string, Grant>();
   private readonly reserving = new Map<string, Promise<void>>();
   private readonly chunk: number;
+  /** Expired grants are swept at most once a second: a sweep per reservation costs keys². */
+  private nextSweep = 0;
 
   constructor(
     private readonly store: RateLimiterAbstract,
@@ -91,8 +93,12 @@ export class ReservingRateLimiter {
       granted = Math.max(0, this.points - (error.consumedPoints - this.chunk));
       msLeft = error.msBeforeNext;
     }
-    // Dropped when the window ends, so the map holds only keys seen in the last window.
-    for (const [other, grant] of this.grants) if (grant.until <= now) this.grants.delete(other);
+    // Dropped after their window ends (consume ignores them until then), so
+    // the map holds only keys seen lately.
+    if (now >= this.nextSweep) {
+      for (const [other, grant] of this.grants) if (grant.until <= now) this.grants.delete(other);
+      this.nextSweep = now + 1_000;
+    }
     // -1 marks a full window: refused from memory until it ends.
     this.grants.set(key, { left: granted > 0 ? granted : -1, until: now + Math.max(1, msLeft) });
   }

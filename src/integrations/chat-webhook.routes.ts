@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { MessagingConfig } from '../config';
 import { Platform } from '../entities/enums';
+import { headersOf } from '../http/headers';
 import { createRateLimiter, RateLimiterRes, ReservingRateLimiter } from '../rate-limit';
 import type { EventBus } from '../realtime/event-bus';
 import type { ChatApplier } from '../services/conversation-inbox.service';
@@ -38,15 +39,6 @@ type Receiver = {
 
 const unset = (pairs: [string, string | undefined][]) =>
   pairs.filter(([, value]) => !value).map(([name]) => name);
-
-function headersOf(req: Request): Record<string, string | undefined> {
-  return Object.fromEntries(
-    Object.entries(req.headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(',') : value,
-    ]),
-  );
-}
 
 /**
  * Messenger and Zalo OA receivers, on the order webhooks' discipline: verify
@@ -139,7 +131,8 @@ export function createChatWebhookRouter(deps: ChatWebhookDeps): {
           return;
         }
         const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const verdict = receiver.verify(rawBody, headersOf(req));
+        const headers = headersOf(req.headers);
+        const verdict = receiver.verify(rawBody, headers);
         if (!verdict.ok) {
           res.status(401).json({ error: `push rejected: ${verdict.reason}` });
           return;
@@ -157,7 +150,7 @@ export function createChatWebhookRouter(deps: ChatWebhookDeps): {
           receiver.platform,
           receiver.normalize,
           rawBody,
-          headersOf(req),
+          headers,
         );
         receiver.ack(res);
         if (result.stored.length > 0) applyAfterAnswer(result.stored);

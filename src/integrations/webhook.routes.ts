@@ -1,15 +1,11 @@
-import type {
-  IncomingHttpHeaders,
-  IncomingMessage,
-  OutgoingHttpHeaders,
-  ServerResponse,
-} from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express, { Router, type Request, type Response } from 'express';
 import type Redis from 'ioredis';
 import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PlatformConfig } from '../config';
+import { headersOf, headerText } from '../http/headers';
 import { requestIdOf } from '../http/request-id';
 import { createRateLimiter, RateLimiterRes, ReservingRateLimiter } from '../rate-limit';
 import { Channel } from '../entities';
@@ -55,8 +51,7 @@ const APPLY_BATCH = 200;
 /** Platforms that want an empty 2xx body as the acknowledgement (platforms.md section 0.4). */
 const EMPTY_ACK = new Set(['lazada', 'shopee', 'tiktok']);
 
-const BODY_LIMIT = '1mb';
-/** The same limit in bytes, as the body parser reads '1mb'. */
+/** Largest push body (1 MB), for the body parser and the fast path alike. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /** `/webhooks/:platform` as Express matches it: any case, an optional trailing slash and query. */
 const FAST_PATH = /^\/webhooks\/([a-z]+)\/?(?:\?.*)?$/i;
@@ -72,15 +67,6 @@ type PushRequest = {
   /** The URL the platform called, for a Shopee signature when SHOPEE_PUSH_URL is unset. */
   url: () => string;
 };
-
-const headerText = (value: string | string[] | undefined): string | undefined =>
-  Array.isArray(value) ? value.join(',') : value;
-
-function headersOf(headers: IncomingHttpHeaders): Record<string, string | undefined> {
-  const flat: Record<string, string | undefined> = {};
-  for (const name in headers) flat[name] = headerText(headers[name]);
-  return flat;
-}
 
 /** `req.protocol` under the app's 'trust proxy' = loopback setting. */
 function protocolOf(req: IncomingMessage): string {
@@ -175,12 +161,11 @@ export function createWebhookRouter(deps: WebhookDeps): {
     queue: [] as string[],
     busy: false,
   }));
-  let workers = 0;
+  const anyBusy = () => lanes.some((lane) => lane.busy);
   let idle: Promise<void> = Promise.resolve();
   let markIdle = () => undefined as void;
   const work = async (lane: (typeof lanes)[number]) => {
     lane.busy = true;
-    workers += 1;
     try {
       for (
         let ids = lane.queue.splice(0, APPLY_BATCH);
@@ -201,15 +186,12 @@ export function createWebhookRouter(deps: WebhookDeps): {
       deps.logger.error({ err: error }, 'applying inbound events failed');
     } finally {
       lane.busy = false;
-      workers -= 1;
-      if (workers === 0) markIdle();
+      if (!anyBusy()) markIdle();
     }
   };
   const applySoon = (ids: string[], orderingKeys: string[]) => {
-    if (workers === 0) idle = new Promise((resolve) => (markIdle = resolve));
-    ids.forEach((id, index) => {
-      lanes[laneOf(orderingKeys[index] ?? id, lanes.length)]!.queue.push(id);
-    });
+    if (!anyBusy()) idle = new Promise((resolve) => (markIdle = resolve));
+    ids.forEach((id, index) => lanes[laneOf(orderingKeys[index]!, lanes.length)]!.queue.push(id));
     for (const lane of lanes) if (!lane.busy && lane.queue.length > 0) void work(lane);
   };
   const inbox = new InboxWriter(deps.orm);
@@ -262,7 +244,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
   router.post(
     '/:platform',
     // The raw bytes: signatures are over what was sent, never over re-serialized JSON.
-    express.raw({ type: () => true, limit: BODY_LIMIT }),
+    express.raw({ type: () => true, limit: BODY_LIMIT_BYTES }),
     async (req: Request<{ platform: string }>, res: Response) => {
       if (isPlatformKey(req.params.platform)) {
         res.locals.metricsRoute = `/webhooks/${req.params.platform}`;
