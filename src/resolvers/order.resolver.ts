@@ -40,6 +40,11 @@ function logFilterOf(filter: OrderEventFilter | null | undefined): OrderLogFilte
   };
 }
 
+/** The order log's channel scope: a partner key's channels; null (all) for users. */
+function channelScopeOf(viewer: Context['viewer']): readonly string[] | null {
+  return viewer?.kind === 'partner' ? viewer.channelIds : null;
+}
+
 @Resolver(() => Order)
 export class OrderResolver {
   @Query(() => Order, {
@@ -87,12 +92,11 @@ export class OrderResolver {
     if (!Number.isInteger(first) || first < 1 || first > MAX_RECENT_EVENTS) {
       throw badInput(`first must be between 1 and ${MAX_RECENT_EVENTS}`, 'first');
     }
-    const viewer = ctx.viewer;
     const events = await orderEventLog.readLatest(
       ctx.em,
       first,
       logFilterOf(filter),
-      viewer?.kind === 'partner' ? viewer.channelIds : null,
+      channelScopeOf(ctx.viewer),
     );
     return events.map((logged) => new OrderEvent(logged));
   }
@@ -136,7 +140,7 @@ export class OrderResolver {
         tail: ctx.services.orderEventTail,
         filter: logFilterOf(filter),
         after: after === undefined || after === null ? undefined : decodeLogCursor(after),
-        channelScope: viewer.kind === 'partner' ? viewer.channelIds : null,
+        channelScope: channelScopeOf(viewer),
       });
       return scopedEvents({
         em: ctx.em,

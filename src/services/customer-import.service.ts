@@ -19,7 +19,7 @@ import { rawRows } from '../db/raw-sql';
 import type { EventBus } from '../realtime/event-bus';
 import { TOPICS, type ImportJobProgressEvent } from '../realtime/scoped-subscription';
 import { normalizeCustomerFields, type NormalizedCustomerFields } from './customer-input';
-import { DomainError, notFound, assertId } from './errors';
+import { assertId, badInput, DomainError, notFound } from './errors';
 import { phoneSpellings } from './phone';
 import type { RequestScope } from './request-scope';
 
@@ -75,11 +75,7 @@ function toGender(raw: string | undefined): Gender | null | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = raw.trim().toUpperCase();
   if (value in Gender) return Gender[value as keyof typeof Gender];
-  throw new DomainError(
-    'BAD_USER_INPUT',
-    `gender: "${raw}" is not one of ${Object.keys(Gender).join(', ')}`,
-    { field: 'gender' },
-  );
+  throw badInput(`gender: "${raw}" is not one of ${Object.keys(Gender).join(', ')}`, 'gender');
 }
 
 /** A parsed CSV record as customer fields, or the reason it cannot be imported. */
@@ -92,8 +88,7 @@ function validate(
     const field = HEADERS[headerKey(header)];
     if (field) row[field] = value;
   }
-  if (!row.fullName?.trim())
-    throw new DomainError('BAD_USER_INPUT', 'fullName: required', { field: 'fullName' });
+  if (!row.fullName?.trim()) throw badInput('fullName: required', 'fullName');
   const fields = normalizeCustomerFields(
     {
       fullName: row.fullName,
@@ -107,9 +102,7 @@ function validate(
   );
   // A record with no phone and no e-mail could never be matched again: every re-import would add it anew.
   if (!fields.phone && !fields.email) {
-    throw new DomainError('BAD_USER_INPUT', 'phone or email: at least one is required', {
-      field: 'phone',
-    });
+    throw badInput('phone or email: at least one is required', 'phone');
   }
   return fields as NormalizedCustomerFields & { fullName: string };
 }
