@@ -18,7 +18,7 @@ import {
 import type { Viewer } from '../auth/viewer';
 import {
   Conversation,
-  Customer,
+  type Customer,
   CustomerLabel,
   CustomerNote,
   Order,
@@ -27,8 +27,8 @@ import {
 } from '../entities';
 import type { ActivityKind } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
-import { publishCustomerChanged, resolveCustomerId } from './customer.service';
-import { DomainError, assertId, assertIds, badInput, notFound } from './errors';
+import { customerService, publishCustomerChanged } from './customer.service';
+import { assertId, assertIds, badInput, customerErased } from './errors';
 import {
   decodeCursor,
   emptyPage,
@@ -252,13 +252,9 @@ export const customerWorkspace = {
 };
 
 /** The customer a write targets: a tombstone's id writes to the survivor; an erased record takes no new data. */
-async function liveCustomer({ em, viewer }: RequestScope, idRaw: string): Promise<Customer> {
-  const id = await resolveCustomerId(em, assertId(idRaw, 'customerId'));
-  const where = id ? within(customerScope(viewer), { id }) : null;
-  const customer = where ? await em.findOne(Customer, where) : null;
-  if (!customer) throw notFound('Customer', idRaw);
-  if (customer.erasedAt) {
-    throw new DomainError('CONFLICT', 'This customer was erased', { reason: 'CUSTOMER_ERASED' });
-  }
+async function liveCustomer(scope: RequestScope, idRaw: string): Promise<Customer> {
+  assertId(idRaw, 'customerId');
+  const customer = await customerService.get(scope, idRaw);
+  if (customer.erasedAt) throw customerErased();
   return customer;
 }

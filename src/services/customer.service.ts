@@ -9,7 +9,7 @@ import {
   type CustomerFields,
   type NormalizedCustomerFields,
 } from './customer-input';
-import { DomainError, assertId, assertIds, badInput, notFound } from './errors';
+import { DomainError, assertId, assertIds, badInput, notFound, customerErased } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import { phoneSpellings } from './phone';
 import type { RequestScope } from './request-scope';
@@ -193,10 +193,7 @@ export const customerService = {
     const fields = normalizeCustomerFields(input);
     const customer = await scope.em.transactional(async (tx) => {
       const found = await customerService.get({ em: tx, viewer: scope.viewer }, id);
-      if (found.erasedAt)
-        throw new DomainError('CONFLICT', 'This customer was erased', {
-          reason: 'CUSTOMER_ERASED',
-        });
+      if (found.erasedAt) throw customerErased();
       await lockContacts(tx, fields);
       if (!allowDuplicate) {
         const match = await findDuplicate(

@@ -16,6 +16,10 @@ export class DomainError extends Error {
 export const badInput = (message: string, field?: string): DomainError =>
   new DomainError('BAD_USER_INPUT', message, field ? { field } : {});
 
+/** An erased customer (right to be forgotten) takes no new data. */
+export const customerErased = (): DomainError =>
+  new DomainError('CONFLICT', 'This customer was erased', { reason: 'CUSTOMER_ERASED' });
+
 export const notFound = (entity: string, id: string): DomainError =>
   new DomainError('NOT_FOUND', `${entity} ${id} was not found`, { entity, id });
 
