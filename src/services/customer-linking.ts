@@ -12,7 +12,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CustomerIdentityKind } from '../entities/customer-identity.entity';
 import type { OrderBuyer } from '../integrations/order-api/types';
 import type { Platform } from '../entities/enums';
-import { isErasedBuyer } from './erased-identity';
+import { anyKeyErased } from './erased-identity';
 import { normalizePhone, phoneSpellings } from './phone';
 
 type IdentityKey = { kind: CustomerIdentityKind; value: string };
@@ -39,7 +39,9 @@ export async function linkCustomer(
   ];
   if (keys.length === 0) return null;
   // A buyer who asked to be forgotten is not re-created by their next order or message.
-  if (await isErasedBuyer(em, platform, buyer)) return null;
+  const email = buyer.email?.trim().toLowerCase();
+  const erasable = email ? [...keys, { kind: 'EMAIL', value: email }] : keys;
+  if (await anyKeyErased(em, erasable)) return null;
 
   let customerId =
     (await findByIdentity(em, keys)) ?? (phone ? await findByPhone(em, phone) : null);

@@ -30,12 +30,17 @@ export function buyerKeys(
 }
 
 /** Was any key of this buyer erased? Then nothing of theirs is stored or linked again. */
-export async function isErasedBuyer(
+export function isErasedBuyer(
   em: EntityManager,
   platform: Platform,
   buyer: Pick<OrderBuyer, 'phone' | 'platformId' | 'email'>,
 ): Promise<boolean> {
-  const hashes = buyerKeys(platform, buyer).map(erasedKeyHash);
+  return anyKeyErased(em, buyerKeys(platform, buyer));
+}
+
+/** For a caller that already holds a buyer's keys (the phone parsed once). */
+export async function anyKeyErased(em: EntityManager, keys: ErasableKey[]): Promise<boolean> {
+  const hashes = keys.map(erasedKeyHash);
   if (hashes.length === 0) return false;
   const rows = await em.execute<{ hash: string }[]>(
     `select "hash" from "erased_identity" where "hash" in (${placeholders(hashes)}) limit 1`,
