@@ -231,10 +231,12 @@ async function lockOrders(
   const triples = keys.map((key) => key.split('\u0000'));
   const rows = await rawRows<OrderRow>(
     em,
-    `select "id", "platform", "shop_id", "external_id", "status", "raw_status", "status_source_time", "flags", "customer_id"
-     from "customer_order"
-     where ("platform"::text, "shop_id", "external_id") in (${tuplePlaceholders(triples.length, 3)})
-     order by "id" for update`,
+    // Joined with typed keys, not `(platform::text, …) in (…)`: a cast column cannot use the
+    // unique index, and that form scanned the whole table once per batch.
+    `select o."id", o."platform", o."shop_id", o."external_id", o."status", o."raw_status", o."status_source_time", o."flags", o."customer_id"
+     from (values ${tuplePlaceholders(triples.length, 3, ['::platform', '::text', '::text'])}) as k("platform", "shop_id", "external_id")
+     join "customer_order" o on o."platform" = k."platform" and o."shop_id" = k."shop_id" and o."external_id" = k."external_id"
+     order by o."id" for update of o`,
     triples.flat(),
   );
   return new Map(
