@@ -12,11 +12,11 @@ import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
 import type { ChatApplier } from '../services/conversation-inbox.service';
-import { inboundService } from '../services/inbound.service';
+import { inboundService, type ReceiveResult } from '../services/inbound.service';
 import { InboxWriter } from '../services/inbox-writer';
 import type { OrderSync } from '../services/order-enrichment.service';
 import { isPlatformKey, platformModules } from './index';
-import type { WebhookSecrets } from './types';
+import type { NormalizedOrderEvent, WebhookSecrets } from './types';
 
 export type WebhookDeps = {
   orm: MikroORM;
@@ -158,7 +158,8 @@ export function createWebhookRouter(deps: WebhookDeps): {
   // they arrived (in two concurrent batches the later status could commit
   // first and the earlier one would then be dropped as stale).
   const lanes = Array.from({ length: APPLY_WORKERS }, () => ({
-    queue: [] as string[],
+    // With what the route parsed of each order event, so its apply need not read it back.
+    queue: [] as { id: string; event: NormalizedOrderEvent | undefined }[],
     busy: false,
   }));
   const anyBusy = () => lanes.some((lane) => lane.busy);
@@ -168,18 +169,21 @@ export function createWebhookRouter(deps: WebhookDeps): {
     lane.busy = true;
     try {
       for (
-        let ids = lane.queue.splice(0, APPLY_BATCH);
-        ids.length > 0;
-        ids = lane.queue.splice(0, APPLY_BATCH)
+        let batch = lane.queue.splice(0, APPLY_BATCH);
+        batch.length > 0;
+        batch = lane.queue.splice(0, APPLY_BATCH)
       ) {
+        const known = new Map<string, NormalizedOrderEvent>();
+        for (const { id, event } of batch) if (event) known.set(id, event);
         await inboundService.applyMany(
           deps.orm,
           deps.bus,
           platformModules,
-          ids,
+          batch.map(({ id }) => id),
           deps.maxAttempts,
           deps.orderSync,
           deps.chat,
+          known,
         );
       }
     } catch (error) {
@@ -189,9 +193,11 @@ export function createWebhookRouter(deps: WebhookDeps): {
       if (!anyBusy()) markIdle();
     }
   };
-  const applySoon = (ids: string[], orderingKeys: string[]) => {
+  const applySoon = ({ stored, orderingKeys, events }: ReceiveResult) => {
     if (!anyBusy()) idle = new Promise((resolve) => (markIdle = resolve));
-    ids.forEach((id, index) => lanes[laneOf(orderingKeys[index]!, lanes.length)]!.queue.push(id));
+    stored.forEach((id, index) =>
+      lanes[laneOf(orderingKeys[index]!, lanes.length)]!.queue.push({ id, event: events[index] }),
+    );
     for (const lane of lanes) if (!lane.busy && lane.queue.length > 0) void work(lane);
   };
   const inbox = new InboxWriter(deps.orm);
@@ -235,7 +241,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
       };
     }
     const result = await inboundService.receive(inbox.insert, module, rawBody, headers);
-    if (result.stored.length > 0) applySoon(result.stored, result.orderingKeys);
+    if (result.stored.length > 0) applySoon(result);
     return EMPTY_ACK.has(key)
       ? { status: 200 }
       : { status: 200, body: { received: result.stored.length, duplicates: result.duplicates } };

@@ -39,7 +39,7 @@ import {
 import { mergeFlags } from './order-flags';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
-import { applyInboundBatch } from './inbound-batch';
+import { applyInboundBatch, applyKnownEvents } from './inbound-batch';
 import type { InboxStore } from './inbox-writer';
 import { afterOrderMilestone } from './ticket-automation';
 
@@ -53,6 +53,8 @@ export type ReceiveResult = {
    * its chat thread. Events with the same key are applied one after another.
    */
   orderingKeys: string[];
+  /** For each stored id, the order event it holds (undefined for a chat message). */
+  events: (NormalizedOrderEvent | undefined)[];
   duplicates: number;
   deadLetters: number;
 };
@@ -79,6 +81,7 @@ export const inboundService = {
         eventKey: event.eventKey,
         shopId: event.shopId,
         orderingKey: `${event.shopId}:${event.externalOrderId}`,
+        event,
       })),
       ...chatEntries(module.normalizeChat?.(payload) ?? []),
     ]);
@@ -134,9 +137,10 @@ export const inboundService = {
   },
 
   /**
-   * Applies many stored events: the set-based batch path first, then one by
-   * one whatever it left (or everything, when the batch failed as a whole;
-   * each event then succeeds or records its own failure).
+   * Applies many stored events: a set-based batch path first (the unlocked
+   * one for events the caller parsed already, else the locked one), then one
+   * by one whatever it left (or everything, when the batch failed as a
+   * whole; each event then succeeds or records its own failure).
    */
   async applyMany(
     orm: MikroORM,
@@ -146,10 +150,27 @@ export const inboundService = {
     maxAttempts: number,
     sync?: OrderSync,
     chat?: ChatApplier,
+    /** The order events of `ids` as the receiving route parsed them, by id. */
+    known?: ReadonlyMap<string, NormalizedOrderEvent>,
   ): Promise<void> {
     let oneByOne: readonly string[] = ids;
     try {
-      oneByOne = (await applyInboundBatch(orm, bus, modules, ids, sync)).leftovers;
+      const parsed = ids.flatMap((id) => {
+        const event = known?.get(id);
+        return event ? [{ inboxId: id, event }] : [];
+      });
+      const unlocked = parsed.length > 0 ? await applyKnownEvents(orm, bus, parsed, sync) : null;
+      if (unlocked) {
+        const rest = ids.filter((id) => !known?.has(id));
+        oneByOne = [
+          ...unlocked.leftovers,
+          ...(rest.length > 0
+            ? (await applyInboundBatch(orm, bus, modules, rest, sync)).leftovers
+            : []),
+        ];
+      } else {
+        oneByOne = (await applyInboundBatch(orm, bus, modules, ids, sync)).leftovers;
+      }
     } catch {
       // Deliberately quiet: the one-by-one path records the real error per event.
     }
@@ -197,7 +218,12 @@ export const inboundService = {
 };
 
 /** What the inbox keeps of a normalized event: its key and shop. */
-type InboxEntry = { eventKey: string; shopId: string | undefined; orderingKey: string };
+type InboxEntry = {
+  eventKey: string;
+  shopId: string | undefined;
+  orderingKey: string;
+  event?: NormalizedOrderEvent;
+};
 
 /**
  * Echoes (the shop's own messages coming back) are not stored: the inbox
@@ -247,6 +273,7 @@ async function receiveKeyed(
     return {
       stored: [],
       orderingKeys: [],
+      events: [],
       duplicates: stored ? 0 : 1,
       deadLetters: stored ? 1 : 0,
     };
@@ -263,12 +290,14 @@ async function receiveKeyed(
   );
   const stored: string[] = [];
   const orderingKeys: string[] = [];
+  const events: (NormalizedOrderEvent | undefined)[] = [];
   ids.forEach((id, index) => {
     if (id === null) return;
     stored.push(id);
     orderingKeys.push(`${platform}:${entries[index]!.orderingKey}`);
+    events.push(entries[index]!.event);
   });
-  return { stored, orderingKeys, duplicates: ids.length - stored.length, deadLetters: 0 };
+  return { stored, orderingKeys, events, duplicates: ids.length - stored.length, deadLetters: 0 };
 }
 
 /** The normalized event a stored push row stands for. */
