@@ -35,15 +35,12 @@ export type OrderLogFilter = {
 };
 
 type LogRow = {
-  sequence: string;
-  id: string;
-  order_id: string;
-  channel_id: string;
-  platform: Platform;
-  status: OrderStatus;
-  raw_status: string;
-  event_time: Date;
-  received_at: Date;
+  log_sequence: string;
+  log_id: string;
+  log_status: OrderStatus;
+  log_raw_status: string;
+  log_event_time: Date;
+  log_received_at: Date;
 };
 
 const CURSOR_PREFIX = 'oe:';
@@ -132,32 +129,41 @@ async function readLog(
     anyOf('o."channel_id"', channelScope);
   }
   params.push(window.limit);
-  const rows = await rawRows<LogRow>(
+  // The orders come in the same rows (a second query for them cost the shared
+  // tail a round trip per read): the log's own columns under `log_` names,
+  // everything else is the order's row as the ORM maps it.
+  const rows = await rawRows<LogRow & Record<string, unknown>>(
     em,
-    `select e."sequence", e."id", e."order_id", o."channel_id", o."platform", e."status",
-            e."raw_status", e."event_time", e."received_at"
+    `select e."sequence" as "log_sequence", e."id" as "log_id", e."status" as "log_status",
+            e."raw_status" as "log_raw_status", e."event_time" as "log_event_time",
+            e."received_at" as "log_received_at", o.*
      from "order_status_event" e join "customer_order" o on o."id" = e."order_id"
      where ${where.join(' and ')}
      order by e."sequence" ${window.newestFirst ? 'desc' : 'asc'} limit ?`,
     params,
   );
-  const events: OrderLogEvent[] = rows.map((row) => ({
-    sequence: Number(row.sequence),
-    id: row.id,
-    orderId: row.order_id,
-    channelId: row.channel_id,
-    platform: row.platform,
-    status: row.status,
-    rawStatus: row.raw_status,
-    eventTime: new Date(row.event_time),
-    receivedAt: new Date(row.received_at),
-  }));
-  if (events.length > 0) {
-    const orders = await em.find(Order, {
-      id: { $in: [...new Set(events.map((e) => e.orderId))] },
-    });
-    const byId = new Map(orders.map((order) => [order.id, order]));
-    for (const event of events) event.order = byId.get(event.orderId);
-  }
-  return events;
+  return rows.map((row) => {
+    const {
+      log_sequence,
+      log_id,
+      log_status,
+      log_raw_status,
+      log_event_time,
+      log_received_at,
+      ...orderRow
+    } = row;
+    const order = em.map(Order, orderRow);
+    return {
+      sequence: Number(log_sequence),
+      id: log_id,
+      orderId: order.id,
+      channelId: order.channel.id,
+      platform: order.platform,
+      status: log_status,
+      rawStatus: log_raw_status,
+      eventTime: new Date(log_event_time),
+      receivedAt: new Date(log_received_at),
+      order,
+    };
+  });
 }
