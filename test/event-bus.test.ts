@@ -4,6 +4,7 @@ import {
   createRedisEventBus,
   type EventBus,
 } from '../src/realtime/event-bus';
+import { waitFor } from './support/ws';
 
 const logger = pino({ level: 'silent' });
 const redisUrl = process.env.REDIS_URL;
@@ -69,6 +70,47 @@ describe('in-process event bus', () => {
     } finally {
       await publisher.close();
       await subscriber.close();
+    }
+  });
+
+  test("the publisher's own subscribers get each event at once and once, while other instances get it over Redis", async () => {
+    const topic = `TEST_${process.pid}_${Date.now()}_own`;
+    const publisher = createRedisEventBus(redisUrl!, logger);
+    const other = createRedisEventBus(redisUrl!, logger);
+    const own: unknown[] = [];
+    const remote: unknown[] = [];
+    const collect = (bus: EventBus, into: unknown[]) => {
+      const iterator = bus.subscribe(topic)[Symbol.asyncIterator]();
+      void (async () => {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          into.push(next.value);
+        }
+      })();
+      return iterator;
+    };
+    const ownIterator = collect(publisher, own);
+    const otherIterator = collect(other, remote);
+    try {
+      // Until the other instance's SUBSCRIBE has gone through, events may not reach it.
+      for (let i = 0; i < 50 && remote.length === 0; i += 1) {
+        publisher.publish(topic, { warmUp: i });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      own.length = 0;
+      remote.length = 0;
+      publisher.publish(topic, { id: 'o2' });
+      // Delivered locally before any Redis round trip could have completed.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(own).toEqual([{ id: 'o2' }]);
+      await waitFor(() => remote.length === 1);
+      // Redis's copy of it came back to the publisher too, and was dropped.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(own).toEqual([{ id: 'o2' }]);
+      expect(remote).toEqual([{ id: 'o2' }]);
+    } finally {
+      await Promise.all([ownIterator.return?.(), otherIterator.return?.()]);
+      await publisher.close();
+      await other.close();
     }
   });
 });

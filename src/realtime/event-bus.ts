@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter, on } from 'node:events';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
@@ -106,8 +107,18 @@ export function createInProcessEventBus(): EventBus {
   };
 }
 
-/** Events cross API instances over Redis pub/sub; payloads travel as JSON. */
+/** What travels over Redis: the payload, and which instance sent it. */
+type Envelope = { origin: string; payload: unknown };
+
+/**
+ * Events cross API instances over Redis pub/sub; payloads travel as JSON.
+ * This instance's own subscribers get an event at once, not after the round
+ * trip through Redis (the order event tail is woken by every commit, and the
+ * hop was a few milliseconds of each push's way to its subscribers), so the
+ * copy Redis sends back to the publisher is dropped.
+ */
 export function createRedisEventBus(url: string, logger: Logger): EventBus {
+  const origin = randomUUID();
   const options = { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true };
   // Events published together (a batch of applied pushes) go out in one write.
   const publisher = new Redis(url, {
@@ -131,7 +142,8 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
   );
   subscriber.on('message', (topic: string, message: string) => {
     try {
-      local.emit(topic, JSON.parse(message));
+      const envelope = JSON.parse(message) as Envelope;
+      if (envelope.origin !== origin) local.emit(topic, envelope.payload);
     } catch (error) {
       logger.warn({ err: error, topic }, 'dropped a malformed event from redis');
     }
@@ -139,7 +151,9 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
   return {
     kind: 'redis',
     publish: (topic, payload) => {
-      publisher.publish(topic, JSON.stringify(payload)).catch((error: unknown) => {
+      local.emit(topic, payload);
+      const envelope: Envelope = { origin, payload };
+      publisher.publish(topic, JSON.stringify(envelope)).catch((error: unknown) => {
         logger.error({ err: error, topic }, 'redis publish failed');
       });
     },
