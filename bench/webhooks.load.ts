@@ -10,10 +10,21 @@ export type LoadSettings = {
   partnerKey: string;
   pushUrl: string;
   durationMs: number;
+  /** Load sent first and not counted. */
+  warmUpMs: number;
   concurrency: number;
   token: string;
   subscription: 'orderEvents' | 'orderChanged';
+  /**
+   * Pushes per second to offer, whatever the answers' pace (0: as fast as the
+   * senders get answers). Latencies then count from when each push was due,
+   * so a stalled server is not hidden by senders that waited for it.
+   */
+  rate: number;
 };
+
+/** What the load process tells the bench: the measured part begins, then its figures. */
+export type LoadMessage = { kind: 'measuring' } | { kind: 'report'; report: LoadReport };
 
 export type LoadReport = {
   accepted: number;
@@ -95,21 +106,64 @@ async function run(settings: LoadSettings): Promise<LoadReport> {
   let accepted = 0;
   let failed = 0;
   let sequence = 0;
-  const started = performance.now();
-  const deadline = started + settings.durationMs;
-  const sender = async () => {
-    while (performance.now() < deadline) {
-      const order = `B${(sequence += 1)}`;
-      const sent = performance.now();
-      sentAt.set(order, sent);
+  /** One stretch of load; only a measured one is counted (a warm-up's orders are named apart). */
+  const phase = async (durationMs: number, measured: boolean) => {
+    const started = performance.now();
+    const deadline = started + durationMs;
+    const send = async (due: number) => {
+      const order = `${measured ? 'B' : 'W'}${(sequence += 1)}`;
+      if (measured) sentAt.set(order, due);
       const status = await post(order, 'READY_TO_SHIP');
-      acks.push(performance.now() - sent);
+      if (!measured) return;
+      acks.push(performance.now() - due);
       if (status === 200) accepted += 1;
       else failed += 1;
-    }
+    };
+    const sender = async () => {
+      while (performance.now() < deadline) await send(performance.now());
+    };
+    /** At most `concurrency` pushes in flight; the others wait their turn, their clock running. */
+    const paced = async () => {
+      const interval = 1000 / settings.rate;
+      const waiting: number[] = [];
+      let inFlight = 0;
+      let scheduled = 0;
+      let drained: () => void = () => undefined;
+      const next = () => {
+        while (inFlight < settings.concurrency && waiting.length > 0) {
+          inFlight += 1;
+          void send(waiting.shift()!).finally(() => {
+            inFlight -= 1;
+            next();
+            if (inFlight === 0 && waiting.length === 0) drained();
+          });
+        }
+      };
+      while (performance.now() < deadline) {
+        const now = performance.now();
+        for (
+          let due = started + scheduled * interval;
+          due <= now;
+          due = started + scheduled * interval
+        ) {
+          waiting.push(due);
+          scheduled += 1;
+        }
+        next();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      if (inFlight > 0 || waiting.length > 0)
+        await new Promise<void>((resolve) => (drained = resolve));
+    };
+    if (settings.rate > 0) await paced();
+    else await Promise.all(Array.from({ length: settings.concurrency }, sender));
+    return (performance.now() - started) / 1000;
   };
-  await Promise.all(Array.from({ length: settings.concurrency }, sender));
-  const seconds = (performance.now() - started) / 1000;
+  // Compiled code, open sockets and a full connection pool first: a cold
+  // start's first seconds say nothing of the rate the server sustains.
+  await phase(settings.warmUpMs, false);
+  process.send?.({ kind: 'measuring' } satisfies LoadMessage);
+  const seconds = await phase(settings.durationMs, true);
   // Let the applies still queued finish, then count.
   for (let last = -1; delivered.length !== last;) {
     last = delivered.length;
@@ -121,5 +175,5 @@ async function run(settings: LoadSettings): Promise<LoadReport> {
 }
 
 void run(JSON.parse(process.argv[2] ?? '{}') as LoadSettings).then((report) =>
-  process.send?.(report),
+  process.send?.({ kind: 'report', report } satisfies LoadMessage),
 );
