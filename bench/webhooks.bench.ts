@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { fork } from 'node:child_process';
 import { Channel, User } from '../src/entities';
 import { Platform } from '../src/entities/enums';
+import { cpuOfProcesses } from './process-cpu';
 import { percentile, runBench, startBenchServer } from './support';
 import type { LoadMessage, LoadReport, LoadSettings } from './webhooks.load';
 
@@ -64,11 +65,13 @@ async function main(): Promise<void> {
   });
   // Counted from the end of the warm-up, which the load process announces.
   let cpuBefore = process.cpuUsage();
+  let databaseCpuBefore = cpuOfProcesses('postgres');
   let measuredFrom = new Date();
   const report = await new Promise<LoadReport>((resolve, reject) => {
     load.on('message', (message: LoadMessage) => {
       if (message.kind === 'measuring') {
         cpuBefore = process.cpuUsage();
+        databaseCpuBefore = cpuOfProcesses('postgres');
         measuredFrom = new Date();
       } else resolve(message.report);
     });
@@ -76,6 +79,11 @@ async function main(): Promise<void> {
   });
   load.kill();
   const cpu = process.cpuUsage(cpuBefore);
+  const databaseCpuAfter = cpuOfProcesses('postgres');
+  const databaseCpu =
+    databaseCpuBefore === null || databaseCpuAfter === null
+      ? null
+      : databaseCpuAfter - databaseCpuBefore;
   // When the last stored push was applied, for the apply throughput.
   const [applied] = await db.orm.em.fork().execute<{ n: string; last: Date; first: Date }[]>(
     `select count(*) n, max(processed_at) last, min(received_at) first from inbound_event
@@ -96,6 +104,10 @@ async function main(): Promise<void> {
       `  push -> ${settings.subscription} subscriber p50 ${percentile(delivered, 50).toFixed(1)} ms, p99 ${percentile(delivered, 99).toFixed(1)} ms over ${delivered.length} events`,
       `  applied ${applied!.n} pushes in ${applySeconds.toFixed(1)}s from the first receipt to the last apply (${(Number(applied!.n) / applySeconds).toFixed(0)}/s)`,
       `  server CPU ${((cpu.user + cpu.system) / 1000 / Math.max(1, report.accepted)).toFixed(2)} ms per accepted push (ack, apply and delivery)`,
+      databaseCpu === null
+        ? '  PostgreSQL CPU: not measured (no /proc)'
+        : `  PostgreSQL CPU ${(databaseCpu / Math.max(1, report.accepted)).toFixed(2)} ms per accepted push (all of its processes on this machine, ${(databaseCpu / 1000 / report.seconds).toFixed(2)} cores over the run)`,
+      `  load generator CPU ${(report.cpuMs / Math.max(1, report.accepted)).toFixed(2)} ms per push (signing, sending, the subscriber)`,
       `  orders in the database for the bench shop: ${orders[0]?.n} (${settings.warmUpMs / 1000}s of warm-up pushes before the measured ones)`,
     ].join('\n') + '\n',
   );

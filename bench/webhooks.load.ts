@@ -32,6 +32,8 @@ export type LoadReport = {
   seconds: number;
   acks: number[];
   delivered: number[];
+  /** CPU the senders and the subscriber used while measured. */
+  cpuMs: number;
 };
 
 async function run(settings: LoadSettings): Promise<LoadReport> {
@@ -163,7 +165,9 @@ async function run(settings: LoadSettings): Promise<LoadReport> {
   // start's first seconds say nothing of the rate the server sustains.
   await phase(settings.warmUpMs, false);
   process.send?.({ kind: 'measuring' } satisfies LoadMessage);
+  const cpuBefore = process.cpuUsage();
   const seconds = await phase(settings.durationMs, true);
+  const cpu = process.cpuUsage(cpuBefore);
   // Let the applies still queued finish, then count.
   for (let last = -1; delivered.length !== last;) {
     last = delivered.length;
@@ -171,7 +175,7 @@ async function run(settings: LoadSettings): Promise<LoadReport> {
   }
   agent.destroy();
   await client.dispose();
-  return { accepted, failed, seconds, acks, delivered };
+  return { accepted, failed, seconds, acks, delivered, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 void run(JSON.parse(process.argv[2] ?? '{}') as LoadSettings).then((report) =>
