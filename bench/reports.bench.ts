@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Order, User } from '../src/entities';
 import { businessDateOf } from '../src/services/reconciliation.service';
@@ -10,7 +12,10 @@ import { percentile, runBench, startBenchServer } from './support';
  * the embedded database; seeded at --scale if empty). Reports run as the demo
  * admin over the whole data set (the heaviest scope), DAY buckets over the
  * last 180 days; exports stream every order in both formats while the
- * server's RSS is sampled.
+ * server's RSS is sampled every 20 ms. With `--server dist` (after `npm run
+ * build`) the requests go to the compiled server started as `npm run
+ * start:prod` starts it (NODE_ENV=production, jobs on), and the RSS is that
+ * process's VmRSS: its idle figure is taken just before the first export.
  */
 const RANGE = (() => {
   const now = new Date();
@@ -45,15 +50,28 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: '10' },
       runs: { type: 'string', default: '20' },
       only: { type: 'string', default: 'reports,exports' },
+      server: { type: 'string', default: 'in-process' },
     },
   });
-  const server = await startBenchServer(Number(values.scale));
-  const { app, db, port } = server;
-  const base = `http://127.0.0.1:${port}`;
+  if (!['in-process', 'dist'].includes(values.server)) {
+    throw new Error('--server: in-process or dist');
+  }
+  const jwtSecret = 'bench-secret-'.repeat(4);
+  const server = await startBenchServer(Number(values.scale), { JWT_SECRET: jwtSecret });
+  const { app, db } = server;
+  const dist = values.server === 'dist' ? await startDistServer(db.url, jwtSecret) : null;
+  const base = `http://127.0.0.1:${dist?.port ?? server.port}`;
   const em = db.orm.em.fork();
   const admin = await em.findOneOrFail(User, { email: 'admin@demo.local' });
+  // Signed here with the secret both servers share: no login (scrypt) spike in the figures.
   const authorization = `Bearer ${app.services.tokens.sign(admin.id).token}`;
-  const lines: string[] = [`on ${db.description}, range ${RANGE.from}..${RANGE.to} by DAY`];
+  const rss = dist ? () => vmRss(dist.child.pid!) : () => process.memoryUsage.rss();
+  const lines: string[] = [
+    `on ${db.description}, range ${RANGE.from}..${RANGE.to} by DAY`,
+    dist
+      ? `server: ${dist.command} (pid ${dist.child.pid})`
+      : 'server: in this process (TypeScript through @swc-node/register)',
+  ];
   const only = values.only.split(',');
 
   if (only.includes('reports')) {
@@ -79,11 +97,16 @@ async function main(): Promise<void> {
   }
   if (only.includes('exports')) {
     const orders = await em.count(Order, {});
+    if (dist) {
+      // Start-up's garbage settles; the figure is the server as it waits for work.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      lines.push(`server RSS idle ${mb(rss())} MB`);
+    }
     for (const format of ['csv', 'ndjson'] as const) {
-      const startRss = process.memoryUsage.rss();
+      const startRss = rss();
       let peakRss = startRss;
       const sampler = setInterval(() => {
-        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        peakRss = Math.max(peakRss, rss());
       }, 20);
       const started = performance.now();
       // The client is curl in its own process: this process's memory is the server's alone.
@@ -103,12 +126,74 @@ async function main(): Promise<void> {
       const rows = newlines - 1;
       if (rows !== orders) throw new Error(`export ${format}: ${rows} rows, expected ${orders}`);
       lines.push(
-        `export orders ${format.padEnd(6)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s, ${(bytes / 1e6).toFixed(0)} MB, server RSS ${(startRss / 1e6).toFixed(0)} MB before, peak ${(peakRss / 1e6).toFixed(0)} MB`,
+        `export orders ${format.padEnd(6)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s, ${(bytes / 1e6).toFixed(0)} MB, server RSS ${mb(startRss)} MB before, peak ${mb(peakRss)} MB`,
       );
     }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  await dist?.stop();
   await server.close();
+}
+
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(0);
+
+/** Resident memory of a process, as `ps` and the kernel's OOM accounting see it. */
+function vmRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (!kib) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kib) * 1024;
+}
+
+/** The compiled server, started with the node flags of `npm run start:prod`, on the bench's database. */
+async function startDistServer(
+  databaseUrl: string,
+  jwtSecret: string,
+): Promise<{ child: ChildProcess; port: number; command: string; stop: () => Promise<void> }> {
+  const root = path.join(__dirname, '..');
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const command = pkg.scripts['start:prod'] ?? '';
+  const [program, ...args] = command.split(/\s+/);
+  if (program !== 'node') throw new Error(`start:prod is not a node command: ${command}`);
+  const port = 4700 + Math.floor(Math.random() * 200);
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: jwtSecret,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('GraphQL ready')) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume(); // its later log lines are not read
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}:\n${output}`)));
+  });
+  return {
+    child,
+    port,
+    command,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 function run(

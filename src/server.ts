@@ -20,7 +20,6 @@ import {
 } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { useServer } from 'graphql-ws/use/ws';
-import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { authenticate, refreshViewer, type Credentials } from './auth/authenticate';
@@ -44,6 +43,7 @@ import type { Jobs } from './jobs/boss';
 import { createMetrics, type Metrics } from './metrics';
 import type { EventBus } from './realtime/event-bus';
 import { OrderEventTail } from './realtime/order-event-tail';
+import { connectRedis } from './redis';
 import { buildCrmSchema } from './schema/build-schema';
 import { createContext, type Context } from './schema/context';
 import { formatClientError, isInternalError } from './schema/format-error';
@@ -200,7 +200,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger.warn('JWT_SECRET is unset: using a random secret; sessions end when the process stops');
   }
   const limiterRedis = config.redisUrl
-    ? new Redis(config.redisUrl, {
+    ? connectRedis(config.redisUrl, {
         connectionName: 'crm-rate-limits',
         maxRetriesPerRequest: 2,
         // Counts of pushes arriving together go out in one write, not one syscall each.

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, on } from 'node:events';
-import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { PubSub } from 'type-graphql';
+import { connectRedis } from '../redis';
 
 export type EventBusKind = 'redis' | 'in-process';
 
@@ -121,12 +121,12 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
   const origin = randomUUID();
   const options = { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true };
   // Events published together (a batch of applied pushes) go out in one write.
-  const publisher = new Redis(url, {
+  const publisher = connectRedis(url, {
     ...options,
     connectionName: 'crm-publish',
     enableAutoPipelining: true,
   });
-  const subscriber = new Redis(url, { ...options, connectionName: 'crm-subscribe' });
+  const subscriber = connectRedis(url, { ...options, connectionName: 'crm-subscribe' });
   for (const client of [publisher, subscriber]) {
     client.on('error', (error: Error) => logger.warn({ err: error }, 'redis event bus error'));
   }

@@ -294,6 +294,102 @@ const EOL: Record<ExportFormat, string> = { csv: `E'\\r\\n'`, ndjson: `E'\\n'` }
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Signature, flags and the length of the header extension. */
 const COPY_HEADER_BYTES = 19;
+const NOTHING = Buffer.alloc(0);
+
+/**
+ * PostgreSQL's binary COPY output of one-column text rows, turned into the
+ * rows' bytes one after another. Each row is a 16-bit field count (1; -1
+ * ends the data), a 32-bit length and the line. The lines move down over the
+ * row headers inside the chunk they came in (the chunk is the stream's own).
+ * Only the one unit (file header, row, trailer) that a chunk boundary cuts is
+ * joined, from its own bytes: joining the whole next chunk to it copied
+ * nearly every chunk a second time.
+ */
+export class CopyLineDecoder {
+  /** Rows decoded so far. */
+  count = 0;
+  /** The trailer came: no row follows. */
+  ended = false;
+  private started = false;
+  private carry: Buffer = NOTHING;
+
+  /**
+   * The lines of `chunk`, in order: a line completed from the previous
+   * chunk's cut row (a buffer of its own), then `chunk`'s whole lines
+   * (rewritten in place). Keeps the cut unit at the end for the next chunk.
+   */
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    let at = 0;
+    while (this.carry.length > 0) {
+      const size = this.unitSize(this.carry, 0);
+      // Until the cut unit's size can be told, only the few bytes that tell it are taken.
+      const target = Math.abs(size);
+      const take = Math.min(target - this.carry.length, chunk.length - at);
+      this.carry = Buffer.concat([this.carry, chunk.subarray(at, at + take)]);
+      at += take;
+      if (this.carry.length < target) return out;
+      if (size < 0) continue;
+      const line = this.unit(this.carry, 0, size);
+      if (line) out.push(line);
+      this.carry = NOTHING;
+    }
+    let size = 0;
+    while (at < chunk.length && !this.ended) {
+      const unit = this.unitSize(chunk, at);
+      if (unit < 0 || chunk.length - at < unit) {
+        // Nobody writes past `size`, which stays at or below `at`: the cut unit can stay a view.
+        this.carry = chunk.subarray(at);
+        break;
+      }
+      const line = this.unit(chunk, at, unit);
+      if (line) {
+        chunk.copyWithin(size, at + 6, at + unit);
+        size += line.length;
+      }
+      at += unit;
+    }
+    if (size > 0) out.push(chunk.subarray(0, size));
+    return out;
+  }
+
+  /** The size of the unit at `at`, or minus the bytes needed to tell it. */
+  private unitSize(data: Buffer, at: number): number {
+    const left = data.length - at;
+    if (!this.started) {
+      // Refused as soon as the signature is in, not after waiting for a garbage length.
+      const signature = data.subarray(at, at + COPY_SIGNATURE.length);
+      if (!COPY_SIGNATURE.subarray(0, signature.length).equals(signature)) {
+        throw new Error('COPY did not answer in binary format');
+      }
+      return left < COPY_HEADER_BYTES
+        ? -COPY_HEADER_BYTES
+        : COPY_HEADER_BYTES + data.readUInt32BE(at + COPY_HEADER_BYTES - 4);
+    }
+    if (left < 2) return -2;
+    if (data.readInt16BE(at) === -1) return 2;
+    if (left < 6) return -6;
+    return 6 + Math.max(0, data.readInt32BE(at + 2));
+  }
+
+  /** Takes in the whole unit at `at`; returns its line if it is a row. */
+  private unit(data: Buffer, at: number, size: number): Buffer | null {
+    if (!this.started) {
+      this.started = true;
+      return null;
+    }
+    const fields = data.readInt16BE(at);
+    if (fields === -1) {
+      this.ended = true;
+      return null;
+    }
+    if (fields !== 1 || data.readInt32BE(at + 2) < 0) {
+      throw new Error('COPY sent a row that is not one line');
+    }
+    this.count += 1;
+    return data.subarray(at + 6, at + size);
+  }
+}
 
 /**
  * An export's output lines, line ends included, in chunks as they come off
@@ -302,13 +398,17 @@ const COPY_HEADER_BYTES = 19;
  * must be closed, not reused.
  */
 export class ExportLines implements AsyncIterable<Buffer> {
-  count = 0;
   complete = false;
+  private readonly decoder = new CopyLineDecoder();
 
   constructor(
     private readonly client: Client,
     private readonly copySql: string | null,
   ) {}
+
+  get count(): number {
+    return this.decoder.count;
+  }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     if (!this.copySql) {
@@ -317,47 +417,8 @@ export class ExportLines implements AsyncIterable<Buffer> {
     }
     const copy = this.client.query(copyTo(this.copySql));
     try {
-      // Each row: a 16-bit field count (1; -1 ends the data), a 32-bit length, the line.
-      let pending: Buffer = Buffer.alloc(0);
-      let started = false;
       for await (const chunk of copy as AsyncIterable<Buffer>) {
-        const data = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-        let at = 0;
-        if (!started) {
-          if (data.length < COPY_HEADER_BYTES) {
-            pending = data;
-            continue;
-          }
-          if (!data.subarray(0, COPY_SIGNATURE.length).equals(COPY_SIGNATURE)) {
-            throw new Error('COPY did not answer in binary format');
-          }
-          at = COPY_HEADER_BYTES + data.readUInt32BE(COPY_HEADER_BYTES - 4);
-          if (data.length < at) {
-            pending = data;
-            continue;
-          }
-          started = true;
-        }
-        // The lines move down over the row headers in place: the chunk is this
-        // stream's own, and a copy per chunk was a third of the export's garbage.
-        let size = 0;
-        while (data.length - at >= 2) {
-          const fields = data.readInt16BE(at);
-          if (fields === -1) {
-            at += 2;
-            break;
-          }
-          if (data.length - at < 6) break;
-          const length = data.readInt32BE(at + 2);
-          if (fields !== 1 || length < 0) throw new Error('COPY sent a row that is not one line');
-          if (data.length - at - 6 < length) break;
-          data.copyWithin(size, at + 6, at + 6 + length);
-          size += length;
-          at += 6 + length;
-          this.count += 1;
-        }
-        pending = data.subarray(at);
-        if (size > 0) yield data.subarray(0, size);
+        for (const lines of this.decoder.push(chunk)) yield lines;
       }
       this.complete = true;
     } finally {
