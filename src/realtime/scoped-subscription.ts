@@ -117,9 +117,23 @@ export function scopedEvents<Payload, Row>(options: {
   const revocations = bus.subscribe(TOPICS.credentialsRevoked)[Symbol.asyncIterator]();
   let viewer = options.viewer;
   let viewerCheckedAt = performance.now();
-  // Both streams are read concurrently; a pending read survives across next() calls.
+  let revoked = false;
+  /** Set while nextRow waits for an event: a revocation wakes it. */
+  const waiting: { interrupt?: () => void } = {};
+  // Revocations are read beside the events, so one ends a stream that is
+  // waiting for its next event too. Not with a Promise.race against one
+  // long-pending revocations.next(): every race leaves a reaction on that
+  // promise which holds the race's result, so each event delivered stayed
+  // in memory for the life of the subscription.
+  void (async () => {
+    for (let next = await revocations.next(); !next.done; next = await revocations.next()) {
+      if (revokes(next.value as CredentialsRevokedEvent, viewer)) {
+        revoked = true;
+        waiting.interrupt?.();
+      }
+    }
+  })().catch(() => undefined);
   let pendingEvent: Promise<IteratorResult<unknown>> | undefined;
-  let pendingRevocation: Promise<IteratorResult<unknown>> | undefined;
   const close = async () => {
     await Promise.all([source.return?.(), revocations.return?.()]);
   };
@@ -129,24 +143,14 @@ export function scopedEvents<Payload, Row>(options: {
   };
   const nextRow = async (): Promise<IteratorResult<Row>> => {
     for (;;) {
+      if (revoked) return ended();
       pendingEvent ??= source.next();
-      pendingRevocation ??= revocations.next();
-      const winner = await Promise.race([
-        pendingEvent.then((result) => ({ kind: 'event' as const, result })),
-        pendingRevocation.then((result) => ({ kind: 'revocation' as const, result })),
-      ]);
-      if (winner.kind === 'revocation') {
-        pendingRevocation = undefined;
-        if (
-          !winner.result.done &&
-          revokes(winner.result.value as CredentialsRevokedEvent, viewer)
-        ) {
-          return ended();
-        }
-        continue;
-      }
+      const interrupted = new Promise<null>((resolve) => (waiting.interrupt = () => resolve(null)));
+      const winner = await Promise.race([pendingEvent, interrupted]);
+      delete waiting.interrupt;
+      if (winner === null) continue;
       pendingEvent = undefined;
-      const event = winner.result;
+      const event = winner;
       if (event.done) {
         await close();
         return { done: true, value: undefined };
