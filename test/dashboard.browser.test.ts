@@ -249,14 +249,15 @@ describeInBrowser('operations dashboard in Chromium', () => {
 
   it('notices a silent network drop by its keep-alive ping, then resumes without a gap', async () => {
     let muted = false;
-    let firstSocket = true;
     const context = await browser.newContext();
     contexts.push(context);
-    // The first socket can go quiet both ways without closing, as when a phone
-    // leaves Wi-Fi; later sockets pass everything.
+    // The sockets open when the network drops go quiet both ways without
+    // closing, as when a phone leaves Wi-Fi; sockets opened later pass
+    // everything. (Not "the first socket": the page may have opened and
+    // closed one before the one it is live on.)
     await context.routeWebSocket(/\/graphql$/, (ws) => {
-      const quiet = firstSocket ? () => muted : () => false;
-      firstSocket = false;
+      const openedBeforeTheDrop = !muted;
+      const quiet = () => openedBeforeTheDrop && muted;
       const server = ws.connectToServer();
       ws.onMessage((message) => {
         if (!quiet()) server.send(message);
