@@ -14,6 +14,7 @@ import {
   type ExportFormat,
   type ExportLines,
 } from '../services/export.service';
+import { YoungGenerationPacer } from './young-generation';
 
 /**
  * GET /exports/:entity — streams CSV or NDJSON; the protocol (cursor, headers,
@@ -69,8 +70,13 @@ async function drained(res: Response): Promise<void> {
   ]).finally(() => controller.abort());
 }
 
+/** Bytes of export between two young-generation collections (see young-generation.ts). */
+const COLLECT_EVERY_BYTES = 1024 * 1024;
+
 async function writeLines(res: Response, lines: ExportLines): Promise<void> {
+  const pacer = new YoungGenerationPacer(COLLECT_EVERY_BYTES);
   for await (const chunk of lines) {
+    pacer.passed(chunk.length);
     // Backpressure: stop reading from the database until the client catches up.
     if (!res.write(chunk)) await drained(res);
     if (res.destroyed) break;
