@@ -76,6 +76,9 @@ async function main(): Promise<void> {
       } else resolve(message.report);
     });
     load.once('error', reject);
+    load.once('exit', (code) =>
+      reject(new Error(`the load process exited (${code}) without its figures`)),
+    );
   });
   load.kill();
   const cpu = process.cpuUsage(cpuBefore);

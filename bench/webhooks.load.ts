@@ -179,5 +179,8 @@ async function run(settings: LoadSettings): Promise<LoadReport> {
 }
 
 void run(JSON.parse(process.argv[2] ?? '{}') as LoadSettings).then((report) =>
-  process.send?.({ kind: 'report', report } satisfies LoadMessage),
+  // Exiting before a large message is flushed would lose it: leave only once it is sent.
+  process.send?.({ kind: 'report', report } satisfies LoadMessage, undefined, {}, () =>
+    process.disconnect(),
+  ),
 );
