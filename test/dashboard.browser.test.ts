@@ -270,15 +270,31 @@ describeInBrowser('operations dashboard in Chromium', () => {
     watchForErrors(page);
     await submitSignIn(page, leader.email, PASSWORD);
     await page.waitForSelector('[data-testid=live-state][data-state=live]');
+    // Every state the page shows, recorded as it changes: "reconnecting" lasts
+    // only until the retry a quarter second later, too short to poll for.
+    // (A string: this file is typed without the DOM library.)
+    await page.evaluate(`{
+      const status = document.querySelector('[data-testid=live-state]');
+      window.liveStates = [];
+      new MutationObserver(() => window.liveStates.push(status.getAttribute('data-state'))).observe(
+        status,
+        { attributes: true, attributeFilter: ['data-state'] },
+      );
+    }`);
 
     muted = true;
     const missed = `QUIET-${randomUUID().slice(0, 6)}`;
     await send(lazadaPush(missed, 'pending'));
     // A ping every 10 s, 5 s for its pong: the page must find out by itself.
-    await page.waitForSelector('[data-testid=live-state][data-state=reconnecting]', {
-      timeout: 20_000,
-    });
-    await page.waitForSelector('[data-testid=live-state][data-state=live]', { timeout: 10_000 });
+    await page.waitForFunction(
+      () => {
+        const states = (globalThis as unknown as { liveStates: string[] }).liveStates;
+        const dropped = states.indexOf('reconnecting');
+        return dropped >= 0 && states.indexOf('live', dropped) > dropped;
+      },
+      undefined,
+      { timeout: 25_000 },
+    );
     await page.waitForSelector(`[data-testid=order-feed] li[data-order="${missed}"]`);
     expect(await page.locator(`[data-testid=order-feed] li[data-order="${missed}"]`).count()).toBe(
       1,
