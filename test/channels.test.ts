@@ -1,10 +1,9 @@
-import request from 'supertest';
 import { AuditLog, Channel, Order } from '../src/entities';
 import { ChannelStatus, Platform, Role } from '../src/entities/enums';
 import { channelAlertService } from '../src/services/channel-alert.service';
 import { factories } from './support/factories';
 import { startTestApp, type Auth, type GraphQLResponse, type TestApp } from './support/test-app';
-import { pushes, type SignedPush } from './support/webhooks';
+import { pushes, type SignedPush, postPush } from './support/webhooks';
 
 const DAY_MS = 86_400_000;
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -72,12 +71,7 @@ const auditsOf = (channelId: string) =>
     .fork()
     .find(AuditLog, { entityType: 'Channel', entityId: channelId }, { orderBy: { createdAt: 1 } });
 
-const post = (push: SignedPush) =>
-  request(t.app.httpServer)
-    .post(`/webhooks/${push.platform}`)
-    .set('content-type', 'application/json')
-    .set(push.headers)
-    .send(push.body.toString('utf8'));
+const post = (push: SignedPush) => postPush(t.app.httpServer, push);
 
 async function orderAppears(platform: Platform, shop: string, externalId: string) {
   for (let i = 0; i < 200; i += 1) {

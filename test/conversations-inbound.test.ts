@@ -15,7 +15,7 @@ import { chatPushes } from './support/chat-pushes';
 import { factories } from './support/factories';
 import { tamper } from './integrations/helpers';
 import { startTestApp, type TestApp } from './support/test-app';
-import { TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { TEST_PLATFORM_ENV, type SignedPush, postPush } from './support/webhooks';
 import { subscriber, waitFor, waitForSubscriptions } from './support/ws';
 
 let t: TestApp;
@@ -29,12 +29,7 @@ afterAll(() => t.close());
 let sequence = 0;
 const unique = (prefix: string) => `${prefix}${Date.now()}${(sequence += 1)}`;
 
-const post = (push: SignedPush) =>
-  request(t.app.httpServer)
-    .post(`/webhooks/${push.platform}`)
-    .set('content-type', 'application/json')
-    .set(push.headers)
-    .send(push.body.toString('utf8'));
+const post = (push: SignedPush) => postPush(t.app.httpServer, push);
 
 const messagesOf = (externalMessageId: string) =>
   t.orm.em.fork().find(Message, { externalMessageId }, { populate: ['conversation'] });

@@ -2,14 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
 import { hashPassword } from '../src/auth/password';
 import { Message, Order, OrderStatusEvent, TicketNote } from '../src/entities';
 import { MessageDirection, OrderStatus, Platform, Role, TicketTarget } from '../src/entities/enums';
 import { SETTLE_MS } from '../src/services/export.service';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { pushes, TEST_PLATFORM_ENV, type SignedPush, postPush } from './support/webhooks';
 import { waitFor } from './support/ws';
 
 /**
@@ -76,12 +75,7 @@ function expectSuccess(result: Finished): void {
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
 }
 
-const post = (push: SignedPush) =>
-  request(t.app.httpServer)
-    .post(`/webhooks/${push.platform}`)
-    .set('content-type', 'application/json')
-    .set(push.headers)
-    .send(push.body.toString('utf8'));
+const post = (push: SignedPush) => postPush(t.app.httpServer, push);
 
 let counter = 0;
 const unique = () => `${Date.now()}${(counter += 1)}`;

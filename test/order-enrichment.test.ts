@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { Customer, InboundEvent, Order, OrderItem, OrderStatusEvent } from '../src/entities';
 import { InboundEventStatus, OrderStatus, Platform } from '../src/entities/enums';
 import { platformModules } from '../src/integrations';
@@ -9,7 +8,7 @@ import { enrichOrder, type EnrichmentQueue } from '../src/services/order-enrichm
 import { factories } from './support/factories';
 import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { pushes, TEST_PLATFORM_ENV, type SignedPush, postPush } from './support/webhooks';
 
 let fake: FakePlatforms;
 let t: TestApp;
@@ -29,12 +28,7 @@ const unique = () => `${Date.now()}${(sequence += 1)}`;
 /** A valid Vietnamese mobile number nobody else in this run has. */
 const freshPhone = () => `09${String(10_000_000 + ((Date.now() + (sequence += 1)) % 89_999_999))}`;
 
-const post = (app: TestApp, push: SignedPush) =>
-  request(app.app.httpServer)
-    .post(`/webhooks/${push.platform}`)
-    .set('content-type', 'application/json')
-    .set(push.headers)
-    .send(push.body.toString('utf8'));
+const post = (app: TestApp, push: SignedPush) => postPush(app.app.httpServer, push);
 
 async function eventually<T>(
   read: () => Promise<T | null | undefined>,

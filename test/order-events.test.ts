@@ -1,9 +1,8 @@
-import request from 'supertest';
 import { Order, OrderStatusEvent } from '../src/entities';
 import { Platform } from '../src/entities/enums';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { pushes, TEST_PLATFORM_ENV, type SignedPush, postPush } from './support/webhooks';
 import { subscriber, waitFor, type Received } from './support/ws';
 
 /**
@@ -23,12 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const post = (push: SignedPush) =>
-  request(t.app.httpServer)
-    .post(`/webhooks/${push.platform}`)
-    .set('content-type', 'application/json')
-    .set(push.headers)
-    .send(push.body.toString('utf8'));
+const post = (push: SignedPush) => postPush(t.app.httpServer, push);
 
 let counter = 0;
 const unique = () => `${Date.now()}${(counter += 1)}`;

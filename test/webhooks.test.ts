@@ -9,7 +9,7 @@ import { inboxOf } from '../src/services/inbox-writer';
 import { factories } from './support/factories';
 import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
 import { startTestApp, type TestApp } from './support/test-app';
-import { pushes, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
+import { pushes, TEST_PLATFORM_ENV, type SignedPush, postPush } from './support/webhooks';
 import { subscriber, waitFor, waitForSubscriptions } from './support/ws';
 
 let t: TestApp;
@@ -26,12 +26,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-const post = (push: SignedPush, path = `/webhooks/${push.platform}`) =>
-  request(t.app.httpServer)
-    .post(path)
-    .set('content-type', 'application/json')
-    .set(push.headers)
-    .send(push.body.toString('utf8')); // a Buffer would be re-serialized by superagent
+const post = (push: SignedPush, path?: string) => postPush(t.app.httpServer, push, path);
 
 const orderOf = (platform: Platform, shopId: string, externalId: string) =>
   t.orm.em.fork().findOne(Order, { platform, shopId, externalId });

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import request from 'supertest';
 import { hmacSha256Hex as hmac } from '../integrations/helpers';
 
 /** The marketplace app credentials test servers run with. */
@@ -73,6 +75,18 @@ export const pushes = {
     return { platform: 'sendo', body, headers: {} };
   },
 };
+
+/**
+ * POSTs a signed push through supertest (chain `.set(…)` for more headers);
+ * the body goes as the signed text, since superagent would re-serialize a Buffer.
+ */
+export function postPush(server: Server, push: SignedPush, path = `/webhooks/${push.platform}`) {
+  return request(server)
+    .post(path)
+    .set('content-type', 'application/json')
+    .set(push.headers)
+    .send(push.body.toString('utf8'));
+}
 
 /** POSTs a signed push to a running test server over real HTTP, as the platform would. */
 export async function sendPush(httpUrl: string, push: SignedPush): Promise<Response> {
