@@ -127,18 +127,29 @@ export async function pollUntil<T>(options: {
   stop?: Promise<unknown>;
 }): Promise<T> {
   let stopped = false;
-  void options.stop?.then(
-    () => (stopped = true),
-    () => (stopped = true),
-  );
+  // One listener on `stop` for the whole poll, not a Promise.race per wait:
+  // each race would leave a reaction on the pending `stop` until it settles.
+  let wake: (() => void) | undefined;
+  const onStop = () => {
+    stopped = true;
+    wake?.();
+  };
+  void options.stop?.then(onStop, onStop);
   for (;;) {
     // A read that starts after the stop sees the final state: that one is the last.
     const last = stopped;
     const value = await options.read();
     options.onValue(value);
     if (last || options.finished(value)) return value;
-    const interval = new Promise((resolve) => setTimeout(resolve, options.intervalMs));
-    await Promise.race(options.stop ? [interval, options.stop] : [interval]).catch(() => undefined);
+    if (stopped) continue;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.intervalMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
   }
 }
 
