@@ -12,7 +12,11 @@ import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
 import type { ChatApplier } from '../services/conversation-inbox.service';
-import { inboundService, type ReceiveResult } from '../services/inbound.service';
+import {
+  inboundService,
+  type ParsedPayload,
+  type ReceiveResult,
+} from '../services/inbound.service';
 import { InboxWriter } from '../services/inbox-writer';
 import type { OrderSync } from '../services/order-enrichment.service';
 import { isPlatformKey, platformModules } from './index';
@@ -109,14 +113,29 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   });
 }
 
-/** Sendo signs nothing: its pushes are matched against the shop key of the channel they name. */
-async function sendoSecrets(orm: MikroORM, rawBody: Buffer): Promise<WebhookSecrets | null> {
-  let storeId: unknown;
+/** The push's JSON, read once for all that looks into it; null when it is not JSON. */
+function parsePayload(rawBody: Buffer): ParsedPayload | null {
   try {
-    storeId = (JSON.parse(rawBody.toString('utf8')) as { store_id?: unknown }).store_id;
+    return { value: JSON.parse(rawBody.toString('utf8')) as unknown };
   } catch {
     return null;
   }
+}
+
+/** A field of the payload's top-level object, if it is one. */
+function topLevel(payload: ParsedPayload | null, field: string): unknown {
+  const value = payload?.value;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[field]
+    : undefined;
+}
+
+/** Sendo signs nothing: its pushes are matched against the shop key of the channel they name. */
+async function sendoSecrets(
+  orm: MikroORM,
+  payload: ParsedPayload | null,
+): Promise<WebhookSecrets | null> {
+  const storeId = topLevel(payload, 'store_id');
   if (typeof storeId !== 'string' && typeof storeId !== 'number') return null;
   const channel = await orm.em
     .fork()
@@ -225,13 +244,14 @@ export function createWebhookRouter(deps: WebhookDeps): {
     }
     const { rawBody, headers } = push;
     const module = platformModules[key];
-    const secrets = key === 'sendo' ? await sendoSecrets(deps.orm, rawBody) : settings.secrets;
+    const payload = parsePayload(rawBody);
+    const secrets = key === 'sendo' ? await sendoSecrets(deps.orm, payload) : settings.secrets;
     const verdict = secrets
       ? module.verify(rawBody, headers, secrets, push.url())
       : { ok: false as const, reason: 'no connected channel with a shop key for this push' };
     if (!verdict.ok) return { status: 401, body: { error: `push rejected: ${verdict.reason}` } };
     try {
-      await limiter.consume(`${key}:${shopOf(rawBody)}`);
+      await limiter.consume(`${key}:${shopOf(payload)}`);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       return {
@@ -240,7 +260,13 @@ export function createWebhookRouter(deps: WebhookDeps): {
         body: { error: `more than ${deps.ratePerSecond} pushes per second for this shop` },
       };
     }
-    const result = await inboundService.receive(inbox.insert, module, rawBody, headers);
+    const result = await inboundService.receive(
+      inbox.insert,
+      module,
+      rawBody,
+      headers,
+      payload ?? undefined,
+    );
     if (result.stored.length > 0) applySoon(result);
     return EMPTY_ACK.has(key)
       ? { status: 200 }
@@ -327,12 +353,8 @@ export function createWebhookRouter(deps: WebhookDeps): {
 }
 
 /** The shop a push is for, for rate limiting only; verification already passed. */
-function shopOf(rawBody: Buffer): string {
-  try {
-    const body = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
-    const shop = body.shop_id ?? body.seller_id ?? body.store_id;
-    return typeof shop === 'string' || typeof shop === 'number' ? String(shop) : 'unknown';
-  } catch {
-    return 'unknown';
-  }
+function shopOf(payload: ParsedPayload | null): string {
+  const shop =
+    topLevel(payload, 'shop_id') ?? topLevel(payload, 'seller_id') ?? topLevel(payload, 'store_id');
+  return typeof shop === 'string' || typeof shop === 'number' ? String(shop) : 'unknown';
 }

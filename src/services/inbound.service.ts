@@ -46,6 +46,9 @@ import { afterOrderMilestone } from './ticket-automation';
 /** Headers worth keeping with a push: enough to re-verify or debug it, nothing personal. */
 const KEPT_HEADERS = /^(content-type|user-agent|authorization|x-[\w-]+)$/i;
 
+/** A push body already parsed by the caller, so it is not parsed again. */
+export type ParsedPayload = { value: unknown };
+
 export type ReceiveResult = {
   stored: string[];
   /**
@@ -74,9 +77,11 @@ export const inboundService = {
     module: PlatformModule,
     rawBody: Buffer,
     headers: Record<string, string | undefined>,
+    /** The body as JSON when the caller parsed it already. */
+    parsed?: ParsedPayload,
   ): Promise<ReceiveResult> {
     // A marketplace push is either order events or chat messages (IM); both go to the inbox.
-    return receiveKeyed(module.platform, rawBody, headers, store, (payload) => [
+    return receiveKeyed(module.platform, rawBody, headers, store, parsed, (payload) => [
       ...module.normalize(payload).map((event) => ({
         eventKey: event.eventKey,
         shopId: event.shopId,
@@ -95,7 +100,7 @@ export const inboundService = {
     rawBody: Buffer,
     headers: Record<string, string | undefined>,
   ): Promise<ReceiveResult> {
-    return receiveKeyed(platform, rawBody, headers, store, (payload) =>
+    return receiveKeyed(platform, rawBody, headers, store, undefined, (payload) =>
       chatEntries(normalize(payload)),
     );
   },
@@ -244,6 +249,7 @@ async function receiveKeyed(
   rawBody: Buffer,
   headers: Record<string, string | undefined>,
   store: InboxStore,
+  parsed: ParsedPayload | undefined,
   entriesOf: (payload: unknown) => InboxEntry[],
 ): Promise<ReceiveResult> {
   const kept = Object.fromEntries(
@@ -255,7 +261,7 @@ async function receiveKeyed(
   const body = rawBody.toString('utf8');
   let entries: InboxEntry[];
   try {
-    entries = entriesOf(JSON.parse(body));
+    entries = entriesOf(parsed ? parsed.value : JSON.parse(body));
   } catch (error) {
     if (!(error instanceof PayloadError) && !(error instanceof SyntaxError)) throw error;
     // Verified but unreadable: keep it as a dead letter with the reason, never retry it blindly.
