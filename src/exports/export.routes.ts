@@ -18,7 +18,7 @@ import { YoungGenerationPacer } from './young-generation';
 
 /**
  * GET /exports/:entity — streams CSV or NDJSON; the protocol (cursor, headers,
- * trailer line) is in the README, "Reports and exports".
+ * trailer line) is in docs/reports-and-exports.md, "Exports".
  */
 
 const NDJSON = 'application/x-ndjson';

@@ -36,7 +36,7 @@ class ReconciliationReport {
 }
 
 const DATE_DESCRIPTION =
-  'A business date, YYYY-MM-DD in Asia/Ho_Chi_Minh. It covers the orders placed, paid or settled (reaching their current status) that day and the payments without an order paid that day; see the README.';
+  'A business date, YYYY-MM-DD in Asia/Ho_Chi_Minh. It covers the orders placed, paid or settled (reaching their current status) that day and the payments without an order paid that day; see docs/operations.md.';
 
 /** Payments against orders per business day, for finance and operations (Admin, BOD, IT). */
 @Resolver(() => ReconciliationMismatch)

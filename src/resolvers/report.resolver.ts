@@ -12,7 +12,7 @@ import {
 } from '../schema/report.types';
 import { parseBusinessRange, reportService } from '../services/report.service';
 
-/** Aggregates for dashboards and BI tools; each is scoped to the viewer's rows (README "Reports"). */
+/** Aggregates for dashboards and BI tools; each is scoped to the viewer's rows (docs/reports-and-exports.md). */
 @Resolver()
 export class ReportResolver {
   @Query(() => OrderReport, {
