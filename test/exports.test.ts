@@ -210,7 +210,12 @@ describe('CSV formula injection', () => {
     const ndjson = parseNdjson((await pull('/exports/customers?format=ndjson')).body).rows;
     expect(ndjson.map((row) => row.fullName)).toEqual(expect.arrayContaining(FORMULAS));
     const res = await pull('/exports/customers?format=csv');
-    const names = csvObjects(res.body).map((row) => row.fullName);
+    const rows = csvObjects(res.body);
+    const names = rows.map((row) => row.fullName);
+    // An E.164 phone starts with +: it is neutralized like any other cell.
+    const phone = ndjson.find((row) => row.fullName === TRICKY_NAME)!.phone as string;
+    expect(phone).toMatch(/^\+84/);
+    expect(rows.find((row) => row.fullName === TRICKY_NAME)!.phone).toBe(`'${phone}`);
     for (const formula of FORMULAS) {
       expect(names).toContain(`'${formula}`);
       expect(res.body).toContain(`,"'${formula.replace(/"/g, '""')}",`);
