@@ -104,8 +104,12 @@ async function drained(res: Response, idleMs: number): Promise<Waited> {
 /** Bytes of export between two young-generation collections (see young-generation.ts). */
 const COLLECT_EVERY_BYTES = 1024 * 1024;
 
-/** Writes the lines as fast as the client takes them; says why it stopped early. */
-async function writeLines(res: Response, lines: ExportLines, idleMs: number): Promise<Waited> {
+/** Writes the lines as fast as the client takes them; says why it stopped, if early. */
+async function writeLines(
+  res: Response,
+  lines: ExportLines,
+  idleMs: number,
+): Promise<'done' | 'gone' | 'idle'> {
   const pacer = new YoungGenerationPacer(COLLECT_EVERY_BYTES);
   for await (const chunk of lines) {
     pacer.passed(chunk.length);
@@ -116,7 +120,7 @@ async function writeLines(res: Response, lines: ExportLines, idleMs: number): Pr
     }
     if (res.destroyed) return 'gone';
   }
-  return 'drained';
+  return 'done';
 }
 
 /**
