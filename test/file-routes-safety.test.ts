@@ -27,7 +27,9 @@ const IMPORT_MAX_BYTES = 64 * 1024;
 beforeAll(async () => {
   process.on('unhandledRejection', onEscape);
   process.on('uncaughtException', onEscape);
+  // As deployed: the acceptance is that a production-mode server survives these paths.
   t = await startTestApp({
+    env: 'production',
     platformEnv: {
       ...TEST_PLATFORM_ENV,
       EXPORT_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
