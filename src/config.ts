@@ -144,6 +144,27 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(500).max(60_000).default(5_000),
   ),
+  EXPORTS_MAX_CONCURRENT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(100).default(4),
+  ),
+  EXPORTS_PER_VIEWER: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(100).default(2),
+  ),
+  EXPORT_IDLE_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  ),
+  IMPORT_MAX_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(2 * 1024 ** 3)
+      .default(100 * 1024 ** 2),
+  ),
 });
 
 export type Config = {
@@ -177,6 +198,24 @@ export type Config = {
   inboundMaxAttempts: number;
   messaging: MessagingConfig;
   bot: BotConfig;
+  exports: ExportLimits;
+  imports: ImportLimits;
+};
+
+/** GET /exports: each export holds a database connection and a transaction while it runs. */
+export type ExportLimits = {
+  /** Exports running at once in this process. */
+  maxConcurrent: number;
+  /** Exports running at once for one user or API key. */
+  perViewer: number;
+  /** A client that takes nothing for this long is cut off and its transaction ended. */
+  idleTimeoutMs: number;
+};
+
+/** POST /imports/customers. */
+export type ImportLimits = {
+  /** The largest CSV body read; a larger one is refused (413) or fails its job. */
+  maxBytes: number;
 };
 
 /** The conversation bot: its optional AI provider, the time budget and the provider's breaker. */
@@ -292,6 +331,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       budgetMs: e.BOT_BUDGET_MS,
       breaker: { failureThreshold: e.AI_BREAKER_FAILURES, cooldownMs: e.AI_BREAKER_COOLDOWN_MS },
     },
+    exports: {
+      maxConcurrent: e.EXPORTS_MAX_CONCURRENT,
+      perViewer: e.EXPORTS_PER_VIEWER,
+      idleTimeoutMs: e.EXPORT_IDLE_TIMEOUT_MS,
+    },
+    imports: { maxBytes: e.IMPORT_MAX_BYTES },
     messaging: {
       facebook: {
         appSecret: e.FACEBOOK_APP_SECRET,

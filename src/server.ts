@@ -69,6 +69,8 @@ export type AppDeps = {
     | 'tikiQueue'
     | 'bot'
     | 'messaging'
+    | 'exports'
+    | 'imports'
   >;
   logger: Logger;
   db: Database;
@@ -311,11 +313,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use('/webhooks', webhooks.router);
   app.use(
     '/imports',
-    createCustomerImportRouter({ orm: db.orm, bus, tokens: services.tokens, logger }),
+    createCustomerImportRouter({
+      orm: db.orm,
+      bus,
+      tokens: services.tokens,
+      logger,
+      limits: config.imports,
+    }),
   );
   const tikiPuller = startTikiPuller(deps);
 
-  app.use('/exports', createExportRouter({ orm: db.orm, tokens: services.tokens, logger }));
+  app.use(
+    '/exports',
+    createExportRouter({ orm: db.orm, tokens: services.tokens, logger, limits: config.exports }),
+  );
 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

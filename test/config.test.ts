@@ -102,3 +102,32 @@ test('the operator commands: the local API by default, a token or e-mail and pas
   expect(() => loadCliConfig({ CRM_EMAIL: 'it@x.vn' })).toThrow(/CRM_TOKEN/);
   expect(() => loadCliConfig({ API_URL: 'ftp://x', CRM_TOKEN: 't' })).toThrow(ConfigError);
 });
+
+test('export and import limits: defaults, values taken, bad values named', () => {
+  expect(loadConfig({})).toMatchObject({
+    exports: { maxConcurrent: 4, perViewer: 2, idleTimeoutMs: 30_000 },
+    imports: { maxBytes: 100 * 1024 * 1024 },
+  });
+  expect(
+    loadConfig({
+      EXPORTS_MAX_CONCURRENT: '8',
+      EXPORTS_PER_VIEWER: '3',
+      EXPORT_IDLE_TIMEOUT_MS: '5000',
+      IMPORT_MAX_BYTES: '1048576',
+    }),
+  ).toMatchObject({
+    exports: { maxConcurrent: 8, perViewer: 3, idleTimeoutMs: 5_000 },
+    imports: { maxBytes: 1_048_576 },
+  });
+  let error: unknown;
+  try {
+    loadConfig({ EXPORTS_PER_VIEWER: '0', EXPORT_IDLE_TIMEOUT_MS: 'soon', IMPORT_MAX_BYTES: '-1' });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const problems = (error as ConfigError).problems.join('\n');
+  for (const name of ['EXPORTS_PER_VIEWER', 'EXPORT_IDLE_TIMEOUT_MS', 'IMPORT_MAX_BYTES']) {
+    expect(problems).toContain(name);
+  }
+});

@@ -20,6 +20,13 @@ const post = (csv: string, token = t.adminToken, type = 'text/csv') =>
     .set('content-type', type)
     .send(csv);
 
+/** Posts a file that the route accepts (202) and returns its job id and report. */
+async function importFile(csv: string): Promise<{ jobId: string; report: unknown }> {
+  const res = await post(csv);
+  expect(res.status).toBe(202);
+  return { jobId: res.headers['x-import-job-id'] as string, report: JSON.parse(res.text) };
+}
+
 test('imports valid rows, merges duplicates in the file and in the database, rejects invalid rows with the reason', async () => {
   const existing = await make.customer();
   const [a, b, c] = [national(), national(), national()];
@@ -37,10 +44,8 @@ test('imports valid rows, merges duplicates in the file and in the database, rej
     `Future,${national()},,2999-01-01,`, // line 10
     'Nobody,,,,', // line 11: no contact at all
   ].join('\n');
-  const res = await post(csv);
-  expect(res.status).toBe(202);
-  const jobId = res.headers['x-import-job-id'] as string;
-  expect(JSON.parse(res.text)).toEqual({
+  const { jobId, report } = await importFile(csv);
+  expect(report).toEqual({
     jobId,
     processed: 10,
     imported: 3,
@@ -121,4 +126,44 @@ test('anonymous, staff and a wrong content type are refused; another leader cann
     { token: t.tokenFor(leader) },
   );
   expect(own.data).toEqual({ importJob: { imported: 1 } });
+});
+
+test('one bad row is rejected with its line, field and reason; the others are imported; no SQL reaches the client', async () => {
+  const [a, b] = [national(), national()];
+  const csv = [
+    'fullName,phone,notes',
+    `Phan Văn Đầu,${a},ok`, // line 2
+    `Phan Văn Giữa,${national()},bad\u0000note`, // line 3: PostgreSQL refuses NUL
+    `Phan Văn Cuối,${b},`, // line 4
+  ].join('\n');
+  const { jobId, report } = await importFile(csv);
+  expect(report).toEqual({
+    jobId,
+    processed: 3,
+    imported: 2,
+    merged: 0,
+    rejected: 1,
+  });
+  const job = await t.gql<{
+    importJob: {
+      status: string;
+      error: string | null;
+      rejections: { line: number; field: string | null; reason: string }[];
+    };
+  }>('query($id: ID!) { importJob(id: $id) { status error rejections { line field reason } } }', {
+    id: jobId,
+  });
+  expect(job.data?.importJob).toEqual({
+    status: 'SUCCEEDED',
+    error: null,
+    rejections: [{ line: 3, field: 'notes', reason: expect.stringMatching(/^notes:/) }],
+  });
+  expect(JSON.stringify(job.data)).not.toMatch(/insert|select|update|jsonb/i);
+  const stored = await t.orm.em
+    .fork()
+    .execute<{ n: string }[]>('select count(*) as n from customer where phone in (?, ?)', [
+      `+84${a.slice(1)}`,
+      `+84${b.slice(1)}`,
+    ]);
+  expect(Number(stored[0]?.n)).toBe(2);
 });

@@ -4,6 +4,7 @@ import { ApiKeyScope } from '../src/entities/api-key.entity';
 import { OrderStatus, Platform, Role } from '../src/entities/enums';
 import { SETTLE_MS } from '../src/services/export.service';
 import { factories } from './support/factories';
+import { insertBulkOrders } from './support/bulk-orders';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Exports over real HTTP, parsed back and compared with the API. */
@@ -13,6 +14,8 @@ let shopA: Channel;
 let shopB: Channel;
 let staff: User;
 const TRICKY_NAME = 'Nguyễn Thị "Bé", Hoa\r\nĐà Nẵng; dòng 2';
+/** Cells a spreadsheet would run as formulas (OWASP's list of leading characters). */
+const FORMULAS = ['=HYPERLINK("http://x.test","y")', '+1+1', '-2+3', '@SUM(A1)', '\tTab', '\rCR'];
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 300));
 
@@ -100,6 +103,7 @@ beforeAll(async () => {
   staff = await f.user({ role: Role.TELESALES });
   const other = await f.user({ role: Role.TELESALES });
   await f.ticket({ customer, branch, assignee: staff }, { title: 'Gọi lại, "gấp"' });
+  for (const fullName of FORMULAS) await f.customer({ fullName });
   await f.ticket({ customer, branch, assignee: staff });
   await f.ticket({ customer, branch, assignee: other });
   await settle();
@@ -201,6 +205,27 @@ describe('GET /exports/orders', () => {
   });
 });
 
+describe('CSV formula injection', () => {
+  it("prefixes a cell starting with = + - @ tab or CR with ' and quotes it; NDJSON is unaltered", async () => {
+    const ndjson = parseNdjson((await pull('/exports/customers?format=ndjson')).body).rows;
+    expect(ndjson.map((row) => row.fullName)).toEqual(expect.arrayContaining(FORMULAS));
+    const res = await pull('/exports/customers?format=csv');
+    const rows = csvObjects(res.body);
+    const names = rows.map((row) => row.fullName);
+    // An E.164 phone starts with +: it is neutralized like any other cell.
+    const phone = ndjson.find((row) => row.fullName === TRICKY_NAME)!.phone as string;
+    expect(phone).toMatch(/^\+84/);
+    expect(rows.find((row) => row.fullName === TRICKY_NAME)!.phone).toBe(`'${phone}`);
+    for (const formula of FORMULAS) {
+      expect(names).toContain(`'${formula}`);
+      expect(res.body).toContain(`,"'${formula.replace(/"/g, '""')}",`);
+    }
+    // Other cells are as before, signs inside them included.
+    expect(names).toContain(TRICKY_NAME);
+    expect(res.body).toContain(',be.hoa@example.vn,');
+  });
+});
+
 describe('export access', () => {
   it("a staff member's ticket export holds only their tickets", async () => {
     const res = await pull('/exports/tickets?format=ndjson', { token: t.tokenFor(staff) });
@@ -273,14 +298,7 @@ describe('export access', () => {
 describe('a client that hangs up mid-export', () => {
   it('ends the database side of the export and leaves the pool usable', async () => {
     // Enough rows that the COPY is still sending when the client goes away.
-    await t.orm.em.fork().execute(
-      `insert into "customer_order" ("id", "platform", "channel_id", "shop_id", "external_id", "status",
-         "raw_status", "buyer_name", "subtotal", "total", "placed_at", "created_at", "updated_at")
-       select gen_random_uuid(), 'SHOPEE', ?, ?, 'bulk-' || n, 'CONFIRMED', 'READY_TO_SHIP',
-         repeat('Nguyễn Văn ', 20), 1, 1, now(), now(), now() - interval '1 minute'
-       from generate_series(1, 20000) n`,
-      [shopA.id, shopA.externalShopId],
-    );
+    await insertBulkOrders(t.orm, shopA, { count: 20_000, nameRepeats: 20 });
     await new Promise<void>((resolve, reject) => {
       const req = http.get(
         `${t.httpUrl}/exports/orders?format=ndjson`,

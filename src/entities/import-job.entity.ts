@@ -17,6 +17,12 @@ export class ImportRejection {
   @Field(() => Int)
   line!: number;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The field at fault (fullName, phone, email...); null when the whole row is.',
+  })
+  field?: string | null;
+
   @Field()
   reason!: string;
 }

@@ -1,18 +1,23 @@
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { authenticate } from '../auth/authenticate';
 import type { TokenService } from '../auth/tokens';
+import type { Viewer } from '../auth/viewer';
+import type { ExportLimits } from '../config';
 import { DomainError, type ErrorCode } from '../services/errors';
 import {
   assertMayExport,
   exportColumns,
   isExportEntity,
+  parseExportRequest,
   prepareExport,
   type ExportFormat,
   type ExportLines,
+  type ExportRequest,
 } from '../services/export.service';
 import { YoungGenerationPacer } from './young-generation';
 
@@ -24,8 +29,6 @@ import { YoungGenerationPacer } from './young-generation';
 const NDJSON = 'application/x-ndjson';
 const CSV = 'text/csv';
 
-/** Each export holds a database connection for its whole length: a few at a time per process. */
-const MAX_CONCURRENT_EXPORTS = 4;
 const BOM = '\uFEFF';
 
 type ClientPool = {
@@ -42,12 +45,9 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
 };
 
-function sendError(
-  res: Response,
-  status: number,
-  code: ErrorCode | 'NOT_ACCEPTABLE' | 'INTERNAL_SERVER_ERROR',
-  message: string,
-) {
+type AnswerCode = ErrorCode | 'NOT_ACCEPTABLE' | 'INTERNAL_SERVER_ERROR';
+
+function sendError(res: Response, status: number, code: AnswerCode, message: string) {
   res.status(status).json({ error: { code, message } });
 }
 
@@ -59,43 +59,120 @@ function formatOf(req: Request): ExportFormat | null {
   return accepted === CSV ? 'csv' : accepted === NDJSON ? 'ndjson' : null;
 }
 
-/** Resolves when the response can take more, or is gone (the client hung up). */
-async function drained(res: Response): Promise<void> {
+/** Headers this route sets for a stream: taken back when an error is answered before the body. */
+const STREAM_HEADERS = [
+  'Content-Type',
+  'Cache-Control',
+  'X-Next-Cursor',
+  'Trailer',
+  'Content-Disposition',
+];
+
+/**
+ * Answers an error as JSON while nothing of the body has gone out; once the
+ * body started, breaks the response, so that no client takes a cut file for
+ * a whole one (and no JSON is written after an announced trailer).
+ */
+function answerError(res: Response, status: number, code: AnswerCode, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const name of STREAM_HEADERS) res.removeHeader(name);
+  sendError(res, status, code, message);
+}
+
+type Waited = 'drained' | 'gone' | 'idle';
+
+/** Resolves when the response can take more, is gone (the client hung up), or took nothing for `idleMs`. */
+async function drained(res: Response, idleMs: number): Promise<Waited> {
   // Already gone: its 'close' came and went, and waiting for it would hang the export.
-  if (res.destroyed) return;
+  if (res.destroyed) return 'gone';
   const controller = new AbortController();
-  await Promise.race([
-    once(res, 'drain', { signal: controller.signal }),
-    once(res, 'close', { signal: controller.signal }),
-  ]).finally(() => controller.abort());
+  const { signal } = controller;
+  try {
+    return await Promise.race([
+      once(res, 'drain', { signal }).then((): Waited => 'drained'),
+      once(res, 'close', { signal }).then((): Waited => 'gone'),
+      delay(idleMs, 'idle' as const, { signal }),
+    ]);
+  } finally {
+    controller.abort();
+  }
 }
 
 /** Bytes of export between two young-generation collections (see young-generation.ts). */
 const COLLECT_EVERY_BYTES = 1024 * 1024;
 
-async function writeLines(res: Response, lines: ExportLines): Promise<void> {
+/** Writes the lines as fast as the client takes them; says why it stopped, if early. */
+async function writeLines(
+  res: Response,
+  lines: ExportLines,
+  idleMs: number,
+): Promise<'done' | 'gone' | 'idle'> {
   const pacer = new YoungGenerationPacer(COLLECT_EVERY_BYTES);
   for await (const chunk of lines) {
     pacer.passed(chunk.length);
     // Backpressure: stop reading from the database until the client catches up.
-    if (!res.write(chunk)) await drained(res);
-    if (res.destroyed) break;
+    if (!res.write(chunk)) {
+      const waited = await drained(res, idleMs);
+      if (waited !== 'drained') return waited;
+    }
+    if (res.destroyed) return 'gone';
+  }
+  return 'done';
+}
+
+/**
+ * Export slots: a few at a time per process (each holds a connection and a
+ * transaction for its whole length), and fewer per user or API key, so that
+ * one caller's slow downloads cannot take every slot.
+ */
+class ExportSlots {
+  private running = 0;
+  private readonly byViewer = new Map<string, number>();
+
+  constructor(private readonly limits: ExportLimits) {}
+
+  /** Takes a slot for `viewer`, or says which limit is reached. */
+  take(viewer: string): 'taken' | 'server' | 'viewer' {
+    const own = this.byViewer.get(viewer) ?? 0;
+    if (own >= this.limits.perViewer) return 'viewer';
+    if (this.running >= this.limits.maxConcurrent) return 'server';
+    this.running += 1;
+    this.byViewer.set(viewer, own + 1);
+    return 'taken';
+  }
+
+  release(viewer: string): void {
+    this.running -= 1;
+    const own = (this.byViewer.get(viewer) ?? 1) - 1;
+    if (own > 0) this.byViewer.set(viewer, own);
+    else this.byViewer.delete(viewer);
   }
 }
+
+const slotKey = (viewer: Viewer): string =>
+  viewer.kind === 'user' ? `user:${viewer.id}` : `key:${viewer.apiKeyId}`;
 
 export function createExportRouter(deps: {
   orm: MikroORM;
   tokens: TokenService;
   logger: Logger;
+  limits: ExportLimits;
 }): Router {
   const router = Router();
-  let running = 0;
+  const slots = new ExportSlots(deps.limits);
 
-  router.get('/:entity', async (req, res) => {
+  /** Who asks and for what, every check answered before a slot or connection is taken. */
+  async function admit(
+    req: Request,
+    res: Response,
+  ): Promise<{ viewer: Viewer; request: ExportRequest } | null> {
     const entity = req.params.entity;
-    if (!isExportEntity(entity)) {
-      sendError(res, 404, 'NOT_FOUND', `No export named "${entity}"`);
-      return;
+    if (typeof entity !== 'string' || !isExportEntity(entity)) {
+      sendError(res, 404, 'NOT_FOUND', `No export named "${String(entity)}"`);
+      return null;
     }
     const format = formatOf(req);
     if (!format) {
@@ -105,36 +182,37 @@ export function createExportRouter(deps: {
         'NOT_ACCEPTABLE',
         `Ask for ${NDJSON} or ${CSV} (Accept or ?format=ndjson|csv)`,
       );
-      return;
+      return null;
     }
-    if (running >= MAX_CONCURRENT_EXPORTS) {
-      res.setHeader('Retry-After', '5');
-      sendError(res, 429, 'RATE_LIMITED', 'Too many exports running; try again shortly');
-      return;
+    try {
+      const request = parseExportRequest(entity, format, req.query);
+      const viewer = assertMayExport(
+        await authenticate(deps.orm.em.fork(), deps.tokens, {
+          authorization: req.get('authorization'),
+          apiKey: req.get('x-api-key'),
+        }),
+      );
+      return { viewer, request };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      sendError(res, STATUS[error.code], error.code, error.message);
+      return null;
     }
-    running += 1;
+  }
+
+  async function stream(res: Response, viewer: Viewer, request: ExportRequest): Promise<void> {
+    const { entity, format } = request;
     const em = deps.orm.em.fork();
     // knex's pool hands out its pg clients; knex types them as any.
     const pool = (em.getConnection().getKnex() as unknown as { client: ClientPool }).client;
     let client: Client | undefined;
     let lines: ExportLines | undefined;
     try {
-      const viewer = assertMayExport(
-        await authenticate(em, deps.tokens, {
-          authorization: req.get('authorization'),
-          apiKey: req.get('x-api-key'),
-        }),
-      );
       client = await pool.acquireConnection();
       await client.query('begin isolation level repeatable read read only');
       // A long export is one big plan: JIT would only add its compile time.
       await client.query('set local jit = off');
-      const prepared = await prepareExport(em, client, viewer, {
-        entity,
-        format,
-        cursor: typeof req.query.cursor === 'string' ? req.query.cursor : null,
-        updatedSince: typeof req.query.updatedSince === 'string' ? req.query.updatedSince : null,
-      });
+      const prepared = await prepareExport(em, client, viewer, request);
       res.status(200);
       res.setHeader('Content-Type', `${format === 'csv' ? CSV : NDJSON}; charset=utf-8`);
       res.setHeader('Cache-Control', 'no-store');
@@ -148,8 +226,15 @@ export function createExportRouter(deps: {
         // Column names are plain identifiers: the header needs no quoting.
         res.write(`${BOM}${exportColumns(entity).join(',')}\r\n`);
       }
-      await writeLines(res, lines);
-      if (!lines.complete) return; // the client hung up; `finally` closes the connection
+      const stopped = await writeLines(res, lines, deps.limits.idleTimeoutMs);
+      if (stopped === 'idle') {
+        deps.logger.info(
+          { entity },
+          'export cut off: the client took nothing for the idle timeout',
+        );
+        res.destroy();
+      }
+      if (!lines.complete) return; // `finally` closes the connection, which ends the transaction
       if (format === 'ndjson') {
         res.write(`${JSON.stringify({ nextCursor: prepared.nextCursor, rows: lines.count })}\n`);
       }
@@ -160,23 +245,57 @@ export function createExportRouter(deps: {
       }
     } catch (error) {
       if (lines?.complete !== false) await client?.query('rollback').catch(() => undefined);
-      if (res.headersSent) {
-        // Mid-stream: break the response so that no client takes a cut file for a whole one.
-        deps.logger.error({ err: error, entity }, 'export failed while streaming');
-        res.destroy(error instanceof Error ? error : undefined);
-      } else if (error instanceof DomainError) {
-        sendError(res, STATUS[error.code], error.code, error.message);
+      if (error instanceof DomainError) {
+        answerError(res, STATUS[error.code], error.code, error.message);
       } else {
-        deps.logger.error({ err: error, entity }, 'export failed');
-        sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'The export failed; see the logs');
+        deps.logger.error(
+          { err: error, entity },
+          res.headersSent ? 'export failed while streaming' : 'export failed',
+        );
+        answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The export failed; see the logs');
       }
     } finally {
       // Stopped inside the COPY, the connection still has rows coming and cannot
       // take another statement: closing it ends the backend's transaction.
       if (lines && !lines.complete) await lines.closeConnection();
       if (client) await pool.releaseConnection(client);
-      running -= 1;
     }
+  }
+
+  router.get('/:entity', (req, res) => {
+    // Nothing may reach Express's final handler: it cannot answer a response whose
+    // body started (or whose trailer was announced), and its throw would end the process.
+    const served = (async () => {
+      const admitted = await admit(req, res);
+      if (!admitted) return;
+      const key = slotKey(admitted.viewer);
+      const slot = slots.take(key);
+      if (slot !== 'taken') {
+        res.setHeader('Retry-After', '5');
+        sendError(
+          res,
+          429,
+          'RATE_LIMITED',
+          slot === 'viewer'
+            ? `You have ${deps.limits.perViewer} exports running; let one finish first`
+            : 'Too many exports running; try again shortly',
+        );
+        return;
+      }
+      try {
+        await stream(res, admitted.viewer, admitted.request);
+      } finally {
+        slots.release(key);
+      }
+    })();
+    served.catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'export request failed');
+      try {
+        answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The export failed; see the logs');
+      } catch {
+        res.destroy();
+      }
+    });
   });
 
   return router;

@@ -5,13 +5,16 @@
  * phone or e-mail, one multi-row insert (unnest of arrays) adds the new ones,
  * one update fills the blanks of the matched ones. Duplicates within the file
  * and against the database are reported as merged into the existing record;
- * invalid rows are rejected with the reason. Progress is written to the
- * import_job row and published after every batch.
+ * invalid rows (a bad value, a malformed CSV line, a row the database
+ * refuses) are rejected with their line, field and reason, and the others are
+ * imported. Progress is written to the import_job row and published after
+ * every batch. A body larger than the limit (IMPORT_MAX_BYTES) stops the job.
  */
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { finished, Transform, type Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { parse } from 'csv-parse';
+import { parse, type CsvError } from 'csv-parse';
+import type { Logger } from 'pino';
 import type { Viewer } from '../auth/viewer';
 import { ImportJob, type ImportMerge, type ImportRejection } from '../entities/import-job.entity';
 import { Gender, ImportJobStatus, Role } from '../entities/enums';
@@ -63,6 +66,50 @@ export type ImportReport = {
   rejected: number;
 };
 
+/** Longest notes cell taken (the other fields have their own limits in customer-input). */
+export const IMPORT_NOTES_MAX = 10_000;
+
+/** The body grew past the import size limit. */
+export class ImportTooLargeError extends Error {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  constructor(readonly maxBytes: number) {
+    super(`The file is larger than the import limit of ${maxBytes} bytes (IMPORT_MAX_BYTES)`);
+    this.name = 'ImportTooLargeError';
+  }
+}
+
+/** The client went away before the end of its file. */
+export class ImportCutOffError extends Error {
+  readonly code = 'BAD_USER_INPUT';
+  constructor() {
+    super('The upload ended before the end of the file');
+    this.name = 'ImportCutOffError';
+  }
+}
+
+/** Passes the body on, and fails it as soon as it exceeds `maxBytes`. */
+function capped(maxBytes: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > maxBytes) callback(new ImportTooLargeError(maxBytes));
+      else callback(null, chunk);
+    },
+  });
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the row's fault, not the database's. */
+function isRowRefusal(error: unknown): boolean {
+  const state = (error as { code?: unknown; sqlState?: unknown } | null) ?? {};
+  const code = typeof state.sqlState === 'string' ? state.sqlState : state.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
+/** C0 control characters but tab, CR and LF, and DEL: PostgreSQL refuses NUL, and none belongs in a customer. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 const headerKey = (raw: string): string =>
   raw
     .normalize('NFD')
@@ -86,9 +133,14 @@ function validate(
   const row: RowFields = {};
   for (const [header, value] of Object.entries(record)) {
     const field = HEADERS[headerKey(header)];
-    if (field) row[field] = value;
+    if (!field) continue;
+    if (CONTROL.test(value)) throw badInput(`${field}: holds a control character`, field);
+    row[field] = value;
   }
   if (!row.fullName?.trim()) throw badInput('fullName: required', 'fullName');
+  if (row.notes && row.notes.length > IMPORT_NOTES_MAX) {
+    throw badInput(`notes: at most ${IMPORT_NOTES_MAX} characters`, 'notes');
+  }
   const fields = normalizeCustomerFields(
     {
       fullName: row.fullName,
@@ -115,17 +167,18 @@ class ImportRun {
   rejections: ImportRejection[] = [];
   merges: ImportMerge[] = [];
   /** Phones and e-mails already seen in this file, so a repeat is a merge, not a second customer. */
-  private readonly seen = new Set<string>();
+  private seen = new Set<string>();
 
   constructor(
     private readonly em: EntityManager,
     private readonly bus: EventBus,
+    private readonly logger: Logger,
     readonly jobId: string,
   ) {}
 
-  reject(line: number, reason: string): void {
+  reject(line: number, field: string | null, reason: string): void {
     this.rejected += 1;
-    if (this.rejections.length < REPORT_ROW_CAP) this.rejections.push({ line, reason });
+    if (this.rejections.length < REPORT_ROW_CAP) this.rejections.push({ line, field, reason });
   }
 
   private merge(line: number, customerId: string | null, matchedOn: string): void {
@@ -133,7 +186,59 @@ class ImportRun {
     if (this.merges.length < REPORT_ROW_CAP) this.merges.push({ line, customerId, matchedOn });
   }
 
+  /**
+   * Stores a batch. A row the database refuses fails its batch's
+   * transaction; the batch is then stored row by row, so that only that row
+   * is rejected (its reason says nothing of the SQL).
+   */
   async flush(batch: ValidRow[]): Promise<void> {
+    try {
+      await this.store(batch);
+    } catch (error) {
+      if (!isRowRefusal(error)) throw error;
+      for (const row of batch) {
+        try {
+          await this.store([row]);
+        } catch (rowError) {
+          if (!isRowRefusal(rowError)) throw rowError;
+          this.logger.warn(
+            { jobId: this.jobId, line: row.line },
+            'import row refused by the database',
+          );
+          this.reject(row.line, null, 'row: could not be stored; check it for unusual values');
+        }
+      }
+      await this.save(this.em);
+    }
+    this.bus.publish(TOPICS.importJobProgress, {
+      jobId: this.jobId,
+    } satisfies ImportJobProgressEvent);
+  }
+
+  /** Counters and reports as they were: restored when a batch's transaction fails. */
+  private snapshot() {
+    const { imported, merged, merges, seen } = this;
+    return { imported, merged, merges: merges.length, seen: new Set(seen) };
+  }
+
+  private restore(before: ReturnType<ImportRun['snapshot']>): void {
+    this.imported = before.imported;
+    this.merged = before.merged;
+    this.merges.length = before.merges;
+    this.seen = before.seen;
+  }
+
+  private async store(batch: ValidRow[]): Promise<void> {
+    const before = this.snapshot();
+    try {
+      await this.storeBatch(batch);
+    } catch (error) {
+      this.restore(before);
+      throw error;
+    }
+  }
+
+  private async storeBatch(batch: ValidRow[]): Promise<void> {
     const fresh: ValidRow[] = [];
     for (const row of batch) {
       const phoneKey = row.fields.phone ? `p:${row.fields.phone}` : null;
@@ -236,9 +341,6 @@ class ImportRun {
       }
       await this.save(tx);
     });
-    this.bus.publish(TOPICS.importJobProgress, {
-      jobId: this.jobId,
-    } satisfies ImportJobProgressEvent);
   }
 
   async save(
@@ -277,25 +379,51 @@ export const customerImport = {
     return job;
   },
 
-  /** Reads the CSV stream to its end and returns the report; a broken file fails the job, not the rows before it. */
-  async run(
-    em: EntityManager,
-    bus: EventBus,
-    jobId: string,
-    body: Readable,
-  ): Promise<ImportReport> {
-    const run = new ImportRun(em, bus, jobId);
+  /**
+   * Reads the CSV stream to its end and returns the report. Rows are
+   * rejected one by one; only a body that grows past `maxBytes`, an upload
+   * cut off, or an internal error fails the job (the batches before it stay
+   * imported), and then `error` says which in words a client can act on.
+   */
+  async run(input: {
+    em: EntityManager;
+    bus: EventBus;
+    logger: Logger;
+    jobId: string;
+    body: Readable;
+    maxBytes: number;
+  }): Promise<ImportReport> {
+    const { em, bus, logger, jobId, body } = input;
+    const run = new ImportRun(em, bus, logger, jobId);
     const now = new Date();
-    const parser = body.pipe(
-      parse({
-        columns: true,
-        info: true,
-        bom: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-        trim: true,
-      }),
-    );
+    const limiter = capped(input.maxBytes);
+    const parser = parse({
+      columns: true,
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      skip_records_with_error: true,
+    });
+    // A malformed record is one rejected row, not a failed file.
+    parser.on('skip', (error: CsvError) => {
+      run.processed += 1;
+      const line = typeof error.lines === 'number' ? error.lines : 0;
+      run.reject(line, null, `row: not valid CSV (${error.message})`);
+    });
+    // `pipe` forwards no error: the parser is failed by hand, and the rest of the body
+    // is read and dropped, so that the client still receives the report.
+    const stop = (error: Error) => {
+      body.unpipe(limiter);
+      body.resume();
+      if (!parser.destroyed) parser.destroy(error);
+    };
+    limiter.on('error', stop);
+    finished(body, (error) => {
+      if (error) stop(new ImportCutOffError());
+    });
+    body.pipe(limiter).pipe(parser);
     let batch: ValidRow[] = [];
     try {
       for await (const { record, info } of parser as AsyncIterable<{
@@ -309,7 +437,8 @@ export const customerImport = {
           batch.push({ line, fields: validate(record, now) });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          run.reject(line, error.message);
+          const field = typeof error.details.field === 'string' ? error.details.field : null;
+          run.reject(line, field, error.message);
         }
         if (batch.length >= IMPORT_BATCH_SIZE) {
           await run.flush(batch);
@@ -319,10 +448,15 @@ export const customerImport = {
       if (batch.length > 0) await run.flush(batch);
       await run.save(em, { status: ImportJobStatus.SUCCEEDED });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      stop(error instanceof Error ? error : new Error(String(error)));
+      const known = error instanceof ImportTooLargeError || error instanceof ImportCutOffError;
+      if (!known) logger.error({ err: error, jobId }, 'customer import failed');
+      // Only this module's own messages reach the job row: a database error's text holds SQL.
       await run.save(em, {
         status: ImportJobStatus.FAILED,
-        error: `The file could not be read to its end: ${message}`,
+        error: known
+          ? error.message
+          : 'The import stopped at an internal error; the rows stored before it stay imported',
       });
       bus.publish(TOPICS.importJobProgress, { jobId } satisfies ImportJobProgressEvent);
       throw error;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { z } from 'zod';
 import {
   conversationScope,
   customerScope,
@@ -54,9 +55,10 @@ export const SETTLE_MS = 2_000;
 
 /**
  * An exported column. `text` columns are free text (quoted in CSV when they
- * need it, escaped in JSON); `value` columns (ids, enums, dates, times) never
- * hold a comma, quote, backslash or control character, so they are JSON
- * strings as they are; `number` columns (numbers, booleans) are the same text
+ * need it and neutralized there against formula injection, escaped in JSON);
+ * `value` columns (ids, enums, dates, times) never hold a comma, quote,
+ * backslash or control character nor start with a formula's sign, so they are
+ * JSON strings and CSV fields as they are; `number` columns (numbers, booleans) are the same text
  * in CSV and JSON; `json` columns nest in NDJSON and are quoted JSON text in
  * CSV. `contact` columns are masked for viewers who see contact details
  * masked in the API.
@@ -239,6 +241,20 @@ export function encodeExportCursor(entity: ExportEntity, key: string, id: string
   );
 }
 
+/*
+ * Times an export accepts. PostgreSQL refuses some values JavaScript parses
+ * (year 0, for one) and takes others no row of the CRM can hold; anything
+ * outside this range is a client's mistake, answered before the export starts.
+ */
+const EARLIEST_TIME = Date.UTC(1970, 0, 1);
+const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const inTimeRange = (text: string): boolean => {
+  const at = Date.parse(text);
+  return !Number.isNaN(at) && at >= EARLIEST_TIME && at <= LATEST_TIME;
+};
+/** The cursor's own time format (see `time`): exact to the microsecond. */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
 function decodeExportCursor(entity: ExportEntity, cursor: string): { k: string; id: string } {
   const malformed = badInput(
     'cursor: malformed; pass the X-Next-Cursor of a previous export',
@@ -257,16 +273,56 @@ function decodeExportCursor(entity: ExportEntity, cursor: string): { k: string; 
   const valid =
     SPECS[entity].key === 'sequence'
       ? /^\d{1,18}$/.test(payload.k)
-      : !Number.isNaN(Date.parse(payload.k)) && isId(payload.id);
+      : CURSOR_TIME.test(payload.k) && inTimeRange(payload.k) && isId(payload.id);
   if (!valid) throw malformed;
   return { k: payload.k, id: payload.id };
+}
+
+const exportQuery = z.object({
+  cursor: z.string().max(1_000).optional(),
+  updatedSince: z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()])
+    .refine(inTimeRange, 'out of range (1970 to 9999)')
+    .optional(),
+});
+
+/**
+ * The export a request's query string asks for, every parameter checked
+ * (BAD_USER_INPUT naming it) before a connection is taken or a header is
+ * set: what reaches the SQL is then a value PostgreSQL takes.
+ */
+export function parseExportRequest(
+  entity: ExportEntity,
+  format: ExportFormat,
+  query: Record<string, unknown>,
+): ExportRequest {
+  const parsed = exportQuery.safeParse({ cursor: query.cursor, updatedSince: query.updatedSince });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0]);
+    throw badInput(
+      field === 'updatedSince'
+        ? `updatedSince: ${issue.code === 'custom' ? issue.message : 'one ISO 8601 date-time (2026-01-01T00:00:00Z)'}`
+        : 'cursor: malformed; pass the X-Next-Cursor of a previous export',
+      field,
+    );
+  }
+  const { cursor, updatedSince } = parsed.data;
+  return {
+    entity,
+    format,
+    cursor: cursor ? { text: cursor, ...decodeExportCursor(entity, cursor) } : null,
+    updatedSince: updatedSince ?? null,
+  };
 }
 
 export type ExportRequest = {
   entity: ExportEntity;
   format: ExportFormat;
-  cursor?: string | null;
-  updatedSince?: string | null;
+  /** As sent (`text`) and decoded. */
+  cursor: { text: string; k: string; id: string } | null;
+  /** A checked ISO 8601 time. */
+  updatedSince: string | null;
 };
 
 export type ExportFormat = 'ndjson' | 'csv';
@@ -400,6 +456,11 @@ export class CopyLineDecoder {
 export class ExportLines implements AsyncIterable<Buffer> {
   complete = false;
   private readonly decoder = new CopyLineDecoder();
+  /** The connection ended while the COPY ran (closed by us, or lost). */
+  private connectionEnded = false;
+  private readonly onEnd = () => {
+    this.connectionEnded = true;
+  };
 
   constructor(
     private readonly client: Client,
@@ -415,12 +476,15 @@ export class ExportLines implements AsyncIterable<Buffer> {
       this.complete = true;
       return;
     }
+    // Listened for from the start: a connection lost mid-COPY has ended before anyone closes it.
+    this.client.once('end', this.onEnd);
     const copy = this.client.query(copyTo(this.copySql));
     try {
       for await (const chunk of copy as AsyncIterable<Buffer>) {
         for (const lines of this.decoder.push(chunk)) yield lines;
       }
       this.complete = true;
+      this.client.off('end', this.onEnd);
     } finally {
       // Stopped early: the connection is closed next (closeConnection), which fails the
       // COPY for nobody to hear.
@@ -434,6 +498,7 @@ export class ExportLines implements AsyncIterable<Buffer> {
    * hand it out again.
    */
   async closeConnection(): Promise<void> {
+    if (this.connectionEnded) return;
     // Not events.once: the client emits 'error' (terminated unexpectedly) before 'end'.
     const ended = new Promise<void>((resolve) => this.client.once('end', () => resolve()));
     this.client.connection.stream.destroy();
@@ -445,7 +510,7 @@ export class ExportLines implements AsyncIterable<Buffer> {
  * Plans an export on `client`, which must be inside a REPEATABLE READ
  * transaction: finds the last row it will hold and returns a row stream that
  * ends there. Throws FORBIDDEN when the viewer sees no row of the entity at
- * all, BAD_USER_INPUT for a bad cursor or time.
+ * all. The request's parameters are checked already (parseExportRequest).
  */
 export async function prepareExport(
   em: EntityManager,
@@ -460,15 +525,11 @@ export async function prepareExport(
   }
   const params: unknown[] = [...base.params];
   const where: string[] = [];
-  const cursor = request.cursor ? decodeExportCursor(request.entity, request.cursor) : null;
+  const cursor = request.cursor;
   const keyColumn = spec.key === 'sequence' ? 'b."sequence"' : 'b."updated_at"';
   if (request.updatedSince) {
-    const since = Date.parse(request.updatedSince);
-    if (Number.isNaN(since)) {
-      throw badInput('updatedSince: not an ISO 8601 date-time', 'updatedSince');
-    }
-    where.push(`${spec.key === 'sequence' ? 'b."received_at"' : keyColumn} >= ?`);
-    params.push(new Date(since));
+    where.push(`${spec.key === 'sequence' ? 'b."received_at"' : keyColumn} >= ?::timestamptz`);
+    params.push(request.updatedSince);
   }
   if (cursor && spec.key === 'sequence') {
     where.push(`b."sequence" > ?`);
@@ -499,7 +560,7 @@ export async function prepareExport(
   const end = last.rows[0];
   const nextCursor = end
     ? encodeExportCursor(request.entity, end.k, end.id)
-    : (request.cursor ?? null);
+    : (request.cursor?.text ?? null);
   const line = lineSql(spec.columns, request.format, masksContactDetails(viewer));
   const upTo =
     spec.key === 'sequence'
@@ -556,10 +617,13 @@ function lineSql(columns: Column[], format: ExportFormat, masked: boolean): stri
   return columns
     .map((column) => {
       const field = `(${expression(column)})::text`;
-      // RFC 4180: quote a field holding a comma, quote, CR or LF; double its quotes.
-      return column.kind === 'value' || column.kind === 'number'
-        ? `coalesce(${field}, '')`
-        : `coalesce(case when ${field} ~ '[",\\r\\n]' then '"' || replace(${field}, '"', '""') || '"' else ${field} end, '')`;
+      if (column.kind === 'value' || column.kind === 'number') return `coalesce(${field}, '')`;
+      const quoted = `replace(${field}, '"', '""') || '"'`;
+      // OWASP's advice against formula injection: a spreadsheet runs a cell that starts with
+      // = + - @ tab or CR, so such a cell is quoted behind a leading ' (docs/bi-exports.md).
+      // Otherwise RFC 4180: quote a field holding a comma, quote, CR or LF; double its quotes.
+      return `coalesce(case when ${field} ~ '^[-=+@\\t\\r]' then '"''' || ${quoted}
+        when ${field} ~ '[",\\r\\n]' then '"' || ${quoted} else ${field} end, '')`;
     })
     .join(` || ',' || `);
 }

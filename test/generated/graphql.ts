@@ -688,6 +688,8 @@ export type ImportMerge = {
 /** One rejected import row: its 1-based line in the file and why. */
 export type ImportRejection = {
   __typename?: 'ImportRejection';
+  /** The field at fault (fullName, phone, email...); null when the whole row is. */
+  field?: Maybe<Scalars['String']['output']>;
   line: Scalars['Int']['output'];
   reason: Scalars['String']['output'];
 };

@@ -108,6 +108,8 @@ export async function startTestApp(
         'tikiQueue',
         'bot',
         'messaging',
+        'exports',
+        'imports',
       ]),
     },
     logger,
