@@ -74,6 +74,8 @@ describeInBrowser('operations dashboard in Chromium', () => {
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
+    // Vietnamese on the phone, English on the desktop: both languages' labels must fit.
+    locale: 'vi-VN',
   };
 
   /** A new browser context, watched for errors, signed in as `user` with the page live. */
@@ -403,6 +405,8 @@ describeInBrowser('operations dashboard in Chromium', () => {
       const panel = layout.panels.find((p) => p.id === id)!;
       expect(panel.right - panel.left).toBeGreaterThan(600);
     }
+    // The board fits: no hint to scroll it.
+    expect(await page.locator('[data-testid=order-board] .scroll-hint').isVisible()).toBe(false);
 
     // The bot's steps and the viewer's role in words from referenceData, not codes.
     const reference = await referenceData();
@@ -470,6 +474,14 @@ describeInBrowser('operations dashboard in Chromium', () => {
     const file = screenshotPath('dashboard-1400.png');
     await page.screenshot({ path: file, fullPage: true });
     process.stdout.write(`desktop screenshot: ${file}\n`);
+
+    // In between, a tablet's width: still nothing past the edge.
+    await page.setViewportSize({ width: 900, height: 1000 });
+    await page.waitForFunction('document.documentElement.clientWidth === 900');
+    const tablet = await measureLayout(page);
+    expect(tablet.scrollWidth).toBeLessThanOrEqual(tablet.innerWidth);
+    expect(tablet.outside).toEqual([]);
+    await page.screenshot({ path: screenshotPath('dashboard-900.png'), fullPage: true });
   });
 
   it('at 390 px (a phone): nothing runs off the edge, wide tables scroll inside their panel', async () => {
@@ -493,7 +505,7 @@ describeInBrowser('operations dashboard in Chromium', () => {
       expect(panel.right).toBeLessThanOrEqual(layout.innerWidth);
     }
     // The board is wider than a phone: it scrolls inside its panel, and says so.
-    const boardScroller = layout.scrollers.find((s) => s.id.includes('table-scroll'));
+    const boardScroller = layout.scrollers.find((s) => s.panel === 'order-board');
     expect(boardScroller).toBeDefined();
     expect(boardScroller!.scrollWidth).toBeGreaterThan(boardScroller!.clientWidth);
     expect(boardScroller!.right).toBeLessThanOrEqual(layout.innerWidth);

@@ -53,7 +53,13 @@ export type PageLayout = {
   /** Elements past the left or right edge of the window that no scrolling box of their own holds. */
   outside: string[];
   /** Boxes that scroll sideways: where they are, and whether they do overflow. */
-  scrollers: { id: string; right: number; scrollWidth: number; clientWidth: number }[];
+  scrollers: {
+    id: string;
+    panel: string | undefined;
+    right: number;
+    scrollWidth: number;
+    clientWidth: number;
+  }[];
   panels: { id: string; left: number; right: number }[];
   /** Of the elements matching the `oneLine` selectors, those whose text takes more than one line. */
   wrapped: string[];
@@ -94,6 +100,7 @@ const LAYOUT_SCRIPT = `(oneLine) => {
     outside,
     scrollers: all.filter(scrolls).map((el) => ({
       id: name(el),
+      panel: el.closest('.panel')?.dataset.testid,
       right: el.getBoundingClientRect().right,
       scrollWidth: el.scrollWidth,
       clientWidth: el.clientWidth,

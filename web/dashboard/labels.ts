@@ -82,7 +82,7 @@ const UI_TEXT = {
     vi: 'Chưa có đơn nào trong 24 giờ qua',
     en: 'No orders in the last 24 hours',
   },
-  scrollHint: { vi: 'Vuốt ngang để xem thêm', en: 'Swipe sideways for more' },
+  scrollHint: { vi: 'Cuộn ngang để xem thêm', en: 'Scroll sideways for more' },
 } satisfies Record<string, Record<Language, string>>;
 
 export type TextKey = keyof typeof UI_TEXT;

@@ -133,6 +133,17 @@ class Panel<T> {
     } else if (this.data !== null) {
       this.draw(this.data, this.body);
     }
+    markOverflowing(this.element);
+  }
+}
+
+/** A wide table's hint shows only while the table is wider than its panel. */
+function markOverflowing(root: Element): void {
+  for (const scroller of root.querySelectorAll('.table-scroll')) {
+    scroller.parentElement?.classList.toggle(
+      'overflowing',
+      scroller.scrollWidth > scroller.clientWidth,
+    );
   }
 }
 
@@ -319,17 +330,19 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
   const refreshTickets = throttled(500, () => void tickets.refresh());
   const refreshChannels = throttled(2_000, () => void channels.refresh());
   const refreshVolume = throttled(2_000, () => void volume.refresh());
-  // The chart is drawn at its panel's width: a turned phone or a resized window redraws it.
+  // A turned phone or a resized window: the chart is drawn again at its panel's
+  // width, and each wide table says again whether it scrolls.
   let chartWidth = 0;
-  const resizes = new ResizeObserver(() => {
+  const resizes = new ResizeObserver((entries) => {
     // Next frame: drawing inside the observer's callback would resize what it observes.
     requestAnimationFrame(() => {
+      for (const entry of entries) markOverflowing(entry.target);
       if (volume.body.clientWidth === chartWidth) return;
       chartWidth = volume.body.clientWidth;
       volume.render();
     });
   });
-  resizes.observe(volume.element);
+  for (const panel of panels) resizes.observe(panel.element);
   const addEvent = (event: OrderEventItem) => {
     lastCursor = event.cursor;
     if (feed.some((known) => known.id === event.id)) return;
@@ -527,7 +540,7 @@ const CHANNEL_COLUMNS = [
 function drawChannels(labels: Labels, rows: ChannelHealth[]): HTMLElement {
   const cell = (column: (typeof CHANNEL_COLUMNS)[number], value: string, warn = false) =>
     h('td', { 'data-label': labels.text(column), class: warn ? 'warn' : '' }, value);
-  return h(
+  const table = h(
     'table',
     { class: 'channels' },
     h('thead', {}, h('tr', {}, ...CHANNEL_COLUMNS.map((key) => h('th', {}, labels.text(key))))),
@@ -553,6 +566,7 @@ function drawChannels(labels: Labels, rows: ChannelHealth[]): HTMLElement {
       ),
     ),
   );
+  return scrollable(labels, table);
 }
 
 function drawBot(labels: Labels, report: BotReport): HTMLElement[] {
