@@ -80,6 +80,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.conversationReport': CRM,
   'Query.customerReport': CRM,
   'Query.integrationReport': ['ADMIN', 'IT'],
+  'Query.orderVolume': ['ADMIN', 'BOD', 'IT'],
   'Mutation.runReconciliation': ['ADMIN', 'BOD', 'IT'],
   'Mutation.replayInboundEvent': ['ADMIN', 'IT'],
   'Mutation.replayDeadLetters': ['ADMIN', 'IT'],
@@ -176,6 +177,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.integrationReport': {
     query: '{ integrationReport(from: "2026-01-01", to: "2026-01-31") { total { received } } }',
   },
+  'Query.orderVolume': { query: '{ orderVolume(hours: 24) { total } }' },
   'Mutation.runReconciliation': {
     query: 'mutation { runReconciliation(date: "2026-01-01") { id } }',
   },

@@ -10,12 +10,20 @@ import {
   Role,
   TicketStatus,
 } from '../src/entities/enums';
-import { describeInBrowser, launchChromium, screenshotPath } from './support/browser';
+import {
+  describeInBrowser,
+  launchChromium,
+  measureLayout,
+  screenshotPath,
+} from './support/browser';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { pushes, sendPush, TEST_PLATFORM_ENV, type SignedPush } from './support/webhooks';
 
 const PASSWORD = 'dashboard-pass-1';
+const HOUR_MS = 3_600_000;
+/** A full date and time with the year, as the page shows every instant. */
+const FULL_DATE_TIME = /^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
 describeInBrowser('operations dashboard in Chromium', () => {
   let t: TestApp;
@@ -59,15 +67,34 @@ describeInBrowser('operations dashboard in Chromium', () => {
     await page.click('button[type=submit]');
   };
 
+  const DESKTOP = { viewport: { width: 1400, height: 1000 } };
+  /** An iPhone 14-sized window, as a phone's browser lays the page out (its viewport meta honoured). */
+  const PHONE = {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    // Vietnamese on the phone, English on the desktop: both languages' labels must fit.
+    locale: 'vi-VN',
+  };
+
   /** A new browser context, watched for errors, signed in as `user` with the page live. */
-  const signIn = async (user: User): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const signIn = async (user: User, device: typeof DESKTOP | typeof PHONE = DESKTOP) => {
+    const context = await browser.newContext(device);
     contexts.push(context);
     const page = await context.newPage();
     watchForErrors(page);
     await submitSignIn(page, user.email, PASSWORD);
     await page.waitForSelector('[data-testid=live-state][data-state=live]');
     return page;
+  };
+
+  const referenceData = async () => {
+    type Item = { code: string; descriptionVi: string; descriptionEn: string };
+    const { data } = await t.gql<{ referenceData: { botSteps: Item[]; roles: Item[] } }>(
+      '{ referenceData { botSteps { code descriptionVi descriptionEn } roles { code descriptionVi descriptionEn } } }',
+    );
+    return data!.referenceData;
   };
 
   /** The board's cell for a platform and status, once it shows `count`. */
@@ -127,6 +154,11 @@ describeInBrowser('operations dashboard in Chromium', () => {
       });
     }
     await em.flush();
+    // Two Shopee orders five hours ago, for the orders-per-hour chart.
+    const shopee = await make.channel({ platform: Platform.SHOPEE, name: 'Shopee Hà Nội' });
+    for (let i = 0; i < 2; i += 1) {
+      await make.order({ channel: shopee }, { placedAt: new Date(Date.now() - 5 * HOUR_MS) });
+    }
     // An order that exists before the page opens: the board starts from it.
     await send(lazadaPush(`PRE-${randomUUID().slice(0, 6)}`, 'pending'));
     browser = await launchChromium();
@@ -328,6 +360,171 @@ describeInBrowser('operations dashboard in Chromium', () => {
     expect(await page.locator('[data-testid=order-board]').count()).toBe(0);
     // The refused reads that sent it back are expected here.
     pageErrors.splice(0);
+  });
+
+  it('at 1400 px: wide panels, events newest first with their year, bot steps in words, orders per hour', async () => {
+    const newer = `NEW-${randomUUID().slice(0, 6)}`;
+    const older = `OLD-${randomUUID().slice(0, 6)}`;
+    await send(lazadaPush(newer, 'pending'));
+    // Reported late: the log holds it after `newer`, but it happened two hours before.
+    const twoHoursAgo = Math.floor((Date.now() - 2 * HOUR_MS) / 1000);
+    await send(pushes.lazada(channel.externalShopId, older, 'pending', twoHoursAgo));
+
+    const page = await signIn(leader);
+    await page.waitForSelector(`[data-testid=order-feed] li[data-order="${older}"]`);
+    await page.waitForSelector('[data-testid=order-volume] rect.bar');
+    await page.waitForSelector('[data-testid=bot-fallback] .bot-steps li');
+
+    // The latest events: newest first by the time shown, each with its year.
+    const feed = page.locator('[data-testid=order-feed] li');
+    const orders: (string | null)[] = [];
+    const instants: number[] = [];
+    for (let i = 0; i < (await feed.count()); i += 1) {
+      orders.push(await feed.nth(i).getAttribute('data-order'));
+      const time = feed.nth(i).locator('time');
+      expect(await time.innerText()).toMatch(FULL_DATE_TIME);
+      instants.push(Date.parse((await time.getAttribute('datetime')) ?? ''));
+    }
+    expect(instants.every((instant) => Number.isFinite(instant))).toBe(true);
+    expect(instants).toEqual([...instants].sort((a, b) => b - a));
+    expect(orders.indexOf(newer)).toBeLessThan(orders.indexOf(older));
+    const year = String(new Date(Date.now() + 7 * HOUR_MS).getUTCFullYear());
+    expect(await feed.first().locator('time').innerText()).toContain(year);
+    for (const due of await page.locator('[data-testid=tickets] time').allInnerTexts()) {
+      expect(due).toMatch(FULL_DATE_TIME);
+    }
+
+    // Event and ticket panels have room: ids, times and names keep to one line.
+    const layout = await measureLayout(page, [
+      '[data-testid=order-feed] li > *',
+      '[data-testid=tickets] li > *',
+    ]);
+    expect(layout.wrapped).toEqual([]);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+    for (const id of ['order-feed', 'tickets']) {
+      const panel = layout.panels.find((p) => p.id === id)!;
+      expect(panel.right - panel.left).toBeGreaterThan(600);
+    }
+    // The board fits: no hint to scroll it.
+    expect(await page.locator('[data-testid=order-board] .scroll-hint').isVisible()).toBe(false);
+
+    // The bot's steps and the viewer's role in words from referenceData, not codes.
+    const reference = await referenceData();
+    const bot = await page.locator('[data-testid=bot-fallback]').innerText();
+    for (const code of ['AI', 'KNOWLEDGE_BASE', 'TEMPLATE']) {
+      const step = reference.botSteps.find((s) => s.code === code)!;
+      expect([step.descriptionVi, step.descriptionEn].some((label) => bot.includes(label))).toBe(
+        true,
+      );
+    }
+    expect(bot).not.toMatch(/KNOWLEDGE_BASE|TEMPLATE/);
+    const admin = reference.roles.find((r) => r.code === 'ADMIN')!;
+    const viewer = await page.locator('[data-testid=viewer]').innerText();
+    expect([admin.descriptionVi, admin.descriptionEn].some((l) => viewer.includes(l))).toBe(true);
+    expect(viewer).not.toContain('ADMIN');
+
+    // Orders per hour by platform: 24 hours, a bar per platform for each hour with
+    // orders, as tall as its count, and the same figures as the API's.
+    type Drawn = { start: string; bars: { platform: string; orders: number; height: number }[] };
+    const drawn = await page.evaluate<
+      Drawn[]
+    >(`[...document.querySelectorAll('[data-testid=order-volume] g.hour')]
+      .map((g) => ({ start: g.dataset.start, bars: [...g.querySelectorAll('rect.bar')].map((r) => ({
+        platform: r.dataset.platform, orders: Number(r.dataset.orders), height: Number(r.getAttribute('height')),
+      })) }))`);
+    const { data } = await t.gql<{
+      orderVolume: {
+        buckets: { start: string; byPlatform: { platform: string; orders: number }[] }[];
+      };
+    }>('{ orderVolume(hours: 24) { buckets { start byPlatform { platform orders } } } }');
+    const byPlatform = (rows: { platform: string; orders: number }[]) =>
+      rows
+        .map(({ platform, orders }) => ({ platform, orders }))
+        .sort((x, y) => x.platform.localeCompare(y.platform));
+    expect(drawn.map((hour) => ({ start: hour.start, byPlatform: byPlatform(hour.bars) }))).toEqual(
+      data!.orderVolume.buckets.map((hour) => ({
+        start: hour.start,
+        byPlatform: byPlatform(hour.byPlatform),
+      })),
+    );
+    const bars = drawn.flatMap((hour) => hour.bars);
+    const pixelsPerOrder = bars[0]!.height / bars[0]!.orders;
+    for (const bar of bars)
+      expect(Math.abs(bar.height - bar.orders * pixelsPerOrder)).toBeLessThan(1);
+    const hourOf = (instant: number) =>
+      drawn.find(
+        (hour) => Date.parse(hour.start) <= instant && instant < Date.parse(hour.start) + HOUR_MS,
+      )!;
+    const platformIn = (hour: Drawn, platform: string) =>
+      hour.bars.find((bar) => bar.platform === platform)?.orders ?? 0;
+    expect(platformIn(hourOf(Date.now() - 5 * HOUR_MS), 'SHOPEE')).toBe(2);
+    expect(platformIn(hourOf(twoHoursAgo * 1000), 'LAZADA')).toBeGreaterThanOrEqual(1);
+    expect(platformIn(drawn.at(-1)!, 'LAZADA')).toBeGreaterThanOrEqual(1);
+    const legend = await page.locator('[data-testid=order-volume] .legend').innerText();
+    expect(legend).toContain('Shopee');
+    expect(legend).toContain('Lazada');
+
+    // A new order grows the current hour's bar without a reload.
+    const before = platformIn(drawn.at(-1)!, 'LAZADA');
+    await send(lazadaPush(`LZ-${randomUUID().slice(0, 8)}`, 'pending'));
+    await page.waitForSelector(
+      `[data-testid=order-volume] g.hour:last-of-type rect.bar[data-platform=LAZADA][data-orders="${before + 1}"]`,
+    );
+
+    const file = screenshotPath('dashboard-1400.png');
+    await page.screenshot({ path: file, fullPage: true });
+    process.stdout.write(`desktop screenshot: ${file}\n`);
+
+    // In between, a tablet's width: still nothing past the edge.
+    await page.setViewportSize({ width: 900, height: 1000 });
+    await page.waitForFunction('document.documentElement.clientWidth === 900');
+    const tablet = await measureLayout(page);
+    expect(tablet.scrollWidth).toBeLessThanOrEqual(tablet.innerWidth);
+    expect(tablet.outside).toEqual([]);
+    await page.screenshot({ path: screenshotPath('dashboard-900.png'), fullPage: true });
+  });
+
+  it('at 390 px (a phone): nothing runs off the edge, wide tables scroll inside their panel', async () => {
+    const page = await signIn(leader, PHONE);
+    await page.waitForSelector('[data-testid=order-board] tr[data-platform=LAZADA]');
+    await page.waitForSelector('[data-testid=order-volume] rect.bar');
+    await page.waitForSelector(`[data-testid=channel-health] tr[data-channel-id="${channel.id}"]`);
+    await page.waitForSelector('[data-testid=tickets-due-today] li');
+
+    const layout = await measureLayout(page, ['[data-testid=order-feed] li .order-id']);
+    expect(layout.innerWidth).toBe(390);
+    // No sideways scrolling of the page, and nothing cut off at its edges.
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+    expect(layout.outside).toEqual([]);
+    expect(layout.wrapped).toEqual([]);
+    // The header fits: its title, viewer, state and buttons are all on screen.
+    expect(layout.header.scrollWidth).toBeLessThanOrEqual(layout.header.clientWidth);
+    expect(layout.header.right).toBeLessThanOrEqual(layout.innerWidth);
+    for (const panel of layout.panels) {
+      expect(panel.left).toBeGreaterThanOrEqual(0);
+      expect(panel.right).toBeLessThanOrEqual(layout.innerWidth);
+    }
+    // The board is wider than a phone: it scrolls inside its panel, and says so.
+    const boardScroller = layout.scrollers.find((s) => s.panel === 'order-board');
+    expect(boardScroller).toBeDefined();
+    expect(boardScroller!.scrollWidth).toBeGreaterThan(boardScroller!.clientWidth);
+    expect(boardScroller!.right).toBeLessThanOrEqual(layout.innerWidth);
+    expect(await page.locator('[data-testid=order-board] .scroll-hint').isVisible()).toBe(true);
+    // Channel health becomes one card per channel, every figure with its label.
+    const card = `[data-testid=channel-health] tr[data-channel-id="${channel.id}"]`;
+    expect(await page.locator(card).innerText()).toContain('Lazada Shop HCM');
+    const cardLabels = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('${card} td')].map((td) => getComputedStyle(td, '::before').content)`,
+    );
+    expect(cardLabels.join(' ')).toMatch(/Dead letters|Thư chết/);
+    const cardBox = await page.locator(card).boundingBox();
+    expect(cardBox!.x + cardBox!.width).toBeLessThanOrEqual(layout.innerWidth);
+
+    const file = screenshotPath('dashboard-390.png');
+    await page.screenshot({ path: file, fullPage: true });
+    // And what the phone shows before any scrolling.
+    await page.screenshot({ path: screenshotPath('dashboard-390-first-screen.png') });
+    process.stdout.write(`phone screenshot: ${file}\n`);
   });
 
   it('a wrong password keeps the sign-in form with the error', async () => {

@@ -64,3 +64,17 @@ test('referenceData covers every code list a client needs', async () => {
   expect(data.orderStatuses).toContainEqual({ code: 'FAILED', rank: null, terminal: false });
   expect(data.roles!.map((r) => r.code)).toContain('TELESALES_LEADER');
 });
+
+test('referenceData labels the bot answer steps, so a dashboard shows no raw step codes', async () => {
+  const res = await t.gql<{ referenceData: { botSteps: Item[] } }>(
+    '{ referenceData { botSteps { code descriptionVi descriptionEn } } }',
+  );
+  expect(res.errors).toBeUndefined();
+  const steps = res.data!.referenceData.botSteps;
+  expect(steps.map((s) => s.code)).toEqual(['AI', 'KNOWLEDGE_BASE', 'TEMPLATE', 'HANDOFF']);
+  expect(steps.find((s) => s.code === 'KNOWLEDGE_BASE')).toEqual({
+    code: 'KNOWLEDGE_BASE',
+    descriptionVi: 'Cơ sở tri thức',
+    descriptionEn: 'Knowledge base',
+  });
+});

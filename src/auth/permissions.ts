@@ -60,6 +60,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     conversationReport: roles(...CRM_ROLES),
     customerReport: roles(...CRM_ROLES),
     integrationReport: roles(Role.ADMIN, Role.IT),
+    orderVolume: roles(Role.ADMIN, Role.BOD, Role.IT),
     duplicateCandidates: roles(...CUSTOMER_MERGERS),
     // Rows are narrowed to the viewer's own jobs (an admin sees all).
     importJob: roles(...CUSTOMER_MERGERS),

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Platform, TicketTarget } from '../entities/enums';
 import type { Context } from '../schema/context';
 import {
@@ -6,11 +6,12 @@ import {
   CustomerReport,
   IntegrationReport,
   OrderReport,
+  OrderVolume,
   ReportPeriodArgs,
   ReportRangeArgs,
   TicketReport,
 } from '../schema/report.types';
-import { parseBusinessRange, reportService } from '../services/report.service';
+import { MAX_VOLUME_HOURS, parseBusinessRange, reportService } from '../services/report.service';
 
 /** Aggregates for dashboards and BI tools; each is scoped to the viewer's rows (docs/reports-and-exports.md). */
 @Resolver()
@@ -82,5 +83,17 @@ export class ReportResolver {
     @Ctx() ctx: Context,
   ): Promise<CustomerReport> {
     return reportService.customers(ctx, parseBusinessRange(from, to), groupBy);
+  }
+
+  @Query(() => OrderVolume, {
+    description:
+      'Orders placed per clock hour and platform over the last `hours` hours, the current hour last: the dashboard chart.',
+  })
+  orderVolume(
+    @Arg('hours', () => Int, { defaultValue: 24, description: `1 to ${MAX_VOLUME_HOURS}.` })
+    hours: number,
+    @Ctx() ctx: Context,
+  ): Promise<OrderVolume> {
+    return reportService.orderVolume(ctx, hours);
   }
 }

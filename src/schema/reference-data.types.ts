@@ -62,6 +62,11 @@ export class ReferenceData {
   @Field(() => [ReferenceItem])
   conversationStatuses!: ReferenceItem[];
 
+  @Field(() => [ReferenceItem], {
+    description: "The bot's answer steps (BotStep), in the order its fallback chain tries them.",
+  })
+  botSteps!: ReferenceItem[];
+
   @Field(() => [ReferenceItem])
   genders!: ReferenceItem[];
 }

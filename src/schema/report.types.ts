@@ -363,3 +363,44 @@ export class CustomerReport extends PeriodReport {
   })
   revenueBySegment!: CustomerSegmentRow[];
 }
+
+@ObjectType({ description: 'Orders placed on one platform.' })
+export class PlatformOrderCount {
+  @Field(() => Platform)
+  platform!: Platform;
+
+  @Field(() => Int)
+  orders!: number;
+}
+
+@ObjectType({ description: 'Orders placed in one clock hour.' })
+export class OrderVolumeBucket {
+  @Field({ description: 'The hour starts here; it ends an hour later (excluded).' })
+  start!: Date;
+
+  @Field(() => Int)
+  orders!: number;
+
+  @Field(() => [PlatformOrderCount], { description: 'Platforms with orders in this hour.' })
+  byPlatform!: PlatformOrderCount[];
+}
+
+@ObjectType({ description: 'Orders placed per hour and platform, for a chart.' })
+export class OrderVolume {
+  @Field({ description: 'Start of the first hour.' })
+  from!: Date;
+
+  @Field({ description: 'End of the last hour, the current one (excluded).' })
+  to!: Date;
+
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => [PlatformOrderCount], { description: 'Platforms with orders in the window.' })
+  byPlatform!: PlatformOrderCount[];
+
+  @Field(() => [OrderVolumeBucket], {
+    description: 'One per hour, oldest first, the current hour last; hours without orders too.',
+  })
+  buckets!: OrderVolumeBucket[];
+}

@@ -1,4 +1,5 @@
 import {
+  type BotStep,
   type ConversationStatus,
   type Gender,
   type OrderStatus,
@@ -116,6 +117,14 @@ const conversationStatuses: Labels<ConversationStatus> = {
   RESOLVED: ['Đã xử lý xong', 'Resolved'],
 };
 
+/** The bot's answer steps, in the order its fallback chain tries them (conversation-bot.ts). */
+const botSteps: Labels<BotStep> = {
+  AI: ['Trợ lý AI', 'AI assistant'],
+  KNOWLEDGE_BASE: ['Cơ sở tri thức', 'Knowledge base'],
+  TEMPLATE: ['Mẫu trả lời', 'Reply template'],
+  HANDOFF: ['Chuyển nhân viên', 'Handed to an agent'],
+};
+
 const genders: Labels<Gender> = {
   MALE: ['Nam', 'Male'],
   FEMALE: ['Nữ', 'Female'],
@@ -131,6 +140,7 @@ export type ReferenceData = {
   orderStatuses: OrderStatusItem[];
   roles: ReferenceItem[];
   conversationStatuses: ReferenceItem[];
+  botSteps: ReferenceItem[];
   genders: ReferenceItem[];
 };
 
@@ -150,6 +160,7 @@ export const referenceData: ReferenceData = {
   ).map(([code, [rank, terminal, vi, en]]) => ({ ...item(code, vi, en), rank, terminal })),
   roles: list(roles),
   conversationStatuses: list(conversationStatuses),
+  botSteps: list(botSteps),
   genders: list(genders),
 };
 

@@ -1354,6 +1354,30 @@ export type OrderSyncStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+/** Orders placed per hour and platform, for a chart. */
+export type OrderVolume = {
+  __typename?: 'OrderVolume';
+  /** One per hour, oldest first, the current hour last; hours without orders too. */
+  buckets: Array<OrderVolumeBucket>;
+  /** Platforms with orders in the window. */
+  byPlatform: Array<PlatformOrderCount>;
+  /** Start of the first hour. */
+  from: Scalars['DateTimeISO']['output'];
+  /** End of the last hour, the current one (excluded). */
+  to: Scalars['DateTimeISO']['output'];
+  total: Scalars['Int']['output'];
+};
+
+/** Orders placed in one clock hour. */
+export type OrderVolumeBucket = {
+  __typename?: 'OrderVolumeBucket';
+  /** Platforms with orders in this hour. */
+  byPlatform: Array<PlatformOrderCount>;
+  orders: Scalars['Int']['output'];
+  /** The hour starts here; it ends an hour later (excluded). */
+  start: Scalars['DateTimeISO']['output'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -1410,6 +1434,13 @@ export type PlatformItem = {
   marketplace: Scalars['Boolean']['output'];
 };
 
+/** Orders placed on one platform. */
+export type PlatformOrderCount = {
+  __typename?: 'PlatformOrderCount';
+  orders: Scalars['Int']['output'];
+  platform: Platform;
+};
+
 export type Query = {
   __typename?: 'Query';
   aiStats: AiStats;
@@ -1450,6 +1481,8 @@ export type Query = {
   orderSyncJob?: Maybe<OrderSyncJob>;
   /** Newest first. */
   orderSyncJobs: OrderSyncJobConnection;
+  /** Orders placed per clock hour and platform over the last `hours` hours, the current hour last: the dashboard chart. */
+  orderVolume: OrderVolume;
   orders: OrderConnection;
   /** The latest status changes, newest first, as `orderEvents` delivers them (same filter and scope). Subscribe with `after` set to the first one's cursor to continue without a gap. */
   recentOrderEvents: Array<OrderEvent>;
@@ -1581,6 +1614,11 @@ export type QueryOrderSyncJobsArgs = {
 };
 
 
+export type QueryOrderVolumeArgs = {
+  hours?: Scalars['Int']['input'];
+};
+
+
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderFilter>;
@@ -1693,6 +1731,8 @@ export type ReconciliationRun = {
 
 export type ReferenceData = {
   __typename?: 'ReferenceData';
+  /** The bot's answer steps (BotStep), in the order its fallback chain tries them. */
+  botSteps: Array<ReferenceItem>;
   conversationStatuses: Array<ReferenceItem>;
   genders: Array<ReferenceItem>;
   orderStatuses: Array<OrderStatusItem>;

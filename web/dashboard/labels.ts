@@ -6,6 +6,8 @@ type Described = { code: string; descriptionVi: string; descriptionEn: string };
 type ReferenceData = {
   platforms: (Described & { marketplace: boolean })[];
   orderStatuses: (Described & { rank: number | null })[];
+  roles: Described[];
+  botSteps: Described[];
 };
 
 const REFERENCE_DATA = /* GraphQL */ `
@@ -23,6 +25,16 @@ const REFERENCE_DATA = /* GraphQL */ `
         descriptionEn
         rank
       }
+      roles {
+        code
+        descriptionVi
+        descriptionEn
+      }
+      botSteps {
+        code
+        descriptionVi
+        descriptionEn
+      }
     }
   }
 `;
@@ -38,6 +50,7 @@ const UI_TEXT = {
   total: { vi: 'Tổng', en: 'Total' },
   orderFeed: { vi: 'Sự kiện đơn hàng mới nhất', en: 'Latest order events' },
   noEvents: { vi: 'Chưa có sự kiện', en: 'No events yet' },
+  receivedAt: { vi: 'Nhận lúc', en: 'Received' },
   tickets: { vi: 'Phiếu chăm sóc', en: 'Tickets' },
   ticketsDueToday: { vi: 'Phiếu đến hạn hôm nay', en: 'Tickets due today' },
   ticketsMissed: { vi: 'Phiếu quá hạn (bỏ lỡ)', en: 'Missed tickets' },
@@ -51,6 +64,7 @@ const UI_TEXT = {
   deadLetters: { vi: 'Thư chết', en: 'Dead letters' },
   botFallback: { vi: 'Tỷ lệ chuyển bước của bot (7 ngày)', en: 'Bot fallback rate (7 days)' },
   botAnswers: { vi: 'câu trả lời của bot', en: 'bot answers' },
+  botStepUnknown: { vi: 'Không rõ bước', en: 'No step recorded' },
   handoffRate: { vi: 'Tỷ lệ chuyển người', en: 'Handoff rate' },
   notForRole: { vi: 'Không dành cho vai trò của bạn', en: 'Not available for your role' },
   failed: { vi: 'Không tải được', en: 'Could not load' },
@@ -58,6 +72,17 @@ const UI_TEXT = {
   connecting: { vi: 'Đang kết nối…', en: 'Connecting…' },
   reconnecting: { vi: 'Mất kết nối, đang kết nối lại…', en: 'Connection lost, reconnecting…' },
   never: { vi: 'chưa có', en: 'never' },
+  orderVolume: {
+    vi: 'Đơn hàng mỗi giờ theo sàn (24 giờ qua)',
+    en: 'Orders per hour by platform (last 24 h)',
+  },
+  ordersInWindow: { vi: 'đơn trong 24 giờ qua', en: 'orders in the last 24 hours' },
+  orders: { vi: 'đơn', en: 'orders' },
+  noOrdersInWindow: {
+    vi: 'Chưa có đơn nào trong 24 giờ qua',
+    en: 'No orders in the last 24 hours',
+  },
+  scrollHint: { vi: 'Cuộn ngang để xem thêm', en: 'Scroll sideways for more' },
 } satisfies Record<string, Record<Language, string>>;
 
 export type TextKey = keyof typeof UI_TEXT;
@@ -91,6 +116,19 @@ export class Labels {
     return [...this.reference.orderStatuses]
       .sort((a, b) => (a.rank ?? 1_000) - (b.rank ?? 1_000))
       .map((status) => status.code);
+  }
+
+  role(code: string): string {
+    return this.describe(this.reference.roles, code);
+  }
+
+  botStep(code: string): string {
+    return this.describe(this.reference.botSteps, code);
+  }
+
+  /** The bot's steps in the order its fallback chain tries them. */
+  botStepCodes(): string[] {
+    return this.reference.botSteps.map((step) => step.code);
   }
 
   marketplaceCodes(): string[] {

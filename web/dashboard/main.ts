@@ -1,5 +1,7 @@
 import './style.css';
 import { GraphQLRequestError, graphqlRequest } from '../shared/graphql-client';
+import { drawOrderVolume, type OrderVolume } from './chart';
+import { h } from './dom';
 import { Labels, type Language, type TextKey } from './labels';
 import { LiveConnection, type LiveState } from './live';
 import {
@@ -10,6 +12,7 @@ import {
   ME,
   ORDER_BOARD,
   ORDER_EVENTS,
+  ORDER_VOLUME,
   RECENT_ORDER_EVENTS,
   TICKET_CHANGED,
   TICKETS,
@@ -22,6 +25,7 @@ type OrderEventItem = {
   platform: string;
   status: string;
   eventTime: string;
+  receivedAt: string;
   order: { externalId: string; channel: { name: string } | null } | null;
 };
 type Viewer = { fullName: string; role: string };
@@ -55,17 +59,6 @@ const OPEN_TICKET_STATUSES = ['NEW', 'ASSIGNED'];
 const root = document.getElementById('app');
 if (!root) throw new Error('missing #app');
 const app: HTMLElement = root;
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
 
 function initialLanguage(): Language {
   const saved = localStorage.getItem(LANGUAGE_KEY);
@@ -140,6 +133,17 @@ class Panel<T> {
     } else if (this.data !== null) {
       this.draw(this.data, this.body);
     }
+    markOverflowing(this.element);
+  }
+}
+
+/** A wide table's hint shows only while the table is wider than its panel. */
+function markOverflowing(root: Element): void {
+  for (const scroller of root.querySelectorAll('.table-scroll')) {
+    scroller.parentElement?.classList.toggle(
+      'overflowing',
+      scroller.scrollWidth > scroller.clientWidth,
+    );
   }
 }
 
@@ -206,6 +210,7 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
     if (ended) return;
     ended = true;
     live.stop();
+    resizes.disconnect();
     for (const timer of timers) clearInterval(timer);
     sessionStorage.removeItem(TOKEN_KEY);
     showLogin(labels, message);
@@ -238,6 +243,13 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
     'order-feed',
     async () => feed,
     (events, body) => body.append(drawFeed(labels, events)),
+  );
+  const volume = new Panel(
+    labels,
+    'orderVolume',
+    'order-volume',
+    async () => (await query<{ orderVolume: OrderVolume }>(ORDER_VOLUME)).orderVolume,
+    (data, body) => body.append(drawOrderVolume(labels, data, body.clientWidth)),
   );
   const tickets = new Panel(
     labels,
@@ -275,7 +287,8 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
     },
     (report, body) => body.append(...drawBot(labels, report)),
   );
-  const panels = [board, feedPanel, tickets, channels, bot];
+  // Also the order a phone shows them in, one below the other.
+  const panels = [board, volume, feedPanel, tickets, bot, channels];
 
   const status = h('span', { class: 'live-state', 'data-testid': 'live-state' });
   const showState = (state: LiveState) => {
@@ -294,8 +307,10 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
     languageButton.textContent = labels.language === 'vi' ? 'English' : 'Tiếng Việt';
     signOut.textContent = labels.text('signOut');
     heading.textContent = labels.text('title');
+    who.textContent = `${user.fullName} · ${labels.role(user.role)}`;
   };
   const heading = h('h1', {});
+  const who = h('span', { class: 'who', 'data-testid': 'viewer' });
   const live = new LiveConnection(token, showState);
   languageButton.addEventListener('click', () => {
     labels.language = labels.language === 'vi' ? 'en' : 'vi';
@@ -307,21 +322,27 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
   renderChrome();
 
   app.replaceChildren(
-    h(
-      'header',
-      {},
-      heading,
-      h('span', { class: 'who', 'data-testid': 'viewer' }, `${user.fullName} · ${user.role}`),
-      status,
-      languageButton,
-      signOut,
-    ),
+    h('header', {}, heading, status, h('div', { class: 'tools' }, who, languageButton, signOut)),
     h('main', { class: 'grid' }, ...panels.map((panel) => panel.element)),
   );
 
   const refreshBoard = throttled(500, () => void board.refresh());
   const refreshTickets = throttled(500, () => void tickets.refresh());
   const refreshChannels = throttled(2_000, () => void channels.refresh());
+  const refreshVolume = throttled(2_000, () => void volume.refresh());
+  // A turned phone or a resized window: the chart is drawn again at its panel's
+  // width, and each wide table says again whether it scrolls.
+  let chartWidth = 0;
+  const resizes = new ResizeObserver((entries) => {
+    // Next frame: drawing inside the observer's callback would resize what it observes.
+    requestAnimationFrame(() => {
+      for (const entry of entries) markOverflowing(entry.target);
+      if (volume.body.clientWidth === chartWidth) return;
+      chartWidth = volume.body.clientWidth;
+      volume.render();
+    });
+  });
+  for (const panel of panels) resizes.observe(panel.element);
   const addEvent = (event: OrderEventItem) => {
     lastCursor = event.cursor;
     if (feed.some((known) => known.id === event.id)) return;
@@ -346,8 +367,12 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
           addEvent(orderEvents);
           refreshBoard();
           refreshChannels();
+          refreshVolume();
         },
-        onResubscribed: refreshBoard,
+        onResubscribed: () => {
+          refreshBoard();
+          refreshVolume();
+        },
       });
     } catch (error) {
       await feedPanel.refresh();
@@ -355,6 +380,7 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
     }
   })();
   void board.refresh();
+  void volume.refresh();
   void tickets.refresh();
   void channels.refresh();
   void bot.refresh();
@@ -369,6 +395,8 @@ function showDashboard(labels: Labels, token: string, user: Viewer): void {
   timers.push(
     setInterval(() => void channels.refresh(), 30_000),
     setInterval(() => void bot.refresh(), 60_000),
+    // The window moves on with the clock even when no order comes.
+    setInterval(() => void volume.refresh(), 60_000),
   );
 }
 
@@ -413,27 +441,53 @@ function drawBoard(labels: Labels, cells: BoardCell[]): HTMLElement {
     );
   }
   table.append(body);
-  return table;
+  return scrollable(labels, table);
 }
 
+/**
+ * A table wider than its panel scrolls inside it (a phone shows the board's
+ * first columns), with a shadow at the edge that hides more and a hint.
+ */
+function scrollable(labels: Labels, table: HTMLTableElement): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h('div', { class: 'table-scroll', tabindex: '0' }, table),
+    h('p', { class: 'scroll-hint muted' }, labels.text('scrollHint')),
+  );
+}
+
+/**
+ * Newest first by the platform's time of the change, the time shown: the
+ * log's order (a late or retried push comes in after newer ones) breaks ties
+ * only, as the sort is stable.
+ */
 function drawFeed(labels: Labels, events: OrderEventItem[]): HTMLElement {
   if (events.length === 0) return h('p', { class: 'muted' }, labels.text('noEvents'));
+  const newestFirst = [...events].sort((a, b) => Date.parse(b.eventTime) - Date.parse(a.eventTime));
   return h(
-    'ol',
-    { class: 'feed' },
-    ...events.map((event) =>
-      h(
-        'li',
-        { 'data-event-id': event.id, 'data-order': event.order?.externalId ?? '' },
-        h('time', {}, formatTime(event.eventTime, labels.language)),
+    'div',
+    { class: 'list-scroll' },
+    h(
+      'ol',
+      { class: 'feed' },
+      ...newestFirst.map((event) =>
         h(
-          'span',
-          { class: `platform ${event.platform.toLowerCase()}` },
-          labels.platform(event.platform),
+          'li',
+          { 'data-event-id': event.id, 'data-order': event.order?.externalId ?? '' },
+          h(
+            'time',
+            {
+              datetime: event.eventTime,
+              title: `${labels.text('receivedAt')}: ${formatTime(event.receivedAt)}`,
+            },
+            formatTime(event.eventTime),
+          ),
+          h('span', { class: 'platform' }, labels.platform(event.platform)),
+          h('strong', { class: 'order-id' }, event.order?.externalId ?? '—'),
+          h('span', { class: 'status' }, labels.orderStatus(event.status)),
+          h('span', { class: 'channel muted' }, event.order?.channel?.name ?? ''),
         ),
-        h('strong', {}, event.order?.externalId ?? '—'),
-        h('span', { class: 'status' }, labels.orderStatus(event.status)),
-        h('span', { class: 'muted' }, event.order?.channel?.name ?? ''),
       ),
     ),
   );
@@ -452,18 +506,16 @@ function drawTickets(
         ? h('p', { class: 'muted' }, labels.text('noTickets'))
         : h(
             'ul',
-            {},
+            { class: 'ticket-list' },
             ...page.edges.map(({ node }) =>
               h(
                 'li',
                 { 'data-ticket-id': node.id },
-                h('span', {}, node.title),
-                h(
-                  'span',
-                  { class: 'muted' },
-                  node.dueAt ? formatTime(node.dueAt, labels.language) : '',
-                ),
-                h('span', { class: 'muted' }, node.assignee?.fullName ?? ''),
+                h('span', { class: 'title' }, node.title),
+                node.dueAt
+                  ? h('time', { class: 'muted', datetime: node.dueAt }, formatTime(node.dueAt))
+                  : h('span', { class: 'muted' }, ''),
+                h('span', { class: 'assignee muted' }, node.assignee?.fullName ?? ''),
               ),
             ),
           ),
@@ -474,54 +526,55 @@ function drawTickets(
   ];
 }
 
+const CHANNEL_COLUMNS = [
+  'channel',
+  'platform',
+  'tokenExpiry',
+  'lastPush',
+  'pushesLastHour',
+  'failuresLastHour',
+  'deadLetters',
+] as const;
+
+/** On a phone each channel becomes a card of label: value lines (style.css), each cell naming its column. */
 function drawChannels(labels: Labels, rows: ChannelHealth[]): HTMLElement {
-  const table = h('table', { class: 'channels' });
-  table.append(
+  const cell = (column: (typeof CHANNEL_COLUMNS)[number], value: string, warn = false) =>
+    h('td', { 'data-label': labels.text(column), class: warn ? 'warn' : '' }, value);
+  const table = h(
+    'table',
+    { class: 'channels' },
+    h('thead', {}, h('tr', {}, ...CHANNEL_COLUMNS.map((key) => h('th', {}, labels.text(key))))),
     h(
-      'tr',
+      'tbody',
       {},
-      ...(
-        [
-          'channel',
-          'platform',
-          'tokenExpiry',
-          'lastPush',
-          'pushesLastHour',
-          'failuresLastHour',
-          'deadLetters',
-        ] as const
-      ).map((key) => h('th', {}, labels.text(key))),
-    ),
-    ...rows.map((row) =>
-      h(
-        'tr',
-        { 'data-channel-id': row.channel.id },
-        h('td', {}, row.channel.name),
-        h('td', {}, labels.platform(row.channel.platform)),
+      ...rows.map((row) =>
         h(
-          'td',
-          { class: row.tokenExpiresInDays !== null && row.tokenExpiresInDays <= 7 ? 'warn' : '' },
-          row.tokenExpiresInDays === null ? '—' : String(row.tokenExpiresInDays),
+          'tr',
+          { 'data-channel-id': row.channel.id },
+          cell('channel', row.channel.name),
+          cell('platform', labels.platform(row.channel.platform)),
+          cell(
+            'tokenExpiry',
+            row.tokenExpiresInDays === null ? '—' : String(row.tokenExpiresInDays),
+            row.tokenExpiresInDays !== null && row.tokenExpiresInDays <= 7,
+          ),
+          cell('lastPush', row.lastPushAt ? formatTime(row.lastPushAt) : labels.text('never')),
+          cell('pushesLastHour', String(row.pushesLastHour)),
+          cell('failuresLastHour', String(row.failuresLastHour), row.failuresLastHour > 0),
+          cell('deadLetters', String(row.deadLetters), row.deadLetters > 0),
         ),
-        h(
-          'td',
-          {},
-          row.lastPushAt ? formatTime(row.lastPushAt, labels.language) : labels.text('never'),
-        ),
-        h('td', {}, String(row.pushesLastHour)),
-        h('td', { class: row.failuresLastHour ? 'warn' : '' }, String(row.failuresLastHour)),
-        h('td', { class: row.deadLetters ? 'warn' : '' }, String(row.deadLetters)),
       ),
     ),
   );
-  return table;
+  return scrollable(labels, table);
 }
 
 function drawBot(labels: Labels, report: BotReport): HTMLElement[] {
   const answers = report.botAnswers.reduce((sum, row) => sum + row.answers, 0);
-  // The bot's first step is the AI; anything answered further down the chain is a fallback.
+  // Anything answered further down the chain than its first step is a fallback.
+  const [firstStep] = labels.botStepCodes();
   const fallbacks = report.botAnswers
-    .filter((row) => row.step !== null && row.step !== 'AI')
+    .filter((row) => row.step !== null && row.step !== firstStep)
     .reduce((sum, row) => sum + row.answers, 0);
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   return [
@@ -533,8 +586,15 @@ function drawBot(labels: Labels, report: BotReport): HTMLElement[] {
     h('p', { class: 'muted' }, `${answers} ${labels.text('botAnswers')}`),
     h(
       'ul',
-      {},
-      ...report.botAnswers.map((row) => h('li', {}, `${row.step ?? '—'}: ${row.answers}`)),
+      { class: 'bot-steps' },
+      ...report.botAnswers.map((row) =>
+        h(
+          'li',
+          { 'data-step': row.step ?? '' },
+          h('span', {}, row.step ? labels.botStep(row.step) : labels.text('botStepUnknown')),
+          h('span', { class: 'answers' }, String(row.answers)),
+        ),
+      ),
     ),
     h('p', {}, `${labels.text('handoffRate')}: ${percent(report.total.handoffRate)}`),
   ];

@@ -36,6 +36,7 @@ const ORDER_EVENT_FIELDS = /* GraphQL */ `
     platform
     status
     eventTime
+    receivedAt
     order {
       externalId
       channel {
@@ -139,6 +140,28 @@ export const BOT_REPORT = /* GraphQL */ `
       botAnswers {
         step
         answers
+      }
+    }
+  }
+`;
+
+export const ORDER_VOLUME = /* GraphQL */ `
+  query DashboardOrderVolume {
+    orderVolume(hours: 24) {
+      from
+      to
+      total
+      byPlatform {
+        platform
+        orders
+      }
+      buckets {
+        start
+        orders
+        byPlatform {
+          platform
+          orders
+        }
       }
     }
   }

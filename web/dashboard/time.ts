@@ -13,13 +13,25 @@ export function businessDayBounds(instant: Date): { start: Date; end: Date } {
   return { start, end: new Date(start.getTime() + DAY_MS) };
 }
 
-export function formatTime(iso: string, language: 'vi' | 'en'): string {
-  return new Date(iso).toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    day: '2-digit',
-    month: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+/** The business-time fields of an instant, read off a shifted UTC date. */
+const businessParts = (iso: string): string =>
+  new Date(Date.parse(iso) + BUSINESS_OFFSET_MS).toISOString();
+
+/**
+ * `YYYY-MM-DD HH:mm:ss` in business time, in either language: with the
+ * year, the same shape everywhere on the page, and it sorts as it reads.
+ */
+export function formatTime(iso: string): string {
+  return businessParts(iso).slice(0, 19).replace('T', ' ');
+}
+
+/** The business-time hour (0-23) an instant falls in. */
+export function businessHour(iso: string): number {
+  return Number(businessParts(iso).slice(11, 13));
+}
+
+/** `DD/MM` in business time, for where a chart's axis crosses midnight. */
+export function dayAndMonth(iso: string): string {
+  const parts = businessParts(iso);
+  return `${parts.slice(8, 10)}/${parts.slice(5, 7)}`;
 }
