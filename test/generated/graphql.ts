@@ -201,7 +201,7 @@ export type ChannelCredentialsInput = {
   shopKey?: InputMaybe<Scalars['String']['input']>;
   /** Sendo only, required there. At most 4096 characters. */
   shopSecret?: InputMaybe<Scalars['String']['input']>;
-  /** When accessToken expires; in the future. The daily channelAlert watches it. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** When accessToken expires; in the future. The daily channelAlert watches it. From 1900-01-01 to 2100-12-31 (UTC). */
   tokenExpiresAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
 };
 
@@ -309,9 +309,9 @@ export type ConversationFilter = {
   customerLabelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** true: unread buyer messages; false: none. */
   hasUnread?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Last message at or after this time. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** Last message at or after this time. From 1900-01-01 to 2100-12-31 (UTC). */
   lastMessageFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
-  /** Last message before this time. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** Last message before this time. From 1900-01-01 to 2100-12-31 (UTC). */
   lastMessageTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
   statuses?: InputMaybe<Array<ConversationStatus>>;
   /** true: nobody holds it; false: somebody does. */
@@ -372,7 +372,7 @@ export type CreateTicketInputType = {
   customerId: Scalars['ID']['input'];
   /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** From 1900-01-01 to 2100-12-31 (UTC). */
   dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
   rootTicketId?: InputMaybe<Scalars['ID']['input']>;
@@ -477,7 +477,7 @@ export type CustomerFilter = {
 
 /** Phones in any Vietnamese form (0912 345 678, +84 912-345-678, 84912345678) are stored as E.164. On update, an omitted field stays, null or "" clears it. */
 export type CustomerInput = {
-  /** YYYY-MM-DD, not in the future. At most 1000 characters. */
+  /** YYYY-MM-DD, not in the future. At most 10 characters. */
   birthday?: InputMaybe<Scalars['String']['input']>;
   branchId?: InputMaybe<Scalars['ID']['input']>;
   /** At most 254 characters. */
@@ -898,7 +898,7 @@ export type MessageStatus =
   | 'RECEIVED'
   | 'SENT';
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type Mutation = {
   __typename?: 'Mutation';
   addCustomerNote: CustomerNote;
@@ -953,21 +953,21 @@ export type Mutation = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationAddCustomerNoteArgs = {
   body: Scalars['String']['input'];
   customerId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationAddTicketNoteArgs = {
   body: Scalars['String']['input'];
   ticketId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationAssignTicketArgs = {
   assigneeId: Scalars['ID']['input'];
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
@@ -975,7 +975,7 @@ export type MutationAssignTicketArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCancelTicketArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -983,7 +983,7 @@ export type MutationCancelTicketArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCompleteTicketArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -992,13 +992,13 @@ export type MutationCompleteTicketArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationConnectChannelArgs = {
   input: ConnectChannelInput;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateApiKeyArgs = {
   channelIds: Array<Scalars['ID']['input']>;
   name: Scalars['String']['input'];
@@ -1006,46 +1006,46 @@ export type MutationCreateApiKeyArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateCustomerArgs = {
   allowDuplicate?: Scalars['Boolean']['input'];
   input: CustomerInput;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateTicketArgs = {
   input: CreateTicketInputType;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateTicketsArgs = {
   input: CreateTicketsInputType;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationEraseCustomerArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationMarkConversationReadArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationMergeCustomersArgs = {
   fieldChoices?: InputMaybe<MergeFieldChoicesInput>;
   mergedIds: Array<Scalars['ID']['input']>;
@@ -1053,52 +1053,52 @@ export type MutationMergeCustomersArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReassignConversationArgs = {
   assigneeId: Scalars['ID']['input'];
   conversationId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
   version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReplayDeadLettersArgs = {
   platform: Platform;
   since: Scalars['DateTimeISO']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReplayInboundEventArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationResolveConversationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRunReconciliationArgs = {
   date: Scalars['String']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationSendMessageArgs = {
   attachments?: InputMaybe<Array<MessageAttachmentInput>>;
   conversationId: Scalars['ID']['input'];
@@ -1106,21 +1106,21 @@ export type MutationSendMessageArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationSetCustomerLabelsArgs = {
   customerId: Scalars['ID']['input'];
   labelIds: Array<Scalars['ID']['input']>;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationSetUserActiveArgs = {
   active: Scalars['Boolean']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationStartOrderSyncArgs = {
   channelId: Scalars['ID']['input'];
   from: Scalars['DateTimeISO']['input'];
@@ -1128,13 +1128,13 @@ export type MutationStartOrderSyncArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUnmergeCustomerArgs = {
   mergeId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
@@ -1142,14 +1142,14 @@ export type MutationUpdateAssignmentArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateChannelArgs = {
   id: Scalars['ID']['input'];
   input: UpdateChannelInput;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateCustomerArgs = {
   allowDuplicate?: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
@@ -1157,7 +1157,7 @@ export type MutationUpdateCustomerArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateTicketArgs = {
   id: Scalars['ID']['input'];
   input: UpdateTicketInputType;
@@ -1240,9 +1240,9 @@ export type OrderEventFilter = {
 export type OrderFilter = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Placed at or after this instant. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** Placed at or after this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   placedFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
-  /** Placed before this instant. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** Placed before this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   placedTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
   platforms?: InputMaybe<Array<Platform>>;
   statuses?: InputMaybe<Array<OrderStatus>>;
@@ -1449,7 +1449,7 @@ export type PlatformItem = {
   marketplace: Scalars['Boolean']['output'];
 };
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type Query = {
   __typename?: 'Query';
   aiStats: AiStats;
@@ -1505,7 +1505,7 @@ export type Query = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryAiStatsArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['DateTimeISO']['input'];
@@ -1513,20 +1513,20 @@ export type QueryAiStatsArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryConversationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryConversationReportArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['String']['input'];
@@ -1535,7 +1535,7 @@ export type QueryConversationReportArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ConversationFilter>;
@@ -1543,13 +1543,13 @@ export type QueryConversationsArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryCustomerReportArgs = {
   from: Scalars['String']['input'];
   groupBy?: ReportPeriod;
@@ -1557,7 +1557,7 @@ export type QueryCustomerReportArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
@@ -1565,20 +1565,20 @@ export type QueryCustomersArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryDuplicateCandidatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryImportJobArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryInboundEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InboundEventFilter>;
@@ -1586,7 +1586,7 @@ export type QueryInboundEventsArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryIntegrationReportArgs = {
   from: Scalars['String']['input'];
   platforms?: InputMaybe<Array<Platform>>;
@@ -1594,7 +1594,7 @@ export type QueryIntegrationReportArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryKnowledgeBaseArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<KnowledgeBaseArticleFilter>;
@@ -1602,13 +1602,13 @@ export type QueryKnowledgeBaseArticlesArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderReportArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['String']['input'];
@@ -1618,20 +1618,20 @@ export type QueryOrderReportArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderStatusBoardArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   placedFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderSyncJobArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderSyncJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   channelId?: InputMaybe<Scalars['ID']['input']>;
@@ -1639,7 +1639,7 @@ export type QueryOrderSyncJobsArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderFilter>;
@@ -1647,14 +1647,14 @@ export type QueryOrdersArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryRecentOrderEventsArgs = {
   filter?: InputMaybe<OrderEventFilter>;
   first?: Scalars['Int']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryReconciliationReportArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   date: Scalars['String']['input'];
@@ -1663,13 +1663,13 @@ export type QueryReconciliationReportArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryTicketReportArgs = {
   branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['String']['input'];
@@ -1679,7 +1679,7 @@ export type QueryTicketReportArgs = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
@@ -1798,7 +1798,7 @@ export type SharedTicketInput = {
   branchId: Scalars['ID']['input'];
   /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** From 1900-01-01 to 2100-12-31 (UTC). */
   dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
   source: TicketSource;
@@ -1811,7 +1811,7 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type Subscription = {
   __typename?: 'Subscription';
   /** Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry. */
@@ -1837,44 +1837,44 @@ export type Subscription = {
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionConversationChangedArgs = {
   filter?: InputMaybe<ConversationChangeFilter>;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionImportJobProgressArgs = {
   jobId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionMessageAddedArgs = {
   conversationId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionOrderChangedArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionOrderEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderEventFilter>;
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionOrderSyncProgressArgs = {
   jobId: Scalars['ID']['input'];
 };
 
 
-/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says (1000 characters when it says nothing), an ID at most 100 characters. Instants between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionTicketChangedArgs = {
   filter?: InputMaybe<TicketFilter>;
 };
@@ -1957,9 +1957,9 @@ export type TicketFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Tickets whose customer has any of these labels. */
   customerLabels?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** Due at or after this instant. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** Due at or after this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   dueFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
-  /** Due before this instant. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** Due before this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   dueTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
   /** Customer name, phone or ticket title. At most 100 characters. */
   keywords?: InputMaybe<Scalars['String']['input']>;
@@ -2142,7 +2142,7 @@ export type UpdateChannelInput = {
 export type UpdateTicketInputType = {
   /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** null clears the due date. Between 1900-01-01T00:00:00.000Z and 2100-12-31T23:59:59.999Z. */
+  /** null clears the due date. From 1900-01-01 to 2100-12-31 (UTC). */
   dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   /** Leaders only. */
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
