@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  buildSchema,
   getNamedType,
+  graphql,
   isEnumType,
   isInputObjectType,
   isListType,
@@ -15,7 +17,8 @@ import pino from 'pino';
 import { ACCESS, type Access } from '../src/auth/permissions';
 import { seedDemo } from '../src/db/seed-demo';
 import { Role } from '../src/entities/enums';
-import { ID_MAX_LENGTH } from '../src/schema/input-policy';
+import { applyInputPolicy, ID_MAX_LENGTH } from '../src/schema/input-policy';
+import { DomainError } from '../src/services/errors';
 import { startTestApp, type Auth, type GraphQLResponse, type TestApp } from './support/test-app';
 import { subscriber, waitFor } from './support/ws';
 
@@ -438,5 +441,48 @@ describe('over graphql-ws, the same refusals', () => {
     // Refused before `subscribe` ran: no listener was created.
     expect(t.bus.activeSubscriptions).toBe(listening);
     await ws.client.dispose();
+  });
+});
+
+describe('on any schema', () => {
+  // A schema none of the CRM's code knows: the policy needs no list of fields.
+  const schema = applyInputPolicy(
+    buildSchema(`
+      scalar JSON
+      input Node { label: String, children: [Node!] }
+      type Query { echo(tree: Node, data: JSON): Boolean }
+    `),
+  );
+  const refusal = async (variables: Record<string, unknown>) => {
+    const result = await graphql({
+      schema,
+      source: 'query($tree: Node, $data: JSON) { echo(tree: $tree, data: $data) }',
+      rootValue: { echo: () => true },
+      variableValues: variables,
+    });
+    const error = result.errors?.[0]?.originalError;
+    return error instanceof DomainError ? { message: error.message, ...error.details } : result;
+  };
+
+  test('a recursive input type is checked at any depth', async () => {
+    const tree = { children: [{ children: [{ label: 'ok' }, { label: 'a\u0000' }] }] };
+    expect(await refusal({ tree })).toEqual({
+      message: expect.stringMatching(/^tree\.children\[0\]\.children\[1\]\.label: U\+0000 /),
+      field: 'label',
+      inputPath: 'tree.children[0].children[1].label',
+    });
+  });
+
+  test("a custom scalar's strings are checked wherever they sit in its value", async () => {
+    expect(await refusal({ data: { notes: ['fine', 'x\u2066y'] } })).toMatchObject({
+      inputPath: 'data.notes[1]',
+      field: 'data',
+    });
+  });
+
+  test('what passes reaches the resolver', async () => {
+    expect(await refusal({ tree: { label: 'Gọi lại\n' }, data: { a: 1 } })).toEqual({
+      data: { echo: true },
+    });
   });
 });

@@ -253,7 +253,7 @@ function described(description: string | null | undefined, rule: InputRule): str
         : '';
   if (!limit) return description ?? undefined;
   if (!base) return limit;
-  return `${base}${/[.!?)]$/.test(base) ? '' : '.'} ${limit}`;
+  return `${base}${/[.!?]$/.test(base) ? '' : '.'} ${limit}`;
 }
 
 /** The rule to document: Strings and instants (ids are opaque, their limit is on the root types). */
