@@ -15,10 +15,12 @@ import {
 } from 'graphql';
 import pino from 'pino';
 import { ACCESS, type Access } from '../src/auth/permissions';
+import type { UserViewer } from '../src/auth/viewer';
 import { seedDemo } from '../src/db/seed-demo';
 import { Role } from '../src/entities/enums';
 import { applyInputPolicy, ID_MAX_LENGTH } from '../src/schema/input-policy';
 import { DomainError } from '../src/services/errors';
+import { ticketLifecycle } from '../src/services/ticket-lifecycle.service';
 import { startTestApp, type Auth, type GraphQLResponse, type TestApp } from './support/test-app';
 import { subscriber, waitFor } from './support/ws';
 
@@ -389,6 +391,36 @@ test('updateTicket holds titles to the limit createTicket always had, and stores
     inputPath: 'input.title',
   });
   expect(await snapshot()).toEqual(before);
+});
+
+test('the ticket service holds its own title and description limits for callers without GraphQL', async () => {
+  const viewer: UserViewer = { kind: 'user', id: t.admin.id, role: Role.ADMIN, branchIds: [] };
+  const scope = { em: t.orm.em.fork(), viewer };
+  const before = await snapshot();
+  const update = (input: { title?: string; description?: string }) =>
+    ticketLifecycle.update(scope, t.bus, rows.ticket![1]!, null, input).then(
+      () => 'stored',
+      (error: unknown) => (error instanceof DomainError ? error.details.field : error),
+    );
+  expect(await update({ title: 'x'.repeat(8_000_000) })).toBe('title');
+  expect(await update({ description: 'x'.repeat(5_001) })).toBe('description');
+  expect(await snapshot()).toEqual(before);
+});
+
+test('in production a refusal keeps its code and message', async () => {
+  const prod = await startTestApp({ env: 'production' });
+  try {
+    const res = await prod.gql(
+      'mutation($input: CustomerInput!) { createCustomer(input: $input) { id } }',
+      { input: { fullName: 'Trần\u0000Bình', phone: '0912345678' } },
+    );
+    expect(res.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^input\.fullName: U\+0000 /),
+      extensions: { code: 'BAD_USER_INPUT', field: 'fullName', inputPath: 'input.fullName' },
+    });
+  } finally {
+    await prod.close();
+  }
 });
 
 test("a nested field's argument is checked too", async () => {
