@@ -4,6 +4,7 @@ import { ChannelStatus, Platform } from '../entities/enums';
 import { audit } from './audit';
 import { assertId, badInput, DomainError, notFound } from './errors';
 import type { RequestScope } from './request-scope';
+import { MAX_LENGTH } from './text-limits';
 
 /**
  * Write-only: a field left out keeps what is stored, null clears it. Nothing
@@ -42,8 +43,8 @@ const SECRET_FIELDS: readonly SecretField[] = ['accessToken', 'shopKey', 'shopSe
  * characters that cannot collide with those separators.
  */
 const EXTERNAL_SHOP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const MAX_NAME = 200;
-const MAX_SECRET = 4096;
+const MAX_NAME = MAX_LENGTH.channelName;
+const MAX_SECRET = MAX_LENGTH.secret;
 
 /** The states an operator may set; TOKEN_EXPIRED is the platform's verdict, not a choice. */
 const SETTABLE_STATUSES: readonly ChannelStatus[] = [

@@ -17,6 +17,7 @@ import { recordErasedKeys, type ErasableKey } from './erased-identity';
 import { badInput, notFound } from './errors';
 import { normalizePhone, phoneSpellings } from './phone';
 import type { RequestScope } from './request-scope';
+import { MAX_LENGTH, assertMaxLength } from './text-limits';
 
 export const ERASED_TEXT = '[erased]';
 
@@ -65,7 +66,7 @@ export const customerErasureService = {
   ): Promise<Customer> {
     const reason = reasonRaw.trim();
     if (!reason) throw badInput('reason: say why (e.g. the request reference)', 'reason');
-    if (reason.length > 500) throw badInput('reason: at most 500 characters', 'reason');
+    assertMaxLength(reason, MAX_LENGTH.reason, 'reason');
     const resolved = await resolveCustomerId(em, id);
     if (!resolved) throw notFound('Customer', id);
 

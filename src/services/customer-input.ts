@@ -8,6 +8,7 @@ import { isEmail } from 'class-validator';
 import type { Gender } from '../entities/enums';
 import { badInput } from './errors';
 import { normalizePhone } from './phone';
+import { MAX_LENGTH, assertMaxLength } from './text-limits';
 
 export type CustomerFields = {
   fullName?: string | null;
@@ -38,13 +39,13 @@ function todayInVietnam(now: Date): string {
 export function normalizeName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ');
   if (!name) throw badInput('fullName: must not be empty', 'fullName');
-  if (name.length > 200) throw badInput('fullName: at most 200 characters', 'fullName');
+  assertMaxLength(name, MAX_LENGTH.personName, 'fullName');
   return name;
 }
 
 export function normalizeEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (!isEmail(email) || email.length > 254) {
+  if (!isEmail(email) || email.length > MAX_LENGTH.email) {
     throw badInput(`email: "${raw}" is not a valid e-mail address`, 'email');
   }
   return email;
@@ -94,6 +95,9 @@ export function normalizeCustomerFields(
     out.birthday = blank(input.birthday) ? null : validBirthday(input.birthday, now);
   }
   if (input.gender !== undefined) out.gender = input.gender;
-  if (input.notes !== undefined) out.notes = blank(input.notes) ? null : input.notes.trim();
+  if (input.notes !== undefined) {
+    out.notes = blank(input.notes) ? null : input.notes.trim();
+    if (out.notes) assertMaxLength(out.notes, MAX_LENGTH.longText, 'notes');
+  }
   return out;
 }

@@ -39,6 +39,7 @@ import {
   type PageRequest,
 } from './keyset';
 import type { RequestScope } from './request-scope';
+import { MAX_LENGTH, requiredText } from './text-limits';
 
 export type ActivityEntry = {
   id: string;
@@ -210,9 +211,7 @@ export const customerWorkspace = {
     customerIdRaw: string,
     bodyRaw: string,
   ): Promise<CustomerNote> {
-    const body = bodyRaw.trim();
-    if (!body) throw badInput('body: must not be empty', 'body');
-    if (body.length > 5_000) throw badInput('body: at most 5000 characters', 'body');
+    const body = requiredText(bodyRaw, MAX_LENGTH.longText, 'body');
     const customer = await liveCustomer(scope, customerIdRaw);
     const note = scope.em.create(CustomerNote, {
       customer: customer.id,

@@ -13,6 +13,7 @@ import { DomainError, assertId, assertIds, badInput, notFound, customerErased } 
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import { phoneSpellings } from './phone';
 import type { RequestScope } from './request-scope';
+import { MAX_LENGTH, assertMaxLength } from './text-limits';
 
 export type CustomerListFilter = {
   search?: string | null;
@@ -30,7 +31,7 @@ function buildWhere(filter: CustomerListFilter, contactsMasked: boolean): Filter
   const where: FilterQuery<Customer> & Record<string, unknown> = { mergedInto: null };
   const search = filter.search?.trim();
   if (search) {
-    if (search.length > 100) throw badInput('search: at most 100 characters', 'search');
+    assertMaxLength(search, MAX_LENGTH.search, 'search');
     const digits = search.replace(/\D/g, '');
     const pattern = `%${likeLiteral(search)}%`;
     // A viewer who sees contacts masked must not recover them by searching.

@@ -2,9 +2,9 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { knowledgeBaseScope, within } from '../auth/scopes';
 import { KnowledgeBaseArticle } from '../entities';
 import type { KnowledgeBaseType } from '../entities/enums';
-import { badInput } from './errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
+import { MAX_LENGTH, assertMaxLength } from './text-limits';
 
 export type KnowledgeBaseFilter = { type?: KnowledgeBaseType | null; search?: string | null };
 
@@ -21,7 +21,7 @@ export const knowledgeBaseService = {
     if (filter.type && !typeLocked) where.type = filter.type;
     const search = filter.search?.trim();
     if (search) {
-      if (search.length > 200) throw badInput('search: at most 200 characters', 'search');
+      assertMaxLength(search, MAX_LENGTH.articleSearch, 'search');
       const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.$or = [
         { title: { $ilike: pattern } },

@@ -13,6 +13,7 @@
 import { Platform } from '../entities/enums';
 import type { ChatAttachment } from '../integrations/chat-types';
 import { DomainError, badInput } from './errors';
+import { MAX_LENGTH, assertMaxLength } from './text-limits';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,9 +27,6 @@ export const REPLY_WINDOWS: Readonly<
 /** `extensions.reason` of the BAD_USER_INPUT error a closed window gives. */
 export const WINDOW_CLOSED = 'MESSAGING_WINDOW_CLOSED';
 
-/** Longest text accepted; Messenger's own limit is 2000 characters. */
-const MAX_TEXT = 2_000;
-
 /** Throws when the platform would refuse this message; nothing has been written yet. */
 export function assertSendable(
   platform: Platform,
@@ -40,7 +38,7 @@ export function assertSendable(
   if (text.trim() === '' && attachments.length === 0) {
     throw badInput('A message needs text or at least one attachment', 'text');
   }
-  if (text.length > MAX_TEXT) throw badInput(`text: at most ${MAX_TEXT} characters`, 'text');
+  assertMaxLength(text, MAX_LENGTH.messageText, 'text');
   const closed = windowClosedAt(platform, lastInboundAt);
   if (closed && closed <= now) {
     const window = REPLY_WINDOWS[platform];

@@ -8,6 +8,7 @@ import {
 } from '../entities/enums';
 import { assertId, assertIds, badInput } from './errors';
 import type { KeysetSort } from './keyset';
+import { MAX_LENGTH, assertMaxLength } from './text-limits';
 
 export enum KeywordMode {
   /** Words of the customer's name, phone or the title; accents and case do not matter. */
@@ -121,7 +122,7 @@ export function ticketKeywords(
 const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function keywordConditions(keywords: string, mode: KeywordMode): FilterQuery<Ticket>[] {
-  if (keywords.length > 100) throw badInput('keywords: at most 100 characters', 'keywords');
+  assertMaxLength(keywords, MAX_LENGTH.search, 'keywords');
   if (mode === KeywordMode.NUMBER_SEQUENCE) {
     const digits = keywords.replace(/\D/g, '');
     if (digits.length < 3)

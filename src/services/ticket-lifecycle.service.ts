@@ -24,6 +24,7 @@ import { keysetPage, type Page, type PageRequest } from './keyset';
 import type { RequestScope } from './request-scope';
 import { afterCompletion } from './ticket-automation';
 import { phoneDigits, ticketKeywords } from './ticket-filter';
+import { MAX_LENGTH, assertMaxLength, requiredText } from './text-limits';
 
 /** Sources a person may create through the API; 3, 4, 7 and 8 come from the system's rules. */
 export const API_SOURCES = [
@@ -204,9 +205,8 @@ async function buildTicket(
   if (!(API_SOURCES as readonly TicketSource[]).includes(input.source)) {
     throw badInput(`source: ${input.source} tickets are created by the system only`, 'source');
   }
-  const title = input.title.trim();
-  if (!title) throw badInput('title: must not be empty', 'title');
-  if (title.length > 300) throw badInput('title: at most 300 characters', 'title');
+  const title = requiredText(input.title, MAX_LENGTH.ticketTitle, 'title');
+  if (input.description) assertMaxLength(input.description, MAX_LENGTH.longText, 'description');
   const target = createTarget(viewer, input.target);
   const [found, branch] = await Promise.all([
     em.findOne(Customer, { id: assertId(input.customerId, 'customerId') }),
@@ -347,13 +347,14 @@ export const ticketLifecycle = {
       assertStatus(found, OPEN, 'edited');
       const changes: Change[] = [];
       if (input.title != null) {
-        const title = input.title.trim();
-        if (!title) throw badInput('title: must not be empty', 'title');
+        const title = requiredText(input.title, MAX_LENGTH.ticketTitle, 'title');
         changes.push(['title', found.title, title]);
         found.title = title;
         found.keywords = ticketKeywords(title, found.customer.getEntity());
       }
       if (input.description !== undefined) {
+        if (input.description)
+          assertMaxLength(input.description, MAX_LENGTH.longText, 'description');
         changes.push(['description', found.description, input.description]);
         found.description = input.description ?? undefined;
       }
@@ -453,6 +454,7 @@ export const ticketLifecycle = {
       found.result = input.result;
       found.completedAt = new Date();
       const note = input.note?.trim();
+      if (note) assertMaxLength(note, MAX_LENGTH.longText, 'note');
       if (note) tx.create(TicketNote, { ticket: found, author: actorOf(viewer), body: note });
       await tx.flush();
       spawned.push(...(await afterCompletion(tx, found)));
@@ -470,6 +472,7 @@ export const ticketLifecycle = {
   ): Promise<Ticket> {
     const reason = input.reason.trim();
     if (!reason) throw badInput('reason: say why the ticket is canceled', 'reason');
+    assertMaxLength(reason, MAX_LENGTH.reason, 'reason');
     const ticket = await inTransaction(em, async (tx) => {
       const found = await findInScope(tx, viewer, input.id);
       assertVersion(found, input.version);
@@ -517,9 +520,7 @@ export const ticketLifecycle = {
     bus: EventBus,
     input: { ticketId: string; body: string },
   ): Promise<TicketNote> {
-    const body = input.body.trim();
-    if (!body) throw badInput('body: must not be empty', 'body');
-    if (body.length > 5_000) throw badInput('body: at most 5000 characters', 'body');
+    const body = requiredText(input.body, MAX_LENGTH.longText, 'body');
     const ticket = await findInScope(em, viewer, input.ticketId);
     const note = em.create(TicketNote, { ticket, author: actorOf(viewer), body });
     await em.flush();

@@ -195,13 +195,13 @@ export type ChannelAlertKind =
 
 /** Write-only: never returned by any query (Channel has hasAccessToken, hasShopKey, hasShopSecret). On update a field left out stays and null clears it; a new or cleared accessToken replaces tokenExpiresAt too (left out: no expiry). */
 export type ChannelCredentialsInput = {
-  /** The seller's order-API / messaging token (Lazada, Shopee, TikTok Shop, Tiki, Facebook, Zalo). */
+  /** The seller's order-API / messaging token (Lazada, Shopee, TikTok Shop, Tiki, Facebook, Zalo). At most 4096 characters. */
   accessToken?: InputMaybe<Scalars['String']['input']>;
-  /** Sendo only, required there. */
+  /** Sendo only, required there. At most 4096 characters. */
   shopKey?: InputMaybe<Scalars['String']['input']>;
-  /** Sendo only, required there. */
+  /** Sendo only, required there. At most 4096 characters. */
   shopSecret?: InputMaybe<Scalars['String']['input']>;
-  /** When accessToken expires; in the future. The daily channelAlert watches it. */
+  /** When accessToken expires; in the future. The daily channelAlert watches it. From 1900-01-01 to 2100-12-31 (UTC). */
   tokenExpiresAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
 };
 
@@ -228,8 +228,9 @@ export type ConnectChannelInput = {
   /** Where new customers and handed-off conversations of this channel go. */
   branchId?: InputMaybe<Scalars['ID']['input']>;
   credentials?: InputMaybe<ChannelCredentialsInput>;
-  /** The platform's id of the shop, page or OA, as its pushes name it (Lazada seller_id, Shopee shop_id, Facebook page id...). */
+  /** The platform's id of the shop, page or OA, as its pushes name it (Lazada seller_id, Shopee shop_id, Facebook page id...). At most 100 characters. */
   externalShopId: Scalars['String']['input'];
+  /** At most 200 characters. */
   name: Scalars['String']['input'];
   platform: Platform;
 };
@@ -308,9 +309,9 @@ export type ConversationFilter = {
   customerLabelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** true: unread buyer messages; false: none. */
   hasUnread?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Last message at or after this time. */
+  /** Last message at or after this time. From 1900-01-01 to 2100-12-31 (UTC). */
   lastMessageFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
-  /** Last message before this time. */
+  /** Last message before this time. From 1900-01-01 to 2100-12-31 (UTC). */
   lastMessageTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
   statuses?: InputMaybe<Array<ConversationStatus>>;
   /** true: nobody holds it; false: somebody does. */
@@ -369,7 +370,9 @@ export type CreateTicketInputType = {
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
   branchId: Scalars['ID']['input'];
   customerId: Scalars['ID']['input'];
+  /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** From 1900-01-01 to 2100-12-31 (UTC). */
   dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
   rootTicketId?: InputMaybe<Scalars['ID']['input']>;
@@ -377,6 +380,7 @@ export type CreateTicketInputType = {
   source: TicketSource;
   /** Team roles always create for their own team. */
   target?: InputMaybe<TicketTarget>;
+  /** At most 300 characters. */
   title: Scalars['String']['input'];
 };
 
@@ -467,19 +471,23 @@ export type CustomerEdge = {
 export type CustomerFilter = {
   branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   labelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** Part of the name, e-mail or phone digits. */
+  /** Part of the name, e-mail or phone digits. At most 100 characters. */
   search?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Phones in any Vietnamese form (0912 345 678, +84 912-345-678, 84912345678) are stored as E.164. On update, an omitted field stays, null or "" clears it. */
 export type CustomerInput = {
-  /** YYYY-MM-DD, not in the future. */
+  /** YYYY-MM-DD, not in the future. At most 10 characters. */
   birthday?: InputMaybe<Scalars['String']['input']>;
   branchId?: InputMaybe<Scalars['ID']['input']>;
+  /** At most 254 characters. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** At most 200 characters. */
   fullName?: InputMaybe<Scalars['String']['input']>;
   gender?: InputMaybe<Gender>;
+  /** At most 5000 characters. */
   notes?: InputMaybe<Scalars['String']['input']>;
+  /** At most 32 characters. */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -794,7 +802,7 @@ export type KnowledgeBaseArticleEdge = {
 };
 
 export type KnowledgeBaseArticleFilter = {
-  /** Words in the title, keywords or body. */
+  /** Words in the title, keywords or body. At most 200 characters. */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Ignored for team roles: they read their own team's articles (BR-CRM-007). */
   type?: InputMaybe<KnowledgeBaseType>;
@@ -855,9 +863,11 @@ export type MessageAttachment = {
 
 /** A file, image or link to send, by URL. */
 export type MessageAttachmentInput = {
+  /** At most 255 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** image, video, audio, file, link... */
+  /** image, video, audio, file, link... At most 50 characters. */
   type: Scalars['String']['input'];
+  /** At most 2048 characters. */
   url?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -890,6 +900,7 @@ export type MessageStatus =
   | 'RECEIVED'
   | 'SENT';
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type Mutation = {
   __typename?: 'Mutation';
   addCustomerNote: CustomerNote;
@@ -944,18 +955,21 @@ export type Mutation = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationAddCustomerNoteArgs = {
   body: Scalars['String']['input'];
   customerId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationAddTicketNoteArgs = {
   body: Scalars['String']['input'];
   ticketId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationAssignTicketArgs = {
   assigneeId: Scalars['ID']['input'];
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
@@ -963,6 +977,7 @@ export type MutationAssignTicketArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCancelTicketArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -970,6 +985,7 @@ export type MutationCancelTicketArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCompleteTicketArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -978,11 +994,13 @@ export type MutationCompleteTicketArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationConnectChannelArgs = {
   input: ConnectChannelInput;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateApiKeyArgs = {
   channelIds: Array<Scalars['ID']['input']>;
   name: Scalars['String']['input'];
@@ -990,39 +1008,46 @@ export type MutationCreateApiKeyArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateCustomerArgs = {
   allowDuplicate?: Scalars['Boolean']['input'];
   input: CustomerInput;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateTicketArgs = {
   input: CreateTicketInputType;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateTicketsArgs = {
   input: CreateTicketsInputType;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationEraseCustomerArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationLoginArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationMarkConversationReadArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationMergeCustomersArgs = {
   fieldChoices?: InputMaybe<MergeFieldChoicesInput>;
   mergedIds: Array<Scalars['ID']['input']>;
@@ -1030,44 +1055,52 @@ export type MutationMergeCustomersArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReassignConversationArgs = {
   assigneeId: Scalars['ID']['input'];
   conversationId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
   version?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReplayDeadLettersArgs = {
   platform: Platform;
   since: Scalars['DateTimeISO']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReplayInboundEventArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationResolveConversationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRunReconciliationArgs = {
   date: Scalars['String']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationSendMessageArgs = {
   attachments?: InputMaybe<Array<MessageAttachmentInput>>;
   conversationId: Scalars['ID']['input'];
@@ -1075,18 +1108,21 @@ export type MutationSendMessageArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationSetCustomerLabelsArgs = {
   customerId: Scalars['ID']['input'];
   labelIds: Array<Scalars['ID']['input']>;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationSetUserActiveArgs = {
   active: Scalars['Boolean']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationStartOrderSyncArgs = {
   channelId: Scalars['ID']['input'];
   from: Scalars['DateTimeISO']['input'];
@@ -1094,11 +1130,13 @@ export type MutationStartOrderSyncArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUnmergeCustomerArgs = {
   mergeId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
@@ -1106,12 +1144,14 @@ export type MutationUpdateAssignmentArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateChannelArgs = {
   id: Scalars['ID']['input'];
   input: UpdateChannelInput;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateCustomerArgs = {
   allowDuplicate?: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
@@ -1119,6 +1159,7 @@ export type MutationUpdateCustomerArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateTicketArgs = {
   id: Scalars['ID']['input'];
   input: UpdateTicketInputType;
@@ -1201,9 +1242,9 @@ export type OrderEventFilter = {
 export type OrderFilter = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
-  /** Placed at or after this instant. */
+  /** Placed at or after this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   placedFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
-  /** Placed before this instant. */
+  /** Placed before this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   placedTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
   platforms?: InputMaybe<Array<Platform>>;
   statuses?: InputMaybe<Array<OrderStatus>>;
@@ -1441,6 +1482,7 @@ export type PlatformOrderCount = {
   platform: Platform;
 };
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type Query = {
   __typename?: 'Query';
   aiStats: AiStats;
@@ -1498,6 +1540,7 @@ export type Query = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryAiStatsArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['DateTimeISO']['input'];
@@ -1505,17 +1548,20 @@ export type QueryAiStatsArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryConversationArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryConversationReportArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['String']['input'];
@@ -1524,6 +1570,7 @@ export type QueryConversationReportArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ConversationFilter>;
@@ -1531,11 +1578,13 @@ export type QueryConversationsArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryCustomerReportArgs = {
   from: Scalars['String']['input'];
   groupBy?: ReportPeriod;
@@ -1543,6 +1592,7 @@ export type QueryCustomerReportArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
@@ -1550,17 +1600,20 @@ export type QueryCustomersArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryDuplicateCandidatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryImportJobArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryInboundEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<InboundEventFilter>;
@@ -1568,6 +1621,7 @@ export type QueryInboundEventsArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryIntegrationReportArgs = {
   from: Scalars['String']['input'];
   platforms?: InputMaybe<Array<Platform>>;
@@ -1575,6 +1629,7 @@ export type QueryIntegrationReportArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryKnowledgeBaseArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<KnowledgeBaseArticleFilter>;
@@ -1582,11 +1637,13 @@ export type QueryKnowledgeBaseArticlesArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderReportArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['String']['input'];
@@ -1596,17 +1653,20 @@ export type QueryOrderReportArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderStatusBoardArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   placedFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderSyncJobArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderSyncJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   channelId?: InputMaybe<Scalars['ID']['input']>;
@@ -1614,11 +1674,13 @@ export type QueryOrderSyncJobsArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrderVolumeArgs = {
   hours?: Scalars['Int']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderFilter>;
@@ -1626,12 +1688,14 @@ export type QueryOrdersArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryRecentOrderEventsArgs = {
   filter?: InputMaybe<OrderEventFilter>;
   first?: Scalars['Int']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryReconciliationReportArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   date: Scalars['String']['input'];
@@ -1640,11 +1704,13 @@ export type QueryReconciliationReportArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryTicketReportArgs = {
   branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['String']['input'];
@@ -1654,6 +1720,7 @@ export type QueryTicketReportArgs = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
@@ -1772,11 +1839,14 @@ export type Role =
 export type SharedTicketInput = {
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
   branchId: Scalars['ID']['input'];
+  /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** From 1900-01-01 to 2100-12-31 (UTC). */
   dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
   source: TicketSource;
   target?: InputMaybe<TicketTarget>;
+  /** At most 300 characters. */
   title: Scalars['String']['input'];
 };
 
@@ -1784,6 +1854,7 @@ export type SortDirection =
   | 'ASC'
   | 'DESC';
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type Subscription = {
   __typename?: 'Subscription';
   /** Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry. */
@@ -1809,37 +1880,44 @@ export type Subscription = {
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionConversationChangedArgs = {
   filter?: InputMaybe<ConversationChangeFilter>;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionImportJobProgressArgs = {
   jobId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionMessageAddedArgs = {
   conversationId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionOrderChangedArgs = {
   channelIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionOrderEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<OrderEventFilter>;
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionOrderSyncProgressArgs = {
   jobId: Scalars['ID']['input'];
 };
 
 
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type SubscriptionTicketChangedArgs = {
   filter?: InputMaybe<TicketFilter>;
 };
@@ -1922,11 +2000,11 @@ export type TicketFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Tickets whose customer has any of these labels. */
   customerLabels?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** Due at or after this instant. */
+  /** Due at or after this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   dueFrom?: InputMaybe<Scalars['DateTimeISO']['input']>;
-  /** Due before this instant. */
+  /** Due before this instant. From 1900-01-01 to 2100-12-31 (UTC). */
   dueTo?: InputMaybe<Scalars['DateTimeISO']['input']>;
-  /** Customer name, phone or ticket title. */
+  /** Customer name, phone or ticket title. At most 100 characters. */
   keywords?: InputMaybe<Scalars['String']['input']>;
   /** Only tickets whose due time passed while open. */
   missed?: InputMaybe<Scalars['Boolean']['input']>;
@@ -2098,17 +2176,20 @@ export type UpdateChannelInput = {
   /** null: no branch. */
   branchId?: InputMaybe<Scalars['ID']['input']>;
   credentials?: InputMaybe<ChannelCredentialsInput>;
+  /** At most 200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** ACTIVE or DISCONNECTED. DISCONNECTED pauses what the API starts itself (order syncs, token alerts); the platform's pushes are still stored and applied. */
   status?: InputMaybe<ChannelStatus>;
 };
 
 export type UpdateTicketInputType = {
+  /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** null clears the due date. */
+  /** null clears the due date. From 1900-01-01 to 2100-12-31 (UTC). */
   dueAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   /** Leaders only. */
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
+  /** At most 300 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
