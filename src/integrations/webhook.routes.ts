@@ -20,6 +20,7 @@ import {
 import { InboxWriter } from '../services/inbox-writer';
 import type { OrderSync } from '../services/order-enrichment.service';
 import { isPlatformKey, platformModules } from './index';
+import { namedShop } from './payload';
 import type { NormalizedOrderEvent, WebhookSecrets } from './types';
 
 export type WebhookDeps = {
@@ -354,7 +355,5 @@ export function createWebhookRouter(deps: WebhookDeps): {
 
 /** The shop a push is for, for rate limiting only; verification already passed. */
 function shopOf(payload: ParsedPayload | null): string {
-  const shop =
-    topLevel(payload, 'shop_id') ?? topLevel(payload, 'seller_id') ?? topLevel(payload, 'store_id');
-  return typeof shop === 'string' || typeof shop === 'number' ? String(shop) : 'unknown';
+  return namedShop(payload?.value) ?? 'unknown';
 }
