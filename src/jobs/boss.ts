@@ -33,6 +33,7 @@ import {
   ENRICH_ORDER_QUEUE,
   ENRICH_ORDER_WORKERS,
   pgBossEnrichmentQueue,
+  detailRejectionSummary,
   runEnrichOrder,
   sweepUnenrichedOrders,
   sweepUnenrichedOrdersSchedule,
@@ -171,9 +172,15 @@ export async function startJobs(options: {
     await compactReportSummaries(orm);
   });
   await boss.schedule('compact-report-summaries', compactReportSummariesSchedule, {}, { tz });
+  const rejections = detailRejectionSummary(logger);
   for (let i = 0; i < ENRICH_ORDER_WORKERS; i += 1) {
     await boss.work<JobPayloads['enrich-order']>(ENRICH_ORDER_QUEUE.name, async ([job]) => {
-      if (job) await runEnrichOrder({ orm, bus, clients: orderSync.clients, logger }, job.data);
+      if (job) {
+        await runEnrichOrder(
+          { orm, bus, clients: orderSync.clients, logger, rejections },
+          job.data,
+        );
+      }
     });
   }
   await boss.work('sweep-unenriched-orders', async () => {
@@ -241,9 +248,10 @@ export async function startJobs(options: {
     expectDisconnect: () => {
       stopping = true;
     },
-    stop: () => {
+    stop: async () => {
       stopping = true;
-      return boss.stop({ graceful: true, close: true, timeout: 10_000 });
+      await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+      rejections.close();
     },
   };
 }

@@ -3,8 +3,10 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { PlatformRejected, type OrderApiClients } from '../integrations/order-api';
 import type { EventBus } from '../realtime/event-bus';
+import { LogSummary } from '../log-summary';
 import {
   enrichOrder,
+  markDetailRejected,
   unenrichedOrders,
   type EnrichmentQueue,
 } from '../services/order-enrichment.service';
@@ -82,11 +84,19 @@ export function pgBossEnrichmentQueue(boss: PgBoss): EnrichmentQueue {
 
 /**
  * One job. A rejection (order unknown to the platform, no access token) will
- * not change on retry: it is logged and the job completes. Anything else
- * throws, and pg-boss retries with backoff.
+ * not change on retry: the job completes, the order is marked so the sweep
+ * stops asking for it, and the rejection is counted into one summary line
+ * per reason (a shop without a token refuses every one of its orders).
+ * Anything else throws, and pg-boss retries with backoff.
  */
 export async function runEnrichOrder(
-  deps: { orm: MikroORM; bus: EventBus; clients: OrderApiClients; logger: Logger },
+  deps: {
+    orm: MikroORM;
+    bus: EventBus;
+    clients: OrderApiClients;
+    logger: Logger;
+    rejections: LogSummary;
+  },
   payload: JobPayloads['enrich-order'],
 ): Promise<void> {
   try {
@@ -95,11 +105,17 @@ export async function runEnrichOrder(
       deps.logger.warn({ orderId: payload.orderId }, 'order to enrich is gone');
   } catch (error) {
     if (!(error instanceof PlatformRejected)) throw error;
-    deps.logger.warn(
-      { orderId: payload.orderId, err: error },
-      'order detail rejected by the platform; not retried',
-    );
+    await markDetailRejected(deps.orm.em.fork(), payload.orderId);
+    deps.rejections.add(error.code ? `${error.platform}: code ${error.code}` : error.message, {
+      orderId: payload.orderId,
+      message: error.message,
+    });
   }
+}
+
+/** The summary the enrich-order workers of one process count their rejections into. */
+export function detailRejectionSummary(logger: Logger): LogSummary {
+  return new LogSummary(logger, 'order details rejected by the platform, not retried');
 }
 
 export async function sweepUnenrichedOrders(
