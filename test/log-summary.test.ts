@@ -5,9 +5,10 @@ import { Platform } from '../src/entities/enums';
 import { detailRejectionSummary, runEnrichOrder } from '../src/jobs/enrich-order.job';
 import { LogSummary } from '../src/log-summary';
 import { unenrichedOrders } from '../src/services/order-enrichment.service';
+import { chatPushes } from './support/chat-pushes';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { TEST_PLATFORM_ENV } from './support/webhooks';
+import { pushes, postPush, TEST_PLATFORM_ENV } from './support/webhooks';
 
 type Line = { level: number; msg: string; reason?: string; count?: number; err?: unknown };
 
@@ -92,4 +93,31 @@ test('orders of a shop without a token: one summarized line, no stacks, and the 
   stored.updatedAt = new Date(Date.now() + 1000);
   await em.flush();
   expect(await swept()).toBe(orders.length);
+});
+
+test('refused pushes are counted into one info line per platform and reason, not an error each', async () => {
+  const { logger, lines } = capture();
+  const app = await startTestApp({ platformEnv: TEST_PLATFORM_ENV, logger });
+  try {
+    const bad = {
+      ...pushes.lazada('2000123', 'O1', 'pending', 1_718_000_000),
+      headers: { authorization: '0'.repeat(64) },
+    };
+    for (let i = 0; i < 5; i += 1)
+      expect((await postPush(app.app.httpServer, bad)).status).toBe(401);
+    const messenger = {
+      ...chatPushes.messenger('page-1', 'psid-1', 'm1', 'Chào shop'),
+      headers: {},
+    };
+    for (let i = 0; i < 3; i += 1)
+      expect((await postPush(app.app.httpServer, messenger)).status).toBe(401);
+  } finally {
+    await app.close();
+  }
+  const refused = lines.filter((line) => line.msg.startsWith('webhook pushes refused'));
+  expect(refused.map(({ level, count, reason }) => ({ level, count, reason }))).toEqual([
+    { level: 30, count: 5, reason: 'lazada 401: push rejected: signature mismatch' },
+    { level: 30, count: 3, reason: expect.stringMatching(/^facebook 401: push rejected: /) },
+  ]);
+  expect(lines.filter((line) => line.level >= 40)).toEqual([]);
 });
