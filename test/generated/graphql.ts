@@ -364,6 +364,13 @@ export type CreateApiKeyPayload = {
   secret: Scalars['String']['output'];
 };
 
+export type CreateBranchInput = {
+  /** Short unique code (1 to 32 letters, digits, "_" or "-"), stored in upper case, e.g. HCM. */
+  code: Scalars['String']['input'];
+  /** What people read, e.g. "Chi nhánh Hồ Chí Minh". */
+  name: Scalars['String']['input'];
+};
+
 export type CreateTicketInputType = {
   /** Leaders and admins only; staff own what they create. */
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
@@ -899,6 +906,8 @@ export type Mutation = {
   /** Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error. */
   connectChannel: Channel;
   createApiKey: CreateApiKeyPayload;
+  /** BAD_USER_INPUT (extensions.field) for a malformed code or an empty name; CONFLICT (extensions.existingBranchId) when the code is taken. */
+  createBranch: Branch;
   /** CONFLICT (extensions.existingCustomerId) when a customer with the same normalized phone or e-mail exists, unless allowDuplicate. */
   createCustomer: Customer;
   /** Sources 1, 2, 5 and 6; staff own what they create. */
@@ -935,6 +944,8 @@ export type Mutation = {
   /** Restores the merged records and every link exactly as before the merge. CONFLICT LATER_MERGE while a later merge of these customers stands. */
   unmergeCustomer: CustomerMerge;
   updateAssignment: AssignmentSetting;
+  /** Renames a branch or changes its code. NOT_FOUND for an unknown id; CONFLICT when the new code is taken. */
+  updateBranch: Branch;
   /** Renames, moves to another branch, pauses (DISCONNECTED) or resumes (ACTIVE) a channel, or rotates its credentials; a new token or expiry is alerted afresh by channelAlert. Channels are never deleted. Same error codes as connectChannel; NOT_FOUND for an unknown id. */
   updateChannel: Channel;
   updateCustomer: Customer;
@@ -985,6 +996,11 @@ export type MutationCreateApiKeyArgs = {
   channelIds: Array<Scalars['ID']['input']>;
   name: Scalars['String']['input'];
   scopes?: InputMaybe<Array<ApiKeyScope>>;
+};
+
+
+export type MutationCreateBranchArgs = {
+  input: CreateBranchInput;
 };
 
 
@@ -1101,6 +1117,12 @@ export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateBranchArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateBranchInput;
 };
 
 
@@ -1415,6 +1437,8 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** Whether a user receives tickets in a branch. */
   assignment: AssignmentSetting;
+  /** Every branch, by code: the ids that connectChannel, createTicket, createUser and updateAssignment take. */
+  branches: Array<Branch>;
   /** Every connected channel with its integration health. */
   channels: Array<ChannelHealth>;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
@@ -2050,6 +2074,12 @@ export type TimeLabel =
   | 'THIS_WEEK'
   | 'TODAY'
   | 'TOMORROW';
+
+/** A field left out stays. */
+export type UpdateBranchInput = {
+  code?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** A field left out stays. Platform and externalShopId never change: orders and conversations are keyed by them. */
 export type UpdateChannelInput = {
