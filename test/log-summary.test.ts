@@ -53,7 +53,7 @@ test('N identical failures make one line with the count; another reason its own 
   expect(lines).toHaveLength(2);
 });
 
-test('orders of a shop without a token: one summarized line, no stacks, and the sweep stops asking until the channel changes', async () => {
+test('orders of a shop without a token: one summarized line, no stacks, and the sweep stops asking until the channel or the configuration changes', async () => {
   const channel = await make.channel({
     platform: Platform.LAZADA,
     externalShopId: `2000${Date.now()}`,
@@ -68,12 +68,14 @@ test('orders of a shop without a token: one summarized line, no stacks, and the 
     logger,
     rejections,
   };
-  const window = () => ({
+  const started = new Date(Date.now() - 1000);
+  const window = (configuredAt = started) => ({
     olderThan: new Date(Date.now() + 60_000),
     notBefore: new Date(Date.now() - 3_600_000),
+    configuredAt,
   });
-  const swept = async () => {
-    const ids = new Set(await unenrichedOrders(t.orm.em.fork(), window()));
+  const swept = async (configuredAt?: Date) => {
+    const ids = new Set(await unenrichedOrders(t.orm.em.fork(), window(configuredAt)));
     return orders.filter((order) => ids.has(order.id)).length;
   };
   expect(await swept()).toBe(orders.length);
@@ -87,7 +89,9 @@ test('orders of a shop without a token: one summarized line, no stacks, and the 
 
   // Refused details are not asked for again by the sweep...
   expect(await swept()).toBe(0);
-  // ...until the channel changes (a token set, say), which may change the answer.
+  // ...except once by a process started since (its app keys may be new)...
+  expect(await swept(new Date(Date.now() + 1000))).toBe(orders.length);
+  // ...or once the channel changes (a token set, say), which may change the answer.
   const em = t.orm.em.fork();
   const stored = await em.findOneOrFail(Channel, channel.id);
   stored.updatedAt = new Date(Date.now() + 1000);

@@ -140,7 +140,7 @@ export class Order {
   @Property({ type: 'timestamptz', nullable: true })
   enrichedAt?: Date;
 
-  /** When the platform last refused the detail; the sweep skips the order until its channel changes. */
+  /** When the platform last refused the detail; the sweep skips the order until its channel or the configuration changes. */
   @Property({ type: 'timestamptz', nullable: true })
   detailRejectedAt?: Date;
 

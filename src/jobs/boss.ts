@@ -173,6 +173,7 @@ export async function startJobs(options: {
   });
   await boss.schedule('compact-report-summaries', compactReportSummariesSchedule, {}, { tz });
   const rejections = detailRejectionSummary(logger);
+  const startedAt = new Date();
   for (let i = 0; i < ENRICH_ORDER_WORKERS; i += 1) {
     await boss.work<JobPayloads['enrich-order']>(ENRICH_ORDER_QUEUE.name, async ([job]) => {
       if (job) {
@@ -184,7 +185,7 @@ export async function startJobs(options: {
     });
   }
   await boss.work('sweep-unenriched-orders', async () => {
-    const queued = await sweepUnenrichedOrders(orm, boss);
+    const queued = await sweepUnenrichedOrders(orm, boss, startedAt);
     if (queued > 0) logger.info({ queued }, 'orders never enriched queued again');
   });
   await boss.schedule('sweep-unenriched-orders', sweepUnenrichedOrdersSchedule, {}, { tz });

@@ -118,14 +118,21 @@ export function detailRejectionSummary(logger: Logger): LogSummary {
   return new LogSummary(logger, 'order details rejected by the platform, not retried');
 }
 
+/**
+ * `startedAt`: when this process read its configuration. Details refused
+ * before it are asked for once more (the app keys may have been set since);
+ * those refused after it, not until their channel changes.
+ */
 export async function sweepUnenrichedOrders(
   orm: MikroORM,
   boss: PgBoss,
+  startedAt: Date,
   now = new Date(),
 ): Promise<number> {
   const ids = await unenrichedOrders(orm.em.fork(), {
     olderThan: new Date(now.getTime() - SWEEP_GRACE_MS),
     notBefore: new Date(now.getTime() - SWEEP_WINDOW_MS),
+    configuredAt: startedAt,
   });
   if (ids.length === 0) return 0;
   // The singleton key makes this a no-op for orders whose job is still waiting.

@@ -264,20 +264,23 @@ export function publishDetailApplied(bus: EventBus, orderId: string, applied: De
  * between `notBefore` and `olderThan`. The lower bound stops an order the
  * platform will never describe (deleted, a revoked shop) from being asked
  * for forever. An order whose detail the platform refused is left out until
- * its channel changes (a new token, say), which is what could change the answer.
+ * something that could change the answer has changed: its channel (a new
+ * token, say), or the process's configuration (app keys), read at
+ * `configuredAt`.
  */
 export async function unenrichedOrders(
   em: EntityManager,
-  window: { olderThan: Date; notBefore: Date },
+  window: { olderThan: Date; notBefore: Date; configuredAt: Date },
   limit = 500,
 ): Promise<string[]> {
   const rows = await em.execute<{ id: string }[]>(
     `select o."id" from "customer_order" o
      join "channel" c on c."id" = o."channel_id"
      where o."enriched_at" is null and o."created_at" < ? and o."created_at" >= ?
-       and (o."detail_rejected_at" is null or o."detail_rejected_at" < c."updated_at")
+       and (o."detail_rejected_at" is null
+            or o."detail_rejected_at" < greatest(c."updated_at", ?::timestamptz))
      order by o."created_at" limit ?`,
-    [window.olderThan, window.notBefore, limit],
+    [window.olderThan, window.notBefore, window.configuredAt, limit],
   );
   return rows.map((row) => row.id);
 }
