@@ -7,16 +7,26 @@
  * The first run exports everything the key may see; the cursor it ends with
  * goes into STATE_FILE, and the next run asks only for what changed after it.
  * ENTITY (default `orders`) and FORMAT (`ndjson` or `csv`) pick the export;
- * the rows are written to OUT_FILE (default `<entity>.<format>`).
+ * the rows are written to OUT_FILE. Both files default to a `crm-examples`
+ * folder in the system's temporary directory, not the current one.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const API_URL = process.env.API_URL ?? 'http://localhost:4000';
 const API_KEY = process.env.CRM_API_KEY ?? '';
 const ENTITY = process.env.ENTITY ?? 'orders';
 const FORMAT = process.env.FORMAT === 'csv' ? 'csv' : 'ndjson';
-const STATE_FILE = process.env.STATE_FILE ?? `.bi-export-${ENTITY}.cursor`;
-const OUT_FILE = process.env.OUT_FILE ?? `${ENTITY}.${FORMAT}`;
+const STATE_DIR = path.join(tmpdir(), 'crm-examples');
+const STATE_FILE = process.env.STATE_FILE ?? path.join(STATE_DIR, `bi-export-${ENTITY}.cursor`);
+const OUT_FILE = process.env.OUT_FILE ?? path.join(STATE_DIR, `${ENTITY}.${FORMAT}`);
+
+/** Writes a file, making its folder first. */
+function save(file: string, data: string | Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
+}
 
 async function main(): Promise<void> {
   if (!API_KEY) throw new Error('set CRM_API_KEY to a key made with scopes: [EXPORT]');
@@ -60,12 +70,12 @@ async function main(): Promise<void> {
       .slice(1)
       .filter((line) => line !== '');
   }
-  writeFileSync(OUT_FILE, bytes);
+  save(OUT_FILE, bytes);
   console.log(`rows: ${rows.length}, written to ${OUT_FILE}`);
 
   if (nextCursor) {
     // Only after the rows are safely stored: a run that fails here repeats its rows next time.
-    writeFileSync(STATE_FILE, nextCursor);
+    save(STATE_FILE, nextCursor);
     console.log(`next cursor ${nextCursor} saved to ${STATE_FILE}`);
   } else {
     console.log('nothing exported yet: no cursor to save');

@@ -9,14 +9,19 @@
  * Every (re)connection subscribes with `after: <last cursor>`, so the server
  * first sends what happened while the app was away, then live events.
  * STOP_AFTER=n exits after n events (default: run until Ctrl-C).
+ * CURSOR_FILE defaults to a `crm-examples` folder in the system's temporary
+ * directory, not the current one.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 const API_URL = process.env.API_URL ?? 'http://localhost:4000';
 const API_KEY = process.env.CRM_API_KEY ?? '';
-const CURSOR_FILE = process.env.CURSOR_FILE ?? '.partner-orders.cursor';
+const CURSOR_FILE =
+  process.env.CURSOR_FILE ?? path.join(tmpdir(), 'crm-examples', 'partner-orders.cursor');
 const STOP_AFTER = Number(process.env.STOP_AFTER ?? 0);
 
 type OrderEvent = {
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
     console.log(`no saved cursor: starting after the newest event (${cursor ?? 'none yet'})`);
   }
 
+  mkdirSync(path.dirname(CURSOR_FILE), { recursive: true });
   let handled = 0;
   for (let failures = 0; STOP_AFTER === 0 || handled < STOP_AFTER;) {
     // A fresh client per connection: graphql-ws's own retry would subscribe

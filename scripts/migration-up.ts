@@ -6,7 +6,7 @@ import { createLogger } from '../src/logger';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config);
-  const db = await openDatabase(config, logger, { migrate: false });
+  const db = await openDatabase(config, logger, { migrate: false, attach: true });
   try {
     const applied = await db.orm.getMigrator().up();
     logger.info({ applied: applied.map((m) => m.name) }, `${applied.length} migration(s) applied`);

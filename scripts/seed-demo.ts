@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   if (config.env === 'production')
     throw new Error('seed:demo refuses to run with NODE_ENV=production');
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger, { attach: true });
   try {
     const started = performance.now();
     const result = await seedDemo(db.orm, {

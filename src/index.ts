@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ reason }, 'shutting down');
+      // A signal from a terminal reaches the embedded PostgreSQL at the same moment.
+      jobs?.expectDisconnect();
       const steps: [string, (() => Promise<void>) | undefined][] = [
         ['http server and sockets', app && (() => app!.stop())],
         ['jobs', jobs && (() => jobs!.stop())],

@@ -119,6 +119,9 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.importJob': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Subscription.importJobProgress': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.setCustomerLabels': TICKET_WORKERS,
+  'Query.branches': CRM,
+  'Mutation.createBranch': ['ADMIN'],
+  'Mutation.updateBranch': ['ADMIN'],
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -327,6 +330,15 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Subscription.customerChanged': {
     query: 'subscription { customerChanged { action } }',
+  },
+  'Query.branches': { query: '{ branches { id code name } }' },
+  // An invalid code: an allowed role gets BAD_USER_INPUT and no branch is made.
+  'Mutation.createBranch': {
+    query: 'mutation { createBranch(input: { code: "not a code", name: "x" }) { id } }',
+  },
+  'Mutation.updateBranch': {
+    query: 'mutation($id: ID!) { updateBranch(id: $id, input: { name: "x" }) { id } }',
+    variables: { id: NO_ID },
   },
 };
 

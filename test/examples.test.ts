@@ -316,6 +316,42 @@ describe('send-test-push', () => {
   });
 });
 
+test('the examples keep their files in the temporary directory, never in the repository', async () => {
+  const before = readdirSync(ROOT).sort();
+  const shop = `9000${unique()}`;
+  const channel = await make.channel({ platform: Platform.LAZADA, externalShopId: shop });
+  await make.order({ channel });
+  // An event to start after, so the partner run cannot miss the one pushed while it subscribes.
+  expect((await post(pushes.lazada(shop, `Z${unique()}`, 'pending', 1_718_400_000))).status).toBe(
+    200,
+  );
+  const events = () => t.orm.em.fork().count(OrderStatusEvent, { order: { channel: channel.id } });
+  for (let i = 0; i < 200 && (await events()) === 0; i += 1) await sleep(20);
+  await sleep(SETTLE_MS + 200);
+  // Defaults only: no STATE_FILE, OUT_FILE or CURSOR_FILE.
+  const tmp = { TMPDIR: dir };
+  expectSuccess(
+    await run('bi-export', { ...tmp, CRM_API_KEY: await createApiKey(channel.id, ['EXPORT']) }),
+  );
+  const partner = start('partner-orders', {
+    ...tmp,
+    CRM_API_KEY: await createApiKey(channel.id),
+    STOP_AFTER: '1',
+  });
+  await waitFor(() => partner.stdout.includes('listening'), 10_000);
+  expect((await post(pushes.lazada(shop, `P${unique()}`, 'pending', 1_718_400_000))).status).toBe(
+    200,
+  );
+  expectSuccess(await partner.done);
+
+  expect(readdirSync(path.join(dir, 'crm-examples')).sort()).toEqual([
+    'bi-export-orders.cursor',
+    'orders.ndjson',
+    'partner-orders.cursor',
+  ]);
+  expect(readdirSync(ROOT).sort()).toEqual(before);
+}, 60_000);
+
 test('every example under examples/ is run by a test above and shown in a guide', () => {
   const examples = readdirSync(path.join(ROOT, 'examples'))
     .filter((file) => file.endsWith('.ts'))

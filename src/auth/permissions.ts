@@ -64,6 +64,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     duplicateCandidates: roles(...CUSTOMER_MERGERS),
     // Rows are narrowed to the viewer's own jobs (an admin sees all).
     importJob: roles(...CUSTOMER_MERGERS),
+    // Branch ids are what tickets, assignments, channels and users take: every CRM role reads them.
+    branches: roles(...CRM_ROLES),
   },
   Mutation: {
     login: publicField,
@@ -97,6 +99,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     addCustomerNote: roles(...TICKET_WORKERS),
     setCustomerLabels: roles(...TICKET_WORKERS),
     resolveConversation: roles(...CONVERSATION_AGENTS),
+    createBranch: roles(Role.ADMIN),
+    updateBranch: roles(Role.ADMIN),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),

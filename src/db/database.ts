@@ -2,7 +2,8 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { redactUrl, type Config } from '../config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
+import { embeddedUrl, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
+import { runningCluster } from './local-database';
 import { migrateUp } from './migrate';
 import { createOrmConfig, SqlStatementCounter } from './orm-config';
 
@@ -15,6 +16,9 @@ export type Database = {
   close: () => Promise<void>;
 };
 
+/** The database the API uses in its embedded cluster. */
+const EMBEDDED_DATABASE = 'crm';
+
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR,
  * and applies pending migrations.
@@ -22,7 +26,15 @@ export type Database = {
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPostgresPort' | 'dbPoolMax'>,
   logger: Logger,
-  options: { migrate?: boolean } = {},
+  options: {
+    migrate?: boolean;
+    /**
+     * Use the embedded cluster another process (a running `npm start`) holds
+     * on DATA_DIR instead of failing to start a second one there: for the CLI
+     * scripts, which the server need not be stopped for.
+     */
+    attach?: boolean;
+  } = {},
 ): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
@@ -31,14 +43,20 @@ export async function openDatabase(
     description = `PostgreSQL at ${redactUrl(url)}`;
   } else {
     const dataDir = path.join(config.dataDir, 'postgres');
-    embedded = await startEmbeddedPostgres({
-      dataDir,
-      port: config.embeddedPostgresPort,
-      database: 'crm',
-      logger,
-    });
-    url = embedded.url;
-    description = `embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}, data in ${dataDir}`;
+    const running = options.attach ? await runningCluster(dataDir) : null;
+    if (running) {
+      url = embeddedUrl(running.port, EMBEDDED_DATABASE);
+      description = `the embedded PostgreSQL of process ${running.pid} on 127.0.0.1:${running.port}, data in ${dataDir}`;
+    } else {
+      embedded = await startEmbeddedPostgres({
+        dataDir,
+        port: config.embeddedPostgresPort,
+        database: EMBEDDED_DATABASE,
+        logger,
+      });
+      url = embedded.url;
+      description = `embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}, data in ${dataDir}`;
+    }
   }
   const sqlStatements = new SqlStatementCounter();
   let orm: MikroORM;

@@ -6,6 +6,14 @@ import type { Logger } from 'pino';
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** The URL of database `database` in an embedded cluster on `port`, this process's or another's. */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
@@ -40,13 +48,11 @@ export async function startEmbeddedPostgres(options: {
   const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
-  const user = 'postgres';
-  const password = 'postgres';
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
-    user,
-    password,
+    user: USER,
+    password: PASSWORD,
     persistent: true,
     // As root, postgres refuses to run; the package then runs it as a `postgres` OS user.
     createPostgresUser: process.getuid?.() === 0,
@@ -78,7 +84,7 @@ export async function startEmbeddedPostgres(options: {
     await client.end();
   }
   return {
-    url: `postgres://${user}:${password}@127.0.0.1:${options.port}/${options.database}`,
+    url: embeddedUrl(options.port, options.database),
     stop: () => cluster.stop(),
   };
 }

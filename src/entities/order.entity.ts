@@ -140,6 +140,10 @@ export class Order {
   @Property({ type: 'timestamptz', nullable: true })
   enrichedAt?: Date;
 
+  /** When the platform last refused the detail; the sweep skips the order until its channel or the configuration changes. */
+  @Property({ type: 'timestamptz', nullable: true })
+  detailRejectedAt?: Date;
+
   @Field()
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

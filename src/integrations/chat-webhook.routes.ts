@@ -13,6 +13,7 @@ import { inboxOf } from '../services/inbox-writer';
 import type { ChatPushModule } from './chat-types';
 import { facebook, facebookHandshake } from './facebook';
 import { platformModules } from './index';
+import { refusalSummary, refusalText } from './webhook.routes';
 import type { VerifyResult } from './types';
 import { zalo } from './zalo';
 
@@ -104,14 +105,19 @@ export function createChatWebhookRouter(deps: ChatWebhookDeps): {
     },
   };
 
-  const refuseUnconfigured = (res: Response, missing: string[]) =>
-    res.status(503).json({
+  const refusals = refusalSummary(deps.logger);
+  const refuse = (res: Response, path: string, status: number, body: { error: string }) => {
+    refusals.add(`${path} ${status}: ${refusalText(body)}`);
+    res.status(status).json(body);
+  };
+  const refuseUnconfigured = (res: Response, path: string, missing: string[]) =>
+    refuse(res, path, 503, {
       error: `pushes are not accepted until ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} set`,
     });
 
   router.get('/facebook', (req: Request, res: Response) => {
     if (!fb.verifyToken) {
-      refuseUnconfigured(res, ['FACEBOOK_VERIFY_TOKEN']);
+      refuseUnconfigured(res, 'facebook', ['FACEBOOK_VERIFY_TOKEN']);
       return;
     }
     const challenge = facebookHandshake(req.query, fb.verifyToken);
@@ -127,14 +133,14 @@ export function createChatWebhookRouter(deps: ChatWebhookDeps): {
       async (req: Request, res: Response) => {
         const missing = receiver.missing();
         if (missing.length > 0) {
-          refuseUnconfigured(res, missing);
+          refuseUnconfigured(res, path, missing);
           return;
         }
         const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const headers = headersOf(req.headers);
         const verdict = receiver.verify(rawBody, headers);
         if (!verdict.ok) {
-          res.status(401).json({ error: `push rejected: ${verdict.reason}` });
+          refuse(res, path, 401, { error: `push rejected: ${verdict.reason}` });
           return;
         }
         try {
@@ -142,7 +148,7 @@ export function createChatWebhookRouter(deps: ChatWebhookDeps): {
         } catch (error) {
           if (!(error instanceof RateLimiterRes)) throw error;
           res.setHeader('Retry-After', String(Math.max(1, Math.ceil(error.msBeforeNext / 1000))));
-          res.status(429).json({ error: `more than ${deps.ratePerSecond} pushes per second` });
+          refuse(res, path, 429, { error: `more than ${deps.ratePerSecond} pushes per second` });
           return;
         }
         const result = await inboundService.receiveChat(
@@ -161,6 +167,7 @@ export function createChatWebhookRouter(deps: ChatWebhookDeps): {
     router,
     drain: async () => {
       await Promise.all([...pending]);
+      refusals.close();
     },
   };
 }

@@ -88,3 +88,32 @@ export function toEventTime(value: unknown, what: string): Date {
 export function timestampText(value: unknown): string {
   return typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 }
+
+/** An id as readId takes it, or undefined instead of an error. */
+function idOrUndefined(obj: JsonObject, key: string): string | undefined {
+  const value = obj[key];
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return undefined;
+}
+
+/**
+ * The shop, page or OA a push names, read without trusting the rest of it:
+ * a push that cannot be normalized is still a dead letter of that shop, so
+ * the channel's dead-letter count shows it. Marketplaces name it at the top
+ * (`seller_id` Lazada, `shop_id` Shopee and TikTok Shop, `store_id` Sendo),
+ * Messenger in each entry, Zalo as the recipient of a buyer's message (the
+ * sender of the OA's own).
+ */
+export function namedShop(payload: unknown): string | undefined {
+  if (!isObject(payload)) return undefined;
+  for (const key of ['shop_id', 'seller_id', 'store_id']) {
+    const id = idOrUndefined(payload, key);
+    if (id !== undefined) return id;
+  }
+  const entry = Array.isArray(payload.entry) ? payload.entry.find(isObject) : undefined;
+  if (entry) return idOrUndefined(entry, 'id');
+  const eventName = typeof payload.event_name === 'string' ? payload.event_name : '';
+  const party = eventName.startsWith('oa_') ? payload.sender : payload.recipient;
+  return isObject(party) ? idOrUndefined(party, 'id') : undefined;
+}

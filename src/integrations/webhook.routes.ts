@@ -6,6 +6,7 @@ import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { PlatformConfig } from '../config';
 import { headersOf, headerText } from '../http/headers';
+import { LogSummary } from '../log-summary';
 import { requestIdOf } from '../http/request-id';
 import { createRateLimiter, RateLimiterRes, ReservingRateLimiter } from '../rate-limit';
 import { Channel } from '../entities';
@@ -20,6 +21,7 @@ import {
 import { InboxWriter } from '../services/inbox-writer';
 import type { OrderSync } from '../services/order-enrichment.service';
 import { isPlatformKey, platformModules } from './index';
+import { namedShop } from './payload';
 import type { NormalizedOrderEvent, WebhookSecrets } from './types';
 
 export type WebhookDeps = {
@@ -221,8 +223,20 @@ export function createWebhookRouter(deps: WebhookDeps): {
   };
   const inbox = new InboxWriter(deps.orm);
 
-  /** Everything a push gets, whichever HTTP layer carried it. */
+  // A refused push is the sender's problem (a wrong secret, a burst), not a fault
+  // here: counted per platform and reason into one info line a minute.
+  const refusals = refusalSummary(deps.logger);
   const answer = async (push: PushRequest): Promise<Reply> => {
+    const reply = await decide(push);
+    const key = push.platform.toLowerCase();
+    if (reply.status >= 400 && isPlatformKey(key)) {
+      refusals.add(`${key} ${reply.status}: ${refusalText(reply.body)}`);
+    }
+    return reply;
+  };
+
+  /** Everything a push gets, whichever HTTP layer carried it. */
+  const decide = async (push: PushRequest): Promise<Reply> => {
     const key = push.platform.toLowerCase();
     if (!isPlatformKey(key)) {
       return { status: 404, body: { error: `unknown platform "${push.platform}"` } };
@@ -348,13 +362,25 @@ export function createWebhookRouter(deps: WebhookDeps): {
   return {
     router,
     fastPath,
-    drain: () => idle,
+    drain: async () => {
+      await idle;
+      refusals.close();
+    },
   };
+}
+
+/** The summary refused pushes are counted into. */
+export function refusalSummary(logger: Logger): LogSummary {
+  return new LogSummary(logger, 'webhook pushes refused', { level: 'info' });
+}
+
+/** The `error` of a refusal's JSON body. */
+export function refusalText(body: object | undefined): string {
+  const error = (body as { error?: unknown } | undefined)?.error;
+  return typeof error === 'string' ? error : 'refused';
 }
 
 /** The shop a push is for, for rate limiting only; verification already passed. */
 function shopOf(payload: ParsedPayload | null): string {
-  const shop =
-    topLevel(payload, 'shop_id') ?? topLevel(payload, 'seller_id') ?? topLevel(payload, 'store_id');
-  return typeof shop === 'string' || typeof shop === 'number' ? String(shop) : 'unknown';
+  return namedShop(payload?.value) ?? 'unknown';
 }

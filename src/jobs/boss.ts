@@ -33,6 +33,7 @@ import {
   ENRICH_ORDER_QUEUE,
   ENRICH_ORDER_WORKERS,
   pgBossEnrichmentQueue,
+  detailRejectionSummary,
   runEnrichOrder,
   sweepUnenrichedOrders,
   sweepUnenrichedOrdersSchedule,
@@ -64,8 +65,16 @@ export type Jobs = {
   outbound: OutboundDelivery;
   /** Jobs waiting per queue, for the metrics gauge. */
   queueSizes: () => Promise<Record<JobName, number>>;
+  /** The process is stopping: from now on the database may go away under the queue. */
+  expectDisconnect: () => void;
   stop: () => Promise<void>;
 };
+
+/** PostgreSQL's admin_shutdown, crash_shutdown, cannot_connect_now (SQLSTATE class 57P). */
+function isServerShutdown(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('57P');
+}
 
 /**
  * pg-boss keeps jobs in PostgreSQL (schema `pgboss`) so a job can be enqueued
@@ -90,7 +99,16 @@ export async function startJobs(options: {
     max: 4,
     application_name: 'crm-jobs',
   });
-  boss.on('error', (error: Error) => logger.error({ err: error }, 'job queue error'));
+  let stopping = false;
+  boss.on('error', (error: Error) => {
+    // Ctrl-C in a terminal reaches the embedded PostgreSQL too, which then ends
+    // pg-boss's connections while this process is stopping: expected, not a fault.
+    if (stopping)
+      logger.info({ reason: error.message }, 'job queue: connection ended while stopping');
+    else if (isServerShutdown(error))
+      logger.warn({ reason: error.message }, 'job queue: the database ended its connection');
+    else logger.error({ err: error }, 'job queue error');
+  });
   await boss.start();
   for (const name of JOB_NAMES) {
     await boss.createQueue(name, QUEUE_OPTIONS[name]);
@@ -154,13 +172,20 @@ export async function startJobs(options: {
     await compactReportSummaries(orm);
   });
   await boss.schedule('compact-report-summaries', compactReportSummariesSchedule, {}, { tz });
+  const rejections = detailRejectionSummary(logger);
+  const startedAt = new Date();
   for (let i = 0; i < ENRICH_ORDER_WORKERS; i += 1) {
     await boss.work<JobPayloads['enrich-order']>(ENRICH_ORDER_QUEUE.name, async ([job]) => {
-      if (job) await runEnrichOrder({ orm, bus, clients: orderSync.clients, logger }, job.data);
+      if (job) {
+        await runEnrichOrder(
+          { orm, bus, clients: orderSync.clients, logger, rejections },
+          job.data,
+        );
+      }
     });
   }
   await boss.work('sweep-unenriched-orders', async () => {
-    const queued = await sweepUnenrichedOrders(orm, boss);
+    const queued = await sweepUnenrichedOrders(orm, boss, startedAt);
     if (queued > 0) logger.info({ queued }, 'orders never enriched queued again');
   });
   await boss.schedule('sweep-unenriched-orders', sweepUnenrichedOrdersSchedule, {}, { tz });
@@ -221,6 +246,13 @@ export async function startJobs(options: {
       );
       return Object.fromEntries(entries) as Record<JobName, number>;
     },
-    stop: () => boss.stop({ graceful: true, close: true, timeout: 10_000 }),
+    expectDisconnect: () => {
+      stopping = true;
+    },
+    stop: async () => {
+      stopping = true;
+      await boss.stop({ graceful: true, close: true, timeout: 10_000 });
+      rejections.close();
+    },
   };
 }

@@ -3,8 +3,10 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { PlatformRejected, type OrderApiClients } from '../integrations/order-api';
 import type { EventBus } from '../realtime/event-bus';
+import { LogSummary } from '../log-summary';
 import {
   enrichOrder,
+  markDetailRejected,
   unenrichedOrders,
   type EnrichmentQueue,
 } from '../services/order-enrichment.service';
@@ -82,11 +84,19 @@ export function pgBossEnrichmentQueue(boss: PgBoss): EnrichmentQueue {
 
 /**
  * One job. A rejection (order unknown to the platform, no access token) will
- * not change on retry: it is logged and the job completes. Anything else
- * throws, and pg-boss retries with backoff.
+ * not change on retry: the job completes, the order is marked so the sweep
+ * stops asking for it, and the rejection is counted into one summary line
+ * per reason (a shop without a token refuses every one of its orders).
+ * Anything else throws, and pg-boss retries with backoff.
  */
 export async function runEnrichOrder(
-  deps: { orm: MikroORM; bus: EventBus; clients: OrderApiClients; logger: Logger },
+  deps: {
+    orm: MikroORM;
+    bus: EventBus;
+    clients: OrderApiClients;
+    logger: Logger;
+    rejections: LogSummary;
+  },
   payload: JobPayloads['enrich-order'],
 ): Promise<void> {
   try {
@@ -95,21 +105,34 @@ export async function runEnrichOrder(
       deps.logger.warn({ orderId: payload.orderId }, 'order to enrich is gone');
   } catch (error) {
     if (!(error instanceof PlatformRejected)) throw error;
-    deps.logger.warn(
-      { orderId: payload.orderId, err: error },
-      'order detail rejected by the platform; not retried',
-    );
+    await markDetailRejected(deps.orm.em.fork(), payload.orderId);
+    deps.rejections.add(error.code ? `${error.platform}: code ${error.code}` : error.message, {
+      orderId: payload.orderId,
+      message: error.message,
+    });
   }
 }
 
+/** The summary the enrich-order workers of one process count their rejections into. */
+export function detailRejectionSummary(logger: Logger): LogSummary {
+  return new LogSummary(logger, 'order details rejected by the platform, not retried');
+}
+
+/**
+ * `startedAt`: when this process read its configuration. Details refused
+ * before it are asked for once more (the app keys may have been set since);
+ * those refused after it, not until their channel changes.
+ */
 export async function sweepUnenrichedOrders(
   orm: MikroORM,
   boss: PgBoss,
+  startedAt: Date,
   now = new Date(),
 ): Promise<number> {
   const ids = await unenrichedOrders(orm.em.fork(), {
     olderThan: new Date(now.getTime() - SWEEP_GRACE_MS),
     notBefore: new Date(now.getTime() - SWEEP_WINDOW_MS),
+    configuredAt: startedAt,
   });
   if (ids.length === 0) return 0;
   // The singleton key makes this a no-op for orders whose job is still waiting.

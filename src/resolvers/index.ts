@@ -1,6 +1,7 @@
 import { AssignmentResolver } from './assignment.resolver';
 import { AuthResolver } from './auth.resolver';
 import { BotResolver } from './bot.resolver';
+import { BranchResolver } from './branch.resolver';
 import { ChannelHealthResolver } from './channel.resolver';
 import { InboundEventResolver } from './inbound-event.resolver';
 import { KnowledgeBaseResolver } from './knowledge-base.resolver';
@@ -29,6 +30,7 @@ export const resolvers = [
   AssignmentResolver,
   AuthResolver,
   BotResolver,
+  BranchResolver,
   ChannelHealthResolver,
   InboundEventResolver,
   KnowledgeBaseResolver,

@@ -16,6 +16,7 @@ import {
 } from '../integrations/chat-types';
 import { PlatformRejected, type OrderDetail } from '../integrations/order-api';
 import { decideTransition } from '../integrations/order-lattice';
+import { namedShop } from '../integrations/payload';
 import {
   PayloadError,
   type NormalizedOrderEvent,
@@ -260,8 +261,10 @@ async function receiveKeyed(
   );
   const body = rawBody.toString('utf8');
   let entries: InboxEntry[];
+  let payload: unknown;
   try {
-    entries = entriesOf(parsed ? parsed.value : JSON.parse(body));
+    payload = parsed ? parsed.value : JSON.parse(body);
+    entries = entriesOf(payload);
   } catch (error) {
     if (!(error instanceof PayloadError) && !(error instanceof SyntaxError)) throw error;
     // Verified but unreadable: keep it as a dead letter with the reason, never retry it blindly.
@@ -269,7 +272,7 @@ async function receiveKeyed(
       {
         platform,
         eventKey: `invalid:${createHash('sha256').update(rawBody).digest('hex')}`,
-        shopId: undefined,
+        shopId: namedShop(payload),
         headers: kept,
         rawBody: body,
         status: InboundEventStatus.DEAD,

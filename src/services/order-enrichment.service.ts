@@ -263,18 +263,34 @@ export function publishDetailApplied(bus: EventBus, orderId: string, applied: De
  * Orders whose detail was never read, oldest first, for the sweep: created
  * between `notBefore` and `olderThan`. The lower bound stops an order the
  * platform will never describe (deleted, a revoked shop) from being asked
- * for forever.
+ * for forever. An order whose detail the platform refused is left out until
+ * something that could change the answer has changed: its channel (a new
+ * token, say), or the process's configuration (app keys), read at
+ * `configuredAt`.
  */
 export async function unenrichedOrders(
   em: EntityManager,
-  window: { olderThan: Date; notBefore: Date },
+  window: { olderThan: Date; notBefore: Date; configuredAt: Date },
   limit = 500,
 ): Promise<string[]> {
   const rows = await em.execute<{ id: string }[]>(
-    `select "id" from "customer_order"
-     where "enriched_at" is null and "created_at" < ? and "created_at" >= ?
-     order by "created_at" limit ?`,
-    [window.olderThan, window.notBefore, limit],
+    `select o."id" from "customer_order" o
+     join "channel" c on c."id" = o."channel_id"
+     where o."enriched_at" is null and o."created_at" < ? and o."created_at" >= ?
+       and (o."detail_rejected_at" is null
+            or o."detail_rejected_at" < greatest(c."updated_at", ?::timestamptz))
+     order by o."created_at" limit ?`,
+    [window.olderThan, window.notBefore, window.configuredAt, limit],
   );
   return rows.map((row) => row.id);
+}
+
+/**
+ * Remembers that the platform refused this order's detail. Bookkeeping, not
+ * a change a reader sees: `updated_at` stays, so exports do not send it again.
+ */
+export async function markDetailRejected(em: EntityManager, orderId: string): Promise<void> {
+  await em.execute(`update "customer_order" set "detail_rejected_at" = now() where "id" = ?`, [
+    orderId,
+  ]);
 }

@@ -365,6 +365,13 @@ export type CreateApiKeyPayload = {
   secret: Scalars['String']['output'];
 };
 
+export type CreateBranchInput = {
+  /** Short unique code (1 to 32 letters, digits, "_" or "-"), stored in upper case, e.g. HCM. At most 1000 characters. */
+  code: Scalars['String']['input'];
+  /** What people read, e.g. "Chi nhánh Hồ Chí Minh". At most 200 characters. */
+  name: Scalars['String']['input'];
+};
+
 export type CreateTicketInputType = {
   /** Leaders and admins only; staff own what they create. */
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
@@ -912,6 +919,8 @@ export type Mutation = {
   /** Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error. */
   connectChannel: Channel;
   createApiKey: CreateApiKeyPayload;
+  /** BAD_USER_INPUT (extensions.field) for a malformed code or an empty name; CONFLICT (extensions.existingBranchId) when the code is taken. */
+  createBranch: Branch;
   /** CONFLICT (extensions.existingCustomerId) when a customer with the same normalized phone or e-mail exists, unless allowDuplicate. */
   createCustomer: Customer;
   /** Sources 1, 2, 5 and 6; staff own what they create. */
@@ -948,6 +957,8 @@ export type Mutation = {
   /** Restores the merged records and every link exactly as before the merge. CONFLICT LATER_MERGE while a later merge of these customers stands. */
   unmergeCustomer: CustomerMerge;
   updateAssignment: AssignmentSetting;
+  /** Renames a branch or changes its code. NOT_FOUND for an unknown id; CONFLICT when the new code is taken. */
+  updateBranch: Branch;
   /** Renames, moves to another branch, pauses (DISCONNECTED) or resumes (ACTIVE) a channel, or rotates its credentials; a new token or expiry is alerted afresh by channelAlert. Channels are never deleted. Same error codes as connectChannel; NOT_FOUND for an unknown id. */
   updateChannel: Channel;
   updateCustomer: Customer;
@@ -1005,6 +1016,12 @@ export type MutationCreateApiKeyArgs = {
   channelIds: Array<Scalars['ID']['input']>;
   name: Scalars['String']['input'];
   scopes?: InputMaybe<Array<ApiKeyScope>>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationCreateBranchArgs = {
+  input: CreateBranchInput;
 };
 
 
@@ -1141,6 +1158,13 @@ export type MutationUpdateAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   input: AssignmentSettingInput;
   userId: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationUpdateBranchArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateBranchInput;
 };
 
 
@@ -1490,6 +1514,8 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** Whether a user receives tickets in a branch. */
   assignment: AssignmentSetting;
+  /** Every branch, by code: the ids that connectChannel, createTicket, createUser and updateAssignment take. */
+  branches: Array<Branch>;
   /** Every connected channel with its integration health. */
   channels: Array<ChannelHealth>;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
@@ -2170,6 +2196,14 @@ export type TimeLabel =
   | 'THIS_WEEK'
   | 'TODAY'
   | 'TOMORROW';
+
+/** A field left out stays. */
+export type UpdateBranchInput = {
+  /** At most 1000 characters. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** At most 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** A field left out stays. Platform and externalShopId never change: orders and conversations are keyed by them. */
 export type UpdateChannelInput = {

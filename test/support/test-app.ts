@@ -3,7 +3,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { User } from '../../src/entities';
 import { Role } from '../../src/entities/enums';
 import request from 'supertest';
@@ -71,9 +71,11 @@ export async function startTestApp(
     botClock?: () => number;
     /** GraphiQL's pages (default on, as in development). */
     graphiql?: boolean;
+    /** Where the app logs (default: nowhere). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const database: TestDatabase = options.database ?? (await createTestDatabase());
   const db = await openDatabase(
     { databaseUrl: database.url, dataDir: '.data', embeddedPostgresPort: 0, dbPoolMax: 5 },
