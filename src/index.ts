@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       const result = await seedDemo(db.orm, { scale: 1, env: config.env, logger });
       logger.info(result.seeded ? 'demo data seeded' : 'demo data already present');
     }
-    bus = createEventBus(config.redisUrl, logger);
+    bus = createEventBus(config, logger);
     logger.info(
       bus.kind === 'redis'
         ? 'event bus: Redis (events reach every API instance)'

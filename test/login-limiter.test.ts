@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import type * as password from '../src/auth/password';
 import { hashPassword, verifyPassword } from '../src/auth/password';
 import { AuditLog } from '../src/entities';
 import { factories } from './support/factories';
-import { startTestApp, type TestApp } from './support/test-app';
+import { login, startTestApp, type TestApp } from './support/test-app';
 
 // Counts the password checks the server runs (the real check still answers).
 jest.mock('../src/auth/password', () => {
@@ -14,15 +13,6 @@ jest.mock('../src/auth/password', () => {
 
 const redisUrl = process.env.REDIS_URL;
 const verifyCalls = verifyPassword as jest.MockedFunction<typeof verifyPassword>;
-
-const login = (t: TestApp, email: string, password: string) =>
-  request(t.app.httpServer)
-    .post('/graphql')
-    .set('content-type', 'application/json')
-    .send({
-      query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
-      variables: { e: email, p: password },
-    });
 
 describe.each([
   ['memory', undefined],
