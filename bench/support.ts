@@ -25,7 +25,7 @@ export async function startBenchServer(
   const logger = createLogger(config);
   const db = await openDatabase(config, logger);
   await seedDemo(db.orm, { scale, env: config.env, logger });
-  const bus = createEventBus(config.redisUrl, logger);
+  const bus = createEventBus(config, logger);
   const app = await createApp({
     config: { ...config, jwtSecret: config.jwtSecret ?? 'bench-'.repeat(8) },
     logger,

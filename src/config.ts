@@ -60,6 +60,14 @@ const envSchema = z.object({
   ),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   REDIS_URL: url(['redis:', 'rediss:']),
+  REDIS_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .max(100)
+      .regex(/^[\w:.-]+$/, 'letters, digits and _ : . - only')
+      .optional(),
+  ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
   EMBEDDED_PG_PORT: port(54329),
   DB_POOL_MAX: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
@@ -176,6 +184,11 @@ export type Config = {
   databaseUrl: string | undefined;
   /** Absent: the in-process event bus is used. */
   redisUrl: string | undefined;
+  /**
+   * Put in front of every Redis key and channel, so deployments sharing one
+   * Redis keep their events and limits apart; by default `crm:<database name>:`.
+   */
+  redisPrefix: string;
   dataDir: string;
   embeddedPostgresPort: number;
   dbPoolMax: number;
@@ -273,6 +286,12 @@ export type PlatformConfig = Record<
   PlatformSettings
 >;
 
+/** `crm:<database name>:`; the embedded database is called `crm`. */
+export function defaultRedisPrefix(databaseUrl: string | undefined): string {
+  const name = databaseUrl ? decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) : '';
+  return `crm:${name || 'crm'}:`;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -306,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX ?? defaultRedisPrefix(e.DATABASE_URL),
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,
     dbPoolMax: e.DB_POOL_MAX,

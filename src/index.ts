@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, type Database } from './db/database';
+import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { seedDemo } from './db/seed-demo';
 import { startJobs, type Jobs } from './jobs/boss';
 import { retryInboundEvents } from './jobs/retry-inbound-events.job';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
       const result = await seedDemo(db.orm, { scale: 1, env: config.env, logger });
       logger.info(result.seeded ? 'demo data seeded' : 'demo data already present');
     }
-    bus = createEventBus(config.redisUrl, logger);
+    bus = createEventBus(config, logger);
     logger.info(
       bus.kind === 'redis'
         ? 'event bus: Redis (events reach every API instance)'
@@ -111,7 +112,9 @@ async function main(): Promise<void> {
       `GraphQL ready at http://${host}:${address.port}/graphql`,
     );
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
+    // A refusal that says what to do is that one line, not a stack.
+    if (error instanceof EmbeddedPostgresError) logger.fatal(`start-up failed: ${error.message}`);
+    else logger.fatal({ err: error }, 'start-up failed');
     await stop('start-up failed');
     process.exit(1);
   }

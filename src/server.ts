@@ -63,6 +63,7 @@ export type AppDeps = {
     | 'jwtSecret'
     | 'jwtTtlSeconds'
     | 'redisUrl'
+    | 'redisPrefix'
     | 'platforms'
     | 'webhookRateLimitPerSecond'
     | 'inboundMaxAttempts'
@@ -204,6 +205,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const limiterRedis = config.redisUrl
     ? connectRedis(config.redisUrl, {
         connectionName: 'crm-rate-limits',
+        // Every limiter's keys (logins, webhooks) are this deployment's own.
+        keyPrefix: config.redisPrefix,
         maxRetriesPerRequest: 2,
         // Counts of pushes arriving together go out in one write, not one syscall each.
         enableAutoPipelining: true,

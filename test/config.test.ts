@@ -25,6 +25,17 @@ test('PORT, DATABASE_URL and REDIS_URL are taken when set', () => {
   });
 });
 
+test('REDIS_PREFIX defaults to crm:<database name>:, so deployments sharing a Redis stay apart', () => {
+  expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/shop_a' }).redisPrefix).toBe(
+    'crm:shop_a:',
+  );
+  expect(loadConfig({}).redisPrefix).toBe('crm:crm:');
+  expect(
+    loadConfig({ DATABASE_URL: 'postgres://db/crm', REDIS_PREFIX: 'tenant-b:' }).redisPrefix,
+  ).toBe('tenant-b:');
+  expect(() => loadConfig({ REDIS_PREFIX: 'has space' })).toThrow(/REDIS_PREFIX/);
+});
+
 test('every bad variable is named in one error', () => {
   let error: unknown;
   try {

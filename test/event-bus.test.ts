@@ -53,8 +53,8 @@ describe('in-process event bus', () => {
 (redisUrl ? describe : describe.skip)('Redis event bus', () => {
   test('carries events between two API instances', async () => {
     const topic = `TEST_${process.pid}_${Date.now()}`;
-    const publisher = createRedisEventBus(redisUrl!, logger);
-    const subscriber = createRedisEventBus(redisUrl!, logger);
+    const publisher = createRedisEventBus(redisUrl!, 'crm:event-bus-test:', logger);
+    const subscriber = createRedisEventBus(redisUrl!, 'crm:event-bus-test:', logger);
     try {
       const sub = nextEvent(subscriber.subscribe(topic));
       // The SUBSCRIBE round trip is asynchronous: publish until the subscriber hears it.
@@ -75,8 +75,8 @@ describe('in-process event bus', () => {
 
   test("the publisher's own subscribers get each event at once and once, while other instances get it over Redis", async () => {
     const topic = `TEST_${process.pid}_${Date.now()}_own`;
-    const publisher = createRedisEventBus(redisUrl!, logger);
-    const other = createRedisEventBus(redisUrl!, logger);
+    const publisher = createRedisEventBus(redisUrl!, 'crm:event-bus-test:', logger);
+    const other = createRedisEventBus(redisUrl!, 'crm:event-bus-test:', logger);
     const own: unknown[] = [];
     const remote: unknown[] = [];
     const collect = (bus: EventBus, into: unknown[]) => {

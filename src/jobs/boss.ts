@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { withAdvisoryLock } from '../db/advisory-lock';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { JOB_NAMES, type JobName, type JobPayloads } from './job-map';
@@ -110,9 +111,10 @@ export async function startJobs(options: {
     else logger.error({ err: error }, 'job queue error');
   });
   await boss.start();
-  for (const name of JOB_NAMES) {
-    await boss.createQueue(name, QUEUE_OPTIONS[name]);
-  }
+  // Instances creating the queues at the same moment deadlock in pg-boss; they take turns.
+  await withAdvisoryLock(options.databaseUrl, 'crm:job-queues', async () => {
+    for (const name of JOB_NAMES) await boss.createQueue(name, QUEUE_OPTIONS[name]);
+  });
   const orderSync: Required<OrderSync> = {
     clients: createOrderApiClients(options.platforms),
     queue: pgBossEnrichmentQueue(boss),

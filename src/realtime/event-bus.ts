@@ -111,13 +111,14 @@ export function createInProcessEventBus(): EventBus {
 type Envelope = { origin: string; payload: unknown };
 
 /**
- * Events cross API instances over Redis pub/sub; payloads travel as JSON.
+ * Events cross API instances over Redis pub/sub; payloads travel as JSON,
+ * on channels named `prefix` + topic (a deployment hears only its own).
  * This instance's own subscribers get an event at once, not after the round
  * trip through Redis (the order event tail is woken by every commit, and the
  * hop was a few milliseconds of each push's way to its subscribers), so the
  * copy Redis sends back to the publisher is dropped.
  */
-export function createRedisEventBus(url: string, logger: Logger): EventBus {
+export function createRedisEventBus(url: string, prefix: string, logger: Logger): EventBus {
   const origin = randomUUID();
   const options = { lazyConnect: false, maxRetriesPerRequest: 3, enableOfflineQueue: true };
   // Events published together (a batch of applied pushes) go out in one write.
@@ -132,15 +133,17 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
   }
   const local = new LocalFanOut(
     (topic) => {
-      subscriber.subscribe(topic).catch((error: unknown) => {
+      subscriber.subscribe(prefix + topic).catch((error: unknown) => {
         logger.error({ err: error, topic }, 'redis subscribe failed');
       });
     },
     (topic) => {
-      subscriber.unsubscribe(topic).catch(() => undefined);
+      subscriber.unsubscribe(prefix + topic).catch(() => undefined);
     },
   );
-  subscriber.on('message', (topic: string, message: string) => {
+  subscriber.on('message', (channel: string, message: string) => {
+    if (!channel.startsWith(prefix)) return;
+    const topic = channel.slice(prefix.length);
     try {
       const envelope = JSON.parse(message) as Envelope;
       if (envelope.origin !== origin) local.emit(topic, envelope.payload);
@@ -153,7 +156,7 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
     publish: (topic, payload) => {
       local.emit(topic, payload);
       const envelope: Envelope = { origin, payload };
-      publisher.publish(topic, JSON.stringify(envelope)).catch((error: unknown) => {
+      publisher.publish(prefix + topic, JSON.stringify(envelope)).catch((error: unknown) => {
         logger.error({ err: error, topic }, 'redis publish failed');
       });
     },
@@ -174,6 +177,11 @@ export function createRedisEventBus(url: string, logger: Logger): EventBus {
   };
 }
 
-export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
-  return redisUrl ? createRedisEventBus(redisUrl, logger) : createInProcessEventBus();
+export function createEventBus(
+  config: { redisUrl: string | undefined; redisPrefix: string },
+  logger: Logger,
+): EventBus {
+  return config.redisUrl
+    ? createRedisEventBus(config.redisUrl, config.redisPrefix, logger)
+    : createInProcessEventBus();
 }

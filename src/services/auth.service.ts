@@ -29,7 +29,8 @@ export const authService = {
     input: { email: string; password: string; ip: string },
   ): Promise<LoginResult> {
     const email = input.email.trim().toLowerCase();
-    await services.loginLimiter.assertAllowed(email, input.ip);
+    // Counted before the password is checked: a refused attempt costs no hash.
+    await services.loginLimiter.consume(email, input.ip);
     const user = await em.findOne(User, { email }, { populate: ['passwordHash'] });
     decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
     const passwordOk = await verifyPassword(
@@ -37,7 +38,6 @@ export const authService = {
       user?.passwordHash ?? (await decoyHash),
     );
     if (!user || !passwordOk || !user.active || user.role === Role.PARTNER) {
-      await services.loginLimiter.recordFailure(email, input.ip);
       await audit(em, {
         actor: null,
         action: 'login_failed',
@@ -47,7 +47,7 @@ export const authService = {
       });
       throw new DomainError('UNAUTHENTICATED', INVALID_LOGIN);
     }
-    await services.loginLimiter.reset(email);
+    await services.loginLimiter.succeeded(email, input.ip);
     await audit(em, {
       actor: { kind: 'user', id: user.id, role: user.role, branchIds: [] },
       action: 'login',

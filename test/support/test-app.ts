@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
 import { startJobs } from '../../src/jobs/boss';
 import { createApp, type App } from '../../src/server';
-import { loadConfig, type Config } from '../../src/config';
+import { defaultRedisPrefix, loadConfig, type Config } from '../../src/config';
 import type { OutboundDelivery } from '../../src/services/conversation-contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { TEST_PLATFORM_ENV } from './webhooks';
@@ -54,10 +54,22 @@ export type TestApp = {
   close: () => Promise<void>;
 };
 
+/** A `login` mutation over real HTTP, without credentials, as a sign-in form sends it. */
+export const login = (t: TestApp, email: string, password: string) =>
+  request(t.app.httpServer)
+    .post('/graphql')
+    .set('content-type', 'application/json')
+    .send({
+      query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+      variables: { e: email, p: password },
+    });
+
 /** A real server on a random port over this file's own database. */
 export async function startTestApp(
   options: {
     redisUrl?: string;
+    /** Default: the one the database's name gives, as in a deployment (see REDIS_PREFIX). */
+    redisPrefix?: string;
     env?: 'test' | 'production';
     /** Share another app's database (a second API instance); it is not dropped on close. */
     database?: TestDatabase;
@@ -82,7 +94,8 @@ export async function startTestApp(
     logger,
     { migrate: false },
   );
-  const bus = createEventBus(options.redisUrl, logger);
+  const redisPrefix = options.redisPrefix ?? defaultRedisPrefix(database.url);
+  const bus = createEventBus({ redisUrl: options.redisUrl, redisPrefix }, logger);
   const config = loadConfig(options.platformEnv ?? TEST_PLATFORM_ENV);
   const jobs = options.jobs
     ? await startJobs({
@@ -103,6 +116,7 @@ export async function startTestApp(
       jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
       jwtTtlSeconds: 3600,
       redisUrl: options.redisUrl,
+      redisPrefix,
       ...pick(config, [
         'platforms',
         'webhookRateLimitPerSecond',

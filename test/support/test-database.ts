@@ -25,8 +25,11 @@ export function runDatabasePrefix(template: string): string {
 
 export type TestDatabase = { url: string; name: string; drop: () => Promise<void> };
 
-/** A fresh, migrated database for one test file, cloned from the run's template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database for one test file, cloned from the run's
+ * template; `empty`: a database with nothing in it, as a new deployment has.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const template = process.env.TEST_DATABASE_TEMPLATE;
   if (!template) throw new Error('TEST_DATABASE_TEMPLATE is unset: run the tests through jest');
   // Named after the run (its template), so the run's teardown can sweep what a file left behind.
@@ -35,7 +38,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // Two clones of one template at the same instant can collide; retry briefly.
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await client.query(`create database "${name}" template "${template}"`);
+        await client.query(
+          `create database "${name}" template "${options.empty ? 'template0' : template}"`,
+        );
         return;
       } catch (error) {
         if (attempt >= 20 || !String(error).includes('being accessed by other users')) throw error;
