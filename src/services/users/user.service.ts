@@ -56,6 +56,11 @@ async function resolveBranches(em: EntityManager, ids: string[] | null | undefin
 
 /** User accounts: who may sign in, with which role, for which branches. */
 export const userService = {
+  /** Whether anybody can sign in at all (a new deployment has nobody yet). */
+  async anyActiveUser(em: EntityManager): Promise<boolean> {
+    return (await em.count(User, { active: true, role: { $ne: Role.PARTNER } })) > 0;
+  },
+
   async list(
     { em, viewer }: RequestScope,
     filter: UserListFilter,
