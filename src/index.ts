@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { userCreateCommand } from './cli/user-create';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, type Database } from './db/database';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
@@ -9,6 +10,7 @@ import { retryInboundEvents } from './jobs/retry-inbound-events.job';
 import { createLogger } from './logger';
 import { createEventBus, type EventBus } from './realtime/event-bus';
 import { createApp, type App } from './server';
+import { userService } from './services/users/user.service';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -69,6 +71,12 @@ async function main(): Promise<void> {
     if (flags.demo) {
       const result = await seedDemo(db.orm, { scale: 1, env: config.env, logger });
       logger.info(result.seeded ? 'demo data seeded' : 'demo data already present');
+    }
+    if (!(await userService.anyActiveUser(db.orm.em.fork()))) {
+      // Compiled (the Docker image) there is no npm script: name the file.
+      logger.warn(
+        `no user can sign in yet: create the first admin with \`${userCreateCommand(__filename.endsWith('.js'))}\``,
+      );
     }
     bus = createEventBus(config, logger);
     logger.info(

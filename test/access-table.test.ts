@@ -122,6 +122,18 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.branches': CRM,
   'Mutation.createBranch': ['ADMIN'],
   'Mutation.updateBranch': ['ADMIN'],
+  'Query.users': ['ADMIN', ...LEADERS_AND_IT],
+  'Query.customerLabels': CRM,
+  'Mutation.createUser': ['ADMIN'],
+  'Mutation.updateUser': ['ADMIN'],
+  'Mutation.resetPassword': ['ADMIN'],
+  'Mutation.setPasswordWithToken': VIEWERS,
+  'Mutation.changePassword': CRM,
+  'Mutation.createKnowledgeBaseArticle': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.updateKnowledgeBaseArticle': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.deleteKnowledgeBaseArticle': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.createCustomerLabel': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.updateCustomerLabel': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
 };
 
 const NO_ID = '00000000-0000-4000-8000-000000000000';
@@ -338,6 +350,48 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Mutation.updateBranch': {
     query: 'mutation($id: ID!) { updateBranch(id: $id, input: { name: "x" }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Query.users': { query: '{ users(first: 1) { totalCount } }' },
+  'Query.customerLabels': { query: '{ customerLabels { id code } }' },
+  'Mutation.createUser': {
+    query:
+      'mutation { createUser(input: { email: "not-an-email", fullName: "x", role: TELESALES }) { user { id } } }',
+  },
+  'Mutation.updateUser': {
+    query: 'mutation($id: ID!) { updateUser(id: $id, input: { fullName: "x" }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.resetPassword': {
+    query: 'mutation($id: ID!) { resetPassword(userId: $id) { expiresAt } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.setPasswordWithToken': {
+    query:
+      'mutation { setPasswordWithToken(token: "pwr_nope", newPassword: "long enough password") }',
+  },
+  // A new password too short: refused before the old one is checked (no guess counted).
+  'Mutation.changePassword': {
+    query: 'mutation { changePassword(oldPassword: "x", newPassword: "short") { token } }',
+  },
+  'Mutation.createKnowledgeBaseArticle': {
+    query:
+      'mutation { createKnowledgeBaseArticle(input: { type: TELESALES, title: "", body: "b" }) { id } }',
+  },
+  'Mutation.updateKnowledgeBaseArticle': {
+    query:
+      'mutation($id: ID!) { updateKnowledgeBaseArticle(id: $id, input: { title: "x" }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.deleteKnowledgeBaseArticle': {
+    query: 'mutation($id: ID!) { deleteKnowledgeBaseArticle(id: $id) }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.createCustomerLabel': {
+    query: 'mutation { createCustomerLabel(input: { code: "not a code", name: "x" }) { id } }',
+  },
+  'Mutation.updateCustomerLabel': {
+    query: 'mutation($id: ID!) { updateCustomerLabel(id: $id, input: { name: "x" }) { id } }',
     variables: { id: NO_ID },
   },
 };

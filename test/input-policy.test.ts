@@ -394,7 +394,13 @@ test('updateTicket holds titles to the limit createTicket always had, and stores
 });
 
 test('the ticket service holds its own title and description limits for callers without GraphQL', async () => {
-  const viewer: UserViewer = { kind: 'user', id: t.admin.id, role: Role.ADMIN, branchIds: [] };
+  const viewer: UserViewer = {
+    kind: 'user',
+    id: t.admin.id,
+    role: Role.ADMIN,
+    branchIds: [],
+    sessionVersion: t.admin.sessionVersion,
+  };
   const scope = { em: t.orm.em.fork(), viewer };
   const before = await snapshot();
   const update = (input: { title?: string; description?: string }) =>

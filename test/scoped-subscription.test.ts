@@ -12,7 +12,13 @@ const collectGarbage = runInNewContext('gc') as () => void;
 
 /** scopedEvents forks the entity manager per event; these tests never query. */
 const em = { fork: () => em } as unknown as EntityManager;
-const viewer: Viewer = { kind: 'user', id: 'user-1', role: Role.ADMIN, branchIds: [] };
+const viewer: Viewer = {
+  kind: 'user',
+  id: 'user-1',
+  role: Role.ADMIN,
+  branchIds: [],
+  sessionVersion: 0,
+};
 
 type Payload = { id: number; body: number[] };
 

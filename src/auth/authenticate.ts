@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, User } from '../entities';
 import { Role } from '../entities/enums';
 import { DomainError } from '../services/errors';
-import type { TokenService } from './tokens';
+import type { TokenService, TokenSubject } from './tokens';
 import type { Viewer } from './viewer';
 
 export type Credentials = { authorization?: string | null; apiKey?: string | null };
@@ -13,14 +13,17 @@ export const hashApiKeySecret = (secret: string): string =>
 
 const unauthenticated = (message: string) => new DomainError('UNAUTHENTICATED', message);
 
-async function userViewer(em: EntityManager, userId: string): Promise<Viewer | null> {
-  const user = await em.findOne(User, { id: userId }, { populate: ['branches'] });
+/** The user behind a session, if they are still active and the session was not ended since. */
+async function userViewer(em: EntityManager, session: TokenSubject): Promise<Viewer | null> {
+  const user = await em.findOne(User, { id: session.userId }, { populate: ['branches'] });
   if (!user || !user.active || user.role === Role.PARTNER) return null;
+  if (user.sessionVersion !== session.sessionVersion) return null;
   return {
     kind: 'user',
     id: user.id,
     role: user.role,
     branchIds: user.branches.getItems().map((branch) => branch.id),
+    sessionVersion: user.sessionVersion,
   };
 }
 
@@ -55,8 +58,8 @@ export async function authenticate(
   }
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    const userId = match?.[1] ? tokens.verify(match[1]) : null;
-    const viewer = userId ? await userViewer(em, userId) : null;
+    const session = match?.[1] ? tokens.verify(match[1]) : null;
+    const viewer = session ? await userViewer(em, session) : null;
     if (!viewer) throw unauthenticated('The session is not valid or has expired; sign in again');
     return viewer;
   }
@@ -65,7 +68,9 @@ export async function authenticate(
 
 /** For long-lived subscriptions: is this viewer still allowed to be served? */
 export async function refreshViewer(em: EntityManager, viewer: Viewer): Promise<Viewer | null> {
-  if (viewer.kind === 'user') return userViewer(em, viewer.id);
+  if (viewer.kind === 'user') {
+    return userViewer(em, { userId: viewer.id, sessionVersion: viewer.sessionVersion });
+  }
   const key = await em.findOne(ApiKey, { id: viewer.apiKeyId, revokedAt: null });
   return key ? viewer : null;
 }

@@ -26,6 +26,9 @@ const CONVERSATION_AGENTS = [Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER, Role.CUST
 /** Merging rewrites who owns what: leaders of either team and admins. */
 const CUSTOMER_MERGERS = [Role.ADMIN, Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER];
 
+/** Who owns knowledge-base articles: the team leaders (their own type) and admins. */
+const KNOWLEDGE_BASE_EDITORS = [Role.ADMIN, Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER];
+
 const publicField: Access = { kind: 'public' };
 const signedInUser: Access = { kind: 'signed-in-user' };
 const roles = (...allowed: Role[]): Access => ({ kind: 'roles', roles: allowed });
@@ -66,9 +69,18 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     importJob: roles(...CUSTOMER_MERGERS),
     // Branch ids are what tickets, assignments, channels and users take: every CRM role reads them.
     branches: roles(...CRM_ROLES),
+    // Rows are narrowed by userScope: a team leader lists their own team, to assign it.
+    users: roles(Role.ADMIN, ...LEADERS_AND_IT),
+    customerLabels: roles(...CRM_ROLES),
   },
   Mutation: {
     login: publicField,
+    // The one-time token is the credential.
+    setPasswordWithToken: publicField,
+    changePassword: signedInUser,
+    createUser: roles(Role.ADMIN),
+    updateUser: roles(Role.ADMIN),
+    resetPassword: roles(Role.ADMIN),
     setUserActive: roles(Role.ADMIN),
     createApiKey: roles(Role.ADMIN),
     replayInboundEvent: roles(Role.ADMIN, Role.IT),
@@ -101,6 +113,13 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     resolveConversation: roles(...CONVERSATION_AGENTS),
     createBranch: roles(Role.ADMIN),
     updateBranch: roles(Role.ADMIN),
+    // BR-CRM-007: a leader writes only their team's type (the service checks the row).
+    createKnowledgeBaseArticle: roles(...KNOWLEDGE_BASE_EDITORS),
+    updateKnowledgeBaseArticle: roles(...KNOWLEDGE_BASE_EDITORS),
+    deleteKnowledgeBaseArticle: roles(...KNOWLEDGE_BASE_EDITORS),
+    // The label vocabulary is the teams' to shape: those who merge customers define it.
+    createCustomerLabel: roles(...CUSTOMER_MERGERS),
+    updateCustomerLabel: roles(...CUSTOMER_MERGERS),
   },
   Subscription: {
     ticketChanged: roles(...CRM_ROLES),

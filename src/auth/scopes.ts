@@ -1,5 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import type { Conversation, Customer, KnowledgeBaseArticle, Order, Ticket } from '../entities';
+import type {
+  Conversation,
+  Customer,
+  KnowledgeBaseArticle,
+  Order,
+  Ticket,
+  User,
+} from '../entities';
 import { KnowledgeBaseType, Role, type TicketTarget } from '../entities/enums';
 import { isLeader, targetOf, type Viewer } from './viewer';
 
@@ -112,6 +119,20 @@ export function knowledgeBaseScope(viewer: Viewer | null): Scope<KnowledgeBaseAr
   if (!viewer || viewer.kind === 'partner') return null;
   const target = targetOf(viewer.role);
   return target ? { type: KB_TYPE_OF[target] } : ALL;
+}
+
+/**
+ * Which user accounts a viewer may list: Admin and IT (who assigns anyone,
+ * BR-CRM-008) all of them, a team leader their own team (to assign its
+ * tickets), nobody else any.
+ */
+export function userScope(viewer: Viewer | null): Scope<User> {
+  if (!viewer || viewer.kind === 'partner') return null;
+  if (viewer.role === Role.ADMIN || viewer.role === Role.IT) return ALL;
+  const target = targetOf(viewer.role);
+  if (!target || !isLeader(viewer.role)) return null;
+  const team = Object.values(Role).filter((role) => targetOf(role) === target);
+  return { role: { $in: team } };
 }
 
 /** Both filters must hold; a null scope turns the whole query into "nothing". */

@@ -7,6 +7,8 @@ export type UserViewer = {
   id: string;
   role: Exclude<Role, Role.PARTNER>;
   branchIds: string[];
+  /** The session version the viewer's token was signed with (see TokenService). */
+  sessionVersion: number;
 };
 
 export type PartnerViewer = {

@@ -21,6 +21,7 @@ import { OrderReportCell, OrderReportDelta } from './order-report.entity';
 import { OrderStatusEvent } from './order-status-event.entity';
 import { OrderSyncJob } from './order-sync-job.entity';
 import { Order } from './order.entity';
+import { PasswordResetToken } from './password-reset-token.entity';
 import { Payment } from './payment.entity';
 import { ReconciliationMismatch } from './reconciliation-mismatch.entity';
 import { ReconciliationRun } from './reconciliation-run.entity';
@@ -56,6 +57,7 @@ export {
   OrderReportDelta,
   OrderStatusEvent,
   OrderSyncJob,
+  PasswordResetToken,
   Payment,
   ReconciliationMismatch,
   ReconciliationRun,
@@ -92,6 +94,7 @@ export const entities = [
   OrderReportDelta,
   OrderStatusEvent,
   OrderSyncJob,
+  PasswordResetToken,
   Payment,
   ReconciliationMismatch,
   ReconciliationRun,

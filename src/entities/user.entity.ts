@@ -16,7 +16,7 @@ import { UserBranch } from './user-branch.entity';
 @ObjectType()
 @Entity({ tableName: 'app_user' })
 export class User {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'active';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'active' | 'sessionVersion';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -44,6 +44,13 @@ export class User {
   @Field()
   @Property({ type: 'boolean', default: true })
   active: boolean = true;
+
+  /**
+   * Carried in every session token; raising it ends every session signed
+   * before (a password change or reset). Never exposed.
+   */
+  @Property({ type: 'integer', default: 0, hidden: true })
+  sessionVersion: number = 0;
 
   @Field()
   @Property({ type: 'timestamptz' })

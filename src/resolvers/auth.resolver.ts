@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type
 import { ApiKey, User } from '../entities';
 import { ApiKeyScope } from '../entities/api-key.entity';
 import { authService } from '../services/auth.service';
+import { userService } from '../services/users/user.service';
 import type { Context } from '../schema/context';
 
 @ObjectType()
@@ -41,13 +42,13 @@ export class AuthResolver {
     return authService.me(ctx);
   }
 
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Same as updateUser with only `active`.' })
   setUserActive(
     @Arg('userId', () => ID) userId: string,
     @Arg('active') active: boolean,
     @Ctx() ctx: Context,
   ): Promise<User> {
-    return authService.setUserActive(ctx, ctx.services.bus, userId, active);
+    return userService.update(ctx, ctx.services.bus, userId, { active });
   }
 
   @Query(() => [ApiKey])

@@ -12,6 +12,7 @@ import {
   DuplicateGroupResolver,
 } from './customer-admin.resolver';
 import { CustomerResolver } from './customer.resolver';
+import { CustomerLabelResolver } from './customer-label.resolver';
 import { ImportJobResolver } from './customer-import.resolver';
 import {
   CustomerNoteResolver,
@@ -24,6 +25,7 @@ import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
 import { ReportResolver } from './report.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
+import { UserAdminResolver } from './user-admin.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
 
 export const resolvers = [
@@ -37,6 +39,7 @@ export const resolvers = [
   ChannelResolver,
   ConversationResolver,
   CustomerMergeResolver,
+  CustomerLabelResolver,
   CustomerResolver,
   CustomerWriteResolver,
   DuplicateGroupResolver,
@@ -54,5 +57,6 @@ export const resolvers = [
   TicketHistoryResolver,
   TicketNoteResolver,
   TicketResolver,
+  UserAdminResolver,
   UserResolver,
 ] as const;

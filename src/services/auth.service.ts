@@ -49,13 +49,19 @@ export const authService = {
     }
     await services.loginLimiter.succeeded(email, input.ip);
     await audit(em, {
-      actor: { kind: 'user', id: user.id, role: user.role, branchIds: [] },
+      actor: {
+        kind: 'user',
+        id: user.id,
+        role: user.role,
+        branchIds: [],
+        sessionVersion: user.sessionVersion,
+      },
       action: 'login',
       entityType: 'User',
       entityId: user.id,
       data: { ip: input.ip },
     });
-    return { ...services.tokens.sign(user.id), user };
+    return { ...services.tokens.sign(user.id, user.sessionVersion), user };
   },
 
   async me({ em, viewer }: RequestScope): Promise<User> {
@@ -113,36 +119,6 @@ export const authService = {
       } satisfies CredentialsRevokedEvent);
     }
     return apiKey;
-  },
-
-  /** Deactivation takes effect on the user's next request and ends their open subscriptions. */
-  async setUserActive(
-    { em, viewer }: RequestScope,
-    bus: EventBus,
-    userId: string,
-    active: boolean,
-  ): Promise<User> {
-    const user = await em.findOne(User, { id: assertId(userId, 'userId') });
-    if (!user) throw notFound('User', userId);
-    if (viewer?.kind === 'user' && viewer.id === user.id && !active) {
-      throw badInput('You cannot deactivate yourself', 'userId');
-    }
-    if (user.active !== active) {
-      user.active = active;
-      await em.flush();
-      await audit(em, {
-        actor: viewer,
-        action: active ? 'user_activated' : 'user_deactivated',
-        entityType: 'User',
-        entityId: user.id,
-      });
-      if (!active) {
-        bus.publish(TOPICS.credentialsRevoked, {
-          userId: user.id,
-        } satisfies CredentialsRevokedEvent);
-      }
-    }
-    return user;
   },
 
   listApiKeys({ em }: RequestScope): Promise<ApiKey[]> {

@@ -161,6 +161,14 @@ export type Branch = {
   name: Scalars['String']['output'];
 };
 
+export type ChangePasswordPayload = {
+  __typename?: 'ChangePasswordPayload';
+  expiresAt: Scalars['DateTimeISO']['output'];
+  /** The new session token: every earlier one of this user stopped working. */
+  token: Scalars['String']['output'];
+  user: User;
+};
+
 export type Channel = {
   __typename?: 'Channel';
   branch?: Maybe<Branch>;
@@ -398,6 +406,26 @@ export type CreateTicketsInputType = {
   shared?: InputMaybe<SharedTicketInput>;
 };
 
+export type CreateUserInput = {
+  /** The branches the user works for. */
+  branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Stored trimmed and in lower case; unique. At most 254 characters. */
+  email: Scalars['String']['input'];
+  /** At most 200 characters. */
+  fullName: Scalars['String']['input'];
+  /** At least 10 characters. Left out: the answer carries a one-time setPasswordToken for the user, so nobody else learns their password. At most 256 characters. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** Any role but PARTNER (partners get an API key). */
+  role: Role;
+};
+
+export type CreateUserPayload = {
+  __typename?: 'CreateUserPayload';
+  /** Set when no password was given: hand it to the user to choose theirs. */
+  setPasswordToken?: Maybe<PasswordToken>;
+  user: User;
+};
+
 export type Customer = {
   __typename?: 'Customer';
   /** ISO date, YYYY-MM-DD */
@@ -505,6 +533,15 @@ export type CustomerLabel = {
   createdAt: Scalars['DateTimeISO']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type CustomerLabelInput = {
+  /** Unique, 1 to 32 letters, digits, "_" or "-"; stored in upper case. At most 1000 characters. */
+  code: Scalars['String']['input'];
+  /** #rrggbb. At most 1000 characters. */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** At most 200 characters. */
+  name: Scalars['String']['input'];
 };
 
 export type CustomerMerge = {
@@ -815,6 +852,17 @@ export type KnowledgeBaseArticleFilter = {
   type?: InputMaybe<KnowledgeBaseType>;
 };
 
+export type KnowledgeBaseArticleInput = {
+  /** At most 5000 characters. */
+  body: Scalars['String']['input'];
+  /** Words the bot and search also match. At most 100 characters. */
+  keywords?: InputMaybe<Scalars['String']['input']>;
+  /** At most 300 characters. */
+  title: Scalars['String']['input'];
+  /** A team leader writes only their own team's type (BR-CRM-007). */
+  type: KnowledgeBaseType;
+};
+
 export type KnowledgeBaseType =
   | 'CUSTOMER_SERVICE'
   | 'TELESALES';
@@ -915,6 +963,8 @@ export type Mutation = {
   /** Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets). */
   assignTicket?: Maybe<Ticket>;
   cancelTicket: Ticket;
+  /** Your own password, the current one required. Every session of yours ends: go on with the token in the answer. */
+  changePassword: ChangePasswordPayload;
   completeTicket: Ticket;
   /** Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error. */
   connectChannel: Channel;
@@ -923,10 +973,18 @@ export type Mutation = {
   createBranch: Branch;
   /** CONFLICT (extensions.existingCustomerId) when a customer with the same normalized phone or e-mail exists, unless allowDuplicate. */
   createCustomer: Customer;
+  /** BAD_USER_INPUT (extensions.field) for a malformed code or color or an empty name; CONFLICT (extensions.existingLabelId) when the code is taken. */
+  createCustomerLabel: CustomerLabel;
+  /** Admin any type, a team leader their team's (FORBIDDEN otherwise). BAD_USER_INPUT (extensions.field) for an empty title or body. */
+  createKnowledgeBaseArticle: KnowledgeBaseArticle;
   /** Sources 1, 2, 5 and 6; staff own what they create. */
   createTicket: Ticket;
   /** BR-CRM-009: many tickets in one transaction, all or nothing. */
   createTickets: Array<Ticket>;
+  /** BAD_USER_INPUT (extensions.field) for an invalid e-mail, a short password or the PARTNER role; NOT_FOUND for an unknown branch; CONFLICT (extensions.existingUserId) when the e-mail is taken. */
+  createUser: CreateUserPayload;
+  /** Deletes an article (the audit log keeps its text); answers its id. */
+  deleteKnowledgeBaseArticle: Scalars['ID']['output'];
   /** Right to be forgotten: personal data is removed from the customer, their notes and messages; orders and payments stay under a pseudonym. */
   eraseCustomer: Customer;
   login: LoginPayload;
@@ -942,6 +1000,8 @@ export type Mutation = {
   replayDeadLetters: Scalars['Int']['output'];
   /** Applies a failed or dead event again; an applied one is left as it is (idempotent). */
   replayInboundEvent: InboundEvent;
+  /** A one-time token (valid 24 hours) for the user's setPasswordWithToken; the current password works until it is redeemed. */
+  resetPassword: PasswordToken;
   /** RESOLVED with resolvedAt; the next buyer message reopens it. */
   resolveConversation: Conversation;
   revokeApiKey: ApiKey;
@@ -951,6 +1011,9 @@ export type Mutation = {
   sendMessage: Message;
   /** Replaces the customer's labels with exactly these. */
   setCustomerLabels: Customer;
+  /** Without signing in: sets the password with a token from resetPassword or createUser, once; every session of the user ends. BAD_USER_INPUT for a bad, used or expired token. */
+  setPasswordWithToken: Scalars['Boolean']['output'];
+  /** Same as updateUser with only `active`. */
   setUserActive: User;
   /** Pulls the orders created in [from, to) from the channel's platform and applies them like pushes, in the background; returns the QUEUED job. A `to` in the future means now; at most 90 days; one sync per channel at a time (CONFLICT with the running job's `jobId`). */
   startOrderSync: OrderSyncJob;
@@ -962,7 +1025,13 @@ export type Mutation = {
   /** Renames, moves to another branch, pauses (DISCONNECTED) or resumes (ACTIVE) a channel, or rotates its credentials; a new token or expiry is alerted afresh by channelAlert. Channels are never deleted. Same error codes as connectChannel; NOT_FOUND for an unknown id. */
   updateChannel: Channel;
   updateCustomer: Customer;
+  /** NOT_FOUND for an unknown id; CONFLICT when the new code is taken; the labels the system sets (WRONG_CONTACT) keep their code. */
+  updateCustomerLabel: CustomerLabel;
+  /** NOT_FOUND for an article outside the viewer's team, as for reads; FORBIDDEN to move it to another team's type. */
+  updateKnowledgeBaseArticle: KnowledgeBaseArticle;
   updateTicket: Ticket;
+  /** Name, role, branches, active. BAD_USER_INPUT to demote or deactivate yourself (so an admin always remains); NOT_FOUND for an unknown user or branch. */
+  updateUser: User;
 };
 
 
@@ -993,6 +1062,13 @@ export type MutationCancelTicketArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationChangePasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  oldPassword: Scalars['String']['input'];
 };
 
 
@@ -1033,6 +1109,18 @@ export type MutationCreateCustomerArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationCreateCustomerLabelArgs = {
+  input: CustomerLabelInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationCreateKnowledgeBaseArticleArgs = {
+  input: KnowledgeBaseArticleInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateTicketArgs = {
   input: CreateTicketInputType;
 };
@@ -1041,6 +1129,18 @@ export type MutationCreateTicketArgs = {
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateTicketsArgs = {
   input: CreateTicketsInputType;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationCreateUserArgs = {
+  input: CreateUserInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationDeleteKnowledgeBaseArticleArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1100,6 +1200,12 @@ export type MutationReplayInboundEventArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationResetPasswordArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationResolveConversationArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1129,6 +1235,13 @@ export type MutationSendMessageArgs = {
 export type MutationSetCustomerLabelsArgs = {
   customerId: Scalars['ID']['input'];
   labelIds: Array<Scalars['ID']['input']>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationSetPasswordWithTokenArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 
@@ -1184,10 +1297,31 @@ export type MutationUpdateCustomerArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationUpdateCustomerLabelArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCustomerLabelInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationUpdateKnowledgeBaseArticleArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateKnowledgeBaseArticleInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationUpdateTicketArgs = {
   id: Scalars['ID']['input'];
   input: UpdateTicketInputType;
   version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationUpdateUserArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateUserInput;
 };
 
 export type Order = {
@@ -1451,6 +1585,13 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A one-time token for setPasswordWithToken; shown this once. */
+export type PasswordToken = {
+  __typename?: 'PasswordToken';
+  expiresAt: Scalars['DateTimeISO']['output'];
+  token: Scalars['String']['output'];
+};
+
 export type Payment = {
   __typename?: 'Payment';
   amount: Scalars['SafeInt']['output'];
@@ -1525,6 +1666,8 @@ export type Query = {
   conversations: ConversationConnection;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   customer?: Maybe<Customer>;
+  /** Every customer label, by code: the ids setCustomerLabels and filters take. */
+  customerLabels: Array<CustomerLabel>;
   /** Customers created in the range by channel and period, possible duplicates, and revenue per label. */
   customerReport: CustomerReport;
   customers: CustomerConnection;
@@ -1563,6 +1706,8 @@ export type Query = {
   /** Tickets created in the range that the viewer may see (a staff member: their own), by source, result, status, target, branch, assignee and period. */
   ticketReport: TicketReport;
   tickets: TicketConnection;
+  /** User accounts, newest first. Admin and IT see all; a team leader sees their own team. */
+  users: UserConnection;
 };
 
 
@@ -1752,6 +1897,14 @@ export type QueryTicketsArgs = {
   filter?: InputMaybe<TicketFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   sort?: InputMaybe<TicketSortInput>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<UserFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An order and its payments that do not agree. */
@@ -2216,6 +2369,27 @@ export type UpdateChannelInput = {
   status?: InputMaybe<ChannelStatus>;
 };
 
+/** A field left out stays; a null color clears it. */
+export type UpdateCustomerLabelInput = {
+  /** At most 1000 characters. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** At most 1000 characters. */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** At most 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A field left out stays. */
+export type UpdateKnowledgeBaseArticleInput = {
+  /** At most 5000 characters. */
+  body?: InputMaybe<Scalars['String']['input']>;
+  /** At most 100 characters. */
+  keywords?: InputMaybe<Scalars['String']['input']>;
+  /** At most 300 characters. */
+  title?: InputMaybe<Scalars['String']['input']>;
+  type?: InputMaybe<KnowledgeBaseType>;
+};
+
 export type UpdateTicketInputType = {
   /** At most 5000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
@@ -2225,6 +2399,17 @@ export type UpdateTicketInputType = {
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
   /** At most 300 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A field left out stays. */
+export type UpdateUserInput = {
+  /** false: the user is signed out everywhere at once and cannot sign in. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Exactly these branches. */
+  branchIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** At most 200 characters. */
+  fullName?: InputMaybe<Scalars['String']['input']>;
+  role?: InputMaybe<Role>;
 };
 
 export type User = {
@@ -2237,6 +2422,30 @@ export type User = {
   id: Scalars['ID']['output'];
   role: Role;
   updatedAt: Scalars['DateTimeISO']['output'];
+};
+
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  edges: Array<UserEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  cursor: Scalars['String']['output'];
+  node: User;
+};
+
+export type UserFilter = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Users who work for this branch. */
+  branchId?: InputMaybe<Scalars['ID']['input']>;
+  /** Users with any of these roles. */
+  roles?: InputMaybe<Array<Role>>;
+  /** Part of the e-mail or the name. At most 200 characters. */
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type TicketSourcesQueryVariables = Exact<{ [key: string]: never; }>;

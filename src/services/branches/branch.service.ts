@@ -1,55 +1,20 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Branch } from '../../entities';
 import { audit } from '../audit';
-import { assertId, badInput, DomainError, notFound } from '../errors';
+import { assertId, DomainError, notFound } from '../errors';
 import type { RequestScope } from '../request-scope';
+import { assertCodeFree, cleanCode, flushUniqueCode, requiredText } from '../unique-code';
 
 export type CreateBranchInput = { code: string; name: string };
 export type UpdateBranchInput = { code?: string | null; name?: string | null };
 
-/** Short enough to type in a CLI flag, and safe in CSV exports and URLs. */
-const BRANCH_CODE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
-
 /** Codes are compared in upper case, so "hcm" and "HCM" are one branch. */
-export function cleanBranchCode(code: string | null | undefined): string {
-  const trimmed = (code ?? '').trim().toUpperCase();
-  if (!BRANCH_CODE.test(trimmed)) {
-    throw badInput(
-      'code must be 1 to 32 letters, digits, "_" or "-", starting with a letter or digit',
-      'code',
-    );
-  }
-  return trimmed;
-}
-
-function cleanName(name: string | null | undefined): string {
-  const trimmed = (name ?? '').trim();
-  if (!trimmed) throw badInput('name must not be empty', 'name');
-  return trimmed;
-}
+export const cleanBranchCode = cleanCode;
 
 const duplicateCode = (code: string, existingId: string) =>
   new DomainError('CONFLICT', `A branch with code ${code} already exists (${existingId})`, {
     reason: 'BRANCH_CODE_TAKEN',
     existingBranchId: existingId,
   });
-
-/** A unique-code insert or update, turning a race with another writer into CONFLICT. */
-async function flushUnique(em: EntityManager, code: string): Promise<void> {
-  try {
-    await em.flush();
-  } catch (error) {
-    if (!(error instanceof UniqueConstraintViolationException)) throw error;
-    const winner = await em.fork().findOneOrFail(Branch, { code }, { fields: ['id'] });
-    throw duplicateCode(code, winner.id);
-  }
-}
-
-async function assertCodeFree(em: EntityManager, code: string, exceptId?: string): Promise<void> {
-  const existing = await em.findOne(Branch, { code }, { fields: ['id'] });
-  if (existing && existing.id !== exceptId) throw duplicateCode(code, existing.id);
-}
 
 /** Branches: where customers, tickets, channels and users belong. Never deleted (rows point at them). */
 export const branchService = {
@@ -59,10 +24,10 @@ export const branchService = {
 
   async create({ em, viewer }: RequestScope, input: CreateBranchInput): Promise<Branch> {
     const code = cleanBranchCode(input.code);
-    const name = cleanName(input.name);
-    await assertCodeFree(em, code);
+    const name = requiredText(input.name, 'name');
+    await assertCodeFree(em, Branch, code, duplicateCode);
     const branch = em.create(Branch, { code, name });
-    await flushUnique(em, code);
+    await flushUniqueCode(em, Branch, code, duplicateCode);
     await audit(em, {
       actor: viewer,
       action: 'branch_created',
@@ -80,12 +45,12 @@ export const branchService = {
   ): Promise<Branch> {
     const branchId = assertId(id);
     const code = input.code === undefined ? undefined : cleanBranchCode(input.code);
-    const name = input.name === undefined ? undefined : cleanName(input.name);
+    const name = input.name === undefined ? undefined : requiredText(input.name, 'name');
     const branch = await em.findOne(Branch, branchId);
     if (!branch) throw notFound('Branch', branchId);
     const changes: Record<string, { from: string; to: string }> = {};
     if (code !== undefined && code !== branch.code) {
-      await assertCodeFree(em, code, branch.id);
+      await assertCodeFree(em, Branch, code, duplicateCode, branch.id);
       changes.code = { from: branch.code, to: code };
       branch.code = code;
     }
@@ -94,7 +59,7 @@ export const branchService = {
       branch.name = name;
     }
     if (Object.keys(changes).length === 0) return branch;
-    await flushUnique(em, branch.code);
+    await flushUniqueCode(em, Branch, branch.code, duplicateCode);
     await audit(em, {
       actor: viewer,
       action: 'branch_updated',
