@@ -3,14 +3,14 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { User } from '../../src/entities';
 import { Role } from '../../src/entities/enums';
 import request from 'supertest';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
 import { startJobs } from '../../src/jobs/boss';
-import { createApp, type App } from '../../src/server';
+import { createApp, type App, type AppDeps } from '../../src/server';
 import { loadConfig, type Config } from '../../src/config';
 import type { OutboundDelivery } from '../../src/services/conversation-contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -71,9 +71,13 @@ export async function startTestApp(
     botClock?: () => number;
     /** GraphiQL's pages (default on, as in development). */
     graphiql?: boolean;
+    /** Settings as if from the environment (METRICS_TOKEN, CORS_ORIGINS...), over `env`'s defaults. */
+    config?: Partial<AppDeps['config']>;
+    /** Where the app logs (default: nowhere). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const database: TestDatabase = options.database ?? (await createTestDatabase());
   const db = await openDatabase(
     { databaseUrl: database.url, dataDir: '.data', embeddedPostgresPort: 0, dbPoolMax: 5 },
@@ -81,7 +85,11 @@ export async function startTestApp(
     { migrate: false },
   );
   const bus = createEventBus(options.redisUrl, logger);
-  const config = loadConfig(options.platformEnv ?? TEST_PLATFORM_ENV);
+  const config = loadConfig({
+    ...(options.platformEnv ?? TEST_PLATFORM_ENV),
+    NODE_ENV: options.env ?? 'test',
+    JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+  });
   const jobs = options.jobs
     ? await startJobs({
         databaseUrl: database.url,
@@ -108,7 +116,12 @@ export async function startTestApp(
         'tikiQueue',
         'bot',
         'messaging',
+        'graphqlIntrospection',
+        'metrics',
+        'corsOrigins',
+        'websocket',
       ]),
+      ...options.config,
     },
     logger,
     db,
