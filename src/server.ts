@@ -353,10 +353,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   await apollo.start();
 
+  // Before the web UI's GET /graphql, whose router would answer a preflight itself.
+  app.use('/graphql', graphqlCors(config.corsOrigins));
   app.use(createWebUiRouter({ graphiql: config.graphiql }));
   app.use(
     '/graphql',
-    graphqlCors(config.corsOrigins),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
