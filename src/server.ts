@@ -372,6 +372,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
               extensions: { code: error.code, http: { status: 401 } },
             });
           }
+          // Apollo's plugins never see a request whose context failed: log it here.
+          logger.error({ err: error, requestId: res.locals.requestId }, 'GraphQL context failed');
           throw error;
         }
       },
