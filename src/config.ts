@@ -34,6 +34,16 @@ const port = (fallback: number) =>
 
 const optionalText = z.preprocess(emptyAsUndefined, z.string().optional());
 
+/** `scheme://host[:port]` and nothing more: what a browser sends as `Origin`. */
+function isOrigin(value: string): boolean {
+  try {
+    const parsed = new URL(value);
+    return ['http:', 'https:'].includes(parsed.protocol) && parsed.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** Secrets and ids of the marketplace apps; a receiver whose variables are unset answers 503. */
 const PLATFORM_VARIABLES = [
   'LAZADA_APP_KEY',
@@ -73,6 +83,39 @@ const envSchema = z.object({
   DB_POOL_MAX: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   JOBS_ENABLED: booleanFlag,
   GRAPHIQL: booleanFlag,
+  GRAPHQL_INTROSPECTION: booleanFlag,
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  METRICS_PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(65535).optional(),
+  ),
+  CORS_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin.length > 0),
+      )
+      .refine(
+        (origins) => origins.every((origin) => origin === '*' || isOrigin(origin)),
+        'expected * or comma-separated origins such as https://crm.example.com',
+      )
+      .optional(),
+  ),
+  WS_MAX_SOCKETS_PER_IP: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(100_000).default(50),
+  ),
+  WS_MAX_OPERATIONS_PER_SOCKET: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(10_000).default(100),
+  ),
   JWT_SECRET: z.preprocess(
     emptyAsUndefined,
     z.string().min(32, 'must be at least 32 characters').optional(),
@@ -196,6 +239,12 @@ export type Config = {
   graphqlMaxDepth: number;
   /** GraphiQL at /graphiql (and /graphql in a browser): on outside production unless GRAPHIQL=false. */
   graphiql: boolean;
+  /** `__schema`/`__type` over HTTP and WebSocket: on outside production unless GRAPHQL_INTROSPECTION=false. */
+  graphqlIntrospection: boolean;
+  metrics: MetricsConfig;
+  /** Origins browsers may call /graphql from; `'*'`: any (the default outside production). */
+  corsOrigins: string[] | '*';
+  websocket: WebSocketLimits;
   /** Absent outside production: a random secret is generated at start (tokens die with the process). */
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
@@ -229,6 +278,21 @@ export type ExportLimits = {
 export type ImportLimits = {
   /** The largest CSV body read; a larger one is refused (413) or fails its job. */
   maxBytes: number;
+};
+
+/**
+ * Who may read /metrics. With a token, only requests bearing it; with a port,
+ * only that port serves it (the API port does not). With neither, production
+ * does not serve it at all.
+ */
+export type MetricsConfig = { token: string | undefined; port: number | undefined };
+
+/** Caps per client on the graphql-ws endpoint. */
+export type WebSocketLimits = {
+  /** Open sockets per client IP; the next upgrade is answered 429. */
+  maxSocketsPerIp: number;
+  /** Operations (subscriptions included) running at once on one socket. */
+  maxOperationsPerSocket: number;
 };
 
 /** The conversation bot: its optional AI provider, the time budget and the provider's breaker. */
@@ -314,6 +378,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production']);
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(['METRICS_PORT: must differ from PORT']);
+  }
   // A provider without a model would fail every call: refuse at start instead.
   if (e.AI_BASE_URL && !e.AI_MODEL) {
     throw new ConfigError(['AI_MODEL: required when AI_BASE_URL is set']);
@@ -332,6 +399,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     jobsEnabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
     graphqlMaxDepth: e.GRAPHQL_MAX_DEPTH,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    graphqlIntrospection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    corsOrigins: corsOrigins(e.CORS_ORIGINS, e.NODE_ENV),
+    websocket: {
+      maxSocketsPerIp: e.WS_MAX_SOCKETS_PER_IP,
+      maxOperationsPerSocket: e.WS_MAX_OPERATIONS_PER_SOCKET,
+    },
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
     platforms: platformConfig(
@@ -374,6 +448,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       timeoutMs: e.ORDER_API_TIMEOUT_MS,
     },
   };
+}
+
+/** Unset: any origin while developing, none in production (browsers there must be listed). */
+function corsOrigins(listed: string[] | undefined, env: Config['env']): Config['corsOrigins'] {
+  if (listed === undefined) return env === 'production' ? [] : '*';
+  return listed.includes('*') ? '*' : listed;
 }
 
 function platformConfig(

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -8,25 +8,14 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import {
-  GraphQLError,
-  OperationTypeNode,
-  specifiedRules,
-  validate,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
-import { authenticate, refreshViewer, type Credentials } from './auth/authenticate';
+import { authenticate, type Credentials } from './auth/authenticate';
 import { createLoginLimiter } from './auth/login-limiter';
 import { permissionsFor } from './auth/permissions';
 import { createTokenService } from './auth/tokens';
-import type { Viewer } from './auth/viewer';
 import type { Config } from './config';
 import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from './integrations/tiki-queue';
 import { createOrderApiClients } from './integrations/order-api';
@@ -35,20 +24,24 @@ import { createWebhookRouter } from './integrations/webhook.routes';
 import { createCustomerImportRouter } from './http/customer-import.routes';
 import { createWebUiRouter } from './http/web-ui.routes';
 import { requestIdOf } from './http/request-id';
+import { createMetricsRoutes } from './http/metrics.routes';
+import { describeMetricsExposure, graphqlCors, securityHeaders, trustProxy } from './http/security';
 import { sweptOutboundDelivery } from './jobs/send-message.job';
 import { createConversationInbox } from './services/conversation-inbox.service';
 import { createExportRouter } from './exports/export.routes';
 import type { Database } from './db/database';
 import type { Jobs } from './jobs/boss';
-import { createMetrics, type Metrics } from './metrics';
+import { createMetrics, operationLabel, type Metrics } from './metrics';
 import type { EventBus } from './realtime/event-bus';
+import { startGraphqlWsServer } from './realtime/graphql-ws-server';
 import { OrderEventTail } from './realtime/order-event-tail';
 import { connectRedis } from './redis';
 import { buildCrmSchema } from './schema/build-schema';
 import { createContext, type Context } from './schema/context';
-import { formatClientError, isInternalError } from './schema/format-error';
+import { formatClientError } from './schema/format-error';
+import { createOperationLimits, operationCostPlugin } from './schema/operation-limits';
+import { reportFailedOperation } from './schema/operation-report';
 import type { AppServices } from './services/app-services';
-import { audit } from './services/audit';
 import { createConversationBot } from './services/bot/conversation-bot';
 import type { OutboundDelivery } from './services/conversation-contracts';
 import { DomainError } from './services/errors';
@@ -60,6 +53,10 @@ export type AppDeps = {
     | 'env'
     | 'graphqlMaxDepth'
     | 'graphiql'
+    | 'graphqlIntrospection'
+    | 'metrics'
+    | 'corsOrigins'
+    | 'websocket'
     | 'jwtSecret'
     | 'jwtTtlSeconds'
     | 'redisUrl'
@@ -87,6 +84,8 @@ export type App = {
   httpServer: http.Server;
   schema: GraphQLSchema;
   metrics: Metrics;
+  /** Serves /metrics alone, when METRICS_PORT is set; `listen` starts it on that port. */
+  metricsServer: http.Server | null;
   listen: (port: number, host?: string) => Promise<AddressInfo>;
   services: AppServices;
   /** Present when Tiki's client credentials are configured. */
@@ -95,6 +94,16 @@ export type App = {
   stop: () => Promise<void>;
 };
 
+function listenOn(server: http.Server, port: number, host?: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
 function requestId(req: Request, res: Response, next: NextFunction): void {
   const id = requestIdOf(req.get('x-request-id'));
   res.locals.requestId = id;
@@ -102,24 +111,14 @@ function requestId(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-function metricsPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Context> {
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       const stopTimer = metrics.graphqlDuration.startTimer();
       return {
-        async didEncounterErrors({ errors, contextValue }) {
-          for (const error of errors) {
-            if (isInternalError({ message: error.message, extensions: error.extensions }, error)) {
-              logger.error(
-                { err: error.originalError ?? error, requestId: contextValue.requestId },
-                'GraphQL request failed',
-              );
-            }
-          }
-        },
-        async willSendResponse({ operation, operationName, response }) {
+        async willSendResponse({ operation, response }) {
           const labels = {
-            operation: operationName ?? 'anonymous',
+            operation: operationLabel(operation),
             type: operation?.operation ?? 'unknown',
           };
           stopTimer(labels);
@@ -132,24 +131,21 @@ function metricsPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin<Con
   };
 }
 
-/** Every mutation refused for lack of permission is written to the audit log. */
-function deniedMutationAuditPlugin(db: Database): ApolloServerPlugin<Context> {
+/** Logs and audits failures as the WebSocket server does (operation-report.ts). */
+function failureReportPlugin(deps: { db: Database; logger: Logger }): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, operation, contextValue }) {
-          if (operation?.operation !== OperationTypeNode.MUTATION) return;
-          for (const error of errors) {
-            const code = error.extensions?.code;
-            if (code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED') continue;
-            await audit(db.orm.em.fork(), {
-              actor: contextValue.viewer,
-              action: 'permission_denied',
-              entityType: 'Mutation',
-              entityId: String(error.path?.[0] ?? operation.name?.value ?? 'unknown'),
-              data: { code, requestId: contextValue.requestId },
-            });
-          }
+          await reportFailedOperation(
+            { orm: deps.db.orm, logger: deps.logger },
+            {
+              errors,
+              operation,
+              viewer: contextValue.viewer,
+              requestId: contextValue.requestId,
+            },
+          );
         },
       };
     },
@@ -158,20 +154,6 @@ function deniedMutationAuditPlugin(db: Database): ApolloServerPlugin<Context> {
 
 function credentialsFromHeaders(req: Request): Credentials {
   return { authorization: req.get('authorization'), apiKey: req.get('x-api-key') };
-}
-
-function credentialsFromConnectionParams(params: Record<string, unknown> | undefined): Credentials {
-  const pick = (...names: string[]) => {
-    for (const name of names) {
-      const value = params?.[name];
-      if (typeof value === 'string') return value;
-    }
-    return undefined;
-  };
-  return {
-    authorization: pick('authorization', 'Authorization'),
-    apiKey: pick('apiKey', 'x-api-key'),
-  };
 }
 
 /** Tiki pushes nothing: with its client credentials set, this API pulls its event queue. */
@@ -254,8 +236,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy);
   app.use(requestId);
+  app.use(securityHeaders());
   app.use((req, res, next) => {
     res.on('finish', () => {
       const route =
@@ -331,92 +314,39 @@ export async function createApp(deps: AppDeps): Promise<App> {
     createExportRouter({ orm: db.orm, tokens: services.tokens, logger, limits: config.exports }),
   );
 
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  const metricsRoutes = createMetricsRoutes(metrics, config);
+  if (metricsRoutes.apiRouter) app.use(metricsRoutes.apiRouter);
+  logger.info(describeMetricsExposure(config));
 
   // Order pushes skip Express when they can (see the webhook router's fast path).
   const httpServer = http.createServer((req, res) => {
     if (!webhooks.fastPath(req, res)) void app(req, res);
   });
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.graphqlMaxDepth, ignoreIntrospection: true },
-    costLimit: { maxCost: 20_000, ignoreIntrospection: true },
-    maxAliases: { n: 30 },
-    maxDirectives: { n: 50 },
-    maxTokens: { n: 5_000 },
-    blockFieldSuggestion: { enabled: production },
+  const limits = createOperationLimits({
+    maxDepth: config.graphqlMaxDepth,
+    introspection: config.graphqlIntrospection,
   });
-  const protection = armor.protect();
-
-  // graphql-ws runs neither Apollo's plugins nor its validation rules: pass the same rules.
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  // The socket authenticates once at connection_init (missing or bad credentials: 4403)
-  // and keeps the viewer; subscriptions re-check it for every event.
-  const wsCleanup = useServer<Record<string, unknown> | undefined, { viewer?: Viewer | null }>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        try {
-          ctx.extra.viewer = await authenticate(
-            db.orm.em.fork(),
-            services.tokens,
-            credentialsFromConnectionParams(ctx.connectionParams),
-          );
-          // Every socket operation needs a viewer: no credentials is refused like bad ones.
-          return ctx.extra.viewer !== null;
-        } catch (error) {
-          if (error instanceof DomainError) return false;
-          throw error;
-        }
-      },
-      // A socket lives long: every operation on it re-reads its viewer, so a
-      // deactivated user or a revoked key loses the socket as it loses HTTP.
-      onSubscribe: async (ctx) => {
-        const known = ctx.extra.viewer;
-        if (!known) return undefined;
-        const viewer = await refreshViewer(db.orm.em.fork(), known);
-        if (!viewer) {
-          return [
-            new GraphQLError('The session ended (user deactivated or key revoked)', {
-              extensions: { code: 'UNAUTHENTICATED' },
-            }),
-          ];
-        }
-        ctx.extra.viewer = viewer;
-        return undefined;
-      },
-      context: (ctx) =>
-        createContext(
-          db.orm,
-          services,
-          { id: randomUUID(), clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown' },
-          ctx.extra.viewer ?? null,
-        ),
-      validate: (s, document) =>
-        validate(s, document, [...specifiedRules, ...protection.validationRules]),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? {
-              ...result,
-              errors: result.errors.map((error) =>
-                formatClientError(error.toJSON(), error, production),
-              ),
-            }
-          : result,
-    },
-    wsServer,
-  );
+  const ws = startGraphqlWsServer({
+    httpServer,
+    schema,
+    limits,
+    production,
+    caps: config.websocket,
+    services,
+    logger,
+  });
 
   const apollo = new ApolloServer<Context>({
     schema,
+    // Refused by the shared rule in `limits` instead, with the same message on both transports.
     introspection: true,
     includeStacktraceInErrorResponses: !production,
     allowBatchedHttpRequests: false,
-    validationRules: protection.validationRules,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     formatError: (formatted, error) => formatClientError(formatted, error, production),
     plugins: [
-      ...protection.plugins,
+      operationCostPlugin(limits),
       // No HTTP caching of GraphQL responses here; skip the per-field cache-hint work.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads from a CDN (blank offline): web-ui.routes serves GraphiQL.
@@ -426,21 +356,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
         async serverWillStart() {
           return {
             async drainServer() {
-              await wsCleanup.dispose();
+              await ws.dispose();
             },
           };
         },
       },
-      metricsPlugin(metrics, logger),
-      deniedMutationAuditPlugin(db),
+      metricsPlugin(metrics),
+      failureReportPlugin({ db, logger }),
     ],
   });
   await apollo.start();
 
+  // Before the web UI's GET /graphql, whose router would answer a preflight itself.
+  app.use('/graphql', graphqlCors(config.corsOrigins));
   app.use(createWebUiRouter({ graphiql: config.graphiql }));
   app.use(
     '/graphql',
-    cors(),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -455,6 +386,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
               extensions: { code: error.code, http: { status: 401 } },
             });
           }
+          // Apollo's plugins never see a request whose context failed: log it here.
+          logger.error({ err: error, requestId: res.locals.requestId }, 'GraphQL context failed');
           throw error;
         }
       },
@@ -465,26 +398,26 @@ export async function createApp(deps: AppDeps): Promise<App> {
     httpServer,
     schema,
     metrics,
+    metricsServer: metricsRoutes.server,
     services,
     tikiPuller,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve(httpServer.address() as AddressInfo);
-        });
-      }),
+    listen: async (port, host) => {
+      const address = await listenOn(httpServer, port, host);
+      const metricsPort = config.metrics.port;
+      if (metricsRoutes.server && metricsPort !== undefined) {
+        await listenOn(metricsRoutes.server, metricsPort, host);
+      }
+      return address;
+    },
     stop: async () => {
       await apollo.stop();
-      wsServer.close();
       await tikiPuller?.stop();
       await webhooks.drain();
       await services.bot.drain();
       await chatWebhooks.drain();
       await limiterRedis?.quit().catch(() => undefined);
-      if (httpServer.listening) {
-        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      for (const server of [httpServer, metricsRoutes.server]) {
+        if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     },
   };

@@ -142,3 +142,52 @@ test('export and import limits: defaults, values taken, bad values named', () =>
     expect(problems).toContain(name);
   }
 });
+
+describe('the operations surface', () => {
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+  };
+
+  test('introspection is on outside production, off in production unless GRAPHQL_INTROSPECTION=true', () => {
+    expect(loadConfig({}).graphqlIntrospection).toBe(true);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
+    expect(loadConfig(production).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ ...production, GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(
+      true,
+    );
+  });
+
+  test('CORS: any origin while developing, none in production, else the listed ones', () => {
+    expect(loadConfig({}).corsOrigins).toBe('*');
+    expect(loadConfig(production).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({
+        ...production,
+        CORS_ORIGINS: 'https://crm.example.vn, http://localhost:5173',
+      }).corsOrigins,
+    ).toEqual(['https://crm.example.vn', 'http://localhost:5173']);
+    expect(loadConfig({ ...production, CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(() => loadConfig({ CORS_ORIGINS: 'crm.example.vn' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://crm.example.vn/app' })).toThrow(
+      /CORS_ORIGINS/,
+    );
+  });
+
+  test('/metrics: neither token nor port by default; a short token or the API port is refused', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    expect(
+      loadConfig({ METRICS_TOKEN: 'a-metrics-token-long-enough', METRICS_PORT: '9464' }).metrics,
+    ).toEqual({ token: 'a-metrics-token-long-enough', port: 9464 });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_PORT: '4000' })).toThrow(/METRICS_PORT: must differ/);
+  });
+
+  test('socket caps default to 50 sockets per IP and 100 operations per socket', () => {
+    expect(loadConfig({}).websocket).toEqual({ maxSocketsPerIp: 50, maxOperationsPerSocket: 100 });
+    expect(
+      loadConfig({ WS_MAX_SOCKETS_PER_IP: '5', WS_MAX_OPERATIONS_PER_SOCKET: '7' }).websocket,
+    ).toEqual({ maxSocketsPerIp: 5, maxOperationsPerSocket: 7 });
+    expect(() => loadConfig({ WS_MAX_SOCKETS_PER_IP: '0' })).toThrow(/WS_MAX_SOCKETS_PER_IP/);
+  });
+});

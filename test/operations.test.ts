@@ -23,16 +23,16 @@ describe('operations endpoints', () => {
     expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok' } });
   });
 
-  test('GET /metrics exposes request, operation, event bus and SQL figures', async () => {
+  test('GET /metrics exposes request, operation (by root field), event bus and SQL figures', async () => {
     await t.gql('query Sources { referenceData { roles { code } } }');
     const res = await request(t.app.httpServer).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.text).toMatch(
-      /graphql_operations_total\{operation="Sources",type="query",outcome="ok"\} 1/,
+      /graphql_operations_total\{operation="referenceData",type="query",outcome="ok"\} 1/,
     );
     expect(res.text).toMatch(
-      /graphql_operation_duration_seconds_bucket\{le="[\d.]+",operation="Sources",type="query"\}/,
+      /graphql_operation_duration_seconds_bucket\{le="[\d.]+",operation="referenceData",type="query"\}/,
     );
     expect(res.text).toMatch(/http_requests_total\{method="POST",route="\/graphql",status="200"\}/);
     expect(res.text).toMatch(/event_bus_subscriptions\{bus="in-process"\} 0/);

@@ -1,6 +1,26 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { DomainError } from '../services/errors';
+import { DomainError, type ErrorCode } from '../services/errors';
+
+/**
+ * The codes of DomainError other than bad input (handled with the other
+ * client mistakes below), also when a GraphQLError carries one (shield's
+ * rules, the subscription guard and the context's authentication refuse
+ * with GraphQLErrors): such an answer is a refusal, never an internal error.
+ */
+const REFUSAL_CODES: Record<Exclude<ErrorCode, 'BAD_USER_INPUT'>, true> = {
+  UNAUTHENTICATED: true,
+  FORBIDDEN: true,
+  NOT_FOUND: true,
+  CONFLICT: true,
+  RATE_LIMITED: true,
+};
+
+const isRefusalCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(REFUSAL_CODES, code);
+
+/** graphql-js names close fields and types; in production they would map the schema. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
 /** Apollo and graphql-js codes that mean "the client sent something wrong". */
 const CLIENT_INPUT_CODES = new Set([
@@ -13,17 +33,26 @@ const CLIENT_INPUT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** How a failed call is answered and logged: only `internal` is masked and logged with a stack. */
+export type ErrorKind = 'refused' | 'bad-input' | 'internal';
+
+export function errorKind(formatted: GraphQLFormattedError, error: unknown): ErrorKind {
+  const original = unwrapResolverError(error);
+  const code = original instanceof DomainError ? original.code : formatted.extensions?.code;
+  if (isRefusalCode(code)) return 'refused';
+  return typeof code === 'string' && CLIENT_INPUT_CODES.has(code) ? 'bad-input' : 'internal';
+}
+
 export function isInternalError(formatted: GraphQLFormattedError, error: unknown): boolean {
-  if (unwrapResolverError(error) instanceof DomainError) return false;
-  const code = formatted.extensions?.code;
-  return typeof code !== 'string' || !CLIENT_INPUT_CODES.has(code);
+  return errorKind(formatted, error) === 'internal';
 }
 
 /**
- * The one mapping from thrown errors to what a client sees: domain errors keep
- * their code and message, client mistakes become BAD_USER_INPUT (a misspelt
- * enum value is as much bad input as a malformed cursor), and anything else is
- * masked when `maskInternal` is set.
+ * The one mapping from thrown errors to what a client sees, over HTTP and
+ * WebSocket alike: domain errors and refusals keep their code and message,
+ * client mistakes become BAD_USER_INPUT (a misspelt enum value is as much bad
+ * input as a malformed cursor), and anything else is masked when
+ * `maskInternal` (production) is set, which also drops field suggestions.
  */
 export function formatClientError(
   formatted: GraphQLFormattedError,
@@ -40,10 +69,15 @@ export function formatClientError(
     };
   }
   const code = formatted.extensions?.code;
+  if (isRefusalCode(code)) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: { ...extensions, code } };
+  }
   if (typeof code === 'string' && CLIENT_INPUT_CODES.has(code)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return {
       ...formatted,
+      message: maskInternal ? formatted.message.replace(SUGGESTION, '') : formatted.message,
       extensions: {
         ...(maskInternal ? {} : extensions),
         code: 'BAD_USER_INPUT',

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
 import { startJobs } from '../../src/jobs/boss';
-import { createApp, type App } from '../../src/server';
+import { createApp, type App, type AppDeps } from '../../src/server';
 import { defaultRedisPrefix, loadConfig, type Config } from '../../src/config';
 import type { OutboundDelivery } from '../../src/services/conversation-contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -83,6 +83,8 @@ export async function startTestApp(
     botClock?: () => number;
     /** GraphiQL's pages (default on, as in development). */
     graphiql?: boolean;
+    /** Settings as if from the environment (METRICS_TOKEN, CORS_ORIGINS...), over `env`'s defaults. */
+    config?: Partial<AppDeps['config']>;
     /** Where the app logs (default: nowhere). */
     logger?: Logger;
   } = {},
@@ -96,7 +98,11 @@ export async function startTestApp(
   );
   const redisPrefix = options.redisPrefix ?? defaultRedisPrefix(database.url);
   const bus = createEventBus({ redisUrl: options.redisUrl, redisPrefix }, logger);
-  const config = loadConfig(options.platformEnv ?? TEST_PLATFORM_ENV);
+  const config = loadConfig({
+    ...(options.platformEnv ?? TEST_PLATFORM_ENV),
+    NODE_ENV: options.env ?? 'test',
+    JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+  });
   const jobs = options.jobs
     ? await startJobs({
         databaseUrl: database.url,
@@ -126,7 +132,12 @@ export async function startTestApp(
         'messaging',
         'exports',
         'imports',
+        'graphqlIntrospection',
+        'metrics',
+        'corsOrigins',
+        'websocket',
       ]),
+      ...options.config,
     },
     logger,
     db,
