@@ -311,7 +311,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   app.use(
     '/exports',
-    createExportRouter({ orm: db.orm, tokens: services.tokens, logger, limits: config.exports }),
+    createExportRouter({
+      orm: db.orm,
+      databaseUrl: db.url,
+      tokens: services.tokens,
+      logger,
+      limits: config.exports,
+    }),
   );
 
   const metricsRoutes = createMetricsRoutes(metrics, config);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
-import type { Client } from 'pg';
+import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { authenticate } from '../auth/authenticate';
 import type { TokenService } from '../auth/tokens';
@@ -19,7 +19,6 @@ import {
   type ExportLines,
   type ExportRequest,
 } from '../services/export.service';
-import { YoungGenerationPacer } from './young-generation';
 
 /**
  * GET /exports/:entity — streams CSV or NDJSON; the protocol (cursor, headers,
@@ -30,11 +29,6 @@ const NDJSON = 'application/x-ndjson';
 const CSV = 'text/csv';
 
 const BOM = '\uFEFF';
-
-type ClientPool = {
-  acquireConnection: () => Promise<Client>;
-  releaseConnection: (client: Client) => Promise<unknown>;
-};
 
 const STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
@@ -101,18 +95,13 @@ async function drained(res: Response, idleMs: number): Promise<Waited> {
   }
 }
 
-/** Bytes of export between two young-generation collections (see young-generation.ts). */
-const COLLECT_EVERY_BYTES = 1024 * 1024;
-
 /** Writes the lines as fast as the client takes them; says why it stopped, if early. */
 async function writeLines(
   res: Response,
   lines: ExportLines,
   idleMs: number,
 ): Promise<'done' | 'gone' | 'idle'> {
-  const pacer = new YoungGenerationPacer(COLLECT_EVERY_BYTES);
   for await (const chunk of lines) {
-    pacer.passed(chunk.length);
     // Backpressure: stop reading from the database until the client catches up.
     if (!res.write(chunk)) {
       const waited = await drained(res, idleMs);
@@ -157,6 +146,8 @@ const slotKey = (viewer: Viewer): string =>
 
 export function createExportRouter(deps: {
   orm: MikroORM;
+  /** The database the ORM uses (DATABASE_URL or the embedded one). */
+  databaseUrl: string;
   tokens: TokenService;
   logger: Logger;
   limits: ExportLimits;
@@ -203,12 +194,15 @@ export function createExportRouter(deps: {
   async function stream(res: Response, viewer: Viewer, request: ExportRequest): Promise<void> {
     const { entity, format } = request;
     const em = deps.orm.em.fork();
-    // knex's pool hands out its pg clients; knex types them as any.
-    const pool = (em.getConnection().getKnex() as unknown as { client: ClientPool }).client;
-    let client: Client | undefined;
-    let lines: ExportLines | undefined;
+    // A connection of its own, not one of the ORM pool's: an export holds it for
+    // as long as its client takes to download, and a cut export closes it.
+    const client = new Client({ connectionString: deps.databaseUrl });
+    // A connection lost between two statements is reported here; the next one fails too.
+    client.on('error', (error) =>
+      deps.logger.warn({ err: error, entity }, 'export connection lost'),
+    );
     try {
-      client = await pool.acquireConnection();
+      await client.connect();
       await client.query('begin isolation level repeatable read read only');
       // A long export is one big plan: JIT would only add its compile time.
       await client.query('set local jit = off');
@@ -221,7 +215,7 @@ export function createExportRouter(deps: {
       if (format === 'csv') {
         res.setHeader('Content-Disposition', `attachment; filename="${entity}.csv"`);
       }
-      lines = prepared.lines;
+      const lines = prepared.lines;
       if (format === 'csv') {
         // Column names are plain identifiers: the header needs no quoting.
         res.write(`${BOM}${exportColumns(entity).join(',')}\r\n`);
@@ -234,17 +228,15 @@ export function createExportRouter(deps: {
         );
         res.destroy();
       }
-      if (!lines.complete) return; // `finally` closes the connection, which ends the transaction
+      if (!lines.complete) return;
       if (format === 'ndjson') {
         res.write(`${JSON.stringify({ nextCursor: prepared.nextCursor, rows: lines.count })}\n`);
       }
-      await client.query('commit');
       if (!res.destroyed) {
         res.addTrailers({ 'X-Row-Count': String(lines.count) });
         res.end();
       }
     } catch (error) {
-      if (lines?.complete !== false) await client?.query('rollback').catch(() => undefined);
       if (error instanceof DomainError) {
         answerError(res, STATUS[error.code], error.code, error.message);
       } else {
@@ -255,10 +247,9 @@ export function createExportRouter(deps: {
         answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The export failed; see the logs');
       }
     } finally {
-      // Stopped inside the COPY, the connection still has rows coming and cannot
-      // take another statement: closing it ends the backend's transaction.
-      if (lines && !lines.complete) await lines.closeConnection();
-      if (client) await pool.releaseConnection(client);
+      // Closing the connection ends its read-only transaction, whole or cut short;
+      // inside the COPY, end() drops the socket rather than wait for the rows.
+      await client.end().catch(() => undefined);
     }
   }
 

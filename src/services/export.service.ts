@@ -451,16 +451,11 @@ export class CopyLineDecoder {
  * An export's output lines, line ends included, in chunks as they come off
  * the socket. Counts the rows on the way. `complete` stays false if the
  * consumer stopped early: the connection is then still inside the COPY and
- * must be closed, not reused.
+ * must be closed (client.end()), not reused.
  */
 export class ExportLines implements AsyncIterable<Buffer> {
   complete = false;
   private readonly decoder = new CopyLineDecoder();
-  /** The connection ended while the COPY ran (closed by us, or lost). */
-  private connectionEnded = false;
-  private readonly onEnd = () => {
-    this.connectionEnded = true;
-  };
 
   constructor(
     private readonly client: Client,
@@ -476,33 +471,16 @@ export class ExportLines implements AsyncIterable<Buffer> {
       this.complete = true;
       return;
     }
-    // Listened for from the start: a connection lost mid-COPY has ended before anyone closes it.
-    this.client.once('end', this.onEnd);
     const copy = this.client.query(copyTo(this.copySql));
     try {
       for await (const chunk of copy as AsyncIterable<Buffer>) {
         for (const lines of this.decoder.push(chunk)) yield lines;
       }
       this.complete = true;
-      this.client.off('end', this.onEnd);
     } finally {
-      // Stopped early: the connection is closed next (closeConnection), which fails the
-      // COPY for nobody to hear.
+      // Stopped early: the connection is closed next, which fails the COPY for nobody to hear.
       if (!this.complete) copy.on('error', () => undefined);
     }
-  }
-
-  /**
-   * After an early stop: closes the connection, still inside the COPY, and
-   * waits until it is marked ended, so that the pool drops it rather than
-   * hand it out again.
-   */
-  async closeConnection(): Promise<void> {
-    if (this.connectionEnded) return;
-    // Not events.once: the client emits 'error' (terminated unexpectedly) before 'end'.
-    const ended = new Promise<void>((resolve) => this.client.once('end', () => resolve()));
-    this.client.connection.stream.destroy();
-    await ended;
   }
 }
 
