@@ -184,7 +184,7 @@ test('on the embedded database: the start-up log names the command, which works 
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/in the embedded PostgreSQL of the running server/);
+    expect(run.stdout).toMatch(/in the embedded PostgreSQL of process \d+ on 127\.0\.0\.1:\d+/);
     const res = await signIn(
       `http://127.0.0.1:${port}`,
       'first@shop.vn',
