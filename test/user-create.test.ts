@@ -3,13 +3,14 @@
  * DATABASE_URL and against the embedded PostgreSQL a running `npm start`
  * holds; then a sign-in with the password it printed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { AuditLog, Branch, User } from '../src/entities';
 import { freePort } from './support/net';
+import { waitForLine } from './support/processes';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -138,25 +139,6 @@ describe('user:create against DATABASE_URL', () => {
     expect(await em.count(User, { email: 'new@shop.vn' })).toBe(0);
   });
 });
-
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${pattern}:\n${output}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (pattern.test(output)) {
-        clearTimeout(timer);
-        resolve(output);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-  });
-}
 
 test('on the embedded database: the start-up log names the command, which works while the server runs', async () => {
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'crm-user-create-'));
