@@ -49,7 +49,7 @@ export default async function globalSetup(): Promise<void> {
   }
   if (!process.env.REDIS_URL) {
     process.stdout.write(
-      'tests: REDIS_URL is not set: skipping the Redis tests (event bus across instances, two API instances sharing ticket events, a channel alert reaching another instance, /readyz with Redis)\n',
+      'tests: REDIS_URL is not set: skipping the Redis tests (event bus across instances, two API instances sharing ticket events, a channel alert reaching another instance, /readyz with Redis, sign-in limits counted in Redis, two deployments sharing one Redis under their key prefixes)\n',
     );
   }
 
