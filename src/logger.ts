@@ -65,7 +65,7 @@ function databaseErrorWithin(error: Error): Error | undefined {
  * where they are the cause of another error or its message was copied into
  * a wrapper (a GraphQLError repeats its original's message).
  */
-export function serializeError(error: unknown): unknown {
+function serializeError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const database = databaseErrorWithin(error);
   if (!database) return pino.stdSerializers.err(error);

@@ -16,7 +16,7 @@ import { reportFailedOperation } from '../schema/operation-report';
 import type { AppServices } from '../services/app-services';
 import { DomainError } from '../services/errors';
 
-export const GRAPHQL_WS_PATH = '/graphql';
+const GRAPHQL_WS_PATH = '/graphql';
 
 /**
  * The largest message a socket may send (connection_init and subscribe

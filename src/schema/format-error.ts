@@ -36,15 +36,16 @@ const CLIENT_INPUT_CODES = new Set([
 /** How a failed call is answered and logged: only `internal` is masked and logged with a stack. */
 export type ErrorKind = 'refused' | 'bad-input' | 'internal';
 
-export function errorKind(formatted: GraphQLFormattedError, error: unknown): ErrorKind {
+/** The code a failed call carries: a domain error's own, else the one graphql or Apollo gave it. */
+export function errorCodeOf(formatted: GraphQLFormattedError, error: unknown): unknown {
   const original = unwrapResolverError(error);
-  const code = original instanceof DomainError ? original.code : formatted.extensions?.code;
-  if (isRefusalCode(code)) return 'refused';
-  return typeof code === 'string' && CLIENT_INPUT_CODES.has(code) ? 'bad-input' : 'internal';
+  return original instanceof DomainError ? original.code : formatted.extensions?.code;
 }
 
-export function isInternalError(formatted: GraphQLFormattedError, error: unknown): boolean {
-  return errorKind(formatted, error) === 'internal';
+/** The kind of a failed call with this code (see `errorCodeOf`). */
+export function errorKindOf(code: unknown): ErrorKind {
+  if (isRefusalCode(code)) return 'refused';
+  return typeof code === 'string' && CLIENT_INPUT_CODES.has(code) ? 'bad-input' : 'internal';
 }
 
 /**
@@ -69,12 +70,9 @@ export function formatClientError(
     };
   }
   const code = formatted.extensions?.code;
-  if (isRefusalCode(code)) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions: { ...extensions, code } };
-  }
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  if (isRefusalCode(code)) return { ...formatted, extensions: { ...extensions, code } };
   if (typeof code === 'string' && CLIENT_INPUT_CODES.has(code)) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return {
       ...formatted,
       message: maskInternal ? formatted.message.replace(SUGGESTION, '') : formatted.message,

@@ -12,6 +12,7 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
+  type GraphQLArgument,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ParseOptions,
@@ -27,12 +28,12 @@ import { DEFAULT_PAGE_SIZE } from '../services/keyset';
  * depth, aliases, directives and (unless enabled) introspection, and the
  * cost is computed once the variables are known, so `first: $n` counts `n`.
  */
-export const MAX_TOKENS = 5_000;
+const MAX_TOKENS = 5_000;
 /** A real document is a few kilobytes; this bounds what the lexer reads before counting tokens. */
-export const MAX_SOURCE_LENGTH = 100_000;
-export const MAX_COST = 20_000;
-export const MAX_ALIASES = 30;
-export const MAX_DIRECTIVES = 50;
+const MAX_SOURCE_LENGTH = 100_000;
+const MAX_COST = 20_000;
+const MAX_ALIASES = 30;
+const MAX_DIRECTIVES = 50;
 
 /** graphql-armor's cost model: a leaf 1, an object 2 plus 1.5 x its children, times its page size. */
 const SCALAR_COST = 1;
@@ -41,8 +42,10 @@ const DEPTH_COST_FACTOR = 1.5;
 
 export type OperationLimits = {
   parseOptions: ParseOptions;
-  /** Run after graphql-js's own rules. */
+  /** Run after graphql-js's own rules (Apollo adds those itself). */
   validationRules: ValidationRule[];
+  /** graphql-js's rules and these, for a transport that validates by itself. */
+  allValidationRules: ValidationRule[];
   /** A refusal when the operation costs too much with these variables (or they do not coerce). */
   costError: (
     schema: GraphQLSchema,
@@ -54,11 +57,11 @@ export type OperationLimits = {
 
 /** The rows a field returns per parent: its `first`/`last`, or the default page when it pages and was not told. */
 function pageSizeOf(
-  argumentNames: readonly string[],
+  fieldArgs: readonly GraphQLArgument[],
   args: Record<string, unknown>,
 ): number | undefined {
   for (const name of ['first', 'last']) {
-    if (!argumentNames.includes(name)) continue;
+    if (!fieldArgs.some((arg) => arg.name === name)) continue;
     const value = args[name];
     return typeof value === 'number' && value >= 0 ? value : DEFAULT_PAGE_SIZE;
   }
@@ -68,14 +71,11 @@ function pageSizeOf(
 const estimateCost: ComplexityEstimator = ({ field, node, args, childComplexity }) => {
   if (field.name.startsWith('__') || isIntrospectionType(getNamedType(field.type))) return 0;
   if (!node.selectionSet) return SCALAR_COST;
-  const pageSize = pageSizeOf(
-    field.args.map((arg) => arg.name),
-    args,
-  );
+  const pageSize = pageSizeOf(field.args, args);
   return (OBJECT_COST + DEPTH_COST_FACTOR * childComplexity) * (pageSize ?? 1);
 };
 
-export const limitError = (message: string, code: ApolloServerErrorCode | 'BAD_USER_INPUT') =>
+const limitError = (message: string, code: ApolloServerErrorCode | 'BAD_USER_INPUT') =>
   new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
 export function createOperationLimits(options: {
@@ -98,6 +98,7 @@ export function createOperationLimits(options: {
   return {
     parseOptions: { maxTokens: MAX_TOKENS, maxSourceLength: MAX_SOURCE_LENGTH },
     validationRules,
+    allValidationRules: [...specifiedRules, ...validationRules],
     costError: (schema, document, operation, variables) => {
       // Only the chosen operation and the fragments: another operation in the document does not run.
       const query: DocumentNode = {
@@ -142,7 +143,7 @@ export function operationCostPlugin<C extends object>(
   };
 }
 
-export type PreparedOperation = {
+type PreparedOperation = {
   document: DocumentNode;
   operation: OperationDefinitionNode;
 };
@@ -169,7 +170,7 @@ export function prepareOperation(
     if (!(error instanceof GraphQLError)) throw error;
     return [limitError(error.message, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
   }
-  const invalid = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
+  const invalid = validate(schema, document, limits.allValidationRules);
   if (invalid.length > 0) {
     return invalid.map(
       (error) =>

@@ -2,10 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { OperationTypeNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/viewer';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { audit } from '../services/audit';
-import { DomainError } from '../services/errors';
-import { errorKind } from './format-error';
+import { errorCodeOf, errorKindOf } from './format-error';
 
 export type FailedOperation = {
   errors: readonly GraphQLError[];
@@ -17,11 +15,6 @@ export type FailedOperation = {
 };
 
 const DENIAL_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
-
-function codeOf(error: GraphQLError): unknown {
-  const original = unwrapResolverError(error);
-  return original instanceof DomainError ? original.code : error.extensions.code;
-}
 
 /**
  * What happens to a failed GraphQL call, whichever transport carried it: an
@@ -35,8 +28,8 @@ export async function reportFailedOperation(
 ): Promise<void> {
   const { errors, operation, viewer, requestId } = failed;
   for (const error of errors) {
-    const code = codeOf(error);
-    const kind = errorKind({ message: error.message, extensions: error.extensions }, error);
+    const code = errorCodeOf({ message: error.message, extensions: error.extensions }, error);
+    const kind = errorKindOf(code);
     if (kind === 'internal') {
       deps.logger.error({ err: error.originalError ?? error, requestId }, 'GraphQL request failed');
     } else if (kind === 'refused') {
