@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/database';
-import { Branch, User } from '../entities';
+import { Branch } from '../entities';
 import type { Role } from '../entities/enums';
 import { branchService, cleanBranchCode } from '../services/branches/branch.service';
 import { DomainError } from '../services/errors';
@@ -91,13 +91,11 @@ export async function userCreate(io: UserCreateIo): Promise<number> {
   try {
     const result = await db.orm.em.fork().transactional(async (em) => {
       const scope = { em, viewer: null };
-      // Refused before a branch is made, so a refusal changes nothing.
-      if (await em.count(User, { email })) {
-        throw new DomainError('CONFLICT', `A user with e-mail ${email} already exists`);
-      }
+      // A taken e-mail is refused by userService.create; the transaction then
+      // takes back the branch made for it, so a refusal changes nothing.
       let branch = branchCode ? await em.findOne(Branch, { code: branchCode }) : null;
       const branchCreated = branchCode !== undefined && branch === null;
-      if (branchCode && !branch) {
+      if (branchCreated) {
         branch = await branchService.create(scope, { code: branchCode, name: branchCode });
       }
       const { user } = await userService.create(scope, {

@@ -14,6 +14,7 @@ import { emptyPage, keysetPage, type Page, type PageRequest } from './keyset';
 import { phoneSpellings } from './phone';
 import type { RequestScope } from './request-scope';
 import { MAX_LENGTH, assertMaxLength } from './text-limits';
+import { likeLiteral } from './like-pattern';
 
 export type CustomerListFilter = {
   search?: string | null;
@@ -24,7 +25,6 @@ export type CustomerListFilter = {
 export type CustomerInput = CustomerFields & { branchId?: string | null };
 
 /** Escapes LIKE wildcards so that a typed % or _ matches itself. */
-const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function buildWhere(filter: CustomerListFilter, contactsMasked: boolean): FilterQuery<Customer> {
   // Tombstones are not people any more: their survivor is listed instead.

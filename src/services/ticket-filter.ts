@@ -9,6 +9,7 @@ import {
 import { assertId, assertIds, badInput } from './errors';
 import type { KeysetSort } from './keyset';
 import { MAX_LENGTH, assertMaxLength } from './text-limits';
+import { likeLiteral } from './like-pattern';
 
 export enum KeywordMode {
   /** Words of the customer's name, phone or the title; accents and case do not matter. */
@@ -118,8 +119,6 @@ export function ticketKeywords(
     .filter(Boolean)
     .join(' ');
 }
-
-const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function keywordConditions(keywords: string, mode: KeywordMode): FilterQuery<Ticket>[] {
   assertMaxLength(keywords, MAX_LENGTH.search, 'keywords');

@@ -8,6 +8,7 @@ import { emptyPage, keysetPage, type Page, type PageRequest } from '../keyset';
 import type { RequestScope } from '../request-scope';
 import { MAX_LENGTH, assertMaxLength } from '../text-limits';
 import { requiredText } from '../unique-code';
+import { likeLiteral } from '../like-pattern';
 
 export type KnowledgeBaseFilter = { type?: KnowledgeBaseType | null; search?: string | null };
 
@@ -143,7 +144,7 @@ export const knowledgeBaseService = {
     const search = filter.search?.trim();
     if (search) {
       assertMaxLength(search, MAX_LENGTH.articleSearch, 'search');
-      const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = `%${likeLiteral(search)}%`;
       where.$or = [
         { title: { $ilike: pattern } },
         { keywords: { $ilike: pattern } },

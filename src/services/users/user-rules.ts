@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '../../entities/enums';
 import { badInput } from '../errors';
+import { requiredText } from '../unique-code';
 
 /** Long enough that the login limiter makes guessing hopeless; no composition rules (NIST 800-63B). */
 export const MIN_PASSWORD_LENGTH = 10;
@@ -45,9 +46,7 @@ export function assertUserRole(role: Role): Exclude<Role, Role.PARTNER> {
 }
 
 export function cleanFullName(name: string | null | undefined): string {
-  const trimmed = (name ?? '').trim();
-  if (!trimmed) throw badInput('fullName must not be empty', 'fullName');
-  return trimmed;
+  return requiredText(name, 'fullName');
 }
 
 /** 18 random bytes: 24 URL-safe characters, well above the minimum length. */

@@ -11,6 +11,7 @@ import { emptyPage, keysetPage, type Page, type PageRequest } from '../keyset';
 import type { RequestScope } from '../request-scope';
 import { announceSessionsEnded, issueResetToken, type IssuedResetToken } from './password.service';
 import { assertPasswordStrength, assertUserRole, cleanEmail, cleanFullName } from './user-rules';
+import { likeLiteral } from '../like-pattern';
 
 export type UserListFilter = {
   roles?: Role[] | null;
@@ -36,8 +37,6 @@ export type UpdateUserInput = {
   branchIds?: string[] | null;
   active?: boolean | null;
 };
-
-const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const emailTaken = (email: string, existingId: string) =>
   new DomainError('CONFLICT', `A user with e-mail ${email} already exists`, {
