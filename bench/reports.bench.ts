@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Order, User } from '../src/entities';
-import { businessDateOf } from '../src/services/reconciliation.service';
+import { businessDateOf } from '../src/services/orders/reconciliation.service';
 import { percentile, runBench, startBenchServer } from './support';
 
 /**

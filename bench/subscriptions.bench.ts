@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Ticket, User } from '../src/entities';
-import { TOPICS } from '../src/realtime/scoped-subscription';
+import { TOPICS } from '../src/kernel/topics';
 import { percentile, runBench, startBenchServer } from './support';
 
 /**

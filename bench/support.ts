@@ -3,7 +3,7 @@ import { openDatabase, type Database } from '../src/db/database';
 import { seedDemo } from '../src/db/seed-demo';
 import { createLogger } from '../src/logger';
 import { createEventBus, type EventBus } from '../src/realtime/event-bus';
-import { createApp, type App } from '../src/server';
+import { createApp, type App } from '../src/app/server';
 
 export type BenchServer = {
   app: App;

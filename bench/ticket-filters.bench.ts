@@ -4,7 +4,11 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { authenticate } from '../src/auth/authenticate';
 import { ticketScope, within } from '../src/auth/scopes';
 import { CustomerLabel, Ticket, User } from '../src/entities';
-import { buildTicketWhere, ticketSort, type TicketListFilter } from '../src/services/ticket-filter';
+import {
+  buildTicketWhere,
+  ticketSort,
+  type TicketListFilter,
+} from '../src/services/tickets/ticket-filter';
 import { percentile, runBench, startBenchServer } from './support';
 
 /**

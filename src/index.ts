@@ -9,7 +9,7 @@ import { startJobs, type Jobs } from './jobs/boss';
 import { retryInboundEvents } from './jobs/retry-inbound-events.job';
 import { createLogger } from './logger';
 import { createEventBus, type EventBus } from './realtime/event-bus';
-import { createApp, type App } from './server';
+import { createApp, type App } from './app/server';
 import { userService } from './services/users/user.service';
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@ import { hashPassword } from '../src/auth/password';
 import { ACCESS } from '../src/auth/permissions';
 import { AuditLog, Conversation, KnowledgeBaseArticle, Ticket } from '../src/entities';
 import { KnowledgeBaseType, Platform, Role, TicketTarget } from '../src/entities/enums';
-import { TOPICS } from '../src/realtime/scoped-subscription';
+import { TOPICS } from '../src/kernel/topics';
 import { factories } from './support/factories';
 import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
 import { subscriber, waitFor, waitForSubscriptions } from './support/ws';

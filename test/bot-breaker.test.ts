@@ -1,5 +1,5 @@
 import { BotStep } from '../src/entities/enums';
-import { BreakerState, CircuitBreaker } from '../src/services/bot/circuit-breaker';
+import { BreakerState, CircuitBreaker } from '../src/services/conversations/bot/circuit-breaker';
 import { botFixtures, recordingDelivery } from './support/bot-fixtures';
 import { startFakeAi, type FakeAi } from './support/fake-ai';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,12 +1,15 @@
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { BotStep, ConversationStatus, MessageStatus } from '../src/entities/enums';
-import { TOPICS } from '../src/realtime/scoped-subscription';
-import { createConversationBot, HANDOFF_TEXT } from '../src/services/bot/conversation-bot';
+import { TOPICS } from '../src/kernel/topics';
+import {
+  createConversationBot,
+  HANDOFF_TEXT,
+} from '../src/services/conversations/bot/conversation-bot';
 import type {
   ConversationChangedEvent,
   MessageAddedEvent,
-} from '../src/services/conversation-contracts';
+} from '../src/services/conversations/conversation-contracts';
 import { botFixtures, recordingDelivery, recordTopic } from './support/bot-fixtures';
 import { startFakeAi, type FakeAi } from './support/fake-ai';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,6 +1,6 @@
 import { AuditLog, Channel, Order } from '../src/entities';
 import { ChannelStatus, Platform, Role } from '../src/entities/enums';
-import { channelAlertService } from '../src/services/channel-alert.service';
+import { channelAlertService } from '../src/services/channels/channel-alert.service';
 import { factories } from './support/factories';
 import { startTestApp, type Auth, type GraphQLResponse, type TestApp } from './support/test-app';
 import { pushes, type SignedPush, postPush } from './support/webhooks';

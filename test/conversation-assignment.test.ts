@@ -1,7 +1,7 @@
 import { AssignmentSetting, Conversation } from '../src/entities';
 import { BotStep, ConversationStatus, Role } from '../src/entities/enums';
-import { TOPICS } from '../src/realtime/scoped-subscription';
-import type { ConversationChangedEvent } from '../src/services/conversation-contracts';
+import { TOPICS } from '../src/kernel/topics';
+import type { ConversationChangedEvent } from '../src/services/conversations/conversation-contracts';
 import { botFixtures, recordingDelivery, recordTopic } from './support/bot-fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { SETTLE_MS } from '../src/services/export.service';
+import { SETTLE_MS } from '../src/services/exports/export.service';
 import {
   AuditLog,
   Channel,
@@ -20,9 +20,9 @@ import {
   Role,
 } from '../src/entities/enums';
 import type { OrderDetail } from '../src/integrations/order-api/types';
-import { applyDetail } from '../src/services/order-enrichment.service';
-import { TOPICS } from '../src/realtime/scoped-subscription';
-import { linkCustomer } from '../src/services/customer-linking';
+import { applyDetail } from '../src/services/orders/order-enrichment.service';
+import { TOPICS } from '../src/kernel/topics';
+import { linkCustomer } from '../src/services/customers/customer-linking';
 import { factories } from './support/factories';
 import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
 

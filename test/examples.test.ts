@@ -5,7 +5,7 @@ import path from 'node:path';
 import { hashPassword } from '../src/auth/password';
 import { Message, Order, OrderStatusEvent, TicketNote } from '../src/entities';
 import { MessageDirection, OrderStatus, Platform, Role, TicketTarget } from '../src/entities/enums';
-import { SETTLE_MS } from '../src/services/export.service';
+import { SETTLE_MS } from '../src/services/exports/export.service';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { pushes, TEST_PLATFORM_ENV, type SignedPush, postPush } from './support/webhooks';

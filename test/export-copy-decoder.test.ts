@@ -1,4 +1,4 @@
-import { CopyLineDecoder } from '../src/services/export.service';
+import { CopyLineDecoder } from '../src/services/exports/export.service';
 
 /** Binary COPY output of one text column, as PostgreSQL writes it. */
 function copyOutput(lines: string[], headerExtension = Buffer.alloc(0)): Buffer {

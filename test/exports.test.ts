@@ -2,7 +2,7 @@ import http from 'node:http';
 import { Order, type Channel, type User } from '../src/entities';
 import { ApiKeyScope } from '../src/entities/api-key.entity';
 import { OrderStatus, Platform, Role } from '../src/entities/enums';
-import { SETTLE_MS } from '../src/services/export.service';
+import { SETTLE_MS } from '../src/services/exports/export.service';
 import { factories } from './support/factories';
 import { insertBulkOrders } from './support/bulk-orders';
 import { startTestApp, type TestApp } from './support/test-app';

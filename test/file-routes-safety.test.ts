@@ -2,7 +2,7 @@ import http from 'node:http';
 import request from 'supertest';
 import type { Channel, User } from '../src/entities';
 import { Role } from '../src/entities/enums';
-import { encodeExportCursor } from '../src/services/export.service';
+import { encodeExportCursor } from '../src/services/exports/export.service';
 import { factories } from './support/factories';
 import { insertBulkOrders } from './support/bulk-orders';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -12,7 +12,7 @@ import {
   STATUS_SECTION_START,
   statusReferenceMarkdown,
 } from '../src/integrations/status-reference';
-import { SETTLE_MS } from '../src/services/export.service';
+import { SETTLE_MS } from '../src/services/exports/export.service';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_PLATFORM_ENV } from './support/webhooks';
 

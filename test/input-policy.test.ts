@@ -19,8 +19,8 @@ import type { UserViewer } from '../src/auth/viewer';
 import { seedDemo } from '../src/db/seed-demo';
 import { Role } from '../src/entities/enums';
 import { applyInputPolicy, ID_MAX_LENGTH } from '../src/schema/input-policy';
-import { DomainError } from '../src/services/errors';
-import { ticketLifecycle } from '../src/services/ticket-lifecycle.service';
+import { DomainError } from '../src/kernel/errors';
+import { ticketLifecycle } from '../src/services/tickets/ticket-lifecycle.service';
 import { startTestApp, type Auth, type GraphQLResponse, type TestApp } from './support/test-app';
 import { subscriber, waitFor } from './support/ws';
 

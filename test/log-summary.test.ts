@@ -4,7 +4,7 @@ import { Channel } from '../src/entities';
 import { Platform } from '../src/entities/enums';
 import { detailRejectionSummary, runEnrichOrder } from '../src/jobs/enrich-order.job';
 import { LogSummary } from '../src/log-summary';
-import { unenrichedOrders } from '../src/services/order-enrichment.service';
+import { unenrichedOrders } from '../src/services/orders/order-enrichment.service';
 import { chatPushes } from './support/chat-pushes';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';

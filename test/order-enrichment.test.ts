@@ -2,9 +2,9 @@ import { Customer, InboundEvent, Order, OrderItem, OrderStatusEvent } from '../s
 import { InboundEventStatus, OrderStatus, Platform } from '../src/entities/enums';
 import { platformModules } from '../src/integrations';
 import { PlatformUnavailable } from '../src/integrations/order-api';
-import { inboundService } from '../src/services/inbound.service';
-import { inboxOf } from '../src/services/inbox-writer';
-import { enrichOrder, type EnrichmentQueue } from '../src/services/order-enrichment.service';
+import { inboundService } from '../src/services/orders/inbound.service';
+import { inboxOf } from '../src/services/conversations/inbox-writer';
+import { enrichOrder, type EnrichmentQueue } from '../src/services/orders/order-enrichment.service';
 import { factories } from './support/factories';
 import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
 import { startTestApp, type TestApp } from './support/test-app';

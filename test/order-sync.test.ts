@@ -5,7 +5,7 @@ import {
   orphanedSyncJobs,
   runOrderSync,
   type OrderSyncDeps,
-} from '../src/services/order-sync.service';
+} from '../src/services/orders/order-sync.service';
 import { factories } from './support/factories';
 import {
   fakeOrder,

@@ -1,4 +1,4 @@
-import { normalizePhone, phoneSpellings } from '../src/services/phone';
+import { normalizePhone, phoneSpellings } from '../src/services/customers/phone';
 
 test.each([
   ['0912 345 678', '+84912345678'],

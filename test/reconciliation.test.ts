@@ -1,7 +1,7 @@
 import { ReconciliationRun, type Order } from '../src/entities';
 import { OrderStatus, PaymentStatus, Role } from '../src/entities/enums';
 import { reconcilePayments } from '../src/jobs/reconcile-payments.job';
-import { previousBusinessDate } from '../src/services/reconciliation.service';
+import { previousBusinessDate } from '../src/services/orders/reconciliation.service';
 import { factories } from './support/factories';
 import { startTestApp, type Auth, type GraphQLResponse, type TestApp } from './support/test-app';
 

@@ -3,7 +3,7 @@ import request from 'supertest';
 import WebSocket from 'ws';
 import { InboundEvent, TicketHistory } from '../src/entities';
 import { InboundEventStatus, Platform, Role } from '../src/entities/enums';
-import { TOPICS } from '../src/realtime/scoped-subscription';
+import { TOPICS } from '../src/kernel/topics';
 import { factories } from './support/factories';
 import { startTestApp, type GraphQLResponse, type TestApp } from './support/test-app';
 import { pushes } from './support/webhooks';

@@ -4,7 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../src/auth/viewer';
 import { Role } from '../src/entities/enums';
 import { createInProcessEventBus } from '../src/realtime/event-bus';
-import { scopedEvents, TOPICS } from '../src/realtime/scoped-subscription';
+import { scopedEvents } from '../src/realtime/scoped-subscription';
+import { TOPICS } from '../src/kernel/topics';
 
 // The garbage collector on demand, for the test that events are not kept.
 setFlagsFromString('--expose_gc');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey, User } from '../entities';
 import { Role } from '../entities/enums';
-import { DomainError } from '../services/errors';
+import { DomainError } from '../kernel/errors';
 import type { TokenService, TokenSubject } from './tokens';
 import type { Viewer } from './viewer';
 

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { createRateLimiter, RateLimiterRes, type RateLimiterAbstract } from '../rate-limit';
-import { DomainError } from '../services/errors';
+import { DomainError } from '../kernel/errors';
 
 /**
  * Sign-in attempts are counted per e-mail and per IP before the password is

@@ -11,7 +11,7 @@ import { openDatabase } from '../db/database';
 import { Branch } from '../entities';
 import type { Role } from '../entities/enums';
 import { branchService, cleanBranchCode } from '../services/branches/branch.service';
-import { DomainError } from '../services/errors';
+import { DomainError } from '../kernel/errors';
 import {
   assertPasswordStrength,
   assertUserRole,

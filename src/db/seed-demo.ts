@@ -1,7 +1,7 @@
 import type { EntityClass, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { hashPassword } from '../auth/password';
-import { phoneDigits, ticketKeywords } from '../services/ticket-filter';
+import { phoneDigits, ticketKeywords } from '../services/tickets/ticket-filter';
 import { compactReportSummaries } from '../jobs/compact-report-summaries.job';
 import {
   AuditLog,

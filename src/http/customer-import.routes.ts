@@ -19,8 +19,8 @@ import {
   customerImport,
   ImportCutOffError,
   ImportTooLargeError,
-} from '../services/customer-import.service';
-import { DomainError } from '../services/errors';
+} from '../services/customers/customer-import.service';
+import { DomainError } from '../kernel/errors';
 
 type Deps = {
   orm: MikroORM;

@@ -12,14 +12,14 @@ import { createRateLimiter, RateLimiterRes, ReservingRateLimiter } from '../rate
 import { Channel } from '../entities';
 import { Platform } from '../entities/enums';
 import type { EventBus } from '../realtime/event-bus';
-import type { ChatApplier } from '../services/conversation-inbox.service';
+import type { ChatApplier } from '../services/conversations/conversation-inbox.service';
 import {
   inboundService,
   type ParsedPayload,
   type ReceiveResult,
-} from '../services/inbound.service';
-import { InboxWriter } from '../services/inbox-writer';
-import type { OrderSync } from '../services/order-enrichment.service';
+} from '../services/orders/inbound.service';
+import { InboxWriter } from '../services/conversations/inbox-writer';
+import type { OrderSync } from '../services/orders/order-enrichment.service';
 import { isPlatformKey, platformModules } from './index';
 import { namedShop } from './payload';
 import type { NormalizedOrderEvent, WebhookSecrets } from './types';

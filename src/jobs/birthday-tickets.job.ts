@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../realtime/event-bus';
-import { TOPICS, type TicketChangedEvent } from '../realtime/scoped-subscription';
-import { createBirthdayTickets } from '../services/ticket-automation';
+import { TOPICS, type TicketChangedEvent } from '../kernel/topics';
+import { createBirthdayTickets } from '../services/tickets/ticket-automation';
 
 /** 07:00 business time, every day (the schedule carries the Asia/Ho_Chi_Minh zone). */
 export const birthdayTicketsSchedule = '0 7 * * *';

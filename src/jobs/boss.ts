@@ -17,8 +17,11 @@ import { retryInboundEvents, retryInboundEventsSchedule } from './retry-inbound-
 import type { MessagingConfig, PlatformConfig } from '../config';
 import { createChatSenders } from '../integrations/send';
 import { createRateLimiter } from '../rate-limit';
-import type { ConversationBot, OutboundDelivery } from '../services/conversation-contracts';
-import { createConversationInbox } from '../services/conversation-inbox.service';
+import type {
+  ConversationBot,
+  OutboundDelivery,
+} from '../services/conversations/conversation-contracts';
+import { createConversationInbox } from '../services/conversations/conversation-inbox.service';
 import {
   pgBossOutboundDelivery,
   runSendMessage,
@@ -29,7 +32,7 @@ import {
   sweepPendingMessagesSchedule,
 } from './send-message.job';
 import { createOrderApiClients } from '../integrations/order-api';
-import type { OrderSync } from '../services/order-enrichment.service';
+import type { OrderSync } from '../services/orders/order-enrichment.service';
 import {
   ENRICH_ORDER_QUEUE,
   ENRICH_ORDER_WORKERS,
@@ -47,7 +50,7 @@ import {
   resumeOrderSyncsSchedule,
   runOrderSyncJob,
 } from './order-sync.job';
-import type { OrderSyncQueue } from '../services/order-sync.service';
+import type { OrderSyncQueue } from '../services/orders/order-sync.service';
 
 /** Queues with their own policy; the others take pg-boss's defaults. */
 const QUEUE_OPTIONS: Partial<Record<JobName, PgBoss.Queue>> = {

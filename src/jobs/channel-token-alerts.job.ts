@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../realtime/event-bus';
-import { TOPICS } from '../realtime/scoped-subscription';
-import { channelAlertService } from '../services/channel-alert.service';
+import { TOPICS } from '../kernel/topics';
+import { channelAlertService } from '../services/channels/channel-alert.service';
 
 /** 08:00 business time, when the team that renews tokens is at work. */
 export const channelTokenAlertsSchedule = '0 8 * * *';

@@ -9,7 +9,7 @@ import {
   markDetailRejected,
   unenrichedOrders,
   type EnrichmentQueue,
-} from '../services/order-enrichment.service';
+} from '../services/orders/order-enrichment.service';
 import type { JobPayloads } from './job-map';
 
 /**

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../realtime/event-bus';
-import { TOPICS, type TicketChangedEvent } from '../realtime/scoped-subscription';
+import { TOPICS, type TicketChangedEvent } from '../kernel/topics';
 
 /** Every minute: open tickets whose due time has passed become missed (the `missed` filter). */
 export const markMissedTicketsSchedule = '* * * * *';

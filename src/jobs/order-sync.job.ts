@@ -7,7 +7,7 @@ import {
   orphanedSyncJobs,
   runOrderSync,
   type OrderSyncQueue,
-} from '../services/order-sync.service';
+} from '../services/orders/order-sync.service';
 import { transactionDb } from './enrich-order.job';
 import type { JobPayloads } from './job-map';
 

@@ -1,6 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ReconciliationRun } from '../entities';
-import { previousBusinessDate, reconciliationService } from '../services/reconciliation.service';
+import {
+  previousBusinessDate,
+  reconciliationService,
+} from '../services/orders/reconciliation.service';
 
 /** 02:30 business time: the previous day is over and its late webhooks have mostly arrived. */
 export const reconcilePaymentsSchedule = '30 2 * * *';

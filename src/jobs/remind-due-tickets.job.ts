@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../realtime/event-bus';
-import { TOPICS, type TicketReminderEvent } from '../realtime/scoped-subscription';
+import { TOPICS, type TicketReminderEvent } from '../kernel/topics';
 
 export const remindDueTicketsSchedule = '* * * * *';
 

@@ -1,9 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { platformModules } from '../integrations';
 import type { EventBus } from '../realtime/event-bus';
-import type { ChatApplier } from '../services/conversation-inbox.service';
-import { inboundService } from '../services/inbound.service';
-import type { OrderSync } from '../services/order-enrichment.service';
+import type { ChatApplier } from '../services/conversations/conversation-inbox.service';
+import { inboundService } from '../services/orders/inbound.service';
+import type { OrderSync } from '../services/orders/order-enrichment.service';
 
 /** Every minute: pushes stored but never applied (a crash after the ack) and failed ones past their backoff. */
 export const retryInboundEventsSchedule = '* * * * *';

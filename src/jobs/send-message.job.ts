@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
-import type { OutboundDelivery } from '../services/conversation-contracts';
+import type { OutboundDelivery } from '../services/conversations/conversation-contracts';
 import {
   deliverMessage,
   stalledOutboundMessages,
   type DeliveryDeps,
-} from '../services/outbound-delivery.service';
+} from '../services/conversations/outbound-delivery.service';
 import { transactionDb } from './enrich-order.job';
 import type { JobPayloads } from './job-map';
 

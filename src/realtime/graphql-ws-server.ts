@@ -13,8 +13,8 @@ import { createContext, type Context } from '../schema/context';
 import { formatClientError } from '../schema/format-error';
 import { prepareOperation, type OperationLimits } from '../schema/operation-limits';
 import { reportFailedOperation } from '../schema/operation-report';
-import type { AppServices } from '../services/app-services';
-import { DomainError } from '../services/errors';
+import type { AppServices } from '../app/app-services';
+import { DomainError } from '../kernel/errors';
 
 const GRAPHQL_WS_PATH = '/graphql';
 

@@ -4,7 +4,7 @@ import {
   orderEventLog,
   type OrderLogEvent,
   type OrderLogFilter,
-} from '../services/order-event-log';
+} from '../services/orders/order-event-log';
 import type { OrderEventTail } from './order-event-tail';
 
 /** Events read per catch-up query. */

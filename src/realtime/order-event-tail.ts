@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { orderEventLog, type OrderLogEvent } from '../services/order-event-log';
+import { orderEventLog, type OrderLogEvent } from '../services/orders/order-event-log';
 import type { EventBus } from './event-bus';
-import { TOPICS } from './scoped-subscription';
+import { TOPICS } from '../kernel/topics';
 
 type Listener = (events: readonly OrderLogEvent[]) => void;
 

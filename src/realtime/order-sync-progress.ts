@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OrderSyncJob } from '../entities';
-import { notFound } from '../services/errors';
-import { FINAL_SYNC_STATUSES } from '../services/order-sync.service';
+import { notFound } from '../kernel/errors';
+import { FINAL_SYNC_STATUSES } from '../services/orders/order-sync.service';
 import type { EventBus } from './event-bus';
-import { TOPICS, type OrderSyncProgressEvent } from './scoped-subscription';
+import { TOPICS, type OrderSyncProgressEvent } from '../kernel/topics';
 
 /**
  * The progress events of one sync, for scopedEvents: first the job as it

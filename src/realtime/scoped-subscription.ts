@@ -2,63 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import { refreshViewer } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
-import type { ChannelAlertKind, OrderSyncStatus } from '../entities/enums';
-import { DomainError } from '../services/errors';
+import { DomainError } from '../kernel/errors';
 import type { EventBus } from './event-bus';
 
-export const TOPICS = {
-  ticketChanged: 'TICKET_CHANGED',
-  orderChanged: 'ORDER_CHANGED',
-  credentialsRevoked: 'CREDENTIALS_REVOKED',
-  ticketReminder: 'TICKET_REMINDER',
-  messageAdded: 'MESSAGE_ADDED',
-  conversationChanged: 'CONVERSATION_CHANGED',
-  channelAlert: 'CHANNEL_ALERT',
-  orderSyncProgress: 'ORDER_SYNC_PROGRESS',
-  customerChanged: 'CUSTOMER_CHANGED',
-  importJobProgress: 'IMPORT_JOB_PROGRESS',
-} as const;
-
-/** A manual order sync moved (claimed, a page applied, finished); JSON-safe, it crosses Redis. */
-export type OrderSyncProgressEvent = { jobId: string; status: OrderSyncStatus };
-
-/** A customer import wrote a batch or finished; JSON-safe, it crosses Redis. */
-export type ImportJobProgressEvent = { jobId: string };
-
-/** A channel's platform token expires soon or has expired; JSON-safe, it crosses Redis. */
-export type ChannelAlertEvent = {
-  channelId: string;
-  kind: ChannelAlertKind;
-  tokenExpiresAt: string;
-  daysLeft: number;
-};
-
-/** A ticket's due time is near: for its owner only. */
-export type TicketReminderEvent = { ticketId: string; assigneeId: string; dueAt: string };
-
-/** A user deactivated or an API key revoked: their open streams end at once. */
-export type CredentialsRevokedEvent = { userId?: string; apiKeyId?: string };
+import { TOPICS, type CredentialsRevokedEvent } from '../kernel/topics';
 
 const revokes = (event: CredentialsRevokedEvent, viewer: Viewer): boolean =>
   viewer.kind === 'user' ? event.userId === viewer.id : event.apiKeyId === viewer.apiKeyId;
-
-export type TicketChangedEvent = {
-  ticketId: string;
-  /** CREATED, UPDATED, ASSIGNED, COMPLETED, CANCELED, REOPENED, NOTE_ADDED, MISSED */
-  action: string;
-  changedFields: string[];
-};
-export type OrderChangedEvent = { orderId: string };
-
-/**
- * A customer record changed. After a merge, `customerId` is the survivor and
- * `relatedIds` the merged ids; after an un-merge, the reverse.
- */
-export type CustomerChangedEvent = {
-  customerId: string;
-  action: 'CREATED' | 'UPDATED' | 'MERGED' | 'UNMERGED' | 'ERASED' | 'NOTE_ADDED' | 'LABELS_SET';
-  relatedIds: string[];
-};
 
 /** How stale a subscription's view of its viewer may get; revocations end streams at once anyway. */
 const VIEWER_RECHECK_MS = 5_000;

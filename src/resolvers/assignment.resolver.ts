@@ -12,9 +12,9 @@ import {
   Root,
 } from 'type-graphql';
 import { AssignmentSetting, Branch, Ticket, User } from '../entities';
-import { assignmentService, type AssignmentInput } from '../services/assignment.service';
+import { assignmentService, type AssignmentInput } from '../services/tickets/assignment.service';
 import { ticketVisibleTo } from '../auth/scopes';
-import { ticketLifecycle } from '../services/ticket-lifecycle.service';
+import { ticketLifecycle } from '../services/tickets/ticket-lifecycle.service';
 import type { Context } from '../schema/context';
 
 @InputType()

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { ApiKey, User } from '../entities';
 import { ApiKeyScope } from '../entities/api-key.entity';
-import { authService } from '../services/auth.service';
+import { authService } from '../services/users/auth.service';
 import { userService } from '../services/users/user.service';
 import type { Context } from '../schema/context';
 

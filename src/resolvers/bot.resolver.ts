@@ -13,9 +13,9 @@ import {
 } from 'type-graphql';
 import { Conversation } from '../entities';
 import { BotStep } from '../entities/enums';
-import { aiStats } from '../services/bot/ai-stats';
-import { BreakerState } from '../services/bot/circuit-breaker';
-import { conversationAssignment } from '../services/conversation-assignment.service';
+import { aiStats } from '../services/conversations/bot/ai-stats';
+import { BreakerState } from '../services/conversations/bot/circuit-breaker';
+import { conversationAssignment } from '../services/conversations/conversation-assignment.service';
 import type { Context } from '../schema/context';
 
 registerEnumType(BreakerState, {

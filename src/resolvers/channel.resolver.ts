@@ -14,10 +14,11 @@ import {
 import { authorizeSubscription, permits, ACCESS } from '../auth/permissions';
 import { Channel } from '../entities';
 import { ChannelAlertKind } from '../entities/enums';
-import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
-import { channelAlertOfEvent } from '../services/channel-alert.service';
-import { channelHealthService } from '../services/channel-health.service';
-import { channelService } from '../services/channel.service';
+import { scopedEvents } from '../realtime/scoped-subscription';
+import { TOPICS } from '../kernel/topics';
+import { channelAlertOfEvent } from '../services/channels/channel-alert.service';
+import { channelHealthService } from '../services/channels/channel-health.service';
+import { channelService } from '../services/channels/channel.service';
 import { ConnectChannelInput, UpdateChannelInput } from '../schema/inputs/channel-input.input';
 import { renewForEvent, type Context } from '../schema/context';
 

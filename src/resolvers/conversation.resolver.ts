@@ -15,15 +15,16 @@ import {
 import { authorizeSubscription } from '../auth/permissions';
 import { conversationVisibleTo } from '../auth/scopes';
 import { Channel, Conversation, Customer, Message, User } from '../entities';
-import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
-import { conversationService } from '../services/conversation.service';
+import { scopedEvents } from '../realtime/scoped-subscription';
+import { TOPICS } from '../kernel/topics';
+import { conversationService } from '../services/conversations/conversation.service';
 import {
   conversationChangeOfEvent,
   conversationMessaging,
   matchesChangeFilter,
   messageOfEvent,
   type ConversationChangeRow,
-} from '../services/conversation-messaging.service';
+} from '../services/conversations/conversation-messaging.service';
 import { ConversationConnection, MessageConnection } from '../schema/connections';
 import { renewForEvent, type Context } from '../schema/context';
 import {

@@ -13,15 +13,16 @@ import {
 import { authorizeSubscription } from '../auth/permissions';
 import { customerScope } from '../auth/scopes';
 import { Customer, CustomerMerge } from '../entities';
-import { scopedEvents, TOPICS, type CustomerChangedEvent } from '../realtime/scoped-subscription';
-import { customerService } from '../services/customer.service';
-import { customerErasureService } from '../services/customer-erasure.service';
-import { customerMergeService } from '../services/customer-merge.service';
+import { scopedEvents } from '../realtime/scoped-subscription';
+import { TOPICS, type CustomerChangedEvent } from '../kernel/topics';
+import { customerService } from '../services/customers/customer.service';
+import { customerErasureService } from '../services/customers/customer-erasure.service';
+import { customerMergeService } from '../services/customers/customer-merge.service';
 import { renewForEvent, type Context } from '../schema/context';
 import { CustomerChange, DuplicateGroup, MergeFieldChoicesInput } from '../schema/customer.types';
 import { DuplicateGroupConnection } from '../schema/connections';
 import { PageArgs } from '../schema/pagination';
-import { duplicateCandidates } from '../services/duplicate-candidates.service';
+import { duplicateCandidates } from '../services/customers/duplicate-candidates.service';
 import { CustomerInput } from '../schema/inputs/customer-input.input';
 
 /** Writes to customers: create/update with duplicate checks, merge, un-merge, erasure. */

@@ -1,9 +1,10 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
 import { ImportJob } from '../entities';
-import { scopedEvents, TOPICS, type ImportJobProgressEvent } from '../realtime/scoped-subscription';
-import { customerImport, importJobVisibleTo } from '../services/customer-import.service';
-import { assertId } from '../services/errors';
+import { scopedEvents } from '../realtime/scoped-subscription';
+import { TOPICS, type ImportJobProgressEvent } from '../kernel/topics';
+import { customerImport, importJobVisibleTo } from '../services/customers/customer-import.service';
+import { assertId } from '../kernel/errors';
 import { renewForEvent, type Context } from '../schema/context';
 
 @Resolver(() => ImportJob)

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Customer, CustomerNote, User } from '../entities';
-import { customerWorkspace } from '../services/customer-workspace.service';
+import { customerWorkspace } from '../services/customers/customer-workspace.service';
 import {
   ActivityItemConnection,
   ConversationConnection,

@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Branch, Conversation, Customer, CustomerLabel, Order, Ticket } from '../entities';
 import { maskContact, masksContactDetails } from '../auth/scopes';
-import { customerService } from '../services/customer.service';
-import { pageSize } from '../services/keyset';
+import { customerService } from '../services/customers/customer.service';
+import { pageSize } from '../services/shared/keyset';
 import { CustomerConnection } from '../schema/connections';
 import type { Context } from '../schema/context';
 import { CustomerFilter } from '../schema/inputs/customer-filter.input';

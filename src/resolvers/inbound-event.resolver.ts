@@ -14,7 +14,7 @@ import {
 import { InboundEvent } from '../entities';
 import { InboundEventStatus, Platform } from '../entities/enums';
 import { platformModules } from '../integrations';
-import { inboundService } from '../services/inbound.service';
+import { inboundService } from '../services/orders/inbound.service';
 import type { Context } from '../schema/context';
 import { ConnectionType, PageArgs } from '../schema/pagination';
 

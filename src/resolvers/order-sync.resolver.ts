@@ -17,8 +17,8 @@ import { orderSyncProgressSource, untilFinished } from '../realtime/order-sync-p
 import { scopedEvents } from '../realtime/scoped-subscription';
 import { renewForEvent, type Context } from '../schema/context';
 import { ConnectionType, PageArgs } from '../schema/pagination';
-import { assertId } from '../services/errors';
-import { orderSyncService } from '../services/order-sync.service';
+import { assertId } from '../kernel/errors';
+import { orderSyncService } from '../services/orders/order-sync.service';
 
 @ObjectType()
 export class OrderSyncJobConnection extends ConnectionType(OrderSyncJob) {}

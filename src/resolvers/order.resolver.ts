@@ -12,19 +12,20 @@ import {
 } from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
 import { maskContact, masksContactDetails, orderVisibleTo } from '../auth/scopes';
-import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
+import { scopedEvents } from '../realtime/scoped-subscription';
+import { TOPICS } from '../kernel/topics';
 import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../entities';
-import { assertIds, badInput } from '../services/errors';
-import { MAX_PAGE_SIZE } from '../services/keyset';
+import { assertIds, badInput } from '../kernel/errors';
+import { MAX_PAGE_SIZE } from '../services/shared/keyset';
 import {
   decodeLogCursor,
   orderEventLog,
   type OrderLogEvent,
   type OrderLogFilter,
-} from '../services/order-event-log';
+} from '../services/orders/order-event-log';
 import { orderEventStream } from '../realtime/order-event-stream';
 import { OrderEvent, OrderEventFilter, OrderStatusCount } from '../schema/order-event.types';
-import { orderOfEvent, orderService } from '../services/order.service';
+import { orderOfEvent, orderService } from '../services/orders/order.service';
 import { OrderConnection } from '../schema/connections';
 import { renewForEvent, type Context } from '../schema/context';
 import { OrderFilter } from '../schema/inputs/order-filter.input';

@@ -14,7 +14,7 @@ import {
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Order, ReconciliationMismatch, ReconciliationRun } from '../entities';
 import { ReconciliationMismatchKind } from '../entities/enums';
-import { reconciliationService } from '../services/reconciliation.service';
+import { reconciliationService } from '../services/orders/reconciliation.service';
 import type { Context } from '../schema/context';
 import { ConnectionType, PageArgs } from '../schema/pagination';
 

@@ -1,5 +1,5 @@
 import { Query, Resolver } from 'type-graphql';
-import { referenceData } from '../services/reference-data';
+import { referenceData } from '../services/reports/reference-data';
 import { ReferenceData } from '../schema/reference-data.types';
 
 @Resolver()

@@ -11,7 +11,11 @@ import {
   ReportRangeArgs,
   TicketReport,
 } from '../schema/report.types';
-import { MAX_VOLUME_HOURS, parseBusinessRange, reportService } from '../services/report.service';
+import {
+  MAX_VOLUME_HOURS,
+  parseBusinessRange,
+  reportService,
+} from '../services/reports/report.service';
 
 /** Aggregates for dashboards and BI tools; each is scoped to the viewer's rows (docs/reports-and-exports.md). */
 @Resolver()

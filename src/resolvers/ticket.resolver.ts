@@ -13,16 +13,17 @@ import {
 } from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
 import { ticketVisibleTo } from '../auth/scopes';
-import { scopedEvents, TOPICS } from '../realtime/scoped-subscription';
+import { scopedEvents } from '../realtime/scoped-subscription';
+import { TOPICS } from '../kernel/topics';
 import { Branch, Customer, Ticket, TicketHistory, TicketNote, User } from '../entities';
 import { TicketResult } from '../entities/enums';
-import { ticketLifecycle } from '../services/ticket-lifecycle.service';
-import { buildTicketWhere } from '../services/ticket-filter';
+import { ticketLifecycle } from '../services/tickets/ticket-lifecycle.service';
+import { buildTicketWhere } from '../services/tickets/ticket-filter';
 import {
   ticketChangeOfEvent,
   ticketReminderOfEvent,
   ticketService,
-} from '../services/ticket.service';
+} from '../services/tickets/ticket.service';
 import {
   TicketConnection,
   TicketHistoryConnection,

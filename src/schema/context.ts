@@ -1,8 +1,8 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Viewer } from '../auth/viewer';
-import { createLoaders, type Loaders } from '../services/loaders';
-import type { RequestScope } from '../services/request-scope';
-import type { AppServices } from '../services/app-services';
+import { createLoaders, type Loaders } from '../services/shared/loaders';
+import type { RequestScope } from '../kernel/request-scope';
+import type { AppServices } from '../app/app-services';
 
 /** What every resolver gets: who asks, a request-scoped EntityManager and its loaders. */
 export type Context = RequestScope & {

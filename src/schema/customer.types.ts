@@ -1,8 +1,8 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ActivityKind, DuplicateReason } from '../entities/enums';
-import type { DuplicateGroupRow } from '../services/duplicate-candidates.service';
-import type { ActivityEntry } from '../services/customer-workspace.service';
-import type { MergeFieldChoices } from '../services/customer-merge.service';
+import type { DuplicateGroupRow } from '../services/customers/duplicate-candidates.service';
+import type { ActivityEntry } from '../services/customers/customer-workspace.service';
+import type { MergeFieldChoices } from '../services/customers/customer-merge.service';
 
 @InputType({
   description:

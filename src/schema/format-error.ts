@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { DomainError, type ErrorCode } from '../services/errors';
+import { DomainError, type ErrorCode } from '../kernel/errors';
 
 /**
  * The codes of DomainError other than bad input (handled with the other

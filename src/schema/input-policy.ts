@@ -28,8 +28,8 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { DomainError } from '../services/errors';
-import { MAX_LENGTH } from '../services/text-limits';
+import { DomainError } from '../kernel/errors';
+import { MAX_LENGTH } from '../kernel/text-limits';
 
 /** A String without a limit of its own. */
 export const DEFAULT_MAX_LENGTH = 1_000;

@@ -19,7 +19,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_PAGE_SIZE } from '../services/keyset';
+import { DEFAULT_PAGE_SIZE } from '../services/shared/keyset';
 
 /**
  * The limits every GraphQL operation meets before it runs, over HTTP and

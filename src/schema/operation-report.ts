@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { OperationTypeNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/viewer';
-import { audit } from '../services/audit';
+import { audit } from '../services/shared/audit';
 import { errorCodeOf, errorKindOf } from './format-error';
 
 export type FailedOperation = {

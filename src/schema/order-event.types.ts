@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { OrderStatus, Platform } from '../entities/enums';
-import { encodeLogCursor, type OrderLogEvent } from '../services/order-event-log';
+import { encodeLogCursor, type OrderLogEvent } from '../services/orders/order-event-log';
 
 @InputType({ description: 'Empty or absent lists filter nothing.' })
 export class OrderEventFilter {

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page } from '../services/keyset';
+import type { Page } from '../services/shared/keyset';
 
 @ArgsType()
 export class PageArgs {

@@ -1,7 +1,7 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BotStep, Platform } from '../entities/enums';
-import { ReportPeriod } from '../services/report.service';
+import { ReportPeriod } from '../services/reports/report.service';
 
 registerEnumType(ReportPeriod, {
   name: 'ReportPeriod',

@@ -19,7 +19,7 @@ import {
   Role,
 } from '../../src/entities/enums';
 import type { EventBus } from '../../src/realtime/event-bus';
-import type { OutboundDelivery } from '../../src/services/conversation-contracts';
+import type { OutboundDelivery } from '../../src/services/conversations/conversation-contracts';
 
 /** A delivery that records what the bot queued (and when), checking the row exists in the caller's transaction. */
 export function recordingDelivery(): OutboundDelivery & {

@@ -10,9 +10,9 @@ import request from 'supertest';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createEventBus, type EventBus } from '../../src/realtime/event-bus';
 import { startJobs } from '../../src/jobs/boss';
-import { createApp, type App, type AppDeps } from '../../src/server';
+import { createApp, type App, type AppDeps } from '../../src/app/server';
 import { defaultRedisPrefix, loadConfig, type Config } from '../../src/config';
-import type { OutboundDelivery } from '../../src/services/conversation-contracts';
+import type { OutboundDelivery } from '../../src/services/conversations/conversation-contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { TEST_PLATFORM_ENV } from './webhooks';
 

@@ -9,13 +9,13 @@ import {
 } from '../../src/entities/enums';
 import { markMissedTickets } from '../../src/jobs/mark-missed-tickets.job';
 import { remindDueTickets } from '../../src/jobs/remind-due-tickets.job';
-import { TOPICS, type TicketChangedEvent } from '../../src/realtime/scoped-subscription';
+import { TOPICS, type TicketChangedEvent } from '../../src/kernel/topics';
 import {
   afterCompletion,
   afterOrderMilestone,
   afterPayment,
   createBirthdayTickets,
-} from '../../src/services/ticket-automation';
+} from '../../src/services/tickets/ticket-automation';
 import { factories } from '../support/factories';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { subscriber, waitFor } from '../support/ws';

@@ -1,7 +1,7 @@
 import { CustomerLabel, CustomerLabelLink } from '../../src/entities';
 import type { Customer, Ticket, User } from '../../src/entities';
 import { TicketResult, TicketSource, TicketStatus, TicketTarget } from '../../src/entities/enums';
-import { phoneDigits, ticketKeywords } from '../../src/services/ticket-filter';
+import { phoneDigits, ticketKeywords } from '../../src/services/tickets/ticket-filter';
 import { factories } from '../support/factories';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
 
@@ -137,7 +137,7 @@ describe('one filter at a time', () => {
     expect(tooShort.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  // The mode's contract (schema and src/services/ticket-filter.ts) is "inside a phone number":
+  // The mode's contract (schema and src/services/tickets/ticket-filter.ts) is "inside a phone number":
   // digits in a title, such as an order number, are not a phone number.
   test('keywords NUMBER_SEQUENCE does not match digits written in the title', async () => {
     const s = await scene();

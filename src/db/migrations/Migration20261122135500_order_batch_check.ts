@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Lets one statement undo itself: the unlocked batch apply
- * (src/services/inbound-batch.ts) writes a whole batch of order changes in
+ * (src/services/orders/inbound-batch.ts) writes a whole batch of order changes in
  * a single statement whose last step calls this with "every row was as
  * read". A false check raises, so the statement, and every row it wrote,
  * is rolled back, and the batch is applied again on the locked path. The

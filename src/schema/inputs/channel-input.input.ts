@@ -4,7 +4,7 @@ import type {
   ChannelCredentials,
   ConnectChannelInput as ConnectFields,
   UpdateChannelInput as UpdateFields,
-} from '../../services/channel.service';
+} from '../../services/channels/channel.service';
 
 @InputType({
   description:

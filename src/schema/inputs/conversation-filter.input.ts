@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ConversationStatus } from '../../entities/enums';
-import type { ConversationListFilter } from '../../services/conversation.service';
-import type { ConversationChangeFilterInput } from '../../services/conversation-messaging.service';
+import type { ConversationListFilter } from '../../services/conversations/conversation.service';
+import type { ConversationChangeFilterInput } from '../../services/conversations/conversation-messaging.service';
 
 @InputType()
 export class ConversationFilter implements ConversationListFilter {

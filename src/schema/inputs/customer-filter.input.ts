@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { CustomerListFilter } from '../../services/customer.service';
+import type { CustomerListFilter } from '../../services/customers/customer.service';
 
 @InputType()
 export class CustomerFilter implements CustomerListFilter {

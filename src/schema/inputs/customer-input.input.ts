@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { Gender } from '../../entities/enums';
-import type { CustomerInput as CustomerFieldsInput } from '../../services/customer.service';
+import type { CustomerInput as CustomerFieldsInput } from '../../services/customers/customer.service';
 
 @InputType({
   description:

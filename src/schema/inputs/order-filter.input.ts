@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { OrderStatus, Platform } from '../../entities/enums';
-import type { OrderListFilter } from '../../services/order.service';
+import type { OrderListFilter } from '../../services/orders/order.service';
 
 @InputType()
 export class OrderFilter implements OrderListFilter {

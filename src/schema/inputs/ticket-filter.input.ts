@@ -6,7 +6,7 @@ import {
   TimeLabel,
   type TicketListFilter,
   type TicketSort,
-} from '../../services/ticket-filter';
+} from '../../services/tickets/ticket-filter';
 
 registerEnumType(KeywordMode, { name: 'KeywordMode' });
 registerEnumType(TimeLabel, {

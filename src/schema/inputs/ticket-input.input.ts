@@ -1,6 +1,9 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { TicketSource, TicketTarget } from '../../entities/enums';
-import type { CreateTicketInput, UpdateTicketInput } from '../../services/ticket-lifecycle.service';
+import type {
+  CreateTicketInput,
+  UpdateTicketInput,
+} from '../../services/tickets/ticket-lifecycle.service';
 
 @InputType()
 export class CreateTicketInputType implements CreateTicketInput {

@@ -1,8 +1,8 @@
 import { Branch } from '../../entities';
-import { audit } from '../audit';
-import { assertId, DomainError, notFound } from '../errors';
-import type { RequestScope } from '../request-scope';
-import { assertCodeFree, cleanCode, flushUniqueCode, requiredText } from '../unique-code';
+import { audit } from '../shared/audit';
+import { assertId, DomainError, notFound } from '../../kernel/errors';
+import type { RequestScope } from '../../kernel/request-scope';
+import { assertCodeFree, cleanCode, flushUniqueCode, requiredText } from '../shared/unique-code';
 
 export type CreateBranchInput = { code: string; name: string };
 export type UpdateBranchInput = { code?: string | null; name?: string | null };

@@ -1,9 +1,9 @@
 import { CustomerLabel } from '../../entities';
-import { audit } from '../audit';
-import { assertId, badInput, DomainError, notFound } from '../errors';
-import type { RequestScope } from '../request-scope';
-import { WRONG_CONTACT_LABEL } from '../ticket-automation';
-import { assertCodeFree, cleanCode, flushUniqueCode, requiredText } from '../unique-code';
+import { audit } from '../shared/audit';
+import { assertId, badInput, DomainError, notFound } from '../../kernel/errors';
+import type { RequestScope } from '../../kernel/request-scope';
+import { WRONG_CONTACT_LABEL } from '../tickets/ticket-automation';
+import { assertCodeFree, cleanCode, flushUniqueCode, requiredText } from '../shared/unique-code';
 
 export type CustomerLabelInput = { code: string; name: string; color?: string | null };
 export type CustomerLabelChanges = {

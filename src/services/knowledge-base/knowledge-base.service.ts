@@ -2,13 +2,13 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { knowledgeBaseScope, within } from '../../auth/scopes';
 import { KnowledgeBaseArticle } from '../../entities';
 import type { KnowledgeBaseType } from '../../entities/enums';
-import { audit } from '../audit';
-import { assertId, badInput, DomainError, notFound } from '../errors';
-import { emptyPage, keysetPage, type Page, type PageRequest } from '../keyset';
-import type { RequestScope } from '../request-scope';
-import { MAX_LENGTH, assertMaxLength } from '../text-limits';
-import { requiredText } from '../unique-code';
-import { likeLiteral } from '../like-pattern';
+import { audit } from '../shared/audit';
+import { assertId, badInput, DomainError, notFound } from '../../kernel/errors';
+import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import type { RequestScope } from '../../kernel/request-scope';
+import { MAX_LENGTH, assertMaxLength } from '../../kernel/text-limits';
+import { requiredText } from '../shared/unique-code';
+import { likeLiteral } from '../shared/like-pattern';
 
 export type KnowledgeBaseFilter = { type?: KnowledgeBaseType | null; search?: string | null };
 

@@ -2,12 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../../auth/password';
 import { PasswordResetToken, User } from '../../entities';
 import { Role } from '../../entities/enums';
-import type { AppServices } from '../app-services';
-import { audit } from '../audit';
-import { assertId, badInput, DomainError, notFound } from '../errors';
-import type { RequestScope } from '../request-scope';
+import type { AppServices } from '../../app/app-services';
+import { audit } from '../shared/audit';
+import { assertId, badInput, DomainError, notFound } from '../../kernel/errors';
+import type { RequestScope } from '../../kernel/request-scope';
 import type { EventBus } from '../../realtime/event-bus';
-import { TOPICS, type CredentialsRevokedEvent } from '../../realtime/scoped-subscription';
+import { TOPICS, type CredentialsRevokedEvent } from '../../kernel/topics';
 import { assertPasswordStrength } from './user-rules';
 
 /** Long enough to reach someone the next working day, short enough to go stale. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '../../entities/enums';
-import { badInput } from '../errors';
-import { requiredText } from '../unique-code';
+import { badInput } from '../../kernel/errors';
+import { requiredText } from '../shared/unique-code';
 
 /** Long enough that the login limiter makes guessing hopeless; no composition rules (NIST 800-63B). */
 export const MIN_PASSWORD_LENGTH = 10;

@@ -5,13 +5,13 @@ import { userScope, within } from '../../auth/scopes';
 import { Branch, User } from '../../entities';
 import { Role } from '../../entities/enums';
 import type { EventBus } from '../../realtime/event-bus';
-import { audit } from '../audit';
-import { assertId, assertIds, badInput, DomainError, notFound } from '../errors';
-import { emptyPage, keysetPage, type Page, type PageRequest } from '../keyset';
-import type { RequestScope } from '../request-scope';
+import { audit } from '../shared/audit';
+import { assertId, assertIds, badInput, DomainError, notFound } from '../../kernel/errors';
+import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import type { RequestScope } from '../../kernel/request-scope';
 import { announceSessionsEnded, issueResetToken, type IssuedResetToken } from './password.service';
 import { assertPasswordStrength, assertUserRole, cleanEmail, cleanFullName } from './user-rules';
-import { likeLiteral } from '../like-pattern';
+import { likeLiteral } from '../shared/like-pattern';
 
 export type UserListFilter = {
   roles?: Role[] | null;

@@ -1,0 +1,84 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { conversationScope, within } from '../../auth/scopes';
+import { Conversation, Message } from '../../entities';
+import type { ConversationStatus } from '../../entities/enums';
+import { assertId, assertIds, badInput, notFound } from '../../kernel/errors';
+import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import type { RequestScope } from '../../kernel/request-scope';
+
+export type ConversationListFilter = {
+  statuses?: ConversationStatus[] | null;
+  channelIds?: string[] | null;
+  customerId?: string | null;
+  /** With `unassigned: true`: these agents' conversations or nobody's. */
+  assigneeIds?: string[] | null;
+  /** true: nobody holds it; false: somebody does. */
+  unassigned?: boolean | null;
+  hasUnread?: boolean | null;
+  /** The customer carries any of these labels. */
+  customerLabelIds?: string[] | null;
+  /** lastMessageAt in [from, to). */
+  lastMessageFrom?: Date | null;
+  lastMessageTo?: Date | null;
+};
+
+function buildWhere(filter: ConversationListFilter): FilterQuery<Conversation> {
+  const and: FilterQuery<Conversation>[] = [];
+  if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
+  const channels = assertIds(filter.channelIds ?? undefined, 'channelIds');
+  if (channels?.length) and.push({ channel: { $in: channels } });
+  if (filter.customerId) and.push({ customer: assertId(filter.customerId, 'customerId') });
+  const assignees = assertIds(filter.assigneeIds ?? undefined, 'assigneeIds');
+  if (assignees?.length && filter.unassigned === true) {
+    and.push({ $or: [{ assignee: { $in: assignees } }, { assignee: null }] });
+  } else {
+    if (assignees?.length) and.push({ assignee: { $in: assignees } });
+    if (filter.unassigned === true) and.push({ assignee: null });
+    if (filter.unassigned === false) and.push({ assignee: { $ne: null } });
+  }
+  if (filter.hasUnread === true) and.push({ unreadCount: { $gt: 0 } });
+  if (filter.hasUnread === false) and.push({ unreadCount: 0 });
+  const labels = assertIds(filter.customerLabelIds ?? undefined, 'customerLabelIds');
+  if (labels?.length) and.push({ customer: { labels: { $in: labels } } });
+  if (filter.lastMessageFrom) and.push({ lastMessageAt: { $gte: filter.lastMessageFrom } });
+  if (filter.lastMessageTo) and.push({ lastMessageAt: { $lt: filter.lastMessageTo } });
+  if (
+    filter.lastMessageFrom &&
+    filter.lastMessageTo &&
+    filter.lastMessageFrom >= filter.lastMessageTo
+  ) {
+    throw badInput('lastMessageFrom must be before lastMessageTo', 'lastMessageFrom');
+  }
+  return and.length === 0 ? {} : { $and: and };
+}
+
+export const conversationService = {
+  async list(
+    { em, viewer }: RequestScope,
+    filter: ConversationListFilter,
+    page: PageRequest,
+  ): Promise<Page<Conversation>> {
+    const where = within(conversationScope(viewer), buildWhere(filter));
+    if (!where) return emptyPage(page);
+    return keysetPage(em, Conversation, where, page, { field: 'updatedAt', direction: 'DESC' });
+  },
+
+  async get({ em, viewer }: RequestScope, id: string): Promise<Conversation> {
+    const where = within(conversationScope(viewer), { id: assertId(id) });
+    const conversation = where ? await em.findOne(Conversation, where) : null;
+    if (!conversation) throw notFound('Conversation', id);
+    return conversation;
+  },
+
+  /** Newest first, as a chat client scrolls back in time; the conversation was already scoped. */
+  messages(
+    { em }: RequestScope,
+    conversationId: string,
+    page: PageRequest,
+  ): Promise<Page<Message>> {
+    return keysetPage(em, Message, { conversation: conversationId }, page, {
+      field: 'sentAt',
+      direction: 'DESC',
+    });
+  },
+};

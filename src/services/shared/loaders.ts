@@ -1,0 +1,240 @@
+import DataLoader from 'dataloader';
+import { placeholders } from '../../db/raw-sql';
+import {
+  raw,
+  type EntityManager,
+  type EntityName,
+  type EntityProperty,
+  type FilterQuery,
+} from '@mikro-orm/postgresql';
+import {
+  conversationScope,
+  customerScope,
+  orderScope,
+  ticketScope,
+  within,
+  type Scope,
+} from '../../auth/scopes';
+import type { Viewer } from '../../auth/viewer';
+import {
+  Branch,
+  Channel,
+  Conversation,
+  Customer,
+  CustomerLabel,
+  Order,
+  OrderItem,
+  OrderStatusEvent,
+  Ticket,
+  TicketNote,
+  User,
+} from '../../entities';
+import { realRevenueSql } from '../customers/customer-revenue';
+
+function columnOf<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  property: string,
+): string {
+  const meta = em.getMetadata().get(entity);
+  const column = (meta.properties as Record<string, EntityProperty>)[property]?.fieldNames[0];
+  if (!column) throw new Error(`${meta.className} has no column for ${property}`);
+  return column;
+}
+
+/** Rows of `entity` by primary key, one query per batch; missing ids load as undefined. */
+function byId<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  scope: Scope<T> = {},
+): DataLoader<string, T | undefined> {
+  return new DataLoader(async (ids) => {
+    const where = within(scope, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+    const rows = where ? await em.find(entity, where) : [];
+    const found = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id));
+  });
+}
+
+/**
+ * The newest `limit` children of each parent within `scope`, in one
+ * statement: a window function ranks children per parent so that a page of
+ * parents never costs a query per parent.
+ */
+function newestChildren<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  parentProperty: keyof T & string,
+  orderProperty: keyof T & string,
+  direction: 'asc' | 'desc',
+  scope: Scope<T> = {},
+): (limit: number) => DataLoader<string, T[]> {
+  const byLimit = new Map<number, DataLoader<string, T[]>>();
+  return (limit) => {
+    let loader = byLimit.get(limit);
+    if (!loader) {
+      loader = new DataLoader(async (parentIds) => {
+        const where = within(scope, {
+          [parentProperty]: { $in: [...parentIds] },
+        } as FilterQuery<T>);
+        if (!where) return parentIds.map(() => []);
+        const parentColumn = columnOf(em, entity, parentProperty);
+        const orderColumn = columnOf(em, entity, orderProperty);
+        const ranked = em
+          .createQueryBuilder(entity, 't')
+          .select('t.*')
+          .addSelect(
+            raw(
+              `row_number() over (partition by t."${parentColumn}" order by t."${orderColumn}" ${direction}, t."id" ${direction}) as "rank_in_parent"`,
+            ),
+          )
+          .where(where);
+        const query = em
+          .getKnex()
+          .select('*')
+          .from(ranked.getKnexQuery().as('ranked'))
+          .where('rank_in_parent', '<=', limit)
+          .orderBy('rank_in_parent');
+        const rows = await em.execute<Record<string, unknown>[]>(query);
+        const grouped = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+        for (const row of rows) {
+          const parentId = row[parentColumn] as string;
+          delete row.rank_in_parent;
+          grouped.get(parentId)?.push(em.map(entity, row as never));
+        }
+        return parentIds.map((id) => grouped.get(id) ?? []);
+      });
+      byLimit.set(limit, loader);
+    }
+    return loader;
+  };
+}
+
+/** The targets of a many-to-many link for each owner, one statement per batch. */
+function linked<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  link: { table: string; ownerColumn: string; targetColumn: string },
+  orderProperty: keyof T & string,
+): DataLoader<string, T[]> {
+  return new DataLoader(async (ownerIds) => {
+    const meta = em.getMetadata().get(entity);
+    const orderColumn = columnOf(em, entity, orderProperty);
+    const rows = await em.execute<Record<string, unknown>[]>(
+      `select t.*, link."${link.ownerColumn}" as "link_owner_id"
+       from "${meta.tableName}" t
+       join "${link.table}" link on link."${link.targetColumn}" = t."id"
+       where link."${link.ownerColumn}" in (${placeholders(ownerIds)})
+       order by t."${orderColumn}"`,
+      [...ownerIds],
+    );
+    const grouped = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const ownerId = row.link_owner_id as string;
+      delete row.link_owner_id;
+      grouped.get(ownerId)?.push(em.map(entity, row as never));
+    }
+    return ownerIds.map((id) => grouped.get(id) ?? []);
+  });
+}
+
+export type CustomerOrderTotals = { realRevenue: number; lastOrderAt: Date | null };
+
+/**
+ * Each customer's real revenue and latest order time, one statement per
+ * batch. Customers are visible to CRM users only, who see every order
+ * (orderScope), so no row scope applies.
+ */
+function customerOrderTotals(em: EntityManager): DataLoader<string, CustomerOrderTotals> {
+  return new DataLoader(async (customerIds) => {
+    const rows = await em.execute<{ id: string; revenue: string; last: Date | null }[]>(
+      `select c.id, ${realRevenueSql('c.id')} as "revenue",
+              (select max(o.placed_at) from customer_order o where o.customer_id = c.id) as "last"
+       from unnest(?::uuid[]) as c(id)`,
+      [`{${customerIds.join(',')}}`],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return customerIds.map((id) => {
+      const row = byId.get(id);
+      return {
+        realRevenue: Number(row?.revenue ?? 0),
+        lastOrderAt: row?.last ? new Date(row.last) : null,
+      };
+    });
+  });
+}
+
+export type ChannelSecretsSet = { accessToken: boolean; shopKey: boolean; shopSecret: boolean };
+
+/** Which write-only secrets each channel holds, without reading them: one statement per batch. */
+function channelSecretsSet(em: EntityManager): DataLoader<string, ChannelSecretsSet> {
+  return new DataLoader(async (channelIds) => {
+    const rows = await em.execute<
+      { id: string; access_token: boolean; shop_key: boolean; shop_secret: boolean }[]
+    >(
+      `select "id", "access_token" is not null as "access_token",
+              "shop_key" is not null as "shop_key", "shop_secret" is not null as "shop_secret"
+       from "channel" where "id" in (${placeholders(channelIds)})`,
+      [...channelIds],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return channelIds.map((id) => {
+      const row = byId.get(id);
+      return {
+        accessToken: row?.access_token ?? false,
+        shopKey: row?.shop_key ?? false,
+        shopSecret: row?.shop_secret ?? false,
+      };
+    });
+  });
+}
+
+/**
+ * Per-request batching for every nested relation the schema exposes, each
+ * within the viewer's row scope: a customer's tickets, a ticket's customer
+ * or a root ticket obey the same rules as a direct lookup (BR-CRM-006).
+ */
+export function createLoaders(em: EntityManager, viewer: Viewer | null) {
+  const tickets = ticketScope(viewer);
+  return {
+    user: byId(em, User),
+    customer: byId(em, Customer, customerScope(viewer)),
+    branch: byId(em, Branch),
+    channel: byId(em, Channel),
+    order: byId(em, Order, orderScope(viewer)),
+    ticket: byId(em, Ticket, tickets),
+    customerLabels: linked(
+      em,
+      CustomerLabel,
+      {
+        table: 'customer_label_link',
+        ownerColumn: 'customer_id',
+        targetColumn: 'customer_label_id',
+      },
+      'name',
+    ),
+    userBranches: linked(
+      em,
+      Branch,
+      { table: 'user_branch', ownerColumn: 'user_id', targetColumn: 'branch_id' },
+      'name',
+    ),
+    ticketNotes: newestChildren(em, TicketNote, 'ticket', 'createdAt', 'desc'),
+    customerOrders: newestChildren(em, Order, 'customer', 'placedAt', 'desc', orderScope(viewer)),
+    customerTickets: newestChildren(em, Ticket, 'customer', 'createdAt', 'desc', tickets),
+    customerConversations: newestChildren(
+      em,
+      Conversation,
+      'customer',
+      'updatedAt',
+      'desc',
+      conversationScope(viewer),
+    ),
+    customerOrderTotals: customerOrderTotals(em),
+    channelSecretsSet: channelSecretsSet(em),
+    orderItems: newestChildren(em, OrderItem, 'order', 'id', 'asc'),
+    orderHistory: newestChildren(em, OrderStatusEvent, 'order', 'eventTime', 'asc'),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,63 @@
+import { AssignmentSetting, Branch, User } from '../../entities';
+import { Role } from '../../entities/enums';
+import { targetOf } from '../../auth/viewer';
+import { assertId, badInput, DomainError, notFound } from '../../kernel/errors';
+import type { RequestScope } from '../../kernel/request-scope';
+
+export type AssignmentInput = { active?: boolean | null; maxOpenTickets?: number | null };
+
+/** A leader manages only users of their own team; IT manages everyone's (BR-CRM-003/008). */
+function assertManages(viewer: RequestScope['viewer'], user: User): void {
+  if (viewer?.kind !== 'user') throw new DomainError('FORBIDDEN', 'Your role may not do this');
+  if (viewer.role === Role.IT) return;
+  const mine = targetOf(viewer.role);
+  if (!mine || targetOf(user.role) !== mine) {
+    throw new DomainError('FORBIDDEN', 'A leader manages assignments of their own team only');
+  }
+}
+
+async function load({ em }: RequestScope, branchId: string, userId: string) {
+  const [branch, user] = await Promise.all([
+    em.findOne(Branch, { id: assertId(branchId, 'branchId') }),
+    em.findOne(User, { id: assertId(userId, 'userId') }),
+  ]);
+  if (!branch) throw notFound('Branch', branchId);
+  if (!user) throw notFound('User', userId);
+  return { branch, user };
+}
+
+export const assignmentService = {
+  /** The setting for branch + user; a user without one receives tickets, uncapped. */
+  async get(scope: RequestScope, branchId: string, userId: string): Promise<AssignmentSetting> {
+    const { branch, user } = await load(scope, branchId, userId);
+    assertManages(scope.viewer, user);
+    const existing = await scope.em.findOne(AssignmentSetting, { branch, user });
+    return existing ?? scope.em.create(AssignmentSetting, { branch, user }, { persist: false });
+  },
+
+  async update(
+    scope: RequestScope,
+    branchId: string,
+    userId: string,
+    input: AssignmentInput,
+  ): Promise<AssignmentSetting> {
+    if (
+      input.maxOpenTickets != null &&
+      (input.maxOpenTickets < 0 || input.maxOpenTickets > 10_000)
+    ) {
+      throw badInput('maxOpenTickets must be between 0 and 10000', 'maxOpenTickets');
+    }
+    const { branch, user } = await load(scope, branchId, userId);
+    assertManages(scope.viewer, user);
+    const { em, viewer } = scope;
+    let setting = await em.findOne(AssignmentSetting, { branch, user });
+    setting ??= em.create(AssignmentSetting, { branch, user });
+    if (input.active != null) setting.active = input.active;
+    if (input.maxOpenTickets !== undefined)
+      setting.maxOpenTickets = input.maxOpenTickets ?? undefined;
+    setting.updatedBy =
+      viewer?.kind === 'user' ? em.getReference(User, viewer.id, { wrapped: true }) : undefined;
+    await em.flush();
+    return setting;
+  },
+};

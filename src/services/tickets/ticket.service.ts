@@ -1,0 +1,52 @@
+import { ticketScope, within } from '../../auth/scopes';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Ticket } from '../../entities';
+import type { TicketChangedEvent, TicketReminderEvent } from '../../kernel/topics';
+import { assertId, notFound } from '../../kernel/errors';
+import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import type { RequestScope } from '../../kernel/request-scope';
+import {
+  buildTicketWhere,
+  ticketSort,
+  type TicketListFilter,
+  type TicketSort,
+} from './ticket-filter';
+
+export const ticketService = {
+  async list(
+    { em, viewer }: RequestScope,
+    filter: TicketListFilter,
+    page: PageRequest,
+    sort?: TicketSort | null,
+  ): Promise<Page<Ticket>> {
+    const where = within(ticketScope(viewer), buildTicketWhere(filter));
+    if (!where) return emptyPage(page);
+    return keysetPage(em, Ticket, where, page, ticketSort(sort));
+  },
+
+  /** Outside the viewer's scope is NOT_FOUND too: existence does not leak. */
+  async get({ em, viewer }: RequestScope, id: string): Promise<Ticket> {
+    const where = within(ticketScope(viewer), { id: assertId(id) });
+    const ticket = where ? await em.findOne(Ticket, where) : null;
+    if (!ticket) throw notFound('Ticket', id);
+    return ticket;
+  },
+};
+
+/** The change an event announces, with its ticket, unscoped: subscriptions check visibility per viewer. */
+export async function ticketChangeOfEvent(
+  em: EntityManager,
+  event: TicketChangedEvent,
+): Promise<{ ticket: Ticket; action: string; changedFields: string[] } | null> {
+  const ticket = await em.findOne(Ticket, { id: event.ticketId });
+  return ticket ? { ticket, action: event.action, changedFields: event.changedFields } : null;
+}
+
+/** The reminder an event announces, with its ticket; only the owner will get it. */
+export async function ticketReminderOfEvent(
+  em: EntityManager,
+  event: TicketReminderEvent,
+): Promise<{ ticket: Ticket; dueAt: Date; assigneeId: string } | null> {
+  const ticket = await em.findOne(Ticket, { id: event.ticketId });
+  return ticket ? { ticket, dueAt: new Date(event.dueAt), assigneeId: event.assigneeId } : null;
+}
