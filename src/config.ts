@@ -207,6 +207,15 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   ),
+  PARTNER_WEBHOOK_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(100).max(30_000).default(5_000),
+  ),
+  PARTNER_WEBHOOK_ALLOW_PRIVATE_URLS: booleanFlag,
+  PARTNER_WEBHOOK_RETENTION_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(3_650).default(30),
+  ),
   IMPORT_MAX_BYTES: z.preprocess(
     emptyAsUndefined,
     z.coerce
@@ -261,7 +270,22 @@ export type Config = {
   messaging: MessagingConfig;
   bot: BotConfig;
   exports: ExportLimits;
+  partnerWebhooks: PartnerWebhookConfig;
   imports: ImportLimits;
+};
+
+/** Order events POSTed to partner apps (see docs/partner-apps.md). */
+export type PartnerWebhookConfig = {
+  /** One attempt's limit, connection to last byte of the answer. */
+  timeoutMs: number;
+  /**
+   * Loopback, private and link-local addresses are refused unless this is on
+   * (tests, a receiver on the same private network); plain http only outside production.
+   */
+  allowPrivateUrls: boolean;
+  requireHttps: boolean;
+  /** Finished deliveries older than this are deleted. */
+  retentionDays: number;
 };
 
 /** GET /exports: each export holds a database connection and a transaction while it runs. */
@@ -431,6 +455,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       idleTimeoutMs: e.EXPORT_IDLE_TIMEOUT_MS,
     },
     imports: { maxBytes: e.IMPORT_MAX_BYTES },
+    partnerWebhooks: {
+      timeoutMs: e.PARTNER_WEBHOOK_TIMEOUT_MS,
+      allowPrivateUrls: e.PARTNER_WEBHOOK_ALLOW_PRIVATE_URLS ?? false,
+      requireHttps: e.NODE_ENV === 'production',
+      retentionDays: e.PARTNER_WEBHOOK_RETENTION_DAYS,
+    },
     messaging: {
       facebook: {
         appSecret: e.FACEBOOK_APP_SECRET,

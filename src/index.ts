@@ -93,6 +93,7 @@ async function main(): Promise<void> {
         inboundMaxAttempts: config.inboundMaxAttempts,
         platforms: config.platforms,
         messaging: config.messaging,
+        partnerWebhooks: config.partnerWebhooks,
         // The bot is built with the app, which needs the jobs' outbound queue
         // first; chat messages applied by retries reach it once it exists.
         bot: {

@@ -48,6 +48,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
     inboundMaxAttempts: 3,
     platforms: loadConfig(TEST_PLATFORM_ENV).platforms,
     messaging: loadConfig(TEST_PLATFORM_ENV).messaging,
+    partnerWebhooks: loadConfig(TEST_PLATFORM_ENV).partnerWebhooks,
   });
   try {
     const schedules = await jobs.boss.getSchedules();
@@ -59,6 +60,9 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'enrich-order',
       'mark-missed-tickets',
       'order-sync',
+      'partner-webhook',
+      'partner-webhook-retention',
+      'partner-webhook-sweep',
       'reconcile-payments',
       'remind-due-tickets',
       'resume-order-syncs',
@@ -72,6 +76,8 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'channel-token-alerts',
       'compact-report-summaries',
       'mark-missed-tickets',
+      'partner-webhook-retention',
+      'partner-webhook-sweep',
       'reconcile-payments',
       'remind-due-tickets',
       'resume-order-syncs',

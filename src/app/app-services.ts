@@ -5,7 +5,7 @@ import type { TokenService } from '../auth/tokens';
 import type { EventBus } from '../realtime/event-bus';
 import type { OrderEventTail } from '../realtime/order-event-tail';
 import type { Bot } from '../services/conversations/bot/conversation-bot';
-import type { MessagingConfig } from '../config';
+import type { MessagingConfig, PartnerWebhookConfig } from '../config';
 import type { OutboundDelivery } from '../services/conversations/conversation-contracts';
 import type { ChatApplier } from '../services/conversations/conversation-inbox.service';
 import type { OrderSync } from '../services/orders/order-enrichment.service';
@@ -33,4 +33,6 @@ export type AppServices = {
   outbound: OutboundDelivery;
   /** Facebook/Zalo settings; sendMessage checks reply windows against them. */
   messaging: MessagingConfig;
+  /** Partner webhook settings: which endpoint URLs are accepted. */
+  partnerWebhooks: PartnerWebhookConfig;
 };

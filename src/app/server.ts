@@ -74,6 +74,7 @@ export type AppDeps = {
     | 'messaging'
     | 'exports'
     | 'imports'
+    | 'partnerWebhooks'
   >;
   logger: Logger;
   db: Database;
@@ -226,6 +227,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     conversationInbox: createConversationInbox({ bus, logger, bot }),
     outbound,
     messaging: config.messaging,
+    partnerWebhooks: config.partnerWebhooks,
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));

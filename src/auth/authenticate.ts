@@ -4,7 +4,7 @@ import { ApiKey, User } from '../entities';
 import { Role } from '../entities/enums';
 import { DomainError } from '../kernel/errors';
 import type { TokenService, TokenSubject } from './tokens';
-import type { Viewer } from './viewer';
+import type { PartnerViewer, Viewer } from './viewer';
 
 export type Credentials = { authorization?: string | null; apiKey?: string | null };
 
@@ -29,7 +29,11 @@ async function userViewer(em: EntityManager, session: TokenSubject): Promise<Vie
 
 async function partnerViewer(em: EntityManager, secret: string): Promise<Viewer | null> {
   const key = await em.findOne(ApiKey, { secretHash: hashApiKeySecret(secret), revokedAt: null });
-  if (!key) return null;
+  return key ? partnerViewerOf(key) : null;
+}
+
+/** Who a partner app is, from its key: the same viewer for its requests and its webhook deliveries. */
+export function partnerViewerOf(key: ApiKey): PartnerViewer {
   return {
     kind: 'partner',
     role: Role.PARTNER,

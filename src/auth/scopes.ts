@@ -84,6 +84,12 @@ export function orderScope(viewer: Viewer | null): Scope<Order> {
   return ALL;
 }
 
+/** orderScope for the order event log, which filters by channel: a partner key's channels; null (all) for users. */
+export function orderLogChannelScope(viewer: Viewer | null): readonly string[] | null {
+  if (!viewer) return [];
+  return viewer.kind === 'partner' ? viewer.channelIds : null;
+}
+
 /** orderScope as a predicate, for rows already in memory. */
 export function orderVisibleTo(viewer: Viewer | null, order: Order): boolean {
   if (!viewer) return false;

@@ -201,3 +201,16 @@ export enum ChannelAlertKind {
   TOKEN_EXPIRING = 'TOKEN_EXPIRING',
   TOKEN_EXPIRED = 'TOKEN_EXPIRED',
 }
+
+/** A partner webhook endpoint's state: unhealthy endpoints keep their deliveries but are not called. */
+export enum WebhookEndpointStatus {
+  ACTIVE = 'ACTIVE',
+  UNHEALTHY = 'UNHEALTHY',
+  DISABLED = 'DISABLED',
+}
+
+export enum WebhookDeliveryStatus {
+  PENDING = 'PENDING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}

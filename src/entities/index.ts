@@ -31,6 +31,8 @@ import { ReplyTemplate } from './reply-template.entity';
 import { Ticket } from './ticket.entity';
 import { UserBranch } from './user-branch.entity';
 import { User } from './user.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export {
   ApiKey,
@@ -67,6 +69,8 @@ export {
   TicketNote,
   User,
   UserBranch,
+  WebhookDelivery,
+  WebhookEndpoint,
 };
 
 export const entities = [
@@ -104,4 +108,6 @@ export const entities = [
   TicketNote,
   User,
   UserBranch,
+  WebhookDelivery,
+  WebhookEndpoint,
 ];

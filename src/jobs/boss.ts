@@ -14,7 +14,7 @@ import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tick
 import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
 import { reconcilePayments, reconcilePaymentsSchedule } from './reconcile-payments.job';
 import { retryInboundEvents, retryInboundEventsSchedule } from './retry-inbound-events.job';
-import type { MessagingConfig, PlatformConfig } from '../config';
+import type { MessagingConfig, PartnerWebhookConfig, PlatformConfig } from '../config';
 import { createChatSenders } from '../integrations/send';
 import { createRateLimiter } from '../rate-limit';
 import type {
@@ -51,12 +51,14 @@ import {
   runOrderSyncJob,
 } from './order-sync.job';
 import type { OrderSyncQueue } from '../services/orders/order-sync.service';
+import { PARTNER_WEBHOOK_QUEUE, startPartnerWebhooks } from './partner-webhooks.job';
 
 /** Queues with their own policy; the others take pg-boss's defaults. */
 const QUEUE_OPTIONS: Partial<Record<JobName, PgBoss.Queue>> = {
   [ENRICH_ORDER_QUEUE.name]: ENRICH_ORDER_QUEUE,
   [ORDER_SYNC_QUEUE.name]: ORDER_SYNC_QUEUE,
   [SEND_MESSAGE_QUEUE.name]: SEND_MESSAGE_QUEUE,
+  [PARTNER_WEBHOOK_QUEUE.name]: PARTNER_WEBHOOK_QUEUE,
 };
 
 export type Jobs = {
@@ -95,6 +97,7 @@ export async function startJobs(options: {
   messaging?: MessagingConfig;
   /** Told about buyer messages applied by retries (see createConversationInbox). */
   bot?: ConversationBot;
+  partnerWebhooks: PartnerWebhookConfig;
 }): Promise<Jobs> {
   const { orm, bus, logger } = options;
   const boss = new PgBoss({
@@ -240,6 +243,15 @@ export async function startJobs(options: {
     await boss.schedule('sweep-pending-messages', sweepPendingMessagesSchedule, {}, { tz });
   }
 
+  const stopPartnerWebhooks = await startPartnerWebhooks({
+    boss,
+    orm,
+    bus,
+    logger,
+    config: options.partnerWebhooks,
+    tz,
+  });
+
   return {
     boss,
     orderSync,
@@ -256,6 +268,7 @@ export async function startJobs(options: {
     },
     stop: async () => {
       stopping = true;
+      stopPartnerWebhooks();
       await boss.stop({ graceful: true, close: true, timeout: 10_000 });
       rejections.close();
     },

@@ -13,6 +13,9 @@ export type JobPayloads = {
   'send-message': { messageId: string };
   'sweep-pending-messages': Record<string, never>;
   'compact-report-summaries': Record<string, never>;
+  'partner-webhook': { endpointId: string };
+  'partner-webhook-sweep': Record<string, never>;
+  'partner-webhook-retention': Record<string, never>;
 };
 
 export type JobName = keyof JobPayloads;
@@ -31,4 +34,7 @@ export const JOB_NAMES: JobName[] = [
   'send-message',
   'sweep-pending-messages',
   'compact-report-summaries',
+  'partner-webhook',
+  'partner-webhook-sweep',
+  'partner-webhook-retention',
 ];

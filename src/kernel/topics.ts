@@ -12,7 +12,11 @@ export const TOPICS = {
   orderSyncProgress: 'ORDER_SYNC_PROGRESS',
   customerChanged: 'CUSTOMER_CHANGED',
   importJobProgress: 'IMPORT_JOB_PROGRESS',
+  partnerWebhooksDue: 'PARTNER_WEBHOOKS_DUE',
 } as const;
+
+/** A partner endpoint has deliveries to send now (re-enabled, redelivery asked); JSON-safe. */
+export type PartnerWebhooksDueEvent = { endpointId: string };
 
 /** A manual order sync moved (claimed, a page applied, finished); JSON-safe, it crosses Redis. */
 export type OrderSyncProgressEvent = { jobId: string; status: OrderSyncStatus };

@@ -27,6 +27,7 @@ import { ReportResolver } from './report.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { UserAdminResolver } from './user-admin.resolver';
 import { ChannelResolver, UserResolver } from './user.resolver';
+import { WebhookDeliveryResolver, WebhookEndpointResolver } from './webhook.resolver';
 
 export const resolvers = [
   AssignmentResolver,
@@ -59,4 +60,6 @@ export const resolvers = [
   TicketResolver,
   UserAdminResolver,
   UserResolver,
+  WebhookDeliveryResolver,
+  WebhookEndpointResolver,
 ] as const;

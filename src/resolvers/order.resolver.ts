@@ -11,7 +11,12 @@ import {
   Subscription,
 } from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
-import { maskContact, masksContactDetails, orderVisibleTo } from '../auth/scopes';
+import {
+  maskContact,
+  masksContactDetails,
+  orderLogChannelScope,
+  orderVisibleTo,
+} from '../auth/scopes';
 import { scopedEvents } from '../realtime/scoped-subscription';
 import { TOPICS } from '../kernel/topics';
 import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../entities';
@@ -39,11 +44,6 @@ function logFilterOf(filter: OrderEventFilter | null | undefined): OrderLogFilte
     channelIds: assertIds(filter?.channelIds, 'filter.channelIds'),
     orderIds: assertIds(filter?.orderIds, 'filter.orderIds'),
   };
-}
-
-/** The order log's channel scope: a partner key's channels; null (all) for users. */
-function channelScopeOf(viewer: Context['viewer']): readonly string[] | null {
-  return viewer?.kind === 'partner' ? viewer.channelIds : null;
 }
 
 @Resolver(() => Order)
@@ -97,7 +97,7 @@ export class OrderResolver {
       ctx.em,
       first,
       logFilterOf(filter),
-      channelScopeOf(ctx.viewer),
+      orderLogChannelScope(ctx.viewer),
     );
     return events.map((logged) => new OrderEvent(logged));
   }
@@ -141,7 +141,7 @@ export class OrderResolver {
         tail: ctx.services.orderEventTail,
         filter: logFilterOf(filter),
         after: after === undefined || after === null ? undefined : decodeLogCursor(after),
-        channelScope: channelScopeOf(viewer),
+        channelScope: orderLogChannelScope(viewer),
       });
       return scopedEvents({
         em: ctx.em,

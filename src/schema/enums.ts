@@ -24,6 +24,8 @@ import {
   TicketSource,
   TicketStatus,
   TicketTarget,
+  WebhookDeliveryStatus,
+  WebhookEndpointStatus,
 } from '../entities/enums';
 
 const enums = {
@@ -51,6 +53,8 @@ const enums = {
   TicketSource,
   TicketStatus,
   TicketTarget,
+  WebhookDeliveryStatus,
+  WebhookEndpointStatus,
 };
 
 for (const [name, values] of Object.entries(enums)) registerEnumType(values, { name });

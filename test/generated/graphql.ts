@@ -983,8 +983,12 @@ export type Mutation = {
   createTickets: Array<Ticket>;
   /** BAD_USER_INPUT (extensions.field) for an invalid e-mail, a short password or the PARTNER role; NOT_FOUND for an unknown branch; CONFLICT (extensions.existingUserId) when the e-mail is taken. */
   createUser: CreateUserPayload;
+  /** POSTs the order events the key may read (its channels; the same scope as orderEvents) to `url`, from now on. BAD_USER_INPUT for a URL that is not https (in production) or points at a loopback, private or link-local address, an unknown status, or a key that is revoked or may not read orders. */
+  createWebhookEndpoint: WebhookEndpointWithSecret;
   /** Deletes an article (the audit log keeps its text); answers its id. */
   deleteKnowledgeBaseArticle: Scalars['ID']['output'];
+  /** The endpoint and its delivery log go. */
+  deleteWebhookEndpoint: Scalars['Boolean']['output'];
   /** Right to be forgotten: personal data is removed from the customer, their notes and messages; orders and payments stay under a pseudonym. */
   eraseCustomer: Customer;
   login: LoginPayload;
@@ -994,6 +998,10 @@ export type Mutation = {
   mergeCustomers: CustomerMerge;
   /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
   reassignConversation: Conversation;
+  /** Sends the delivery again, with the same X-Webhook-Id and a new 24-hour retry window. */
+  redeliverWebhook: WebhookDelivery;
+  /** Sends again every event after `cursor` (a delivery's or orderEvents' cursor) that the endpoint receives; returns how many. At most 10,000 per call. */
+  redeliverWebhooksSince: Scalars['Int']['output'];
   /** A canceled ticket only. */
   reopenTicket: Ticket;
   /** Replays the dead letters of a platform received since a time; returns how many applied. */
@@ -1005,6 +1013,8 @@ export type Mutation = {
   /** RESOLVED with resolvedAt; the next buyer message reopens it. */
   resolveConversation: Conversation;
   revokeApiKey: ApiKey;
+  /** A new secret. Until graceHours (default 24, at most 168) pass, each delivery carries two signatures, one per secret, so receivers can switch without dropping any. */
+  rotateWebhookSecret: WebhookEndpointWithSecret;
   /** Reconciles a business date now, replacing an earlier run of the same date (running it twice gives the same report). A malformed or future date is BAD_USER_INPUT. */
   runReconciliation: ReconciliationRun;
   /** Sends through the channel's platform: stored PENDING, then SENT or FAILED (retried with backoff). Customer-service staff answering an unassigned conversation take it. Outside the platform's reply window (Messenger 24 h) the answer is BAD_USER_INPUT with extensions.reason MESSAGING_WINDOW_CLOSED and nothing is stored. */
@@ -1032,6 +1042,7 @@ export type Mutation = {
   updateTicket: Ticket;
   /** Name, role, branches, active. BAD_USER_INPUT to demote or deactivate yourself (so an admin always remains); NOT_FOUND for an unknown user or branch. */
   updateUser: User;
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -1139,7 +1150,21 @@ export type MutationCreateUserArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationCreateWebhookEndpointArgs = {
+  apiKeyId: Scalars['ID']['input'];
+  events: Array<OrderStatus>;
+  url: Scalars['String']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationDeleteKnowledgeBaseArticleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationDeleteWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1180,6 +1205,19 @@ export type MutationReassignConversationArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationRedeliverWebhookArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationRedeliverWebhooksSinceArgs = {
+  cursor: Scalars['String']['input'];
+  endpointId: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
   version?: InputMaybe<Scalars['Int']['input']>;
@@ -1213,6 +1251,13 @@ export type MutationResolveConversationArgs = {
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationRotateWebhookSecretArgs = {
+  graceHours?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -1322,6 +1367,13 @@ export type MutationUpdateTicketArgs = {
 export type MutationUpdateUserArgs = {
   id: Scalars['ID']['input'];
   input: UpdateUserInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
 };
 
 export type Order = {
@@ -1708,6 +1760,9 @@ export type Query = {
   tickets: TicketConnection;
   /** User accounts, newest first. Admin and IT see all; a team leader sees their own team. */
   users: UserConnection;
+  /** Newest first. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -1905,6 +1960,21 @@ export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<UserFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId: Scalars['ID']['input'];
+  filter?: InputMaybe<WebhookDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type QueryWebhookEndpointsArgs = {
+  apiKeyId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** An order and its payments that do not agree. */
@@ -2412,6 +2482,14 @@ export type UpdateUserInput = {
   role?: InputMaybe<Role>;
 };
 
+export type UpdateWebhookEndpointInput = {
+  /** true: ACTIVE again (an UNHEALTHY endpoint is called again); false: DISABLED. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<OrderStatus>>;
+  /** At most 2048 characters. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type User = {
   __typename?: 'User';
   active: Scalars['Boolean']['output'];
@@ -2446,6 +2524,79 @@ export type UserFilter = {
   roles?: InputMaybe<Array<Role>>;
   /** Part of the e-mail or the name. At most 200 characters. */
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['SafeInt']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** The event's position: what orderEvents(after:) and redeliverWebhooksSince take. */
+  cursor: Scalars['String']['output'];
+  deliveredAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  endpointId: Scalars['ID']['output'];
+  eventId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  /** Why the last attempt failed (timeout, connection refused, HTTP 500...). */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Milliseconds the last attempt took. */
+  lastLatencyMs?: Maybe<Scalars['SafeInt']['output']>;
+  /** The receiver's HTTP status on the last attempt. */
+  lastResponseCode?: Maybe<Scalars['SafeInt']['output']>;
+  nextAttemptAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  orderId: Scalars['ID']['output'];
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching the filter, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryFilter = {
+  status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
+export type WebhookDeliveryStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+/** A partner app's HTTPS endpoint for order events, signed per endpoint. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  apiKeyId: Scalars['ID']['output'];
+  /** Failed attempts since the last success. */
+  consecutiveFailures: Scalars['SafeInt']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** The order statuses whose events the endpoint receives: an order moving into one of them. */
+  events: Array<OrderStatus>;
+  id: Scalars['ID']['output'];
+  /** Until then, deliveries carry a signature with the previous secret too. */
+  previousSecretExpiresAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  status: WebhookEndpointStatus;
+  updatedAt: Scalars['DateTimeISO']['output'];
+  url: Scalars['String']['output'];
+};
+
+export type WebhookEndpointStatus =
+  | 'ACTIVE'
+  | 'DISABLED'
+  | 'UNHEALTHY';
+
+export type WebhookEndpointWithSecret = {
+  __typename?: 'WebhookEndpointWithSecret';
+  endpoint: WebhookEndpoint;
+  /** Shown this once. Verify X-Webhook-Signature with HMAC-SHA256 keyed with this exact string (see docs/partner-apps.md). */
+  secret: Scalars['String']['output'];
 };
 
 export type TicketSourcesQueryVariables = Exact<{ [key: string]: never; }>;

@@ -112,6 +112,7 @@ export async function startTestApp(
         inboundMaxAttempts: config.inboundMaxAttempts,
         platforms: config.platforms,
         messaging: config.messaging,
+        partnerWebhooks: options.config?.partnerWebhooks ?? config.partnerWebhooks,
       })
     : undefined;
   const app = await createApp({
@@ -132,6 +133,7 @@ export async function startTestApp(
         'messaging',
         'exports',
         'imports',
+        'partnerWebhooks',
         'graphqlIntrospection',
         'metrics',
         'corsOrigins',
