@@ -12,9 +12,10 @@ import {
 import type { JobPayloads } from './job-map';
 
 /**
- * One pump job per endpoint (`stately` + singletonKey = endpoint id): at
- * most one runs and one waits, so an endpoint's deliveries are sent by one
- * worker at a time, in order per order, by whichever instance takes it.
+ * Pump jobs per endpoint. A wake-up waits at most once per endpoint
+ * (`stately` + singletonKey = endpoint id); a retry is its own job at its
+ * due time, so a retry waiting hours never holds up a new event. Pumps that
+ * overlap are safe: each delivery is claimed before it is sent.
  */
 export const PARTNER_WEBHOOK_QUEUE = {
   name: 'partner-webhook',
@@ -37,7 +38,9 @@ const WAKE_DEBOUNCE_MS = 100;
 async function enqueuePump(boss: PgBoss, endpointId: string, startAfter?: Date): Promise<void> {
   const payload: JobPayloads['partner-webhook'] = { endpointId };
   await boss.send(PARTNER_WEBHOOK_QUEUE.name, payload, {
-    singletonKey: endpointId,
+    singletonKey: startAfter
+      ? `${endpointId}@${Math.ceil(startAfter.getTime() / 1000)}`
+      : endpointId,
     ...(startAfter ? { startAfter } : {}),
   });
 }

@@ -36,6 +36,8 @@ const FAN_OUT_PAGE = 500;
 /** Requests in flight per endpoint; each order's events still go one at a time. */
 const SENDS_PER_ENDPOINT = 8;
 const REDELIVER_MAX_EVENTS = 10_000;
+/** A claimed delivery is someone else's to send again this long after its attempt's timeout. */
+const CLAIM_MARGIN_MS = 30_000;
 const RESPONSE_BYTES_KEPT = 0;
 
 /** Exponential with full jitter on the upper half: attempt 1 waits 2.5-5 s, attempt 10 up to ~43 min. */
@@ -166,24 +168,34 @@ export async function fanOut(orm: MikroORM, endpointId: string, now = new Date()
 
 type DueDelivery = { id: string; body: string; attempts: number; retry_until: Date };
 
-/** Each order's oldest waiting delivery, if it is due: later events of an order wait for earlier ones. */
-async function dueDeliveries(
+/**
+ * Claims each order's oldest waiting delivery, if it is due: later events of
+ * an order wait for earlier ones. A claim pushes `next_attempt_at` past the
+ * attempt's timeout, so two pumps never send the same delivery at once, and
+ * a process that dies mid-send leaves it to be sent again (same
+ * X-Webhook-Id) once the claim lapses.
+ */
+async function claimDueDeliveries(
   em: EntityManager,
   endpointId: string,
   limit: number,
+  claimMs: number,
 ): Promise<DueDelivery[]> {
   return rawRows<DueDelivery>(
     em,
-    `select d."id", d."body", d."attempts", d."retry_until"
-     from "webhook_delivery" d
-     where d."endpoint_id" = ? and d."status" = 'PENDING' and d."next_attempt_at" <= now()
-       and not exists (
-         select 1 from "webhook_delivery" e
-         where e."endpoint_id" = d."endpoint_id" and e."order_id" = d."order_id"
-           and e."status" = 'PENDING' and e."sequence" < d."sequence")
-     order by d."sequence"
-     limit ?`,
-    [endpointId, limit],
+    `update "webhook_delivery" set "next_attempt_at" = now() + ? * interval '1 millisecond'
+     where "id" in (
+       select d."id" from "webhook_delivery" d
+       where d."endpoint_id" = ? and d."status" = 'PENDING' and d."next_attempt_at" <= now()
+         and not exists (
+           select 1 from "webhook_delivery" e
+           where e."endpoint_id" = d."endpoint_id" and e."order_id" = d."order_id"
+             and e."status" = 'PENDING' and e."sequence" < d."sequence")
+       order by d."sequence"
+       limit ?
+       for update skip locked)
+     returning "id", "body", "attempts", "retry_until"`,
+    [claimMs, endpointId, limit],
   );
 }
 
@@ -311,8 +323,8 @@ export type PumpResult = {
 
 /**
  * One endpoint's work: new log events into deliveries, then every due
- * delivery sent, each order's in log order, a few requests at a time. The
- * caller runs one pump per endpoint at a time (a singleton job) and calls
+ * delivery sent, each order's in log order, a few requests at a time. Pumps
+ * of one endpoint may overlap (claims keep them apart); the caller calls
  * again at `nextDueAt`.
  */
 export async function pumpEndpoint(
@@ -327,7 +339,12 @@ export async function pumpEndpoint(
   for (;;) {
     const endpoint = await orm.em.fork().findOne(WebhookEndpoint, endpointId);
     if (!endpoint || endpoint.status !== WebhookEndpointStatus.ACTIVE) break;
-    const due = await dueDeliveries(orm.em.fork(), endpointId, SENDS_PER_ENDPOINT);
+    const due = await claimDueDeliveries(
+      orm.em.fork(),
+      endpointId,
+      SENDS_PER_ENDPOINT,
+      sender.timeoutMs + CLAIM_MARGIN_MS,
+    );
     if (due.length === 0) break;
     const secrets = webhookEndpointService.signingSecrets(endpoint, clock());
     await Promise.all(
