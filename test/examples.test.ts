@@ -316,6 +316,72 @@ describe('send-test-push', () => {
   });
 });
 
+test('webhook-receiver: verifies the signed deliveries, handles each id once and refuses a forged one', async () => {
+  // Deliveries are sent by the jobs: a second instance of the API that runs them,
+  // configured to accept the receiver's local address.
+  const jobs = await startTestApp({
+    database: t.database,
+    jobs: true,
+    config: {
+      partnerWebhooks: {
+        timeoutMs: 2_000,
+        allowPrivateUrls: true,
+        requireHttps: false,
+        retentionDays: 30,
+      },
+    },
+  });
+  try {
+    const shop = `7000${unique()}`;
+    const channel = await make.channel({ platform: Platform.LAZADA, externalShopId: shop });
+    const key = await t.gql<{ createApiKey: { apiKey: { id: string } } }>(
+      'mutation($ids: [ID!]!) { createApiKey(name: "receiver", channelIds: $ids) { apiKey { id } } }',
+      { ids: [channel.id] },
+    );
+    // Created first for its secret; pointed at the receiver once that listens.
+    const created = await jobs.gql<{
+      createWebhookEndpoint: { endpoint: { id: string }; secret: string };
+    }>(
+      'mutation($key: ID!) { createWebhookEndpoint(apiKeyId: $key, url: "http://127.0.0.1:9/none", events: [CONFIRMED, SHIPPED]) { endpoint { id } secret } }',
+      { key: key.data!.createApiKey.apiKey.id },
+    );
+    expect(created.errors).toBeUndefined();
+    const { endpoint, secret } = created.data!.createWebhookEndpoint;
+    const receiver = start('webhook-receiver', { WEBHOOK_SECRET: secret, STOP_AFTER: '2' });
+    for (let i = 0; i < 200 && !receiver.stdout.includes('listening on '); i += 1) await sleep(20);
+    const url = /listening on (\S+)/.exec(receiver.stdout)![1]!;
+    const moved = await jobs.gql(
+      'mutation($id: ID!, $url: String!) { updateWebhookEndpoint(id: $id, input: { url: $url }) { id } }',
+      { id: endpoint.id, url },
+    );
+    expect(moved.errors).toBeUndefined();
+
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'x-webhook-id': 'forged',
+        'x-webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-webhook-signature': 'v1=00',
+      },
+      body: '{}',
+    });
+    expect(forged.status).toBe(401);
+
+    const order = `L${unique()}`;
+    await post(pushes.lazada(shop, order, 'pending', 1_719_000_000));
+    await post(pushes.lazada(shop, order, 'shipped', 1_719_000_010));
+    const result = await receiver.done;
+    expectSuccess(result);
+    expect(result.stdout).toContain('refused forged: bad signature');
+    expect(result.stdout).toMatch(
+      new RegExp(`event 1: LAZADA order ${order} -> CONFIRMED id=\\S+`),
+    );
+    expect(result.stdout).toMatch(new RegExp(`event 2: LAZADA order ${order} -> SHIPPED id=\\S+`));
+  } finally {
+    await jobs.close();
+  }
+}, 30_000);
+
 test('the examples keep their files in the temporary directory, never in the repository', async () => {
   const before = readdirSync(ROOT).sort();
   const shop = `9000${unique()}`;

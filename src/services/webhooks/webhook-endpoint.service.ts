@@ -107,6 +107,10 @@ export const webhookEndpointService = {
       endpoint.url = changes.url = await checkWebhookUrl(input.url, deps.policy);
     if (input.events != null) endpoint.events = changes.events = cleanEvents(input.events);
     if (input.enabled != null) {
+      // Events of a disabled spell are not sent afterwards (redeliverWebhooksSince can).
+      if (input.enabled && endpoint.status === WebhookEndpointStatus.DISABLED) {
+        endpoint.logPosition = await orderEventLog.head(scope.em);
+      }
       endpoint.status = changes.status = input.enabled
         ? WebhookEndpointStatus.ACTIVE
         : WebhookEndpointStatus.DISABLED;
