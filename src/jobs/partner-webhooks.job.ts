@@ -13,13 +13,15 @@ import type { JobPayloads } from './job-map';
 
 /**
  * Pump jobs per endpoint. A wake-up waits at most once per endpoint
- * (`stately` + singletonKey = endpoint id); a retry is its own job at its
- * due time, so a retry waiting hours never holds up a new event. Pumps that
- * overlap are safe: each delivery is claimed before it is sent.
+ * (`short` + singletonKey = endpoint id); a retry is its own job at its due
+ * time, so a retry waiting hours never holds up a new event. Pumps may
+ * overlap (each delivery is claimed before it is sent), so a job left
+ * active by a killed process holds nothing up, which a `stately` or
+ * `singleton` queue would until the job expired.
  */
 export const PARTNER_WEBHOOK_QUEUE = {
   name: 'partner-webhook',
-  policy: 'stately',
+  policy: 'short',
   retryLimit: 5,
   retryDelay: 5,
   retryBackoff: true,

@@ -1,0 +1,198 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { runBench } from './support';
+
+/**
+ * Partner webhooks across a kill -9: two endpoints of one partner key, a
+ * burst of signed Shopee pushes (each a new order, so one order event
+ * each), the API SIGKILLed in the middle of the burst while it is also
+ * delivering, then started again. Every event in the order event log must
+ * reach both receivers, each under exactly one X-Webhook-Id (a repeat of an
+ * id after the crash is the documented at-least-once; a second id for the
+ * same event would be a duplicate delivery). Needs DATABASE_URL (a scratch
+ * database: the server migrates it).
+ */
+const PARTNER_KEY = 'webhook-crash-partner-key';
+const PUSH_URL = 'http://crash.local/webhooks/shopee';
+
+function startServer(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+    cwd: path.join(__dirname, '..'),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SHOPEE_PARTNER_KEY: PARTNER_KEY,
+      SHOPEE_PUSH_URL: PUSH_URL,
+      WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
+      JOBS_ENABLED: 'true',
+      PARTNER_WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('GraphQL ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+/** A receiver that answers 200 and remembers, per event, the X-Webhook-Ids it came under. */
+function receiver() {
+  const idsByEvent = new Map<string, Set<string>>();
+  let posts = 0;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      posts += 1;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        data: { eventId: string };
+      };
+      const ids = idsByEvent.get(body.data.eventId) ?? new Set<string>();
+      ids.add(String(request.headers['x-webhook-id']));
+      idsByEvent.set(body.data.eventId, ids);
+      response.writeHead(200).end();
+    });
+  });
+  return {
+    idsByEvent,
+    get posts() {
+      return posts;
+    },
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () =>
+          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`),
+        ),
+      ),
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { pushes: { type: 'string', default: '1000' } } });
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl)
+    throw new Error('set DATABASE_URL: both runs of the server must share one database');
+  const port = 4700 + Math.floor(Math.random() * 100);
+  const shop = `7${Date.now()}`;
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  let server = await startServer(port);
+
+  const channelId = randomUUID();
+  await db.query(
+    `insert into channel (id, platform, external_shop_id, name, status, created_at, updated_at)
+     values ($1, 'SHOPEE', $2, 'Webhook crash shop', 'ACTIVE', now(), now())`,
+    [channelId, shop],
+  );
+  const apiKeyId = randomUUID();
+  await db.query(
+    `insert into api_key (id, name, prefix, secret_hash, channel_ids, scopes, created_at)
+     values ($1, 'crash partner', 'crm_crash', $2, $3, '{ORDERS_READ}', now())`,
+    [apiKeyId, randomUUID(), [channelId]],
+  );
+  const receivers = [receiver(), receiver()];
+  for (const rx of receivers) {
+    await db.query(
+      `insert into webhook_endpoint (id, api_key_id, url, events, secret, status, consecutive_failures,
+         log_position, created_at, updated_at)
+       values ($1, $2, $3, '{CONFIRMED}', $4, 'ACTIVE', 0,
+         (select coalesce(max("sequence"), 0) from order_status_event), now(), now())`,
+      [randomUUID(), apiKeyId, await rx.listen(), `whsec_${randomUUID()}`],
+    );
+  }
+
+  const total = Number(values.pushes);
+  let acknowledged = 0;
+  const send = async (n: number) => {
+    const order = `W${n}`;
+    const time = 1_718_000_000;
+    const body = `{"shop_id":${shop},"code":3,"timestamp":${time},"data":{"ordersn":"${order}","status":"READY_TO_SHIP","update_time":${time}}}`;
+    const signature = createHmac('sha256', PARTNER_KEY)
+      .update(`${PUSH_URL}|`)
+      .update(body)
+      .digest('hex');
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/shopee`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: signature },
+        body,
+      });
+      if (res.status === 200) acknowledged += 1;
+    } catch {
+      // The server died before answering: the marketplace would push again.
+    }
+  };
+  let next = 0;
+  const senders = Array.from({ length: 16 }, async () => {
+    while (next < total) await send((next += 1));
+  });
+  while (acknowledged < total / 2) await new Promise((r) => setTimeout(r, 5));
+  server.kill('SIGKILL');
+  await Promise.all(senders);
+  const receivedBefore = receivers.map((rx) => rx.idsByEvent.size);
+  // What the marketplace does for pushes that were not acknowledged: send them again.
+  server = await startServer(port);
+  next = 0;
+  acknowledged = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) await send((next += 1));
+    }),
+  );
+
+  const eventsOf = async () =>
+    (
+      await db.query<{ id: string }>(
+        `select e.id from order_status_event e join customer_order o on o.id = e.order_id
+         where o.shop_id = $1 and e.applied and e."sequence" is not null`,
+        [shop],
+      )
+    ).rows.map((row) => row.id);
+  let events = await eventsOf();
+  const started = Date.now();
+  while (
+    Date.now() - started < 120_000 &&
+    (events.length < total || receivers.some((rx) => rx.idsByEvent.size < events.length))
+  ) {
+    await new Promise((r) => setTimeout(r, 200));
+    events = await eventsOf();
+  }
+  const lines = [
+    `burst of ${total} order events, two endpoints, API SIGKILLed after ${Math.floor(total / 2)} acknowledged pushes, then restarted`,
+    `  events in the order log: ${events.length}`,
+  ];
+  let failed = events.length !== total;
+  receivers.forEach((rx, i) => {
+    const missing = events.filter((id) => !rx.idsByEvent.has(id)).length;
+    const underTwoIds = [...rx.idsByEvent.values()].filter((ids) => ids.size !== 1).length;
+    const repeats = rx.posts - rx.idsByEvent.size;
+    lines.push(
+      `  endpoint ${i + 1}: ${rx.idsByEvent.size} events received (${receivedBefore[i]} before the kill), ` +
+        `${missing} missing, ${underTwoIds} under more than one X-Webhook-Id, ${repeats} repeats of an id`,
+    );
+    if (missing > 0 || underTwoIds > 0) failed = true;
+  });
+  process.stdout.write(`${lines.join('\n')}\n`);
+  server.kill('SIGTERM');
+  for (const rx of receivers) rx.close();
+  await db.end();
+  if (failed) process.exitCode = 1;
+}
+
+runBench(main);
