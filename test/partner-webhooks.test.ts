@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebhookDelivery } from '../src/entities';
+import { InboundEvent, WebhookDelivery } from '../src/entities';
 import { OrderStatus, Platform, Role, WebhookDeliveryStatus } from '../src/entities/enums';
 import { checkWebhookUrl, isInternalAddress } from '../src/services/webhooks/webhook-url';
 import { factories } from './support/factories';
@@ -168,6 +168,17 @@ describe('partner webhooks', () => {
       expect(first.received.map((r) => (JSON.parse(r.body) as { cursor: string }).cursor)).toEqual(
         live,
       );
+      // An inbound event replayed by an operator moves nothing and announces nothing.
+      const inbound = await t.orm.em
+        .fork()
+        .findOneOrFail(InboundEvent, { platform: Platform.LAZADA, shopId: shop });
+      const replayed = await t.gql('mutation($id: ID!) { replayInboundEvent(id: $id) { id } }', {
+        id: inbound.id,
+      });
+      expect(replayed.errors).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(first.received).toHaveLength(3);
+      expect(second.received).toHaveLength(3);
       const stored = await deliveriesOf(a.id);
       expect(stored.map((d) => d.id)).toEqual(first.received.map((r) => r.id));
       expect(
