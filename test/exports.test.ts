@@ -2,7 +2,7 @@ import http from 'node:http';
 import { Order, type Channel, type User } from '../src/entities';
 import { ApiKeyScope } from '../src/entities/api-key.entity';
 import { OrderStatus, Platform, Role } from '../src/entities/enums';
-import { SETTLE_MS } from '../src/services/exports/export.service';
+import { EXPORT_APPLICATION_NAME, SETTLE_MS } from '../src/services/exports/export.service';
 import { factories } from './support/factories';
 import { insertBulkOrders } from './support/bulk-orders';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -316,7 +316,8 @@ describe('a client that hangs up mid-export', () => {
       const [row] = await t.orm.em
         .fork()
         .execute<{ n: string }[]>(
-          `select count(*) as n from pg_stat_activity where query like 'copy (%' and state <> 'idle'`,
+          `select count(*) as n from pg_stat_activity where application_name = ? and datname = current_database()`,
+          [EXPORT_APPLICATION_NAME],
         );
       return Number(row?.n);
     };
