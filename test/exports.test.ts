@@ -295,6 +295,49 @@ describe('export access', () => {
   });
 });
 
+describe('the instants an export takes', () => {
+  /** GraphQL's answer to the same instant as an argument (OrderFilter.placedFrom). */
+  const graphqlRefuses = async (instant: string): Promise<string | null> => {
+    const res = await t.gql<unknown>(
+      'query($f: OrderFilter) { orders(filter: $f, first: 1) { totalCount } }',
+      { f: { placedFrom: instant } },
+    );
+    return res.errors?.[0]?.message ?? null;
+  };
+
+  it.each([['1899-12-31T23:59:59.999Z'], ['2101-01-01T00:00:00Z'], ['9999-12-31T00:00:00Z']])(
+    'refuses updatedSince=%s as GraphQL refuses the instant, with the same range',
+    async (instant) => {
+      const res = await pull(
+        `/exports/orders?format=ndjson&updatedSince=${encodeURIComponent(instant)}`,
+      );
+      expect(res.status).toBe(400);
+      const { error } = JSON.parse(res.body) as { error: { code: string; message: string } };
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.message).toBe(
+        'updatedSince: must be an instant from 1900-01-01 to 2100-12-31 (UTC)',
+      );
+      expect(await graphqlRefuses(instant)).toMatch(
+        /must be an instant from 1900-01-01 to 2100-12-31 \(UTC\)$/,
+      );
+    },
+  );
+
+  it.each([['1900-01-01T00:00:00Z'], ['1950-06-01T00:00:00+07:00'], ['2100-12-31T23:59:59.999Z']])(
+    'takes updatedSince=%s as GraphQL takes the instant',
+    async (instant) => {
+      const res = await pull(
+        `/exports/orders?format=ndjson&updatedSince=${encodeURIComponent(instant)}`,
+      );
+      expect(res.status).toBe(200);
+      const { rows } = parseNdjson(res.body);
+      const since = Date.parse(instant);
+      expect(rows.every((row) => Date.parse(row.updatedAt as string) >= since)).toBe(true);
+      expect(await graphqlRefuses(instant)).toBeNull();
+    },
+  );
+});
+
 describe('a client that hangs up mid-export', () => {
   it('ends the database side of the export and leaves the pool usable', async () => {
     // Enough rows that the COPY is still sending when the client goes away.
