@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
 import { Client } from 'pg';
@@ -17,6 +17,7 @@ import {
   parseExportRequest,
   prepareExport,
   type ExportFormat,
+  type ExportLines,
   type ExportRequest,
 } from '../services/exports/export.service';
 
@@ -76,9 +77,41 @@ function answerError(res: Response, status: number, code: AnswerCode, message: s
   sendError(res, status, code, message);
 }
 
-/** Node's error for a stream that closed before its pipeline finished: here, the client hung up. */
-const isPrematureClose = (error: unknown): boolean =>
-  (error as NodeJS.ErrnoException | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+type Waited = 'drained' | 'gone' | 'idle';
+
+/** Resolves when the response can take more, is gone (the client hung up), or took nothing for `idleMs`. */
+async function drained(res: Response, idleMs: number): Promise<Waited> {
+  // Already gone: its 'close' came and went, and waiting for it would hang the export.
+  if (res.destroyed) return 'gone';
+  const controller = new AbortController();
+  const { signal } = controller;
+  try {
+    return await Promise.race([
+      once(res, 'drain', { signal }).then((): Waited => 'drained'),
+      once(res, 'close', { signal }).then((): Waited => 'gone'),
+      delay(idleMs, 'idle' as const, { signal }),
+    ]);
+  } finally {
+    controller.abort();
+  }
+}
+
+/** Writes the lines as fast as the client takes them; says why it stopped, if early. */
+async function writeLines(
+  res: Response,
+  lines: ExportLines,
+  idleMs: number,
+): Promise<'done' | 'gone' | 'idle'> {
+  for await (const chunk of lines) {
+    // Backpressure: stop reading from the database until the client catches up.
+    if (!res.write(chunk)) {
+      const waited = await drained(res, idleMs);
+      if (waited !== 'drained') return waited;
+    }
+    if (res.destroyed) return 'gone';
+  }
+  return 'done';
+}
 
 /**
  * Export slots: a few at a time per process (each holds a connection and a
@@ -191,32 +224,22 @@ export function createExportRouter(deps: {
         // Column names are plain identifiers: the header needs no quoting.
         res.write(`${BOM}${exportColumns(entity).join(',')}\r\n`);
       }
-      // A client that takes nothing for the idle timeout leaves its socket without traffic.
-      let idle = false;
-      res.setTimeout(deps.limits.idleTimeoutMs, () => {
-        idle = true;
+      const stopped = await writeLines(res, lines, deps.limits.idleTimeoutMs);
+      if (stopped === 'idle') {
+        deps.logger.info(
+          { entity },
+          'export cut off: the client took nothing for the idle timeout',
+        );
         res.destroy();
-      });
-      try {
-        // Backpressure: the next batch is fetched only once the response has taken the
-        // last one, and at most one more waits in between, however slow the client.
-        await pipeline(Readable.from(lines.batches(), { highWaterMark: 1 }), res, { end: false });
-      } catch (error) {
-        if (idle) {
-          deps.logger.info(
-            { entity },
-            'export cut off: the client took nothing for the idle timeout',
-          );
-          return;
-        }
-        if (isPrematureClose(error)) return;
-        throw error;
       }
+      if (!lines.complete) return;
       if (format === 'ndjson') {
         res.write(`${JSON.stringify({ nextCursor: prepared.nextCursor, rows: lines.count })}\n`);
       }
-      res.addTrailers({ 'X-Row-Count': String(lines.count) });
-      res.end();
+      if (!res.destroyed) {
+        res.addTrailers({ 'X-Row-Count': String(lines.count) });
+        res.end();
+      }
     } catch (error) {
       if (error instanceof DomainError) {
         answerError(res, STATUS[error.code], error.code, error.message);
@@ -228,7 +251,8 @@ export function createExportRouter(deps: {
         answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The export failed; see the logs');
       }
     } finally {
-      // Closing the connection ends its read-only transaction and its cursor, whole or cut short.
+      // Closing the connection ends its read-only transaction, whole or cut short;
+      // inside the COPY, end() drops the socket rather than wait for the rows.
       await client.end().catch(() => undefined);
     }
   }

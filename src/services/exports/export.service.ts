@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
 import {
   conversationScope,
@@ -20,21 +21,22 @@ import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
  * Incremental exports for BI tools. One export is one read-only REPEATABLE
  * READ transaction on a connection of its own: a first statement finds the
  * last row the export will hold (so its cursor can be sent in a header before
- * the body), then a server-side cursor (DECLARE ... FETCH) reads the rows in
- * (updated_at, id) order up to that row, a batch at a time. PostgreSQL builds
- * each output line (lineSql): the process receives one string per row and
- * passes it on, without parsing columns. The route asks for the next batch
- * only when the client took the last one, so memory stays flat whatever the
- * row count, and there is no row limit.
+ * the body), then the rows stream in (updated_at, id) order up to that row as
+ * `COPY (select <line>) TO STDOUT` in binary format. PostgreSQL builds each
+ * output line (lineSql), and the process only strips COPY's 6-byte row
+ * header and passes the bytes on: no row becomes a JavaScript object or
+ * string, which with a cursor (pg-query-stream) was most of the process's
+ * time and garbage. The socket is read only as fast as the client takes the
+ * output, so memory stays flat whatever the row count, and there is no row
+ * limit.
  *
- * The export's cursor (X-Next-Cursor) is the (updated_at, id) of the last row
- * sent, opaque to clients. `updated_at` is written by the application's clock
- * before its transaction commits, so a row can become visible with a time
- * older than rows already exported. An export therefore stops short of the
- * oldest write still in flight (pg_stat_activity) and of the last SETTLE_MS:
- * such rows come with the next pull instead of being skipped forever. Order
- * events carry their commit-ordered log position (`sequence`), which needs no
- * such margin.
+ * The cursor is the (updated_at, id) of the last row sent, opaque to clients.
+ * `updated_at` is written by the application's clock before its transaction
+ * commits, so a row can become visible with a time older than rows already
+ * exported. An export therefore stops short of the oldest write still in
+ * flight (pg_stat_activity) and of the last SETTLE_MS: such rows come with the
+ * next pull instead of being skipped forever. Order events carry their
+ * commit-ordered log position (`sequence`), which needs no such margin.
  */
 
 export const EXPORT_ENTITIES = [
@@ -328,7 +330,7 @@ export function assertMayExport(viewer: Viewer | null): Viewer {
 export type PreparedExport = {
   /** The cursor that resumes after the last row of this export (the given one if it is empty). */
   nextCursor: string | null;
-  /** The output lines; read once, inside the same transaction. */
+  /** The output lines; iterate once, inside the same transaction. */
   lines: ExportLines;
 };
 
@@ -338,52 +340,149 @@ const EOL: Record<ExportFormat, string> = { csv: `E'\\r\\n'`, ndjson: `E'\\n'` }
 /** The export's connection as pg_stat_activity names it (operators and tests find it by this). */
 export const EXPORT_APPLICATION_NAME = 'crm-export';
 
-/*
- * Rows fetched per round trip. PostgreSQL sends a batch only when asked for
- * it, so the process holds one batch on its way out and the next one being
- * read, whatever the export's length. Small enough that a batch is gone
- * before the next young-generation collection (a row of the heap that
- * outlives two is copied into the old generation, which only a full
- * collection empties), large enough that the round trips stay a small part
- * of an export's time.
- */
-const FETCH_ROWS = 250;
+/** The start of PostgreSQL's binary COPY output. */
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** Signature, flags and the length of the header extension. */
+const COPY_HEADER_BYTES = 19;
+const NOTHING = Buffer.alloc(0);
 
 /**
- * An export's output lines, line ends included, read from a server-side
- * cursor (DECLARE ... FETCH) one batch at a time as the consumer asks for
- * them. Counts the rows on the way.
+ * PostgreSQL's binary COPY output of one-column text rows, turned into the
+ * rows' bytes one after another. Each row is a 16-bit field count (1; -1
+ * ends the data), a 32-bit length and the line. The lines move down over the
+ * row headers inside the chunk they came in (the chunk is the stream's own).
+ * Only the one unit (file header, row, trailer) that a chunk boundary cuts is
+ * joined, from its own bytes: joining the whole next chunk to it copied
+ * nearly every chunk a second time.
  */
-export class ExportLines {
-  /** Rows read so far. */
+export class CopyLineDecoder {
+  /** Rows decoded so far. */
   count = 0;
+  /** The trailer came: no row follows. */
+  ended = false;
+  private started = false;
+  private carry: Buffer = NOTHING;
+
+  /**
+   * The lines of `chunk`, in order: a line completed from the previous
+   * chunk's cut row (a buffer of its own), then `chunk`'s whole lines
+   * (rewritten in place). Keeps the cut unit at the end for the next chunk.
+   */
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    let at = 0;
+    while (this.carry.length > 0) {
+      const size = this.unitSize(this.carry, 0);
+      // Until the cut unit's size can be told, only the few bytes that tell it are taken.
+      const target = Math.abs(size);
+      const take = Math.min(target - this.carry.length, chunk.length - at);
+      this.carry = Buffer.concat([this.carry, chunk.subarray(at, at + take)]);
+      at += take;
+      if (this.carry.length < target) return out;
+      if (size < 0) continue;
+      const line = this.unit(this.carry, 0, size);
+      if (line) out.push(line);
+      this.carry = NOTHING;
+    }
+    let size = 0;
+    while (at < chunk.length && !this.ended) {
+      const unit = this.unitSize(chunk, at);
+      if (unit < 0 || chunk.length - at < unit) {
+        // Nobody writes past `size`, which stays at or below `at`: the cut unit can stay a view.
+        this.carry = chunk.subarray(at);
+        break;
+      }
+      const line = this.unit(chunk, at, unit);
+      if (line) {
+        chunk.copyWithin(size, at + 6, at + unit);
+        size += line.length;
+      }
+      at += unit;
+    }
+    if (size > 0) out.push(chunk.subarray(0, size));
+    return out;
+  }
+
+  /** The size of the unit at `at`, or minus the bytes needed to tell it. */
+  private unitSize(data: Buffer, at: number): number {
+    const left = data.length - at;
+    if (!this.started) {
+      // Refused as soon as the signature is in, not after waiting for a garbage length.
+      const signature = data.subarray(at, at + COPY_SIGNATURE.length);
+      if (!COPY_SIGNATURE.subarray(0, signature.length).equals(signature)) {
+        throw new Error('COPY did not answer in binary format');
+      }
+      return left < COPY_HEADER_BYTES
+        ? -COPY_HEADER_BYTES
+        : COPY_HEADER_BYTES + data.readUInt32BE(at + COPY_HEADER_BYTES - 4);
+    }
+    if (left < 2) return -2;
+    if (data.readInt16BE(at) === -1) return 2;
+    if (left < 6) return -6;
+    return 6 + Math.max(0, data.readInt32BE(at + 2));
+  }
+
+  /** Takes in the whole unit at `at`; returns its line if it is a row. */
+  private unit(data: Buffer, at: number, size: number): Buffer | null {
+    if (!this.started) {
+      this.started = true;
+      return null;
+    }
+    const fields = data.readInt16BE(at);
+    if (fields === -1) {
+      this.ended = true;
+      return null;
+    }
+    if (fields !== 1 || data.readInt32BE(at + 2) < 0) {
+      throw new Error('COPY sent a row that is not one line');
+    }
+    this.count += 1;
+    return data.subarray(at + 6, at + size);
+  }
+}
+
+/**
+ * An export's output lines, line ends included, in chunks as they come off
+ * the socket. Counts the rows on the way. `complete` stays false if the
+ * consumer stopped early: the connection is then still inside the COPY and
+ * must be closed (client.end()), not reused.
+ */
+export class ExportLines implements AsyncIterable<Buffer> {
+  complete = false;
+  private readonly decoder = new CopyLineDecoder();
 
   constructor(
     private readonly client: Client,
-    private readonly cursor: { text: string; values: unknown[] } | null,
+    private readonly copySql: string | null,
   ) {}
 
-  /** The lines in batches of up to FETCH_ROWS, each batch one string. */
-  async *batches(): AsyncGenerator<string> {
-    if (!this.cursor) return;
-    await this.client.query(this.cursor);
-    for (;;) {
-      const { rows } = await this.client.query<[string]>({
-        text: `fetch ${FETCH_ROWS} from export_lines`,
-        rowMode: 'array',
-      });
-      if (rows.length === 0) return;
-      this.count += rows.length;
-      yield rows.map((row) => row[0]).join('');
+  get count(): number {
+    return this.decoder.count;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    if (!this.copySql) {
+      this.complete = true;
+      return;
+    }
+    const copy = this.client.query(copyTo(this.copySql));
+    try {
+      for await (const chunk of copy as AsyncIterable<Buffer>) {
+        for (const lines of this.decoder.push(chunk)) yield lines;
+      }
+      this.complete = true;
+    } finally {
+      // Stopped early: the connection is closed next, which fails the COPY for nobody to hear.
+      if (!this.complete) copy.on('error', () => undefined);
     }
   }
 }
 
 /**
  * Plans an export on `client`, which must be inside a REPEATABLE READ
- * transaction: finds the last row it will hold and returns the lines up to
- * there. Throws FORBIDDEN when the viewer sees no row of the entity at all.
- * The request's parameters are checked already (parseExportRequest).
+ * transaction: finds the last row it will hold and returns a row stream that
+ * ends there. Throws FORBIDDEN when the viewer sees no row of the entity at
+ * all. The request's parameters are checked already (parseExportRequest).
  */
 export async function prepareExport(
   em: EntityManager,
@@ -434,17 +533,32 @@ export async function prepareExport(
   const nextCursor = end
     ? encodeExportCursor(request.entity, end.k, end.id)
     : (request.cursor?.text ?? null);
-  if (!end) return { nextCursor, lines: new ExportLines(client, null) };
   const line = lineSql(spec.columns, request.format, masksContactDetails(viewer));
   const upTo =
     spec.key === 'sequence'
       ? `b."sequence" <= ?`
       : `(b."updated_at", b."id") <= (?::timestamptz, ?::uuid)`;
-  const cursorSql = `declare export_lines no scroll cursor for
-    select ${line} || ${EOL[request.format]} from ${from}
-    where ${[...where, upTo].join(' and ')} order by ${ascending}`;
-  const cursorParams = [...params, ...(spec.key === 'sequence' ? [end.k] : [end.k, end.id])];
-  return { nextCursor, lines: new ExportLines(client, toNative(em, cursorSql, cursorParams)) };
+  const streamSql = `copy (select ${line} || ${EOL[request.format]} from ${from}
+    where ${[...where, upTo].join(' and ')} order by ${ascending}) to stdout with (format binary)`;
+  const streamParams = [
+    ...params,
+    ...(end ? (spec.key === 'sequence' ? [end.k] : [end.k, end.id]) : []),
+  ];
+  return {
+    nextCursor,
+    // COPY takes no parameters: the values are written into the statement as
+    // literals, escaped by knex (quotes doubled, backslashes as E'' strings).
+    lines: new ExportLines(
+      client,
+      end
+        ? em
+            .getConnection()
+            .getKnex()
+            .raw(streamSql, streamParams as never[])
+            .toQuery()
+        : null,
+    ),
+  };
 }
 
 /**
