@@ -2,7 +2,7 @@ import http from 'node:http';
 import { Order, type Channel, type User } from '../src/entities';
 import { ApiKeyScope } from '../src/entities/api-key.entity';
 import { OrderStatus, Platform, Role } from '../src/entities/enums';
-import { SETTLE_MS } from '../src/services/exports/export.service';
+import { EXPORT_APPLICATION_NAME, SETTLE_MS } from '../src/services/exports/export.service';
 import { factories } from './support/factories';
 import { insertBulkOrders } from './support/bulk-orders';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -295,9 +295,53 @@ describe('export access', () => {
   });
 });
 
+describe('the instants an export takes', () => {
+  const RANGE = '1900-01-01 to 2100-12-31 (UTC)';
+  /** The export's answer and GraphQL's (OrderFilter.placedFrom) to the same instant. */
+  const both = async (instant: string) => {
+    const exported = await pull(
+      `/exports/orders?format=ndjson&updatedSince=${encodeURIComponent(instant)}`,
+    );
+    const graphql = await t.gql<unknown>(
+      'query($f: OrderFilter) { orders(filter: $f, first: 1) { totalCount } }',
+      { f: { placedFrom: instant } },
+    );
+    return { exported, graphqlError: graphql.errors?.[0]?.message ?? null };
+  };
+
+  it.each([['1899-12-31T23:59:59.999Z'], ['2101-01-01T00:00:00Z'], ['9999-12-31T00:00:00Z']])(
+    'refuses updatedSince=%s as GraphQL refuses the instant, with the same range',
+    async (instant) => {
+      const { exported, graphqlError } = await both(instant);
+      expect(exported.status).toBe(400);
+      expect(JSON.parse(exported.body)).toEqual({
+        error: {
+          code: 'BAD_USER_INPUT',
+          message: `updatedSince: must be an instant from ${RANGE}`,
+        },
+      });
+      expect(graphqlError).toMatch(
+        new RegExp(`must be an instant from ${RANGE.replace(/[()]/g, '\\$&')}$`),
+      );
+    },
+  );
+
+  it.each([['1900-01-01T00:00:00Z'], ['1950-06-01T00:00:00+07:00'], ['2100-12-31T23:59:59.999Z']])(
+    'takes updatedSince=%s as GraphQL takes the instant',
+    async (instant) => {
+      const { exported, graphqlError } = await both(instant);
+      expect(exported.status).toBe(200);
+      const since = Date.parse(instant);
+      const { rows } = parseNdjson(exported.body);
+      expect(rows.every((row) => Date.parse(row.updatedAt as string) >= since)).toBe(true);
+      expect(graphqlError).toBeNull();
+    },
+  );
+});
+
 describe('a client that hangs up mid-export', () => {
   it('ends the database side of the export and leaves the pool usable', async () => {
-    // Enough rows that the COPY is still sending when the client goes away.
+    // Enough rows that the export is still sending when the client goes away.
     await insertBulkOrders(t.orm, shopA, { count: 20_000, nameRepeats: 20 });
     await new Promise<void>((resolve, reject) => {
       const req = http.get(
@@ -316,7 +360,8 @@ describe('a client that hangs up mid-export', () => {
       const [row] = await t.orm.em
         .fork()
         .execute<{ n: string }[]>(
-          `select count(*) as n from pg_stat_activity where query like 'copy (%' and state <> 'idle'`,
+          `select count(*) as n from pg_stat_activity where application_name = ? and datname = current_database()`,
+          [EXPORT_APPLICATION_NAME],
         );
       return Number(row?.n);
     };

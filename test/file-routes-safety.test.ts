@@ -2,7 +2,10 @@ import http from 'node:http';
 import request from 'supertest';
 import type { Channel, User } from '../src/entities';
 import { Role } from '../src/entities/enums';
-import { encodeExportCursor } from '../src/services/exports/export.service';
+import {
+  encodeExportCursor,
+  EXPORT_APPLICATION_NAME,
+} from '../src/services/exports/export.service';
 import { factories } from './support/factories';
 import { insertBulkOrders } from './support/bulk-orders';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -79,7 +82,8 @@ const exportsRunning = async (): Promise<number> => {
   const [row] = await t.orm.em
     .fork()
     .execute<{ n: string }[]>(
-      `select count(*) as n from pg_stat_activity where query like 'copy (%' and state <> 'idle'`,
+      `select count(*) as n from pg_stat_activity where application_name = ? and datname = current_database()`,
+      [EXPORT_APPLICATION_NAME],
     );
   return Number(row?.n);
 };
@@ -141,7 +145,8 @@ describe('errors after the body started', () => {
     await t.orm.em
       .fork()
       .execute(
-        `select pg_terminate_backend(pid) from pg_stat_activity where query like 'copy (%' and pid <> pg_backend_pid()`,
+        `select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database()`,
+        [EXPORT_APPLICATION_NAME],
       );
     download.res.resume();
     expect(await download.ended).toBe('aborted');

@@ -11,6 +11,7 @@ import type { ExportLimits } from '../config';
 import { DomainError, type ErrorCode } from '../kernel/errors';
 import {
   assertMayExport,
+  EXPORT_APPLICATION_NAME,
   exportColumns,
   isExportEntity,
   parseExportRequest,
@@ -196,7 +197,10 @@ export function createExportRouter(deps: {
     const em = deps.orm.em.fork();
     // A connection of its own, not one of the ORM pool's: an export holds it for
     // as long as its client takes to download, and a cut export closes it.
-    const client = new Client({ connectionString: deps.databaseUrl });
+    const client = new Client({
+      connectionString: deps.databaseUrl,
+      application_name: EXPORT_APPLICATION_NAME,
+    });
     // A connection lost between two statements is reported here; the next one fails too.
     client.on('error', (error) =>
       deps.logger.warn({ err: error, entity }, 'export connection lost'),

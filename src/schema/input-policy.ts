@@ -1,7 +1,8 @@
 /**
  * One input policy for every argument and input field of the schema: texts
  * have a maximum length, no control characters and no bidirectional
- * overrides; instants fall between 1900 and 2100. It is applied to the built
+ * overrides; instants fall between 1900 and 2100
+ * (kernel/instants.ts, which the export route applies too). It is applied to the built
  * schema, so every field is covered without anyone listing it, over HTTP and
  * WebSocket alike (both execute this schema), and it runs before the resolver
  * (and before a subscription's `subscribe`), so a refused value reaches no
@@ -29,15 +30,13 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { DomainError } from '../kernel/errors';
+import { INSTANT_RANGE, isInstantInRange } from '../kernel/instants';
 import { MAX_LENGTH } from '../kernel/text-limits';
 
 /** A String without a limit of its own. */
 export const DEFAULT_MAX_LENGTH = 1_000;
 /** Every id this API hands out is a UUID; the margin is for ids other systems made. */
 export const ID_MAX_LENGTH = 100;
-export const EARLIEST_INSTANT = new Date('1900-01-01T00:00:00.000Z');
-export const LATEST_INSTANT = new Date('2100-12-31T23:59:59.999Z');
-const INSTANT_RANGE = '1900-01-01 to 2100-12-31 (UTC)';
 
 /**
  * Limits by the name of an argument or input field, wherever it appears, so
@@ -137,8 +136,7 @@ function checkText(value: string, path: string, field: string, max: number): voi
 }
 
 function checkInstant(value: Date, path: string, field: string): void {
-  const time = value.getTime();
-  if (Number.isNaN(time) || time < EARLIEST_INSTANT.getTime() || time > LATEST_INSTANT.getTime()) {
+  if (!isInstantInRange(value.getTime())) {
     throw refuse(path, field, `must be an instant from ${INSTANT_RANGE}`);
   }
 }

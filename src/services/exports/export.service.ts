@@ -14,6 +14,7 @@ import type { Viewer } from '../../auth/viewer';
 import { ApiKeyScope } from '../../entities/api-key.entity';
 import { Conversation, Customer, Order, Ticket } from '../../entities';
 import { badInput, DomainError, isId } from '../../kernel/errors';
+import { INSTANT_RANGE, isInstantInRange } from '../../kernel/instants';
 import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
 
 /*
@@ -241,17 +242,7 @@ export function encodeExportCursor(entity: ExportEntity, key: string, id: string
   );
 }
 
-/*
- * Times an export accepts. PostgreSQL refuses some values JavaScript parses
- * (year 0, for one) and takes others no row of the CRM can hold; anything
- * outside this range is a client's mistake, answered before the export starts.
- */
-const EARLIEST_TIME = Date.UTC(1970, 0, 1);
-const LATEST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-const inTimeRange = (text: string): boolean => {
-  const at = Date.parse(text);
-  return !Number.isNaN(at) && at >= EARLIEST_TIME && at <= LATEST_TIME;
-};
+const inTimeRange = (text: string): boolean => isInstantInRange(Date.parse(text));
 /** The cursor's own time format (see `time`): exact to the microsecond. */
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -282,7 +273,7 @@ const exportQuery = z.object({
   cursor: z.string().max(1_000).optional(),
   updatedSince: z
     .union([z.iso.datetime({ offset: true }), z.iso.date()])
-    .refine(inTimeRange, 'out of range (1970 to 9999)')
+    .refine(inTimeRange, `must be an instant from ${INSTANT_RANGE}`)
     .optional(),
 });
 
@@ -345,6 +336,9 @@ export type PreparedExport = {
 
 /** Line ends: RFC 4180's CRLF for CSV, LF for NDJSON. */
 const EOL: Record<ExportFormat, string> = { csv: `E'\\r\\n'`, ndjson: `E'\\n'` };
+
+/** The export's connection as pg_stat_activity names it (operators and tests find it by this). */
+export const EXPORT_APPLICATION_NAME = 'crm-export';
 
 /** The start of PostgreSQL's binary COPY output. */
 const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
