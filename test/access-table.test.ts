@@ -239,7 +239,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     variables: { id: NO_ID },
   },
   'Mutation.assignTicket': {
-    query: 'mutation($id: ID!) { assignTicket(ticketId: $id, assigneeId: $id) { id } }',
+    query: 'mutation($id: ID!) { assignTicket(ticketId: $id, assigneeId: $id, version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.updateAssignment': {
@@ -258,19 +258,20 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     variables: { id: NO_ID },
   },
   'Mutation.updateTicket': {
-    query: 'mutation($id: ID!) { updateTicket(id: $id, input: { title: "x" }) { id } }',
+    query: 'mutation($id: ID!) { updateTicket(id: $id, version: 1, input: { title: "x" }) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.completeTicket': {
-    query: 'mutation($id: ID!) { completeTicket(id: $id, resultCode: COMPLETED) { id } }',
+    query:
+      'mutation($id: ID!) { completeTicket(id: $id, resultCode: COMPLETED, version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.cancelTicket': {
-    query: 'mutation($id: ID!) { cancelTicket(id: $id, reason: "r") { id } }',
+    query: 'mutation($id: ID!) { cancelTicket(id: $id, reason: "r", version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.reopenTicket': {
-    query: 'mutation($id: ID!) { reopenTicket(id: $id) { id } }',
+    query: 'mutation($id: ID!) { reopenTicket(id: $id, version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.addTicketNote': {

@@ -119,6 +119,7 @@ export type AssignmentSetting = {
   active: Scalars['Boolean']['output'];
   branch?: Maybe<Branch>;
   createdAt: Scalars['DateTimeISO']['output'];
+  /** Stable for a branch and user: an unsaved default has the id it is saved under. */
   id: Scalars['ID']['output'];
   /** Cap on open tickets; null for no cap. */
   maxOpenTickets?: Maybe<Scalars['Int']['output']>;
@@ -959,12 +960,15 @@ export type MessageStatus =
 export type Mutation = {
   __typename?: 'Mutation';
   addCustomerNote: CustomerNote;
+  /** Appends a note; changes no field or status, so it takes no version. Anyone who sees the ticket, in any status. */
   addTicketNote: TicketNote;
-  /** Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets). */
+  /** NEW -> ASSIGNED, or a reassignment of an ASSIGNED ticket; leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets: a stale version's CONFLICT carries extensions.currentVersion, which IT's assign scope may learn). */
   assignTicket?: Maybe<Ticket>;
+  /** NEW or ASSIGNED -> CANCELED, with a reason (kept as a note). By its owner or curator, a leader of its team, Admin or BOD. */
   cancelTicket: Ticket;
   /** Your own password, the current one required. Every session of yours ends: go on with the token in the answer. */
   changePassword: ChangePasswordPayload;
+  /** ASSIGNED -> COMPLETED with a result; a NEW ticket must be assigned first (BAD_USER_INPUT). By its owner or curator, a leader of its team, Admin or BOD. Follow-up rules (sources 3, 7) run in the same transaction. */
   completeTicket: Ticket;
   /** Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error. */
   connectChannel: Channel;
@@ -977,9 +981,9 @@ export type Mutation = {
   createCustomerLabel: CustomerLabel;
   /** Admin any type, a team leader their team's (FORBIDDEN otherwise). BAD_USER_INPUT (extensions.field) for an empty title or body. */
   createKnowledgeBaseArticle: KnowledgeBaseArticle;
-  /** Sources 1, 2, 5 and 6; staff own what they create. */
+  /** Sources 1, 2, 5 and 6, status NEW (ASSIGNED with an assigneeId). Staff and leaders create tickets of their own team; staff own what they create; leaders may name an owner in their team; Admin and BOD name the target. IT creates none. */
   createTicket: Ticket;
-  /** BR-CRM-009: many tickets in one transaction, all or nothing. */
+  /** BR-CRM-009: many tickets in one transaction, all or nothing; the same roles as createTicket. One ticket per customer: a customer named twice (or a merged id beside its survivor) is a BAD_USER_INPUT row error naming both rows. */
   createTickets: Array<Ticket>;
   /** BAD_USER_INPUT (extensions.field) for an invalid e-mail, a short password or the PARTNER role; NOT_FOUND for an unknown branch; CONFLICT (extensions.existingUserId) when the e-mail is taken. */
   createUser: CreateUserPayload;
@@ -994,7 +998,7 @@ export type Mutation = {
   mergeCustomers: CustomerMerge;
   /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
   reassignConversation: Conversation;
-  /** A canceled ticket only. */
+  /** CANCELED -> ASSIGNED (NEW when it has no owner). A COMPLETED ticket never reopens: its result stands and its follow-up rules already ran. The same roles as cancelTicket. */
   reopenTicket: Ticket;
   /** Replays the dead letters of a platform received since a time; returns how many applied. */
   replayDeadLetters: Scalars['Int']['output'];
@@ -1029,6 +1033,7 @@ export type Mutation = {
   updateCustomerLabel: CustomerLabel;
   /** NOT_FOUND for an article outside the viewer's team, as for reads; FORBIDDEN to move it to another team's type. */
   updateKnowledgeBaseArticle: KnowledgeBaseArticle;
+  /** Edits a NEW or ASSIGNED ticket. Anyone who sees the ticket (staff: tickets they own or curate; leaders: their team's; Admin, BOD: all) edits title, description and due date; only leaders, Admin and BOD change the curator. */
   updateTicket: Ticket;
   /** Name, role, branches, active. BAD_USER_INPUT to demote or deactivate yourself (so an admin always remains); NOT_FOUND for an unknown user or branch. */
   updateUser: User;
@@ -1054,6 +1059,7 @@ export type MutationAssignTicketArgs = {
   assigneeId: Scalars['ID']['input'];
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
   ticketId: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1061,7 +1067,7 @@ export type MutationAssignTicketArgs = {
 export type MutationCancelTicketArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1077,7 +1083,7 @@ export type MutationCompleteTicketArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   resultCode: TicketResult;
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1182,7 +1188,7 @@ export type MutationReassignConversationArgs = {
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1314,7 +1320,7 @@ export type MutationUpdateKnowledgeBaseArticleArgs = {
 export type MutationUpdateTicketArgs = {
   id: Scalars['ID']['input'];
   input: UpdateTicketInputType;
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -2189,7 +2195,9 @@ export type TicketFilter = {
   missed?: InputMaybe<Scalars['Boolean']['input']>;
   /** How `keywords` match (default TEXT). */
   mode?: InputMaybe<KeywordMode>;
+  /** One status. With `statuses` too, both must hold (ANDed like every condition). */
   status?: InputMaybe<TicketStatus>;
+  /** Any of these statuses. */
   statuses?: InputMaybe<Array<TicketStatus>>;
   targets?: InputMaybe<Array<TicketTarget>>;
   ticketResults?: InputMaybe<Array<TicketResult>>;
