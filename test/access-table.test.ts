@@ -97,6 +97,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.cancelTicket': TICKET_WORKERS,
   'Mutation.reopenTicket': TICKET_WORKERS,
   'Mutation.addTicketNote': TICKET_WORKERS,
+  'Mutation.recordPayment': TICKET_WORKERS,
+  'Mutation.runTicketAutomation': ['ADMIN'],
   'Subscription.ticketChanged': CRM,
   'Subscription.ticketReminder': TICKET_WORKERS,
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
@@ -277,6 +279,15 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Mutation.addTicketNote': {
     query: 'mutation($id: ID!) { addTicketNote(ticketId: $id, body: "b") { id } }',
     variables: { id: NO_ID },
+  },
+  // An unknown customer, a date that is no date: an allowed role gets BAD_USER_INPUT and nothing is made.
+  'Mutation.recordPayment': {
+    query:
+      'mutation($id: ID!) { recordPayment(input: { externalId: "x", customerId: $id, amount: 1, method: "CASH" }) { created } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.runTicketAutomation': {
+    query: 'mutation { runTicketAutomation(rule: BIRTHDAY, date: "not a date") { date } }',
   },
   'Subscription.ticketChanged': { query: 'subscription { ticketChanged { ticket { id } } }' },
   'Subscription.ticketReminder': { query: 'subscription { ticketReminder { dueAt } }' },

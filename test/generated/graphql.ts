@@ -446,6 +446,8 @@ export type Customer = {
   /** Newest first. */
   orders: Array<Order>;
   phone?: Maybe<Scalars['String']['output']>;
+  /** What kind of number `phone` is, from its E.164 form: Vietnamese MOBILE or LANDLINE, FOREIGN, or OTHER (toll-free, VoIP). Every valid number is accepted. */
+  phoneType?: Maybe<PhoneType>;
   /** Completed orders plus paid payments outside them, in minor units. */
   realRevenue: Scalars['SafeInt']['output'];
   /** Newest first. */
@@ -998,6 +1000,8 @@ export type Mutation = {
   mergeCustomers: CustomerMerge;
   /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
   reassignConversation: Conversation;
+  /** Records a PAID payment (staff: TELESALES, CUSTOMER_SERVICE, their leaders, Admin, BOD), idempotent on externalId; the same externalId with other amount, currency, customer or order is CONFLICT. Opens the after-sale care ticket once. */
+  recordPayment: RecordPaymentResult;
   /** CANCELED -> ASSIGNED (NEW when it has no owner). A COMPLETED ticket never reopens: its result stands and its follow-up rules already ran. The same roles as cancelTicket. */
   reopenTicket: Ticket;
   /** Replays the dead letters of a platform received since a time; returns how many applied. */
@@ -1011,6 +1015,8 @@ export type Mutation = {
   revokeApiKey: ApiKey;
   /** Reconciles a business date now, replacing an earlier run of the same date (running it twice gives the same report). A malformed or future date is BAD_USER_INPUT. */
   runReconciliation: ReconciliationRun;
+  /** Admin: runs a dated ticket rule for a business date (YYYY-MM-DD, today or earlier) now, as its schedule would; idempotent, returns what it created. */
+  runTicketAutomation: TicketAutomationRun;
   /** Sends through the channel's platform: stored PENDING, then SENT or FAILED (retried with backoff). Customer-service staff answering an unassigned conversation take it. Outside the platform's reply window (Messenger 24 h) the answer is BAD_USER_INPUT with extensions.reason MESSAGING_WINDOW_CLOSED and nothing is stored. */
   sendMessage: Message;
   /** Replaces the customer's labels with exactly these. */
@@ -1186,6 +1192,12 @@ export type MutationReassignConversationArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationRecordPaymentArgs = {
+  input: RecordPaymentInputType;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
@@ -1226,6 +1238,13 @@ export type MutationRevokeApiKeyArgs = {
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRunReconciliationArgs = {
   date: Scalars['String']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationRunTicketAutomationArgs = {
+  date: Scalars['String']['input'];
+  rule: TicketAutomationRule;
 };
 
 
@@ -1603,9 +1622,12 @@ export type Payment = {
   amount: Scalars['SafeInt']['output'];
   createdAt: Scalars['DateTimeISO']['output'];
   currency: Scalars['String']['output'];
+  /** The payer's id for it (a gateway transaction, a bank reference); for MARKETPLACE, platform:shop:order. */
+  externalId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   method: Scalars['String']['output'];
   paidAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  source: PaymentSource;
   status: PaymentStatus;
 };
 
@@ -1623,11 +1645,21 @@ export type PaymentEdge = {
   node: Payment;
 };
 
+export type PaymentSource =
+  | 'API'
+  | 'MARKETPLACE';
+
 export type PaymentStatus =
   | 'FAILED'
   | 'PAID'
   | 'PENDING'
   | 'REFUNDED';
+
+export type PhoneType =
+  | 'FOREIGN'
+  | 'LANDLINE'
+  | 'MOBILE'
+  | 'OTHER';
 
 export type Platform =
   | 'FACEBOOK'
@@ -1981,6 +2013,33 @@ export type ReconciliationRun = {
   startedAt: Scalars['DateTimeISO']['output'];
 };
 
+/** A payment that succeeded, as its payer (gateway, bank, cashier) knows it. */
+export type RecordPaymentInputType = {
+  /** Minor units of currency (VND has none); above 0. */
+  amount: Scalars['SafeInt']['input'];
+  /** ISO 4217; VND when omitted. At most 1000 characters. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Who paid; optional with an orderId whose customer is known (it must match). */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The payer's id for this payment (gateway transaction, bank reference): recording it again changes nothing. At most 200 characters. */
+  externalId: Scalars['String']['input'];
+  /** How it was paid, e.g. BANK_TRANSFER, CASH, CARD, E_WALLET. At most 50 characters. */
+  method: Scalars['String']['input'];
+  /** The order paid for, if any. */
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** When it was paid; now when omitted, never in the future. From 1900-01-01 to 2100-12-31 (UTC). */
+  paidAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
+};
+
+export type RecordPaymentResult = {
+  __typename?: 'RecordPaymentResult';
+  /** The after-sale care ticket (source 4) the payment opened, now or when first recorded; one per order or order-less payment, shared with the order's delivered milestone. */
+  afterSaleTicket?: Maybe<Ticket>;
+  /** false when this externalId was recorded before: nothing changed. */
+  created: Scalars['Boolean']['output'];
+  payment: Payment;
+};
+
 export type ReferenceData = {
   __typename?: 'ReferenceData';
   /** The bot's answer steps (BotStep), in the order its fallback chain tries them. */
@@ -2148,6 +2207,18 @@ export type TicketHistoryArgs = {
 export type TicketNotesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type TicketAutomationRule =
+  | 'BIRTHDAY';
+
+export type TicketAutomationRun = {
+  __typename?: 'TicketAutomationRun';
+  /** The tickets this run created; empty when an earlier run made them. */
+  created: Array<Ticket>;
+  /** The business date (Asia/Ho_Chi_Minh) the rule ran for. */
+  date: Scalars['String']['output'];
+  rule: TicketAutomationRule;
 };
 
 /** One change to a ticket, as pushed by ticketChanged. */
