@@ -10,7 +10,7 @@ import type { EventBus } from '../../realtime/event-bus';
 import { TOPICS, type OrderChangedEvent, type TicketChangedEvent } from '../../kernel/topics';
 import type { OrderSync } from './order-enrichment.service';
 import { mergeFlags } from './order-flags';
-import { afterOrderMilestone } from '../tickets/ticket-automation';
+import { afterOrderMilestone, publishTicketsCreated } from '../tickets/ticket-automation';
 import { paidByChange, settleMarketplacePayments } from './payments';
 
 /**
@@ -238,15 +238,12 @@ export async function applyInboundBatch(
       tx,
       plan.changes.filter(({ changed }) => changed).map(({ order }) => order.id),
     );
-    for (const { id: ticketId } of paid) {
-      published.push(() =>
-        bus.publish(TOPICS.ticketChanged, {
-          ticketId,
-          action: 'CREATED',
-          changedFields: ['status'],
-        } satisfies TicketChangedEvent),
-      );
-    }
+    published.push(() =>
+      publishTicketsCreated(
+        bus,
+        paid.map(({ id }) => id),
+      ),
+    );
     return { applied: plan.applied, leftovers: [...leftovers, ...plan.leftovers] };
   });
   for (const publish of published) publish();

@@ -10,12 +10,12 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, Order, Payment, Ticket } from '../../entities';
 import { OrderStatus, PaymentSource, Platform } from '../../entities/enums';
+import { RANK } from '../../integrations/order-lattice';
 import type { EventBus } from '../../realtime/event-bus';
-import { TOPICS, type TicketChangedEvent } from '../../kernel/topics';
 import { assertId, badInput, DomainError } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';
-import { MAX_LENGTH, assertMaxLength, requiredText } from '../../kernel/text-limits';
-import { afterPayment } from '../tickets/ticket-automation';
+import { MAX_LENGTH, requiredText } from '../../kernel/text-limits';
+import { afterPayment, publishTicketsCreated } from '../tickets/ticket-automation';
 
 /**
  * Which applied order statuses prove a marketplace order was paid (platforms.md 9.2):
@@ -31,14 +31,10 @@ import { afterPayment } from '../tickets/ticket-automation';
  */
 const PAID_RAW_STATUS: Partial<Record<Platform, string>> = { [Platform.TIKI]: 'paid' };
 const PAID_AFTER_UNPAID: readonly Platform[] = [Platform.LAZADA, Platform.SHOPEE, Platform.TIKTOK];
-const PAST_PAYMENT: readonly OrderStatus[] = [
-  OrderStatus.CONFIRMED,
-  OrderStatus.PACKED,
-  OrderStatus.READY_TO_SHIP,
-  OrderStatus.SHIPPED,
-  OrderStatus.DELIVERED,
-  OrderStatus.COMPLETED,
-];
+/** The main chain past payment, from the lattice's ranks. */
+const PAST_PAYMENT: readonly OrderStatus[] = (Object.entries(RANK) as [OrderStatus, number][])
+  .filter(([, rank]) => rank > RANK[OrderStatus.PENDING_PAYMENT]!)
+  .map(([status]) => status);
 
 const MARKETPLACE_METHOD = 'MARKETPLACE';
 
@@ -232,7 +228,6 @@ export const paymentService = {
     if (paidAt.getTime() > Date.now() + 60_000) {
       throw badInput('paidAt: must not be in the future', 'paidAt');
     }
-    assertMaxLength(externalId, MAX_LENGTH.externalId, 'externalId');
 
     const outcome = await em.transactional(async (tx) => {
       const { customer, order } = await resolvePayer(tx, input);
@@ -292,13 +287,7 @@ export const paymentService = {
         fresh,
       };
     });
-    if (outcome.fresh) {
-      bus.publish(TOPICS.ticketChanged, {
-        ticketId: outcome.fresh.id,
-        action: 'CREATED',
-        changedFields: ['status'],
-      } satisfies TicketChangedEvent);
-    }
+    if (outcome.fresh) publishTicketsCreated(bus, [outcome.fresh.id]);
     return { payment: outcome.payment, created: outcome.created, afterSaleTicket: outcome.ticket };
   },
 };

@@ -248,6 +248,17 @@ export async function createBirthdayTickets(
   return created;
 }
 
+/** After commit: the tickets a rule created reach their viewers' ticketChanged. */
+export function publishTicketsCreated(bus: EventBus, ticketIds: readonly string[]): void {
+  for (const ticketId of ticketIds) {
+    bus.publish(TOPICS.ticketChanged, {
+      ticketId,
+      action: 'CREATED',
+      changedFields: ['status'],
+    } satisfies TicketChangedEvent);
+  }
+}
+
 /**
  * Runs a dated rule for a business date now, as its schedule would have run
  * at 07:00 that day: a missed or failed run, or a date being checked. The
@@ -271,13 +282,7 @@ export async function runTicketAutomation(
         return createBirthdayTickets(tx, scheduledAt);
     }
   });
-  for (const ticketId of ids) {
-    bus.publish(TOPICS.ticketChanged, {
-      ticketId,
-      action: 'CREATED',
-      changedFields: ['status'],
-    } satisfies TicketChangedEvent);
-  }
+  publishTicketsCreated(bus, ids);
   return ids.length === 0
     ? []
     : em.find(Ticket, { id: { $in: ids } }, { orderBy: { createdAt: 'ASC', id: 'ASC' } });
