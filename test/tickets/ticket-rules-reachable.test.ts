@@ -185,6 +185,28 @@ describe('point 5: payments and dated rules reach their automatic tickets', () =
     ).toBe(1);
   });
 
+  test('two recordings of one payment at the same moment: one payment, one care ticket', async () => {
+    const branch = await make.branch();
+    const customer = await make.customer({ branch: branch.id as never });
+    const input = {
+      externalId: `race-${customer.id}`,
+      customerId: customer.id,
+      amount: 99_000,
+      method: 'CASH',
+    };
+    const both = await Promise.all([0, 1].map(() => t.gql<Recorded>(RECORD, { input })));
+    expect(both.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(both.map((r) => r.data!.recordPayment.created).sort()).toEqual([false, true]);
+    const [a, b] = both.map((r) => r.data!.recordPayment);
+    expect(a!.payment.id).toBe(b!.payment.id);
+    expect(a!.afterSaleTicket?.id).toBe(b!.afterSaleTicket?.id);
+    const em = t.orm.em.fork();
+    expect(await em.count(Payment, { customer: customer.id })).toBe(1);
+    expect(
+      await em.count(Ticket, { customer: customer.id, source: TicketSource.AFTER_SALE_CARE }),
+    ).toBe(1);
+  });
+
   test('a Shopee order paid (UNPAID -> READY_TO_SHIP) records its payment and one care ticket, shared with delivery', async () => {
     const branch = await make.branch();
     const shop = `9${Date.now()}`;
