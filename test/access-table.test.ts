@@ -97,6 +97,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.cancelTicket': TICKET_WORKERS,
   'Mutation.reopenTicket': TICKET_WORKERS,
   'Mutation.addTicketNote': TICKET_WORKERS,
+  'Mutation.recordPayment': TICKET_WORKERS,
+  'Mutation.runTicketAutomation': ['ADMIN'],
   'Subscription.ticketChanged': CRM,
   'Subscription.ticketReminder': TICKET_WORKERS,
   'Subscription.orderChanged': [...CRM, 'PARTNER'],
@@ -239,7 +241,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     variables: { id: NO_ID },
   },
   'Mutation.assignTicket': {
-    query: 'mutation($id: ID!) { assignTicket(ticketId: $id, assigneeId: $id) { id } }',
+    query: 'mutation($id: ID!) { assignTicket(ticketId: $id, assigneeId: $id, version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.updateAssignment': {
@@ -258,24 +260,34 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     variables: { id: NO_ID },
   },
   'Mutation.updateTicket': {
-    query: 'mutation($id: ID!) { updateTicket(id: $id, input: { title: "x" }) { id } }',
+    query: 'mutation($id: ID!) { updateTicket(id: $id, version: 1, input: { title: "x" }) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.completeTicket': {
-    query: 'mutation($id: ID!) { completeTicket(id: $id, resultCode: COMPLETED) { id } }',
+    query:
+      'mutation($id: ID!) { completeTicket(id: $id, resultCode: COMPLETED, version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.cancelTicket': {
-    query: 'mutation($id: ID!) { cancelTicket(id: $id, reason: "r") { id } }',
+    query: 'mutation($id: ID!) { cancelTicket(id: $id, reason: "r", version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.reopenTicket': {
-    query: 'mutation($id: ID!) { reopenTicket(id: $id) { id } }',
+    query: 'mutation($id: ID!) { reopenTicket(id: $id, version: 1) { id } }',
     variables: { id: NO_ID },
   },
   'Mutation.addTicketNote': {
     query: 'mutation($id: ID!) { addTicketNote(ticketId: $id, body: "b") { id } }',
     variables: { id: NO_ID },
+  },
+  // An unknown customer, a date that is no date: an allowed role gets BAD_USER_INPUT and nothing is made.
+  'Mutation.recordPayment': {
+    query:
+      'mutation($id: ID!) { recordPayment(input: { externalId: "x", customerId: $id, amount: 1, method: "CASH" }) { created } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.runTicketAutomation': {
+    query: 'mutation { runTicketAutomation(rule: BIRTHDAY, date: "not a date") { date } }',
   },
   'Subscription.ticketChanged': { query: 'subscription { ticketChanged { ticket { id } } }' },
   'Subscription.ticketReminder': { query: 'subscription { ticketReminder { dueAt } }' },

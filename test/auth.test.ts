@@ -321,8 +321,8 @@ describe('live ticket events', () => {
 
     // Reassigned away: the assignment's own event and later ones no longer reach staff A.
     const moved = await t.gql(
-      'mutation($t: ID!, $u: ID!) { assignTicket(ticketId: $t, assigneeId: $u) { id status } }',
-      { t: mine.id, u: staffB.id },
+      'mutation($t: ID!, $u: ID!, $v: Int!) { assignTicket(ticketId: $t, assigneeId: $u, version: $v) { id status } }',
+      { t: mine.id, u: staffB.id, v: await t.ticketVersion(mine.id) },
       as(leader),
     );
     expect(moved.errors).toBeUndefined();
@@ -480,14 +480,14 @@ describe('assignment (BR-CRM-003/008)', () => {
 
     const ticket = await make.ticket({ customer, branch });
     const blocked = await t.gql(
-      'mutation($t: ID!, $u: ID!) { assignTicket(ticketId: $t, assigneeId: $u) { id } }',
-      { t: ticket.id, u: staff.id },
+      'mutation($t: ID!, $u: ID!, $v: Int!) { assignTicket(ticketId: $t, assigneeId: $u, version: $v) { id } }',
+      { t: ticket.id, u: staff.id, v: await t.ticketVersion(ticket.id) },
       as(tsLeader),
     );
     expect(code(blocked)).toBe('BAD_USER_INPUT');
     const wrongTeam = await t.gql(
-      'mutation($t: ID!, $u: ID!) { assignTicket(ticketId: $t, assigneeId: $u) { id } }',
-      { t: ticket.id, u: csStaff.id },
+      'mutation($t: ID!, $u: ID!, $v: Int!) { assignTicket(ticketId: $t, assigneeId: $u, version: $v) { id } }',
+      { t: ticket.id, u: csStaff.id, v: await t.ticketVersion(ticket.id) },
       as(tsLeader),
     );
     expect(code(wrongTeam)).toBe('BAD_USER_INPUT');
@@ -497,8 +497,8 @@ describe('assignment (BR-CRM-003/008)', () => {
 
     await update(staff.id, true, as(tsLeader));
     const ok = await t.gql<{ assignTicket: { status: string; assignee: { id: string } } }>(
-      'mutation($t: ID!, $u: ID!) { assignTicket(ticketId: $t, assigneeId: $u) { status assignee { id } } }',
-      { t: ticket.id, u: staff.id },
+      'mutation($t: ID!, $u: ID!, $v: Int!) { assignTicket(ticketId: $t, assigneeId: $u, version: $v) { status assignee { id } } }',
+      { t: ticket.id, u: staff.id, v: await t.ticketVersion(ticket.id) },
       as(tsLeader),
     );
     expect(ok.data!.assignTicket).toEqual({ status: 'ASSIGNED', assignee: { id: staff.id } });
@@ -519,8 +519,8 @@ describe('assignment (BR-CRM-003/008)', () => {
       branch: await make.branch(),
     });
     const res = await t.gql(
-      'mutation($t: ID!, $u: ID!) { assignTicket(ticketId: $t, assigneeId: $u) { id } }',
-      { t: ticket.id, u: staff.id },
+      'mutation($t: ID!, $u: ID!, $v: Int!) { assignTicket(ticketId: $t, assigneeId: $u, version: $v) { id } }',
+      { t: ticket.id, u: staff.id, v: await t.ticketVersion(ticket.id) },
       as(csLeader),
     );
     expect(code(res)).toBe('NOT_FOUND');
@@ -529,7 +529,7 @@ describe('assignment (BR-CRM-003/008)', () => {
   test('a forbidden mutation is audited with its actor', async () => {
     const staff = await make.user({ role: Role.TELESALES });
     const res = await t.gql(
-      'mutation($t: ID!) { assignTicket(ticketId: $t, assigneeId: $t) { id } }',
+      'mutation($t: ID!) { assignTicket(ticketId: $t, assigneeId: $t, version: 1) { id } }',
       { t: staff.id },
       as(staff),
     );

@@ -359,7 +359,8 @@ test('every mutation refuses NUL, 1 MB, RTL override, over-limit text and year 0
   expect(wrong).toEqual([]);
   // The walk reached the inputs this test was written against (and any added since).
   expect(probed).toBeGreaterThan(300);
-});
+  // The walk grows with every mutation in the schema (hundreds of requests, some of 1 MB).
+}, 180_000);
 
 test('what the policy allows passes: line breaks, tabs, Vietnamese, emoji, a title at its limit', async () => {
   const body = 'Dòng một\nDòng hai\r\n\tThụt lề 😀 — “ngoặc”';
@@ -372,8 +373,8 @@ test('what the policy allows passes: line breaks, tabs, Vietnamese, emoji, a tit
 
   const title = 'Ư'.repeat(300);
   const updated = await t.gql<{ updateTicket: { title: string } }>(
-    'mutation($id: ID!, $title: String!) { updateTicket(id: $id, input: { title: $title }) { title } }',
-    { id: rows.ticket![0], title },
+    'mutation($id: ID!, $v: Int!, $title: String!) { updateTicket(id: $id, version: $v, input: { title: $title }) { title } }',
+    { id: rows.ticket![0], v: await t.ticketVersion(rows.ticket![0]!), title },
   );
   expect(updated.errors).toBeUndefined();
   expect(updated.data?.updateTicket.title).toBe(title);
@@ -382,8 +383,8 @@ test('what the policy allows passes: line breaks, tabs, Vietnamese, emoji, a tit
 test('updateTicket holds titles to the limit createTicket always had, and stores nothing', async () => {
   const before = await snapshot();
   const res = await t.gql(
-    'mutation($id: ID!, $title: String!) { updateTicket(id: $id, input: { title: $title }) { title } }',
-    { id: rows.ticket![1], title: 'x'.repeat(301) },
+    'mutation($id: ID!, $v: Int!, $title: String!) { updateTicket(id: $id, version: $v, input: { title: $title }) { title } }',
+    { id: rows.ticket![1], v: await t.ticketVersion(rows.ticket![1]!), title: 'x'.repeat(301) },
   );
   expect(res.errors?.[0]?.extensions).toMatchObject({
     code: 'BAD_USER_INPUT',
@@ -403,8 +404,9 @@ test('the ticket service holds its own title and description limits for callers 
   };
   const scope = { em: t.orm.em.fork(), viewer };
   const before = await snapshot();
+  const version = await t.ticketVersion(rows.ticket![1]!);
   const update = (input: { title?: string; description?: string }) =>
-    ticketLifecycle.update(scope, t.bus, rows.ticket![1]!, null, input).then(
+    ticketLifecycle.update(scope, t.bus, rows.ticket![1]!, version, input).then(
       () => 'stored',
       (error: unknown) => (error instanceof DomainError ? error.details.field : error),
     );
@@ -450,8 +452,8 @@ describe('over graphql-ws, the same refusals', () => {
     const ws = connect();
     const before = await snapshot();
     const op = ws.subscribe(
-      'mutation($id: ID!, $title: String!) { updateTicket(id: $id, input: { title: $title }) { title } }',
-      { id: rows.ticket![1], title: 'Gọi lại\u0000' },
+      'mutation($id: ID!, $v: Int!, $title: String!) { updateTicket(id: $id, version: $v, input: { title: $title }) { title } }',
+      { id: rows.ticket![1], v: await t.ticketVersion(rows.ticket![1]!), title: 'Gọi lại\u0000' },
     );
     await waitFor(() => op.completed || op.error !== undefined);
     expect(op.events[0]?.errors?.[0]?.extensions).toMatchObject({

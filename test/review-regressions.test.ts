@@ -62,8 +62,8 @@ test('IT assigns a ticket without reading it', async () => {
     { description: 'secret notes about the customer' },
   );
   const res = await t.gql<{ assignTicket: unknown }>(
-    'mutation($t: ID!, $u: ID!) { assignTicket(ticketId: $t, assigneeId: $u) { id description } }',
-    { t: ticket.id, u: staff.id },
+    'mutation($t: ID!, $u: ID!, $v: Int!) { assignTicket(ticketId: $t, assigneeId: $u, version: $v) { id description } }',
+    { t: ticket.id, u: staff.id, v: await t.ticketVersion(ticket.id) },
     as(it),
   );
   expect(res.errors).toBeUndefined();
@@ -119,8 +119,8 @@ test('tickets the system creates carry their history', async () => {
     assignee: staff,
   });
   await t.gql(
-    'mutation($id: ID!) { completeTicket(id: $id, resultCode: CALL_LATER) { id } }',
-    { id: ticket.id },
+    'mutation($id: ID!, $v: Int!) { completeTicket(id: $id, resultCode: CALL_LATER, version: $v) { id } }',
+    { id: ticket.id, v: await t.ticketVersion(ticket.id) },
     as(staff),
   );
   const em = t.orm.em.fork();

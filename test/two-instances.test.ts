@@ -37,8 +37,8 @@ const redisUrl = process.env.REDIS_URL;
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const assigned = await a.gql(
-      'mutation($t: ID!, $u: ID!) { assignTicket(ticketId: $t, assigneeId: $u) { id } }',
-      { t: ticket.id, u: staff.id },
+      'mutation($t: ID!, $u: ID!, $v: Int!) { assignTicket(ticketId: $t, assigneeId: $u, version: $v) { id } }',
+      { t: ticket.id, u: staff.id, v: await a.ticketVersion(ticket.id) },
       { token: a.tokenFor(leader) },
     );
     expect(assigned.errors).toBeUndefined();

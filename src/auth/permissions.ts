@@ -102,6 +102,8 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     cancelTicket: roles(...TICKET_WORKERS),
     reopenTicket: roles(...TICKET_WORKERS),
     addTicketNote: roles(...TICKET_WORKERS),
+    recordPayment: roles(...TICKET_WORKERS),
+    runTicketAutomation: roles(Role.ADMIN),
     updateAssignment: roles(...LEADERS_AND_IT),
     runReconciliation: roles(Role.ADMIN, Role.BOD, Role.IT),
     startOrderSync: roles(Role.ADMIN, Role.IT),

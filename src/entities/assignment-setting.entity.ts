@@ -19,7 +19,9 @@ import { User } from './user.entity';
 export class AssignmentSetting {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'active' | 'maxOpenTickets';
 
-  @Field(() => ID)
+  @Field(() => ID, {
+    description: 'Stable for a branch and user: an unsaved default has the id it is saved under.',
+  })
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 

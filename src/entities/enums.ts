@@ -127,6 +127,22 @@ export enum BotStep {
   HANDOFF = 'HANDOFF',
 }
 
+/**
+ * What kind of number a customer's phone is. Every valid number is accepted
+ * (a landline shop, a buyer abroad are real customers); the type says which
+ * ones the care team can text or call as a mobile.
+ */
+export enum PhoneType {
+  /** A Vietnamese mobile number. */
+  MOBILE = 'MOBILE',
+  /** A Vietnamese fixed line (area code 2xx). */
+  LANDLINE = 'LANDLINE',
+  /** Any valid number outside Vietnam. */
+  FOREIGN = 'FOREIGN',
+  /** A Vietnamese number of another kind: toll-free, premium rate, VoIP. */
+  OTHER = 'OTHER',
+}
+
 export enum Gender {
   MALE = 'MALE',
   FEMALE = 'FEMALE',
@@ -138,6 +154,18 @@ export enum PaymentStatus {
   PAID = 'PAID',
   REFUNDED = 'REFUNDED',
   FAILED = 'FAILED',
+}
+
+/** The ticket rules an Admin may run by hand for a business date (the others run on their events). */
+export enum TicketAutomationRule {
+  /** Source 8, as the 07:00 schedule runs it. */
+  BIRTHDAY = 'BIRTHDAY',
+}
+
+/** Where a payment was learned from: a caller of recordPayment, or a marketplace's paid status. */
+export enum PaymentSource {
+  API = 'API',
+  MARKETPLACE = 'MARKETPLACE',
 }
 
 export enum InboundEventStatus {

@@ -8,12 +8,13 @@ import {
   OptionalProps,
   PrimaryKey,
   Property,
+  Unique,
   type Ref,
 } from '@mikro-orm/core';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Customer } from './customer.entity';
-import { PaymentStatus } from './enums';
+import { PaymentSource, PaymentStatus } from './enums';
 import { Order } from './order.entity';
 
 @ObjectType()
@@ -24,8 +25,10 @@ import { Order } from './order.entity';
   expression:
     'create index "payment_paid_day_idx" on "payment" (coalesce("paid_at", "created_at"))',
 })
+// Recording is idempotent on the payer's own id: one row per source and external id.
+@Unique({ name: 'payment_source_external_id_unique', properties: ['source', 'externalId'] })
 export class Payment {
-  [OptionalProps]?: 'createdAt' | 'currency';
+  [OptionalProps]?: 'createdAt' | 'currency' | 'source';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -36,6 +39,22 @@ export class Payment {
 
   @ManyToOne({ entity: () => Customer, ref: true, nullable: true, index: true })
   customer?: Ref<Customer>;
+
+  @Field(() => PaymentSource)
+  @Enum({
+    items: () => PaymentSource,
+    nativeEnumName: 'payment_source',
+    default: PaymentSource.API,
+  })
+  source: PaymentSource = PaymentSource.API;
+
+  @Field({
+    nullable: true,
+    description:
+      "The payer's id for it (a gateway transaction, a bank reference); for MARKETPLACE, platform:shop:order.",
+  })
+  @Property({ type: 'text', nullable: true })
+  externalId?: string;
 
   @Field()
   @Property({ type: 'text' })

@@ -1,7 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../realtime/event-bus';
-import { TOPICS, type TicketChangedEvent } from '../kernel/topics';
-import { createBirthdayTickets } from '../services/tickets/ticket-automation';
+import {
+  createBirthdayTickets,
+  publishTicketsCreated,
+} from '../services/tickets/ticket-automation';
 
 /** 07:00 business time, every day (the schedule carries the Asia/Ho_Chi_Minh zone). */
 export const birthdayTicketsSchedule = '0 7 * * *';
@@ -12,12 +14,6 @@ export async function runBirthdayTickets(
   now = new Date(),
 ): Promise<number> {
   const ids = await createBirthdayTickets(orm.em.fork(), now);
-  for (const ticketId of ids) {
-    bus.publish(TOPICS.ticketChanged, {
-      ticketId,
-      action: 'CREATED',
-      changedFields: ['status'],
-    } satisfies TicketChangedEvent);
-  }
+  publishTicketsCreated(bus, ids);
   return ids.length;
 }

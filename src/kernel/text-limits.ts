@@ -25,6 +25,9 @@ export const MAX_LENGTH = {
   search: 100,
   articleSearch: 200,
   url: 2_048,
+  /** A payment's id at its payer (gateway transaction, bank reference). */
+  externalId: 200,
+  paymentMethod: 50,
 } as const;
 
 export function assertMaxLength(value: string, max: number, field: string): void {

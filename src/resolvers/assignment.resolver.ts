@@ -16,6 +16,7 @@ import { assignmentService, type AssignmentInput } from '../services/tickets/ass
 import { ticketVisibleTo } from '../auth/scopes';
 import { ticketLifecycle } from '../services/tickets/ticket-lifecycle.service';
 import type { Context } from '../schema/context';
+import { VERSION_ARG } from '../schema/inputs/ticket-input.input';
 
 @InputType()
 class AssignmentSettingInput implements AssignmentInput {
@@ -50,18 +51,20 @@ export class AssignmentResolver {
   @Mutation(() => Ticket, {
     nullable: true,
     description:
-      'Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets).',
+      "NEW -> ASSIGNED, or a reassignment of an ASSIGNED ticket; leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets: a stale version's CONFLICT carries extensions.currentVersion, which IT's assign scope may learn).",
   })
   async assignTicket(
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('assigneeId', () => ID) assigneeId: string,
     @Arg('inChargeId', () => ID, { nullable: true }) inChargeId: string | undefined,
+    @Arg('version', () => Int, { description: VERSION_ARG }) version: number,
     @Ctx() ctx: Context,
   ): Promise<Ticket | null> {
     const ticket = await ticketLifecycle.assign(ctx, ctx.services.bus, {
       ticketId,
       assigneeId,
       inChargeId,
+      version,
     });
     return ticketVisibleTo(ctx.viewer, ticket) ? ticket : null;
   }

@@ -2,6 +2,8 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 't
 import { Branch, Conversation, Customer, CustomerLabel, Order, Ticket } from '../entities';
 import { maskContact, masksContactDetails } from '../auth/scopes';
 import { customerService } from '../services/customers/customer.service';
+import { phoneTypeOf } from '../services/customers/phone';
+import { PhoneType } from '../entities/enums';
 import { pageSize } from '../services/shared/keyset';
 import { CustomerConnection } from '../schema/connections';
 import type { Context } from '../schema/context';
@@ -30,6 +32,15 @@ export class CustomerResolver {
   @FieldResolver(() => String, { nullable: true, description: 'E.164; masked for IT.' })
   phone(@Root() customer: Customer, @Ctx() ctx: Context): string | null {
     return masksContactDetails(ctx.viewer) ? maskContact(customer.phone) : (customer.phone ?? null);
+  }
+
+  @FieldResolver(() => PhoneType, {
+    nullable: true,
+    description:
+      'What kind of number `phone` is, from its E.164 form: Vietnamese MOBILE or LANDLINE, FOREIGN, or OTHER (toll-free, VoIP). Every valid number is accepted.',
+  })
+  phoneType(@Root() customer: Customer): PhoneType | null {
+    return phoneTypeOf(customer.phone);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Masked for IT.' })

@@ -21,6 +21,7 @@ import {
 } from './customer-workspace.resolver';
 import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { OrderSyncResolver } from './order-sync.resolver';
+import { PaymentResolver } from './payment.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
 import { ReportResolver } from './report.resolver';
@@ -52,6 +53,7 @@ export const resolvers = [
   OrderEventResolver,
   OrderResolver,
   OrderSyncResolver,
+  PaymentResolver,
   ReconciliationResolver,
   ReferenceDataResolver,
   ReportResolver,

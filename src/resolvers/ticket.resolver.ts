@@ -34,6 +34,7 @@ import {
   CreateTicketInputType,
   CreateTicketsInputType,
   UpdateTicketInputType,
+  VERSION_ARG,
 } from '../schema/inputs/ticket-input.input';
 import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter, TicketSortInput } from '../schema/inputs/ticket-filter.input';
@@ -115,7 +116,10 @@ export class TicketResolver {
     return reminder;
   }
 
-  @Mutation(() => Ticket, { description: 'Sources 1, 2, 5 and 6; staff own what they create.' })
+  @Mutation(() => Ticket, {
+    description:
+      'Sources 1, 2, 5 and 6, status NEW (ASSIGNED with an assigneeId). Staff and leaders create tickets of their own team; staff own what they create; leaders may name an owner in their team; Admin and BOD name the target. IT creates none.',
+  })
   createTicket(
     @Arg('input', () => CreateTicketInputType) input: CreateTicketInputType,
     @Ctx() ctx: Context,
@@ -124,7 +128,8 @@ export class TicketResolver {
   }
 
   @Mutation(() => [Ticket], {
-    description: 'BR-CRM-009: many tickets in one transaction, all or nothing.',
+    description:
+      'BR-CRM-009: many tickets in one transaction, all or nothing; the same roles as createTicket. One ticket per customer: a customer named twice (or a merged id beside its survivor) is a BAD_USER_INPUT row error naming both rows.',
   })
   createTickets(
     @Arg('input', () => CreateTicketsInputType) input: CreateTicketsInputType,
@@ -133,51 +138,63 @@ export class TicketResolver {
     return ticketLifecycle.createMany(ctx, ctx.services.bus, input);
   }
 
-  @Mutation(() => Ticket)
+  @Mutation(() => Ticket, {
+    description:
+      "Edits a NEW or ASSIGNED ticket. Anyone who sees the ticket (staff: tickets they own or curate; leaders: their team's; Admin, BOD: all) edits title, description and due date; only leaders, Admin and BOD change the curator.",
+  })
   updateTicket(
     @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int, {
-      nullable: true,
-      description: 'The version you read; a stale one is CONFLICT.',
-    })
-    version: number | undefined,
+    @Arg('version', () => Int, { description: VERSION_ARG })
+    version: number,
     @Arg('input', () => UpdateTicketInputType) input: UpdateTicketInputType,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
     return ticketLifecycle.update(ctx, ctx.services.bus, id, version, input);
   }
 
-  @Mutation(() => Ticket)
+  @Mutation(() => Ticket, {
+    description:
+      'ASSIGNED -> COMPLETED with a result; a NEW ticket must be assigned first (BAD_USER_INPUT). By its owner or curator, a leader of its team, Admin or BOD. Follow-up rules (sources 3, 7) run in the same transaction.',
+  })
   completeTicket(
     @Arg('id', () => ID) id: string,
     @Arg('resultCode', () => TicketResult) result: TicketResult,
     @Arg('note', () => String, { nullable: true }) note: string | undefined,
-    @Arg('version', () => Int, { nullable: true }) version: number | undefined,
+    @Arg('version', () => Int, { description: VERSION_ARG }) version: number,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
     return ticketLifecycle.complete(ctx, ctx.services.bus, { id, result, note, version });
   }
 
-  @Mutation(() => Ticket)
+  @Mutation(() => Ticket, {
+    description:
+      'NEW or ASSIGNED -> CANCELED, with a reason (kept as a note). By its owner or curator, a leader of its team, Admin or BOD.',
+  })
   cancelTicket(
     @Arg('id', () => ID) id: string,
     @Arg('reason') reason: string,
-    @Arg('version', () => Int, { nullable: true }) version: number | undefined,
+    @Arg('version', () => Int, { description: VERSION_ARG }) version: number,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
     return ticketLifecycle.cancel(ctx, ctx.services.bus, { id, reason, version });
   }
 
-  @Mutation(() => Ticket, { description: 'A canceled ticket only.' })
+  @Mutation(() => Ticket, {
+    description:
+      'CANCELED -> ASSIGNED (NEW when it has no owner). A COMPLETED ticket never reopens: its result stands and its follow-up rules already ran. The same roles as cancelTicket.',
+  })
   reopenTicket(
     @Arg('id', () => ID) id: string,
-    @Arg('version', () => Int, { nullable: true }) version: number | undefined,
+    @Arg('version', () => Int, { description: VERSION_ARG }) version: number,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
     return ticketLifecycle.reopen(ctx, ctx.services.bus, { id, version });
   }
 
-  @Mutation(() => TicketNote)
+  @Mutation(() => TicketNote, {
+    description:
+      'Appends a note; changes no field or status, so it takes no version. Anyone who sees the ticket, in any status.',
+  })
   addTicketNote(
     @Arg('ticketId', () => ID) ticketId: string,
     @Arg('body') body: string,

@@ -57,6 +57,8 @@ const MAX_LENGTH_BY_NAME: Readonly<Record<string, number>> = {
   url: MAX_LENGTH.url,
   search: MAX_LENGTH.articleSearch,
   keywords: MAX_LENGTH.search,
+  externalId: MAX_LENGTH.externalId,
+  method: MAX_LENGTH.paymentMethod,
   password: 256,
   accessToken: MAX_LENGTH.secret,
   shopKey: MAX_LENGTH.secret,

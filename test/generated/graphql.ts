@@ -119,6 +119,7 @@ export type AssignmentSetting = {
   active: Scalars['Boolean']['output'];
   branch?: Maybe<Branch>;
   createdAt: Scalars['DateTimeISO']['output'];
+  /** Stable for a branch and user: an unsaved default has the id it is saved under. */
   id: Scalars['ID']['output'];
   /** Cap on open tickets; null for no cap. */
   maxOpenTickets?: Maybe<Scalars['Int']['output']>;
@@ -445,6 +446,8 @@ export type Customer = {
   /** Newest first. */
   orders: Array<Order>;
   phone?: Maybe<Scalars['String']['output']>;
+  /** What kind of number `phone` is, from its E.164 form: Vietnamese MOBILE or LANDLINE, FOREIGN, or OTHER (toll-free, VoIP). Every valid number is accepted. */
+  phoneType?: Maybe<PhoneType>;
   /** Completed orders plus paid payments outside them, in minor units. */
   realRevenue: Scalars['SafeInt']['output'];
   /** Newest first. */
@@ -959,12 +962,15 @@ export type MessageStatus =
 export type Mutation = {
   __typename?: 'Mutation';
   addCustomerNote: CustomerNote;
+  /** Appends a note; changes no field or status, so it takes no version. Anyone who sees the ticket, in any status. */
   addTicketNote: TicketNote;
-  /** Leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets). */
+  /** NEW -> ASSIGNED, or a reassignment of an ASSIGNED ticket; leaders within their target, and IT (BR-CRM-003). Null when the ticket is outside what you may read (IT assigns without reading tickets: a stale version's CONFLICT carries extensions.currentVersion, which IT's assign scope may learn). */
   assignTicket?: Maybe<Ticket>;
+  /** NEW or ASSIGNED -> CANCELED, with a reason (kept as a note). By its owner or curator, a leader of its team, Admin or BOD. */
   cancelTicket: Ticket;
   /** Your own password, the current one required. Every session of yours ends: go on with the token in the answer. */
   changePassword: ChangePasswordPayload;
+  /** ASSIGNED -> COMPLETED with a result; a NEW ticket must be assigned first (BAD_USER_INPUT). By its owner or curator, a leader of its team, Admin or BOD. Follow-up rules (sources 3, 7) run in the same transaction. */
   completeTicket: Ticket;
   /** Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error. */
   connectChannel: Channel;
@@ -977,9 +983,9 @@ export type Mutation = {
   createCustomerLabel: CustomerLabel;
   /** Admin any type, a team leader their team's (FORBIDDEN otherwise). BAD_USER_INPUT (extensions.field) for an empty title or body. */
   createKnowledgeBaseArticle: KnowledgeBaseArticle;
-  /** Sources 1, 2, 5 and 6; staff own what they create. */
+  /** Sources 1, 2, 5 and 6, status NEW (ASSIGNED with an assigneeId). Staff and leaders create tickets of their own team; staff own what they create; leaders may name an owner in their team; Admin and BOD name the target. IT creates none. */
   createTicket: Ticket;
-  /** BR-CRM-009: many tickets in one transaction, all or nothing. */
+  /** BR-CRM-009: many tickets in one transaction, all or nothing; the same roles as createTicket. One ticket per customer: a customer named twice (or a merged id beside its survivor) is a BAD_USER_INPUT row error naming both rows. */
   createTickets: Array<Ticket>;
   /** BAD_USER_INPUT (extensions.field) for an invalid e-mail, a short password or the PARTNER role; NOT_FOUND for an unknown branch; CONFLICT (extensions.existingUserId) when the e-mail is taken. */
   createUser: CreateUserPayload;
@@ -998,11 +1004,13 @@ export type Mutation = {
   mergeCustomers: CustomerMerge;
   /** Gives a conversation to an active CUSTOMER_SERVICE agent of its channel's branch (BAD_USER_INPUT otherwise); the bot stops answering it. */
   reassignConversation: Conversation;
+  /** Records a PAID payment (staff: TELESALES, CUSTOMER_SERVICE, their leaders, Admin, BOD), idempotent on externalId; the same externalId with other amount, currency, customer or order is CONFLICT. Opens the after-sale care ticket once. */
+  recordPayment: RecordPaymentResult;
   /** Sends the delivery again, with the same X-Webhook-Id and a new 24-hour retry window. */
   redeliverWebhook: WebhookDelivery;
   /** Sends again every event after `cursor` (a delivery's or orderEvents' cursor) that the endpoint receives; returns how many. At most 10,000 per call. */
   redeliverWebhooksSince: Scalars['Int']['output'];
-  /** A canceled ticket only. */
+  /** CANCELED -> ASSIGNED (NEW when it has no owner). A COMPLETED ticket never reopens: its result stands and its follow-up rules already ran. The same roles as cancelTicket. */
   reopenTicket: Ticket;
   /** Replays the dead letters of a platform received since a time; returns how many applied. */
   replayDeadLetters: Scalars['Int']['output'];
@@ -1017,6 +1025,8 @@ export type Mutation = {
   rotateWebhookSecret: WebhookEndpointWithSecret;
   /** Reconciles a business date now, replacing an earlier run of the same date (running it twice gives the same report). A malformed or future date is BAD_USER_INPUT. */
   runReconciliation: ReconciliationRun;
+  /** Admin: runs a dated ticket rule for a business date (YYYY-MM-DD, today or earlier) now, as its schedule would; idempotent, returns what it created. */
+  runTicketAutomation: TicketAutomationRun;
   /** Sends through the channel's platform: stored PENDING, then SENT or FAILED (retried with backoff). Customer-service staff answering an unassigned conversation take it. Outside the platform's reply window (Messenger 24 h) the answer is BAD_USER_INPUT with extensions.reason MESSAGING_WINDOW_CLOSED and nothing is stored. */
   sendMessage: Message;
   /** Replaces the customer's labels with exactly these. */
@@ -1039,6 +1049,7 @@ export type Mutation = {
   updateCustomerLabel: CustomerLabel;
   /** NOT_FOUND for an article outside the viewer's team, as for reads; FORBIDDEN to move it to another team's type. */
   updateKnowledgeBaseArticle: KnowledgeBaseArticle;
+  /** Edits a NEW or ASSIGNED ticket. Anyone who sees the ticket (staff: tickets they own or curate; leaders: their team's; Admin, BOD: all) edits title, description and due date; only leaders, Admin and BOD change the curator. */
   updateTicket: Ticket;
   /** Name, role, branches, active. BAD_USER_INPUT to demote or deactivate yourself (so an admin always remains); NOT_FOUND for an unknown user or branch. */
   updateUser: User;
@@ -1065,6 +1076,7 @@ export type MutationAssignTicketArgs = {
   assigneeId: Scalars['ID']['input'];
   inChargeId?: InputMaybe<Scalars['ID']['input']>;
   ticketId: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1072,7 +1084,7 @@ export type MutationAssignTicketArgs = {
 export type MutationCancelTicketArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1088,7 +1100,7 @@ export type MutationCompleteTicketArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   resultCode: TicketResult;
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1205,6 +1217,12 @@ export type MutationReassignConversationArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationRecordPaymentArgs = {
+  input: RecordPaymentInputType;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRedeliverWebhookArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1220,7 +1238,7 @@ export type MutationRedeliverWebhooksSinceArgs = {
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationReopenTicketArgs = {
   id: Scalars['ID']['input'];
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1265,6 +1283,13 @@ export type MutationRotateWebhookSecretArgs = {
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationRunReconciliationArgs = {
   date: Scalars['String']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationRunTicketAutomationArgs = {
+  date: Scalars['String']['input'];
+  rule: TicketAutomationRule;
 };
 
 
@@ -1359,7 +1384,7 @@ export type MutationUpdateKnowledgeBaseArticleArgs = {
 export type MutationUpdateTicketArgs = {
   id: Scalars['ID']['input'];
   input: UpdateTicketInputType;
-  version?: InputMaybe<Scalars['Int']['input']>;
+  version: Scalars['Int']['input'];
 };
 
 
@@ -1649,9 +1674,12 @@ export type Payment = {
   amount: Scalars['SafeInt']['output'];
   createdAt: Scalars['DateTimeISO']['output'];
   currency: Scalars['String']['output'];
+  /** The payer's id for it (a gateway transaction, a bank reference); for MARKETPLACE, platform:shop:order. */
+  externalId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   method: Scalars['String']['output'];
   paidAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  source: PaymentSource;
   status: PaymentStatus;
 };
 
@@ -1669,11 +1697,21 @@ export type PaymentEdge = {
   node: Payment;
 };
 
+export type PaymentSource =
+  | 'API'
+  | 'MARKETPLACE';
+
 export type PaymentStatus =
   | 'FAILED'
   | 'PAID'
   | 'PENDING'
   | 'REFUNDED';
+
+export type PhoneType =
+  | 'FOREIGN'
+  | 'LANDLINE'
+  | 'MOBILE'
+  | 'OTHER';
 
 export type Platform =
   | 'FACEBOOK'
@@ -2045,6 +2083,33 @@ export type ReconciliationRun = {
   startedAt: Scalars['DateTimeISO']['output'];
 };
 
+/** A payment that succeeded, as its payer (gateway, bank, cashier) knows it. */
+export type RecordPaymentInputType = {
+  /** Minor units of currency (VND has none); above 0. */
+  amount: Scalars['SafeInt']['input'];
+  /** ISO 4217; VND when omitted. At most 1000 characters. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Who paid; optional with an orderId whose customer is known (it must match). */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  /** The payer's id for this payment (gateway transaction, bank reference): recording it again changes nothing. At most 200 characters. */
+  externalId: Scalars['String']['input'];
+  /** How it was paid, e.g. BANK_TRANSFER, CASH, CARD, E_WALLET. At most 50 characters. */
+  method: Scalars['String']['input'];
+  /** The order paid for, if any. */
+  orderId?: InputMaybe<Scalars['ID']['input']>;
+  /** When it was paid; now when omitted, never in the future. From 1900-01-01 to 2100-12-31 (UTC). */
+  paidAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
+};
+
+export type RecordPaymentResult = {
+  __typename?: 'RecordPaymentResult';
+  /** The after-sale care ticket (source 4) the payment opened, now or when first recorded; one per order or order-less payment, shared with the order's delivered milestone. */
+  afterSaleTicket?: Maybe<Ticket>;
+  /** false when this externalId was recorded before: nothing changed. */
+  created: Scalars['Boolean']['output'];
+  payment: Payment;
+};
+
 export type ReferenceData = {
   __typename?: 'ReferenceData';
   /** The bot's answer steps (BotStep), in the order its fallback chain tries them. */
@@ -2214,6 +2279,18 @@ export type TicketNotesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type TicketAutomationRule =
+  | 'BIRTHDAY';
+
+export type TicketAutomationRun = {
+  __typename?: 'TicketAutomationRun';
+  /** The tickets this run created; empty when an earlier run made them. */
+  created: Array<Ticket>;
+  /** The business date (Asia/Ho_Chi_Minh) the rule ran for. */
+  date: Scalars['String']['output'];
+  rule: TicketAutomationRule;
+};
+
 /** One change to a ticket, as pushed by ticketChanged. */
 export type TicketChange = {
   __typename?: 'TicketChange';
@@ -2259,7 +2336,9 @@ export type TicketFilter = {
   missed?: InputMaybe<Scalars['Boolean']['input']>;
   /** How `keywords` match (default TEXT). */
   mode?: InputMaybe<KeywordMode>;
+  /** One status. With `statuses` too, both must hold (ANDed like every condition). */
   status?: InputMaybe<TicketStatus>;
+  /** Any of these statuses. */
   statuses?: InputMaybe<Array<TicketStatus>>;
   targets?: InputMaybe<Array<TicketTarget>>;
   ticketResults?: InputMaybe<Array<TicketResult>>;

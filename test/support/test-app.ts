@@ -51,6 +51,8 @@ export type TestApp = {
     variables?: V,
   ) => Promise<GraphQLResponse<R>>;
   database: TestDatabase;
+  /** A ticket's current version, read from the database: what a client that just read it would send. */
+  ticketVersion: (ticketId: string) => Promise<number>;
   close: () => Promise<void>;
 };
 
@@ -182,6 +184,15 @@ export async function startTestApp(
     tokenFor,
     gql,
     run: (document, variables) => gql(print(document), variables),
+    ticketVersion: async (ticketId) => {
+      const rows = await db.orm.em
+        .fork()
+        .execute<{ version: number }[]>('select "version" from "ticket" where "id" = ?', [
+          ticketId,
+        ]);
+      if (!rows[0]) throw new Error(`no ticket ${ticketId}`);
+      return rows[0].version;
+    },
     close: async () => {
       await app.stop();
       await jobs?.stop();

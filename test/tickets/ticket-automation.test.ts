@@ -39,8 +39,8 @@ const vnMidnight = (at: Date, days: number, plusMs = 0): Date =>
   new Date((Math.floor((at.getTime() + VN) / DAY) + days) * DAY - VN + plusMs);
 
 const CREATE = `mutation($input: CreateTicketInputType!) { createTicket(input: $input) { id } }`;
-const COMPLETE = `mutation($id: ID!, $result: TicketResult!) {
-  completeTicket(id: $id, resultCode: $result) { id status completedAt } }`;
+const COMPLETE = `mutation($id: ID!, $result: TicketResult!, $v: Int!) {
+  completeTicket(id: $id, resultCode: $result, version: $v) { id status completedAt } }`;
 
 /** A telesales ticket owned by a staff member, completed by them with `result`. */
 async function completedWith(result: string) {
@@ -58,7 +58,7 @@ async function completedWith(result: string) {
   const id = created.data!.createTicket.id;
   const done = await t.gql<{ completeTicket: { completedAt: string } }>(
     COMPLETE,
-    { id, result },
+    { id, result, v: await t.ticketVersion(id) },
     as(staff),
   );
   expect(done.errors).toBeUndefined();
@@ -97,7 +97,11 @@ describe('completion rules', () => {
     expect(await spawned(id, TicketSource.FOLLOW_UP)).toHaveLength(1);
 
     // Completing the follow-up again with a retry result keeps the chain on the first root.
-    const again = await t.gql(COMPLETE, { id: follow!.id, result: 'MISSED_CALL' }, as(staff));
+    const again = await t.gql(
+      COMPLETE,
+      { id: follow!.id, result: 'MISSED_CALL', v: await t.ticketVersion(follow!.id) },
+      as(staff),
+    );
     expect(again.errors).toBeUndefined();
     const chain = await spawned(id, TicketSource.FOLLOW_UP);
     expect(chain).toHaveLength(2);
@@ -350,8 +354,8 @@ describe('jobs', () => {
       // Moving the due time re-arms the reminder.
       const moved = new Date(now.getTime() + 20 * 60_000);
       const res = await t.gql(
-        'mutation($id: ID!, $due: DateTimeISO) { updateTicket(id: $id, input: { dueAt: $due }) { id } }',
-        { id: mine.id, due: moved.toISOString() },
+        'mutation($id: ID!, $v: Int!, $due: DateTimeISO) { updateTicket(id: $id, version: $v, input: { dueAt: $due }) { id } }',
+        { id: mine.id, v: await t.ticketVersion(mine.id), due: moved.toISOString() },
         as(owner),
       );
       expect(res.errors).toBeUndefined();

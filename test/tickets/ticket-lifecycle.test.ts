@@ -28,12 +28,12 @@ type TicketOut = {
 
 const M = {
   create: `mutation($input: CreateTicketInputType!) { createTicket(input: $input) { ${FIELDS} } }`,
-  assign: `mutation($id: ID!, $to: ID!) { assignTicket(ticketId: $id, assigneeId: $to) { ${FIELDS} } }`,
-  complete: `mutation($id: ID!, $result: TicketResult!, $note: String, $v: Int) {
+  assign: `mutation($id: ID!, $to: ID!, $v: Int!) { assignTicket(ticketId: $id, assigneeId: $to, version: $v) { ${FIELDS} } }`,
+  complete: `mutation($id: ID!, $result: TicketResult!, $note: String, $v: Int!) {
     completeTicket(id: $id, resultCode: $result, note: $note, version: $v) { ${FIELDS} } }`,
-  cancel: `mutation($id: ID!, $reason: String!, $v: Int) { cancelTicket(id: $id, reason: $reason, version: $v) { ${FIELDS} } }`,
-  reopen: `mutation($id: ID!, $v: Int) { reopenTicket(id: $id, version: $v) { ${FIELDS} } }`,
-  update: `mutation($id: ID!, $v: Int, $input: UpdateTicketInputType!) {
+  cancel: `mutation($id: ID!, $reason: String!, $v: Int!) { cancelTicket(id: $id, reason: $reason, version: $v) { ${FIELDS} } }`,
+  reopen: `mutation($id: ID!, $v: Int!) { reopenTicket(id: $id, version: $v) { ${FIELDS} } }`,
+  update: `mutation($id: ID!, $v: Int!, $input: UpdateTicketInputType!) {
     updateTicket(id: $id, version: $v, input: $input) { ${FIELDS} } }`,
   note: `mutation($id: ID!, $body: String!) { addTicketNote(ticketId: $id, body: $body) { id body } }`,
 };
@@ -95,7 +95,11 @@ describe('legal transitions', () => {
     const { staff, leader, input } = await team();
     const created = await ok(M.create, { input: input() });
     expect(created).toMatchObject({ status: 'NEW', version: 1, assignee: null, result: null });
-    const assigned = await ok(M.assign, { id: created.id, to: staff.id }, as(leader));
+    const assigned = await ok(
+      M.assign,
+      { id: created.id, to: staff.id, v: created.version },
+      as(leader),
+    );
     expect(assigned).toMatchObject({ status: 'ASSIGNED', assignee: { id: staff.id }, version: 2 });
     const done = await ok(
       M.complete,
@@ -128,7 +132,11 @@ describe('legal transitions', () => {
       [owned, 'ASSIGNED'],
       [unowned, 'NEW'],
     ] as const) {
-      const canceled = await ok(M.cancel, { id: ticket.id, reason: 'Khách đổi ý' });
+      const canceled = await ok(M.cancel, {
+        id: ticket.id,
+        reason: 'Khách đổi ý',
+        v: ticket.version,
+      });
       expect(canceled.status).toBe('CANCELED');
       const reopened = await ok(M.reopen, { id: ticket.id, v: canceled.version });
       expect(reopened.status).toBe(back);
@@ -155,12 +163,18 @@ describe('illegal transitions are BAD_USER_INPUT naming the status, and change n
     const { staff, leader, input } = await team();
     const ticket = await ok(M.create, { input: input() }, as(staff));
     if (setUp === TicketStatus.CANCELED) {
-      await ok(M.cancel, { id: ticket.id, reason: 'Trùng ticket' }, as(staff));
+      await ok(M.cancel, { id: ticket.id, reason: 'Trùng ticket', v: ticket.version }, as(staff));
     } else if (setUp === TicketStatus.COMPLETED) {
-      await ok(M.complete, { id: ticket.id, result: 'COMPLETED' }, as(staff));
+      await ok(M.complete, { id: ticket.id, result: 'COMPLETED', v: ticket.version }, as(staff));
     }
     const before = await snapshot(ticket.id);
-    const variables = { id: ticket.id, to: staff.id, result: 'COMPLETED', reason: 'Lần nữa' };
+    const variables = {
+      id: ticket.id,
+      to: staff.id,
+      result: 'COMPLETED',
+      reason: 'Lần nữa',
+      v: await t.ticketVersion(ticket.id),
+    };
     const query = M[attempt as keyof typeof M];
     const res = await t.gql(query, variables, attempt === 'assign' ? as(leader) : as(staff));
     expect(errorOf(res)?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -215,7 +229,7 @@ test('a due date moved into the future clears the missed mark, in the history to
     { dueAt: new Date(Date.now() - 3_600_000), isMissed: true },
   );
   const due = new Date(Date.now() + 86_400_000).toISOString();
-  await ok(M.update, { id: missed.id, input: { dueAt: due } }, as(staff));
+  await ok(M.update, { id: missed.id, v: missed.version, input: { dueAt: due } }, as(staff));
   expect((await t.orm.em.fork().findOneOrFail(Ticket, missed.id)).isMissed).toBe(false);
   expect(await historyOf(missed.id)).toEqual(
     expect.arrayContaining([{ field: 'isMissed', before: true, after: false, actor: staff.id }]),
@@ -227,8 +241,12 @@ test('history through the API: actor, before and after for status, assignee, due
   const due1 = new Date('2026-12-01T02:00:00.000Z');
   const due2 = new Date('2026-12-02T02:30:00.000Z');
   const ticket = await ok(M.create, { input: input({ dueAt: due1 }) }, as(staff));
-  await ok(M.update, { id: ticket.id, input: { title: 'Gọi lại', dueAt: due2 } }, as(staff));
-  await ok(M.complete, { id: ticket.id, result: 'NOT_INTERESTED' }, as(staff));
+  const updated = await ok(
+    M.update,
+    { id: ticket.id, v: ticket.version, input: { title: 'Gọi lại', dueAt: due2 } },
+    as(staff),
+  );
+  await ok(M.complete, { id: ticket.id, result: 'NOT_INTERESTED', v: updated.version }, as(staff));
   const res = await t.gql<{
     ticket: {
       history: {

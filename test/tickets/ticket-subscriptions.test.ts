@@ -48,10 +48,10 @@ async function mutate<T = Record<string, { id: string }>>(
 }
 
 const CREATE = `mutation($input: CreateTicketInputType!) { createTicket(input: $input) { id } }`;
-const ASSIGN = `mutation($id: ID!, $to: ID!) { assignTicket(ticketId: $id, assigneeId: $to) { id } }`;
+const ASSIGN = `mutation($id: ID!, $to: ID!, $v: Int!) { assignTicket(ticketId: $id, assigneeId: $to, version: $v) { id } }`;
 const NOTE = `mutation($id: ID!) { addTicketNote(ticketId: $id, body: "Đã gọi, hẹn chiều") { id } }`;
-const COMPLETE = `mutation($id: ID!) { completeTicket(id: $id, resultCode: COMPLETED) { id } }`;
-const CANCEL = `mutation($id: ID!) { cancelTicket(id: $id, reason: "Trùng") { id } }`;
+const COMPLETE = `mutation($id: ID!, $v: Int!) { completeTicket(id: $id, resultCode: COMPLETED, version: $v) { id } }`;
+const CANCEL = `mutation($id: ID!, $v: Int!) { cancelTicket(id: $id, reason: "Trùng", version: $v) { id } }`;
 
 async function scene() {
   const branch = await make.branch();
@@ -99,9 +99,13 @@ test('ticketChanged reaches the admin, the team leader and the owner, not anothe
     await step(1, async () => (own1 = await create(as(owner))));
     let shared = '';
     await step(2, async () => (shared = await create()));
-    await step(3, () => mutate(ASSIGN, { id: shared, to: owner.id }, as(leader)));
+    await step(3, async () =>
+      mutate(ASSIGN, { id: shared, to: owner.id, v: await t.ticketVersion(shared) }, as(leader)),
+    );
     await step(4, () => mutate(NOTE, { id: shared }, as(owner)));
-    await step(5, () => mutate(COMPLETE, { id: shared }, as(owner)));
+    await step(5, async () =>
+      mutate(COMPLETE, { id: shared, v: await t.ticketVersion(shared) }, as(owner)),
+    );
     // Sentinels for the two who must get nothing: each sees an event of its own, and
     // events arrive in order, so everything before it was already passed over.
     const staffOwn = await create(as(otherStaff));
@@ -137,6 +141,8 @@ test('ticketChanged reaches the admin, the team leader and the owner, not anothe
 
 test('ticketChanged(filter: { statuses: [COMPLETED] }) receives only changes of completed tickets', async () => {
   const { create } = await scene();
+  // Only an assigned ticket completes (new -> assigned -> completed): the first has an owner.
+  const owner = await make.user({ role: Role.TELESALES });
   const unfiltered = await listen([t.adminToken]);
   const filtered = await listen([t.adminToken], { statuses: ['COMPLETED'] });
   const all = unfiltered.subs[0]!;
@@ -148,11 +154,11 @@ test('ticketChanged(filter: { statuses: [COMPLETED] }) receives only changes of 
     };
     let first = '';
     let second = '';
-    await step(1, async () => (first = await create()));
+    await step(1, async () => (first = await create(undefined, { assigneeId: owner.id })));
     await step(2, async () => (second = await create()));
     await step(3, () => mutate(NOTE, { id: first }));
-    await step(4, () => mutate(CANCEL, { id: second }));
-    await step(5, () => mutate(COMPLETE, { id: first }));
+    await step(4, async () => mutate(CANCEL, { id: second, v: await t.ticketVersion(second) }));
+    await step(5, async () => mutate(COMPLETE, { id: first, v: await t.ticketVersion(first) }));
     await waitFor(() => done.events.length >= 1);
     // A later matching change proves nothing else was queued behind the first.
     await step(6, () => mutate(NOTE, { id: first }));

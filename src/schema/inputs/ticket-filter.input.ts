@@ -23,10 +23,13 @@ registerEnumType(SortDirection, { name: 'SortDirection' });
 
 @InputType({ description: 'All conditions combine with AND; list values match any of the list.' })
 export class TicketFilter implements TicketListFilter {
-  @Field(() => TicketStatus, { nullable: true })
+  @Field(() => TicketStatus, {
+    nullable: true,
+    description: 'One status. With `statuses` too, both must hold (ANDed like every condition).',
+  })
   status?: TicketStatus;
 
-  @Field(() => [TicketStatus], { nullable: true })
+  @Field(() => [TicketStatus], { nullable: true, description: 'Any of these statuses.' })
   statuses?: TicketStatus[];
 
   @Field({ nullable: true, description: 'Only tickets whose due time passed while open.' })

@@ -102,3 +102,7 @@ export class UpdateTicketInputType implements UpdateTicketInput {
   @Field(() => ID, { nullable: true, description: 'Leaders only.' })
   inChargeId?: string;
 }
+
+/** One wording for the `version` argument of every ticket mutation that changes fields or status. */
+export const VERSION_ARG =
+  "The ticket's version you read. Required: a stale one is CONFLICT with extensions.currentVersion, and nothing changes.";

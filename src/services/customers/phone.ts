@@ -4,6 +4,7 @@
  * "+84 912-345-678" and "84912345678" are one number.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { PhoneType } from '../../entities/enums';
 
 /**
  * E.164, or null for anything that is not a valid number: the masked phones
@@ -32,4 +33,15 @@ export function phoneSpellings(e164: string): string[] {
   const spellings = [e164, digits];
   if (digits.startsWith('84')) spellings.push(`0${digits.slice(2)}`);
   return spellings;
+}
+
+/** The kind of a stored (E.164) number; null when there is none or it no longer parses. */
+export function phoneTypeOf(e164: string | null | undefined): PhoneType | null {
+  const parsed = e164 ? parsePhoneNumberFromString(e164) : undefined;
+  if (!parsed?.isValid()) return null;
+  if (parsed.country !== 'VN') return PhoneType.FOREIGN;
+  const type = parsed.getType();
+  if (type === 'MOBILE') return PhoneType.MOBILE;
+  if (type === 'FIXED_LINE') return PhoneType.LANDLINE;
+  return PhoneType.OTHER;
 }

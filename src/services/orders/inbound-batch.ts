@@ -10,7 +10,8 @@ import type { EventBus } from '../../realtime/event-bus';
 import { TOPICS, type OrderChangedEvent, type TicketChangedEvent } from '../../kernel/topics';
 import type { OrderSync } from './order-enrichment.service';
 import { mergeFlags } from './order-flags';
-import { afterOrderMilestone } from '../tickets/ticket-automation';
+import { afterOrderMilestone, publishTicketsCreated } from '../tickets/ticket-automation';
+import { paidByChange, settleMarketplacePayments } from './payments';
 
 /**
  * The fast paths of applying stored pushes: many events at once in a
@@ -113,8 +114,21 @@ export async function applyKnownEvents(
     if (!channel) leftovers.push(item.inboxId);
     return channel;
   });
+  const readStatus = new Map([...orders.values()].map((order) => [order.id, order.status]));
   const plan = planBatch(known, orders);
-  if (plan.changes.some(({ order, changed }) => changed && opensAfterSaleTicket(order)))
+  if (
+    plan.changes.some(
+      ({ order, changed }) =>
+        changed &&
+        (opensAfterSaleTicket(order) ||
+          paidByChange(
+            order.platform,
+            readStatus.get(order.id) ?? null,
+            order.status,
+            order.raw_status,
+          )),
+    )
+  )
     return null;
   if (plan.applied.length > 0) {
     const statement = writeUnchangedSql(plan, shops);
@@ -219,6 +233,17 @@ export async function applyInboundBatch(
         ...history.params,
       ]);
     }
+    // After the history it reads: payments of orders these events showed paid.
+    const paid = await settleMarketplacePayments(
+      tx,
+      plan.changes.filter(({ changed }) => changed).map(({ order }) => order.id),
+    );
+    published.push(() =>
+      publishTicketsCreated(
+        bus,
+        paid.map(({ id }) => id),
+      ),
+    );
     return { applied: plan.applied, leftovers: [...leftovers, ...plan.leftovers] };
   });
   for (const publish of published) publish();

@@ -39,6 +39,7 @@ import type { RequestScope } from '../../kernel/request-scope';
 import { applyInboundBatch, applyKnownEvents } from './inbound-batch';
 import type { InboxStore } from '../conversations/inbox-writer';
 import { afterOrderMilestone } from '../tickets/ticket-automation';
+import { settleMarketplacePayments } from './payments';
 
 /** Headers worth keeping with a push: enough to re-verify or debug it, nothing personal. */
 const KEPT_HEADERS = /^(content-type|user-agent|authorization|x-[\w-]+)$/i;
@@ -572,5 +573,7 @@ async function applyOrderEvent(
   });
   await em.flush();
   const ticket = changed ? await afterOrderMilestone(em, order) : null;
-  return { orderId: order.id, changed, needsDetail, ticketIds: ticket ? [ticket.id] : [] };
+  const paid = changed ? await settleMarketplacePayments(em, [order.id]) : [];
+  const ticketIds = [...(ticket ? [ticket.id] : []), ...paid.map((t) => t.id)];
+  return { orderId: order.id, changed, needsDetail, ticketIds };
 }

@@ -17,6 +17,7 @@ import { isErasedBuyer } from '../customers/erased-identity';
 import { mergeFlags } from './order-flags';
 import { normalizePhone } from '../customers/phone';
 import { afterOrderMilestone } from '../tickets/ticket-automation';
+import { settleMarketplacePayments } from './payments';
 
 /** Schedules an order's detail fetch inside the caller's transaction (see jobs/enrich-order.job.ts). */
 export type EnrichmentQueue = {
@@ -125,7 +126,9 @@ export async function applyDetail(
   await em.flush();
   // Idempotent (origin key): a delivered order whose customer was just found gets its care ticket now.
   const ticket = await afterOrderMilestone(em, order);
-  return { statusChanged, ticketIds: ticket ? [ticket.id] : [] };
+  // A paid order's payment takes the detail's amount and buyer (and opens its ticket once).
+  const paid = await settleMarketplacePayments(em, [order.id]);
+  return { statusChanged, ticketIds: [...(ticket ? [ticket.id] : []), ...paid.map((t) => t.id)] };
 }
 
 /** What applying a detail did to the stored order. */

@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Channel, Customer, CustomerLabel, Ticket, type Order, type Payment } from '../../entities';
+import { Channel, Customer, CustomerLabel, Order, Ticket, type Payment } from '../../entities';
 import {
   OrderStatus,
   PaymentStatus,
+  Role,
+  TicketAutomationRule,
   TicketResult,
   TicketSource,
   TicketStatus,
   TicketTarget,
 } from '../../entities/enums';
 import { realRevenueSql } from '../customers/customer-revenue';
+import { parseBusinessDate } from '../orders/reconciliation.service';
+import { DomainError } from '../../kernel/errors';
+import type { RequestScope } from '../../kernel/request-scope';
+import { TOPICS, type TicketChangedEvent } from '../../kernel/topics';
+import type { EventBus } from '../../realtime/event-bus';
 import { phoneDigits, startOfBusinessDay, ticketKeywords } from './ticket-filter';
 
 /**
@@ -188,8 +195,13 @@ export async function afterOrderMilestone(em: EntityManager, order: Order): Prom
 /** Source 4 from a payment: shares the order's key, so an order gets one care ticket. */
 export async function afterPayment(em: EntityManager, payment: Payment): Promise<Ticket | null> {
   if (payment.status !== PaymentStatus.PAID || !payment.customer) return null;
-  const key = payment.order ? `after-sale:${payment.order.id}` : `after-sale:payment:${payment.id}`;
-  return afterSaleTicket(em, payment.customer.id, key);
+  if (!payment.order) {
+    return afterSaleTicket(em, payment.customer.id, `after-sale:payment:${payment.id}`);
+  }
+  // As for the order's own milestone: a customer without a branch is cared for by the shop's.
+  const order = await em.findOneOrFail(Order, payment.order.id, { populate: ['channel'] });
+  const branchId = order.channel.getEntity().branch?.id;
+  return afterSaleTicket(em, payment.customer.id, `after-sale:${order.id}`, branchId);
 }
 
 /**
@@ -234,4 +246,44 @@ export async function createBirthdayTickets(
     if (ticket) created.push(ticket.id);
   }
   return created;
+}
+
+/** After commit: the tickets a rule created reach their viewers' ticketChanged. */
+export function publishTicketsCreated(bus: EventBus, ticketIds: readonly string[]): void {
+  for (const ticketId of ticketIds) {
+    bus.publish(TOPICS.ticketChanged, {
+      ticketId,
+      action: 'CREATED',
+      changedFields: ['status'],
+    } satisfies TicketChangedEvent);
+  }
+}
+
+/**
+ * Runs a dated rule for a business date now, as its schedule would have run
+ * at 07:00 that day: a missed or failed run, or a date being checked. The
+ * origin keys make it idempotent: a second run (or the schedule's) creates
+ * nothing. One transaction; returns the tickets it created.
+ */
+export async function runTicketAutomation(
+  { em, viewer }: RequestScope,
+  bus: EventBus,
+  rule: TicketAutomationRule,
+  date: string,
+): Promise<Ticket[]> {
+  if (viewer?.kind !== 'user' || viewer.role !== Role.ADMIN) {
+    throw new DomainError('FORBIDDEN', 'Only an Admin runs ticket rules by hand');
+  }
+  const day = parseBusinessDate(date);
+  const scheduledAt = new Date(day.from.getTime() + 7 * HOUR_MS);
+  const ids = await em.transactional(async (tx) => {
+    switch (rule) {
+      case TicketAutomationRule.BIRTHDAY:
+        return createBirthdayTickets(tx, scheduledAt);
+    }
+  });
+  publishTicketsCreated(bus, ids);
+  return ids.length === 0
+    ? []
+    : em.find(Ticket, { id: { $in: ids } }, { orderBy: { createdAt: 'ASC', id: 'ASC' } });
 }

@@ -136,8 +136,9 @@ function keywordConditions(keywords: string, mode: KeywordMode): FilterQuery<Tic
 export function buildTicketWhere(filter: TicketListFilter, now = new Date()): FilterQuery<Ticket> {
   const and: FilterQuery<Ticket>[] = [];
   const where: FilterQuery<Ticket> & Record<string, unknown> = {};
-  const statuses = [...(filter.statuses ?? []), ...(filter.status ? [filter.status] : [])];
-  if (statuses.length > 0) where.status = { $in: statuses };
+  // Two conditions like the others: `status` and `statuses` together match their intersection.
+  if (filter.status) and.push({ status: filter.status });
+  if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
   if (filter.missed != null) where.isMissed = filter.missed;
   const assignees = assertIds(filter.assignees ?? undefined, 'assignees');
   if (assignees?.length) where.assignee = { $in: assignees };

@@ -57,7 +57,20 @@ export type UpdateTicketInput = {
   inChargeId?: string | null;
 };
 
-const OPEN = [TicketStatus.NEW, TicketStatus.ASSIGNED];
+/**
+ * The lifecycle (DESIGN "The four aggregates"): new -> assigned -> completed |
+ * canceled, and canceled -> reopened (back to assigned, or new without an
+ * owner). Each change names the statuses it may start from; one table, so the
+ * schema descriptions and docs/tickets.md describe exactly this.
+ */
+export const TRANSITIONS = {
+  edited: [TicketStatus.NEW, TicketStatus.ASSIGNED],
+  assigned: [TicketStatus.NEW, TicketStatus.ASSIGNED],
+  // A ticket nobody was given has been worked by nobody: it has no result yet.
+  completed: [TicketStatus.ASSIGNED],
+  canceled: [TicketStatus.NEW, TicketStatus.ASSIGNED],
+  reopened: [TicketStatus.CANCELED],
+} as const satisfies Record<string, readonly TicketStatus[]>;
 const actorOf = (viewer: Viewer | null): string | undefined =>
   viewer?.kind === 'user' ? viewer.id : undefined;
 
@@ -108,14 +121,19 @@ async function findInScope(em: EntityManager, viewer: Viewer | null, id: string)
   return ticket;
 }
 
-function assertStatus(ticket: Ticket, allowed: TicketStatus[], action: string): void {
+function assertStatus(ticket: Ticket, action: keyof typeof TRANSITIONS): void {
+  const allowed: readonly TicketStatus[] = TRANSITIONS[action];
   if (!allowed.includes(ticket.status)) {
-    throw badInput(`A ${ticket.status} ticket cannot be ${action}`, 'id');
+    throw badInput(
+      `A ${ticket.status} ticket cannot be ${action} (only ${allowed.join(' or ')} tickets can)`,
+      'id',
+    );
   }
 }
 
-function assertVersion(ticket: Ticket, version: number | null | undefined): void {
-  if (version != null && version !== ticket.version) {
+/** Every change states the version it was made from, so no write overwrites one it never saw. */
+function assertVersion(ticket: Ticket, version: number): void {
+  if (version !== ticket.version) {
     throw new DomainError(
       'CONFLICT',
       `The ticket changed since you loaded it (version ${version}, now ${ticket.version}); reload and retry`,
@@ -311,9 +329,21 @@ export const ticketLifecycle = {
       await tx.find(Customer, { id: { $in: input.customerIds.filter(isId) } });
       const errors: RowError[] = [];
       const created: Ticket[] = [];
+      // One ticket per customer and call: a repeated id (or a merged id beside its survivor)
+      // is a pasted list's mistake, refused with the row it repeats.
+      const rowOfCustomer = new Map<string, number>();
       for (const [row, customerId] of input.customerIds.entries()) {
         try {
-          created.push((await buildTicket(tx, viewer, { ...shared, customerId })).ticket);
+          const { ticket } = await buildTicket(tx, viewer, { ...shared, customerId });
+          const first = rowOfCustomer.get(ticket.customer.id);
+          if (first !== undefined) {
+            throw badInput(
+              `customerIds[${row}]: customer ${ticket.customer.id} is already on row ${first}; one ticket per customer`,
+              'customerIds',
+            );
+          }
+          rowOfCustomer.set(ticket.customer.id, row);
+          created.push(ticket);
         } catch (error) {
           if (!(error instanceof DomainError) || error.code !== 'BAD_USER_INPUT') throw error;
           const field = typeof error.details.field === 'string' ? error.details.field : 'input';
@@ -337,14 +367,14 @@ export const ticketLifecycle = {
     { em, viewer }: RequestScope,
     bus: EventBus,
     id: string,
-    version: number | null | undefined,
+    version: number,
     input: UpdateTicketInput,
   ): Promise<Ticket> {
     let fields: string[] = [];
     const ticket = await inTransaction(em, async (tx) => {
       const found = await findInScope(tx, viewer, id);
       assertVersion(found, version);
-      assertStatus(found, OPEN, 'edited');
+      assertStatus(found, 'edited');
       const changes: Change[] = [];
       if (input.title != null) {
         const title = requiredText(input.title, MAX_LENGTH.ticketTitle, 'title');
@@ -397,7 +427,7 @@ export const ticketLifecycle = {
   async assign(
     { em, viewer }: RequestScope,
     bus: EventBus,
-    input: { ticketId: string; assigneeId: string; inChargeId?: string | null },
+    input: { ticketId: string; assigneeId: string; inChargeId?: string | null; version: number },
   ): Promise<Ticket> {
     const where = within(assignableTicketScope(viewer), {
       id: assertId(input.ticketId, 'ticketId'),
@@ -406,7 +436,8 @@ export const ticketLifecycle = {
     const ticket = await inTransaction(em, async (tx) => {
       const found = where ? await tx.findOne(Ticket, where) : null;
       if (!found) throw notFound('Ticket', input.ticketId);
-      assertStatus(found, OPEN, 'assigned');
+      assertVersion(found, input.version);
+      assertStatus(found, 'assigned');
       const assignee = await activeTeamMember(tx, input.assigneeId, 'assigneeId', found.target);
       const setting = await tx.findOne(AssignmentSetting, { branch: found.branch, user: assignee });
       if (setting && !setting.active) {
@@ -439,13 +470,13 @@ export const ticketLifecycle = {
   async complete(
     { em, viewer }: RequestScope,
     bus: EventBus,
-    input: { id: string; result: TicketResult; note?: string | null; version?: number | null },
+    input: { id: string; result: TicketResult; note?: string | null; version: number },
   ): Promise<Ticket> {
     const spawned: Ticket[] = [];
     const ticket = await inTransaction(em, async (tx) => {
       const found = await findInScope(tx, viewer, input.id);
       assertVersion(found, input.version);
-      assertStatus(found, OPEN, 'completed');
+      assertStatus(found, 'completed');
       writeHistory(tx, found, viewer, [
         ['status', found.status, TicketStatus.COMPLETED],
         ['result', found.result, input.result],
@@ -468,7 +499,7 @@ export const ticketLifecycle = {
   async cancel(
     { em, viewer }: RequestScope,
     bus: EventBus,
-    input: { id: string; reason: string; version?: number | null },
+    input: { id: string; reason: string; version: number },
   ): Promise<Ticket> {
     const reason = input.reason.trim();
     if (!reason) throw badInput('reason: say why the ticket is canceled', 'reason');
@@ -476,7 +507,7 @@ export const ticketLifecycle = {
     const ticket = await inTransaction(em, async (tx) => {
       const found = await findInScope(tx, viewer, input.id);
       assertVersion(found, input.version);
-      assertStatus(found, OPEN, 'canceled');
+      assertStatus(found, 'canceled');
       writeHistory(tx, found, viewer, [
         ['status', found.status, TicketStatus.CANCELED],
         ['cancelReason', null, reason],
@@ -500,12 +531,12 @@ export const ticketLifecycle = {
   async reopen(
     { em, viewer }: RequestScope,
     bus: EventBus,
-    input: { id: string; version?: number | null },
+    input: { id: string; version: number },
   ): Promise<Ticket> {
     const ticket = await inTransaction(em, async (tx) => {
       const found = await findInScope(tx, viewer, input.id);
       assertVersion(found, input.version);
-      assertStatus(found, [TicketStatus.CANCELED], 'reopened');
+      assertStatus(found, 'reopened');
       const next = found.assignee ? TicketStatus.ASSIGNED : TicketStatus.NEW;
       writeHistory(tx, found, viewer, [['status', found.status, next]]);
       found.status = next;
