@@ -521,7 +521,8 @@ async function seedAll(
       : undefined;
     const open = status === TicketStatus.NEW || status === TicketStatus.ASSIGNED;
     const assignee = status === TicketStatus.NEW ? undefined : random.pick(team.staff);
-    const title = `${source === TicketSource.BIRTHDAY ? 'Chúc mừng sinh nhật' : 'Chăm sóc'} ${customer.name}`;
+    // Stored without the name, like the automatic tickets' titles: readers append it.
+    const title = source === TicketSource.BIRTHDAY ? 'Chúc mừng sinh nhật' : 'Chăm sóc';
     ticketIds.push(id);
     ticketRows.push({
       id,
@@ -546,6 +547,7 @@ async function seedAll(
       status,
       dueAt,
       isMissed: open && dueAt !== undefined && dueAt < now,
+      titleNamesCustomer: true,
       keywords: ticketKeywords(title, { fullName: customer.name, phone: customer.phone }),
       phoneDigits: phoneDigits(customer.phone),
       rootTicket: n > 10 && random.chance(0.05) ? random.pick(ticketIds.slice(0, -1)) : undefined,

@@ -2126,6 +2126,7 @@ export type Ticket = {
   source: TicketSource;
   status: TicketStatus;
   target: TicketTarget;
+  /** A title the system wrote after the customer ends with the customer's current name. */
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTimeISO']['output'];
   /** Optimistic-lock version; send it back on update. */

@@ -15,6 +15,7 @@ import { ApiKeyScope } from '../../entities/api-key.entity';
 import { Conversation, Customer, Order, Ticket } from '../../entities';
 import { badInput, DomainError, isId } from '../../kernel/errors';
 import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
+import { ticketTitleSql } from '../tickets/ticket-title';
 
 /*
  * Incremental exports for BI tools. One export is one read-only REPEATABLE
@@ -145,7 +146,7 @@ const SPECS: Record<ExportEntity, Spec> = {
     key: 'updated',
     columns: [
       plain('id', 'id'),
-      text('title', 'title'),
+      { name: 'title', sql: ticketTitleSql('b'), kind: 'text' },
       text('description', 'description'),
       plain('status', 'status'),
       plain('source', 'source'),
