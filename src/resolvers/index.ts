@@ -23,6 +23,7 @@ import { OrderEventResolver, OrderResolver } from './order.resolver';
 import { OrderSyncResolver } from './order-sync.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
+import { ReplyTemplateResolver } from './reply-template.resolver';
 import { ReportResolver } from './report.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { UserAdminResolver } from './user-admin.resolver';
@@ -53,6 +54,7 @@ export const resolvers = [
   OrderSyncResolver,
   ReconciliationResolver,
   ReferenceDataResolver,
+  ReplyTemplateResolver,
   ReportResolver,
   TicketHistoryResolver,
   TicketNoteResolver,
