@@ -29,7 +29,7 @@ import {
 } from './ai-client';
 import { CircuitBreaker, type BreakerSnapshot } from './circuit-breaker';
 import { asksForHuman, rejectsAnswer } from './intents';
-import { findArticle } from './knowledge-base-step';
+import { createKnowledgeBaseMatcher } from './knowledge-base-step';
 import { findTemplate } from './template-step';
 
 /** What the bot tells a buyer it hands to a person. */
@@ -98,6 +98,7 @@ export function createConversationBot(deps: BotDeps): Bot {
   const ai = deps.ai ?? (config.ai ? createOpenAiCompatibleClient(config.ai) : undefined);
   const breaker = new CircuitBreaker({ ...config.breaker, now: deps.now });
   const inFlight = new Set<Promise<void>>();
+  const knowledgeBase = createKnowledgeBaseMatcher();
 
   async function askAi(turns: AiTurn[], deadline: number): Promise<string | null> {
     if (!ai) return null;
@@ -126,14 +127,14 @@ export function createConversationBot(deps: BotDeps): Bot {
   /** Knowledge base, then templates; both queries start together so a fallback costs one round trip. */
   async function lookUp(em: EntityManager, text: string, thread: Thread): Promise<Reply | null> {
     const [article, template] = await Promise.all([
-      findArticle(em, text),
+      knowledgeBase.find(em, text),
       findTemplate(em, text, thread.platform, { customerName: thread.customerName }),
     ]);
     if (article)
       return {
         step: BotStep.KNOWLEDGE_BASE,
         body: article.body,
-        why: `article ${article.articleId}`,
+        why: `article ${article.articleId} (score ${article.score.toFixed(2)}, margin ${article.margin.toFixed(2)})`,
       };
     if (template)
       return {
