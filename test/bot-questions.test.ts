@@ -73,7 +73,7 @@ test('the labelled buyer questions: >= 90% answered as labelled, and no article 
     branch: ref(branch),
   });
 
-  const outcomes: { text: string; expected: string; got: string; step: string }[] = [];
+  const outcomes: { text: string; expected: string; got: string; step: BotStep }[] = [];
   for (const [n, q] of questions.entries()) {
     const psid = `psid-q-${Date.now()}-${n}`;
     const push = chatPushes.messenger(page, psid, `m_q_${Date.now()}_${n}`, q.text);
