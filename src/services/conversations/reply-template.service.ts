@@ -152,12 +152,7 @@ export const replyTemplateService = {
       (field) => JSON.stringify(next[field] ?? null) !== JSON.stringify(template[field] ?? null),
     );
     if (changed.length === 0) return template;
-    template.name = next.name;
-    template.body = next.body;
-    template.keywords = next.keywords;
-    template.platform = next.platform;
-    template.variants = next.variants;
-    template.active = next.active;
+    Object.assign(template, next);
     await em.flush();
     await audit(em, {
       actor: viewer,
