@@ -62,6 +62,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.conversation': CRM,
   'Query.conversations': CRM,
   'Query.knowledgeBaseArticles': CRM,
+  'Query.replyTemplates': ['ADMIN', 'BOD', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
   'Query.assignment': LEADERS_AND_IT,
   'Query.apiKeys': ['ADMIN'],
   'Query.inboundEvents': ['ADMIN', 'IT'],
@@ -134,6 +135,9 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.createKnowledgeBaseArticle': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.updateKnowledgeBaseArticle': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.deleteKnowledgeBaseArticle': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.createReplyTemplate': ['ADMIN', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.updateReplyTemplate': ['ADMIN', 'CUSTOMER_SERVICE_LEADER'],
+  'Mutation.deleteReplyTemplate': ['ADMIN', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.createCustomerLabel': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
   'Mutation.updateCustomerLabel': ['ADMIN', 'TELESALES_LEADER', 'CUSTOMER_SERVICE_LEADER'],
 };
@@ -159,6 +163,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Query.conversations': { query: '{ conversations(first: 1) { totalCount } }' },
   'Query.knowledgeBaseArticles': { query: '{ knowledgeBaseArticles(first: 1) { totalCount } }' },
+  'Query.replyTemplates': { query: '{ replyTemplates { id } }' },
   'Query.assignment': {
     query: 'query($id: ID!) { assignment(branchId: $id, userId: $id) { active } }',
     variables: { id: NO_ID },
@@ -397,6 +402,18 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Mutation.deleteKnowledgeBaseArticle': {
     query: 'mutation($id: ID!) { deleteKnowledgeBaseArticle(id: $id) }',
+    variables: { id: NO_ID },
+  },
+  // An unknown variable: refused by the service, so an allowed role writes nothing.
+  'Mutation.createReplyTemplate': {
+    query: 'mutation { createReplyTemplate(input: { name: "x", body: "{nope}" }) { id } }',
+  },
+  'Mutation.updateReplyTemplate': {
+    query: 'mutation($id: ID!) { updateReplyTemplate(id: $id, input: { name: "x" }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.deleteReplyTemplate': {
+    query: 'mutation($id: ID!) { deleteReplyTemplate(id: $id) }',
     variables: { id: NO_ID },
   },
   'Mutation.createCustomerLabel': {

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { DEMO_TEMPLATES } from '../src/db/demo-content';
 import { seedDemo } from '../src/db/seed-demo';
 import { verifyPassword } from '../src/auth/password';
 import { User } from '../src/entities';
@@ -39,6 +40,21 @@ describe('after seeding', () => {
     expect(await count('select count(*) as n from message')).toBeGreaterThanOrEqual(1_000);
     expect(await count('select count(*) as n from order_status_event')).toBeGreaterThan(20_000);
     expect(await count('select count(distinct type) as n from knowledge_base_article')).toBe(2);
+    // Reply templates, the bot's TEMPLATE step and agents' canned replies, with platform variants.
+    expect(await count('select count(*) as n from reply_template where active')).toBe(
+      DEMO_TEMPLATES.length,
+    );
+    expect(
+      await count(
+        `select count(*) as n from reply_template where jsonb_array_length(variants) > 0`,
+      ),
+    ).toBeGreaterThan(0);
+    // Titles the seed wrote after the customer hold no name: it is appended when read.
+    expect(
+      await count(
+        `select count(*) as n from ticket t join customer c on c.id = t.customer_id where t.title like '%' || c.full_name || '%'`,
+      ),
+    ).toBe(0);
     expect(await count('select count(distinct platform) as n from customer_order')).toBe(5);
   });
 

@@ -23,6 +23,19 @@ const BOT_OVERSEERS = [Role.ADMIN, Role.BOD, Role.IT, Role.CUSTOMER_SERVICE_LEAD
 /** Who answers buyers: customer service, its leader, and admins (BOD reads, IT sees none). */
 const CONVERSATION_AGENTS = [Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER, Role.CUSTOMER_SERVICE];
 
+/**
+ * Reply templates answer buyers, which is customer service's work: its leader
+ * and admins write them (BR-CRM-001: a leader acts for their own team); those
+ * who answer or read conversations list them.
+ */
+const REPLY_TEMPLATE_EDITORS = [Role.ADMIN, Role.CUSTOMER_SERVICE_LEADER];
+const REPLY_TEMPLATE_READERS = [
+  Role.ADMIN,
+  Role.BOD,
+  Role.CUSTOMER_SERVICE_LEADER,
+  Role.CUSTOMER_SERVICE,
+];
+
 /** Merging rewrites who owns what: leaders of either team and admins. */
 const CUSTOMER_MERGERS = [Role.ADMIN, Role.TELESALES_LEADER, Role.CUSTOMER_SERVICE_LEADER];
 
@@ -48,6 +61,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     conversation: roles(...CRM_ROLES),
     conversations: roles(...CRM_ROLES),
     knowledgeBaseArticles: roles(...CRM_ROLES),
+    replyTemplates: roles(...REPLY_TEMPLATE_READERS),
     assignment: roles(...LEADERS_AND_IT),
     apiKeys: roles(Role.ADMIN),
     webhookEndpoints: roles(Role.ADMIN),
@@ -127,6 +141,9 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     createKnowledgeBaseArticle: roles(...KNOWLEDGE_BASE_EDITORS),
     updateKnowledgeBaseArticle: roles(...KNOWLEDGE_BASE_EDITORS),
     deleteKnowledgeBaseArticle: roles(...KNOWLEDGE_BASE_EDITORS),
+    createReplyTemplate: roles(...REPLY_TEMPLATE_EDITORS),
+    updateReplyTemplate: roles(...REPLY_TEMPLATE_EDITORS),
+    deleteReplyTemplate: roles(...REPLY_TEMPLATE_EDITORS),
     // The label vocabulary is the teams' to shape: those who merge customers define it.
     createCustomerLabel: roles(...CUSTOMER_MERGERS),
     updateCustomerLabel: roles(...CUSTOMER_MERGERS),

@@ -17,16 +17,17 @@ import {
   OrderItem,
   OrderStatusEvent,
   Payment,
+  ReplyTemplate,
   Ticket,
   TicketNote,
   User,
   UserBranch,
 } from '../entities';
+import { DEMO_ARTICLES, DEMO_TEMPLATES } from './demo-content';
 import {
   BotStep,
   ConversationStatus,
   Gender,
-  KnowledgeBaseType,
   MARKETPLACES,
   MessageDirection,
   MessageSender,
@@ -521,7 +522,8 @@ async function seedAll(
       : undefined;
     const open = status === TicketStatus.NEW || status === TicketStatus.ASSIGNED;
     const assignee = status === TicketStatus.NEW ? undefined : random.pick(team.staff);
-    const title = `${source === TicketSource.BIRTHDAY ? 'Chúc mừng sinh nhật' : 'Chăm sóc'} ${customer.name}`;
+    // Stored without the name, like the automatic tickets' titles: readers append it.
+    const title = source === TicketSource.BIRTHDAY ? 'Chúc mừng sinh nhật' : 'Chăm sóc';
     ticketIds.push(id);
     ticketRows.push({
       id,
@@ -546,6 +548,7 @@ async function seedAll(
       status,
       dueAt,
       isMissed: open && dueAt !== undefined && dueAt < now,
+      titleNamesCustomer: true,
       keywords: ticketKeywords(title, { fullName: customer.name, phone: customer.phone }),
       phoneDigits: phoneDigits(customer.phone),
       rootTicket: n > 10 && random.chance(0.05) ? random.pick(ticketIds.slice(0, -1)) : undefined,
@@ -757,58 +760,21 @@ async function seedAll(
   }
   await conversationPhase.end();
 
-  const articles = [
-    [
-      KnowledgeBaseType.CUSTOMER_SERVICE,
-      'Chính sách đổi trả trong 7 ngày',
-      'Khách được đổi trả trong 7 ngày kể từ khi nhận hàng nếu sản phẩm còn nguyên tem mác.',
-      'đổi trả, hoàn hàng, return',
-    ],
-    [
-      KnowledgeBaseType.CUSTOMER_SERVICE,
-      'Tra cứu tình trạng đơn hàng',
-      'Hướng dẫn khách tra cứu mã vận đơn trên ứng dụng sàn.',
-      'đơn hàng, giao hàng, vận đơn, tracking',
-    ],
-    [
-      KnowledgeBaseType.CUSTOMER_SERVICE,
-      'Xử lý giao hàng thất bại',
-      'Liên hệ khách xác nhận địa chỉ, tạo yêu cầu giao lại với đơn vị vận chuyển.',
-      'giao thất bại, failed delivery',
-    ],
-    [
-      KnowledgeBaseType.CUSTOMER_SERVICE,
-      'Hủy đơn theo yêu cầu',
-      'Đơn chưa bàn giao vận chuyển có thể hủy trên trang quản lý của sàn.',
-      'hủy đơn, cancel',
-    ],
-    [
-      KnowledgeBaseType.TELESALES,
-      'Kịch bản chào khách mới',
-      'Giới thiệu shop, ưu đãi cho đơn đầu tiên và xin phép gửi mã giảm giá.',
-      'khách mới, chào hỏi, script',
-    ],
-    [
-      KnowledgeBaseType.TELESALES,
-      'Kịch bản chúc mừng sinh nhật',
-      'Chúc mừng sinh nhật và tặng voucher 10% trong 7 ngày.',
-      'sinh nhật, voucher, birthday',
-    ],
-    [
-      KnowledgeBaseType.TELESALES,
-      'Xử lý từ chối: giá cao',
-      'Nhấn mạnh chất lượng, chính sách bảo hành và combo tiết kiệm.',
-      'giá, từ chối, objection',
-    ],
-    [
-      KnowledgeBaseType.TELESALES,
-      'Chăm sóc lại khách hẹn gọi sau',
-      'Gọi lại đúng giờ hẹn, nhắc lại ưu đãi đang chờ.',
-      'gọi lại, call later, follow up',
-    ],
-  ].map(([type, title, body, keywords]) => {
+  const articles = DEMO_ARTICLES.map((article) => {
     const createdAt = at(200, 100);
-    return { id: random.uuid(), type, title, body, keywords, createdAt, updatedAt: createdAt };
+    return { id: random.uuid(), ...article, createdAt, updatedAt: createdAt };
   });
   await insert(KnowledgeBaseArticle, articles);
+  const templates = DEMO_TEMPLATES.map((template) => {
+    const createdAt = at(200, 100);
+    return {
+      id: random.uuid(),
+      ...template,
+      variants: template.variants ?? [],
+      active: true,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  });
+  await insert(ReplyTemplate, templates);
 }

@@ -3,15 +3,26 @@ import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/co
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Platform } from './enums';
 
+/** The wording of a template on one platform (a Zalo greeting differs from a Shopee one). */
+@ObjectType()
+export class ReplyTemplateVariant {
+  @Field(() => Platform)
+  platform!: Platform;
+
+  @Field()
+  body!: string;
+}
+
 /**
  * Canned answers: the bot's third step (after the AI provider and the
  * knowledge base) when a buyer's message matches one of its keywords, and
- * quick replies for agents.
+ * canned replies for agents (sendMessage templateId). Bodies may hold the
+ * variables of services/conversations/reply-template-text.ts.
  */
 @ObjectType()
 @Entity({ tableName: 'reply_template' })
 export class ReplyTemplate {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'keywords' | 'active';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'keywords' | 'active' | 'variants';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -29,9 +40,18 @@ export class ReplyTemplate {
   @Property({ type: 'text' })
   body!: string;
 
-  @Field(() => Platform, { nullable: true, description: 'Null: every platform.' })
+  @Field(() => Platform, {
+    nullable: true,
+    description: 'Offered only on this platform; null: every platform.',
+  })
   @Enum({ items: () => Platform, nativeEnumName: 'platform', nullable: true })
   platform?: Platform;
+
+  @Field(() => [ReplyTemplateVariant], {
+    description: 'Platform-specific bodies; a platform without one gets `body`.',
+  })
+  @Property({ type: 'jsonb', default: '[]' })
+  variants: ReplyTemplateVariant[] = [];
 
   @Field()
   @Property({ type: 'boolean', default: true })

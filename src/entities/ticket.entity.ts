@@ -33,15 +33,34 @@ import { User } from './user.entity';
 })
 export class Ticket {
   [OptionalProps]?:
-    'createdAt' | 'updatedAt' | 'status' | 'isMissed' | 'keywords' | 'phoneDigits' | 'version';
+    | 'createdAt'
+    | 'updatedAt'
+    | 'status'
+    | 'isMissed'
+    | 'keywords'
+    | 'phoneDigits'
+    | 'version'
+    | 'titleNamesCustomer';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Field()
+  /**
+   * Exposed through TicketResolver.title (services/tickets/ticket-title.ts),
+   * which appends the customer's current name when titleNamesCustomer is set.
+   */
   @Property({ type: 'text' })
   title!: string;
+
+  /**
+   * Set on tickets the system titles after their customer ("Gọi lại / follow
+   * up: <name>"): the stored title holds no name, readers append the
+   * customer's current one, so personal data never lands in a title and an
+   * erased customer's tickets read with the pseudonym.
+   */
+  @Property({ type: 'boolean', default: false })
+  titleNamesCustomer: boolean = false;
 
   @Field({ nullable: true })
   @Property({ type: 'text', nullable: true })

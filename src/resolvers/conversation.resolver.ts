@@ -33,6 +33,7 @@ import {
   MessageAttachmentInput,
 } from '../schema/inputs/conversation-filter.input';
 import { PageArgs } from '../schema/pagination';
+import { ReplyTemplateValuesInput } from '../schema/inputs/reply-template-input.input';
 
 @ObjectType({ description: 'One change to a conversation, as pushed by conversationChanged.' })
 export class ConversationChange {
@@ -78,9 +79,23 @@ export class ConversationResolver {
     @Arg('text', () => String, { nullable: true }) text: string | undefined,
     @Arg('attachments', () => [MessageAttachmentInput], { nullable: true })
     attachments: MessageAttachmentInput[] | undefined,
+    @Arg('templateId', () => ID, {
+      nullable: true,
+      description:
+        "A reply template (replyTemplates) instead of text: its wording for the channel's platform, variables filled.",
+    })
+    templateId: string | undefined,
+    @Arg('variables', () => ReplyTemplateValuesInput, { nullable: true })
+    variables: ReplyTemplateValuesInput | undefined,
     @Ctx() ctx: Context,
   ): Promise<Message> {
-    return conversationMessaging.send(ctx, ctx.services, { conversationId, text, attachments });
+    return conversationMessaging.send(ctx, ctx.services, {
+      conversationId,
+      text,
+      attachments,
+      templateId,
+      variables,
+    });
   }
 
   @Mutation(() => Conversation, { description: 'Sets the unread count back to 0.' })

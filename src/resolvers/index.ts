@@ -24,6 +24,7 @@ import { OrderSyncResolver } from './order-sync.resolver';
 import { PaymentResolver } from './payment.resolver';
 import { ReconciliationResolver } from './reconciliation.resolver';
 import { ReferenceDataResolver } from './reference-data.resolver';
+import { ReplyTemplateResolver } from './reply-template.resolver';
 import { ReportResolver } from './report.resolver';
 import { TicketHistoryResolver, TicketNoteResolver, TicketResolver } from './ticket.resolver';
 import { UserAdminResolver } from './user-admin.resolver';
@@ -56,6 +57,7 @@ export const resolvers = [
   PaymentResolver,
   ReconciliationResolver,
   ReferenceDataResolver,
+  ReplyTemplateResolver,
   ReportResolver,
   TicketHistoryResolver,
   TicketNoteResolver,

@@ -19,6 +19,7 @@ import { Branch, Customer, Ticket, TicketHistory, TicketNote, User } from '../en
 import { TicketResult } from '../entities/enums';
 import { ticketLifecycle } from '../services/tickets/ticket-lifecycle.service';
 import { buildTicketWhere } from '../services/tickets/ticket-filter';
+import { ticketTitle } from '../services/tickets/ticket-title';
 import {
   ticketChangeOfEvent,
   ticketReminderOfEvent,
@@ -219,6 +220,16 @@ export class TicketResolver {
     @Ctx() ctx: Context,
   ): Promise<TicketNoteConnection> {
     return new TicketNoteConnection(await ticketLifecycle.notes(ctx, ticket.id, page));
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      "A title the system wrote after the customer ends with the customer's current name.",
+  })
+  async title(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<string> {
+    if (!ticket.titleNamesCustomer) return ticket.title;
+    const customer = await ctx.loaders.customer.load(ticket.customer.id);
+    return ticketTitle(ticket, customer?.fullName);
   }
 
   @FieldResolver(() => Customer, { nullable: true })

@@ -983,6 +983,8 @@ export type Mutation = {
   createCustomerLabel: CustomerLabel;
   /** Admin any type, a team leader their team's (FORBIDDEN otherwise). BAD_USER_INPUT (extensions.field) for an empty title or body. */
   createKnowledgeBaseArticle: KnowledgeBaseArticle;
+  /** BAD_USER_INPUT (extensions.field) for an empty name or body, or an unknown variable. */
+  createReplyTemplate: ReplyTemplate;
   /** Sources 1, 2, 5 and 6, status NEW (ASSIGNED with an assigneeId). Staff and leaders create tickets of their own team; staff own what they create; leaders may name an owner in their team; Admin and BOD name the target. IT creates none. */
   createTicket: Ticket;
   /** BR-CRM-009: many tickets in one transaction, all or nothing; the same roles as createTicket. One ticket per customer: a customer named twice (or a merged id beside its survivor) is a BAD_USER_INPUT row error naming both rows. */
@@ -993,6 +995,8 @@ export type Mutation = {
   createWebhookEndpoint: WebhookEndpointWithSecret;
   /** Deletes an article (the audit log keeps its text); answers its id. */
   deleteKnowledgeBaseArticle: Scalars['ID']['output'];
+  /** Deletes a template (the audit log keeps its text); answers its id. */
+  deleteReplyTemplate: Scalars['ID']['output'];
   /** The endpoint and its delivery log go. */
   deleteWebhookEndpoint: Scalars['Boolean']['output'];
   /** Right to be forgotten: personal data is removed from the customer, their notes and messages; orders and payments stay under a pseudonym. */
@@ -1049,6 +1053,7 @@ export type Mutation = {
   updateCustomerLabel: CustomerLabel;
   /** NOT_FOUND for an article outside the viewer's team, as for reads; FORBIDDEN to move it to another team's type. */
   updateKnowledgeBaseArticle: KnowledgeBaseArticle;
+  updateReplyTemplate: ReplyTemplate;
   /** Edits a NEW or ASSIGNED ticket. Anyone who sees the ticket (staff: tickets they own or curate; leaders: their team's; Admin, BOD: all) edits title, description and due date; only leaders, Admin and BOD change the curator. */
   updateTicket: Ticket;
   /** Name, role, branches, active. BAD_USER_INPUT to demote or deactivate yourself (so an admin always remains); NOT_FOUND for an unknown user or branch. */
@@ -1144,6 +1149,12 @@ export type MutationCreateKnowledgeBaseArticleArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationCreateReplyTemplateArgs = {
+  input: ReplyTemplateInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationCreateTicketArgs = {
   input: CreateTicketInputType;
 };
@@ -1171,6 +1182,12 @@ export type MutationCreateWebhookEndpointArgs = {
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type MutationDeleteKnowledgeBaseArticleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationDeleteReplyTemplateArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1297,7 +1314,9 @@ export type MutationRunTicketAutomationArgs = {
 export type MutationSendMessageArgs = {
   attachments?: InputMaybe<Array<MessageAttachmentInput>>;
   conversationId: Scalars['ID']['input'];
+  templateId?: InputMaybe<Scalars['ID']['input']>;
   text?: InputMaybe<Scalars['String']['input']>;
+  variables?: InputMaybe<ReplyTemplateValuesInput>;
 };
 
 
@@ -1377,6 +1396,13 @@ export type MutationUpdateCustomerLabelArgs = {
 export type MutationUpdateKnowledgeBaseArticleArgs = {
   id: Scalars['ID']['input'];
   input: UpdateKnowledgeBaseArticleInput;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type MutationUpdateReplyTemplateArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateReplyTemplateInput;
 };
 
 
@@ -1791,6 +1817,8 @@ export type Query = {
   reconciliationReport: ReconciliationReport;
   /** Every code list of the API with Vietnamese and English labels. */
   referenceData: ReferenceData;
+  /** By name. Customer service picks canned replies from these (sendMessage templateId). */
+  replyTemplates: Array<ReplyTemplate>;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
   ticket?: Maybe<Ticket>;
   /** Tickets created in the range that the viewer may see (a staff member: their own), by source, result, status, target, branch, assignee and period. */
@@ -1969,6 +1997,12 @@ export type QueryReconciliationReportArgs = {
 
 
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type QueryReplyTemplatesArgs = {
+  filter?: InputMaybe<ReplyTemplateFilter>;
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
@@ -2133,6 +2167,68 @@ export type ReferenceItem = {
   descriptionVi: Scalars['String']['output'];
 };
 
+export type ReplyTemplate = {
+  __typename?: 'ReplyTemplate';
+  active: Scalars['Boolean']['output'];
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  id: Scalars['ID']['output'];
+  /** Folded (lower case, no diacritics) words or phrases. */
+  keywords: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  /** Offered only on this platform; null: every platform. */
+  platform?: Maybe<Platform>;
+  updatedAt: Scalars['DateTimeISO']['output'];
+  /** The variables its bodies use, without braces (customerName, orderId). */
+  variables: Array<Scalars['String']['output']>;
+  /** Platform-specific bodies; a platform without one gets `body`. */
+  variants: Array<ReplyTemplateVariant>;
+};
+
+export type ReplyTemplateFilter = {
+  /** Inactive templates too (default false). */
+  includeInactive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The templates offered on this platform: its own and the general ones. */
+  platform?: InputMaybe<Platform>;
+  /** Words in the name, body or keywords. At most 200 characters. */
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReplyTemplateInput = {
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The general wording. May hold the variables {customerName} and {orderId}; any other {name} is BAD_USER_INPUT (extensions.reason UNKNOWN_TEMPLATE_VARIABLE). At most 5000 characters. */
+  body: Scalars['String']['input'];
+  /** Words or phrases of a buyer's message that make the bot answer with this template (stored folded). At most 100 characters. */
+  keywords?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** At most 200 characters. */
+  name: Scalars['String']['input'];
+  /** Offer the template on this platform only; null: every platform. */
+  platform?: InputMaybe<Platform>;
+  /** At most one per platform (only the template platform when it has one). */
+  variants?: InputMaybe<Array<ReplyTemplateVariantInput>>;
+};
+
+/** Values for a template's variables in sendMessage. */
+export type ReplyTemplateValuesInput = {
+  /** Defaults to the conversation's customer's name. At most 1000 characters. */
+  customerName?: InputMaybe<Scalars['String']['input']>;
+  /** At most 1000 characters. */
+  orderId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReplyTemplateVariant = {
+  __typename?: 'ReplyTemplateVariant';
+  body: Scalars['String']['output'];
+  platform: Platform;
+};
+
+export type ReplyTemplateVariantInput = {
+  /** May hold the variables {customerName} and {orderId}; any other {name} is BAD_USER_INPUT (extensions.reason UNKNOWN_TEMPLATE_VARIABLE). At most 5000 characters. */
+  body: Scalars['String']['input'];
+  platform: Platform;
+};
+
 /** Buckets in business time (Asia/Ho_Chi_Minh); weeks start on Monday. */
 export type ReportPeriod =
   | 'DAY'
@@ -2261,6 +2357,7 @@ export type Ticket = {
   source: TicketSource;
   status: TicketStatus;
   target: TicketTarget;
+  /** A title the system wrote after the customer ends with the customer's current name. */
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTimeISO']['output'];
   /** Optimistic-lock version; send it back on update. */
@@ -2537,6 +2634,20 @@ export type UpdateKnowledgeBaseArticleInput = {
   /** At most 300 characters. */
   title?: InputMaybe<Scalars['String']['input']>;
   type?: InputMaybe<KnowledgeBaseType>;
+};
+
+/** A field left out stays; `variants` replaces the whole list. */
+export type UpdateReplyTemplateInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  /** May hold the variables {customerName} and {orderId}; any other {name} is BAD_USER_INPUT (extensions.reason UNKNOWN_TEMPLATE_VARIABLE). At most 5000 characters. */
+  body?: InputMaybe<Scalars['String']['input']>;
+  /** At most 100 characters. */
+  keywords?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** At most 200 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** null: every platform. */
+  platform?: InputMaybe<Platform>;
+  variants?: InputMaybe<Array<ReplyTemplateVariantInput>>;
 };
 
 export type UpdateTicketInputType = {

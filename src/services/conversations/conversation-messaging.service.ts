@@ -6,13 +6,14 @@
  */
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { conversationScope, within } from '../../auth/scopes';
-import { Channel, Conversation, Message, User } from '../../entities';
+import { Channel, Conversation, Customer, Message, ReplyTemplate, User } from '../../entities';
 import {
   ConversationStatus,
   MessageDirection,
   MessageSender,
   MessageStatus,
   Role,
+  type Platform,
 } from '../../entities/enums';
 import type { ChatAttachment } from '../../integrations/chat-types';
 import type { EventBus } from '../../realtime/event-bus';
@@ -25,6 +26,12 @@ import type {
 } from './conversation-contracts';
 import { assertId, badInput, notFound } from '../../kernel/errors';
 import { assertSendable } from './messaging-rules';
+import {
+  bodyFor,
+  missingVariables,
+  renderTemplate,
+  type TemplateValues,
+} from './reply-template-text';
 import type { RequestScope } from '../../kernel/request-scope';
 
 export type MessagingDeps = { bus: EventBus; outbound: OutboundDelivery };
@@ -45,6 +52,42 @@ function publishChange(bus: EventBus, event: ConversationChangedEvent): void {
   bus.publish(TOPICS.conversationChanged, event);
 }
 
+/**
+ * A canned reply: the template's wording for the channel's platform with its
+ * variables filled; the customer's name defaults to the conversation's
+ * customer. A template not offered here, or a variable left without a
+ * value, is BAD_USER_INPUT.
+ */
+async function templateText(
+  em: EntityManager,
+  conversation: Conversation,
+  platform: Platform,
+  templateId: string,
+  variables: TemplateValues | null | undefined,
+): Promise<string> {
+  const template = await em.findOne(ReplyTemplate, { id: assertId(templateId, 'templateId') });
+  if (!template) throw notFound('ReplyTemplate', templateId);
+  if (!template.active || (template.platform && template.platform !== platform)) {
+    throw badInput(`templateId: the template is not offered on ${platform}`, 'templateId');
+  }
+  const body = bodyFor(template, platform);
+  const customer = conversation.customer
+    ? await em.findOne(Customer, conversation.customer.id)
+    : null;
+  const values: TemplateValues = {
+    customerName: variables?.customerName ?? customer?.fullName,
+    orderId: variables?.orderId,
+  };
+  const [missing] = missingVariables(body, values);
+  if (missing) {
+    throw badInput(
+      `variables.${missing}: the template needs a value for {${missing}}`,
+      `variables.${missing}`,
+    );
+  }
+  return renderTemplate(body, values);
+}
+
 export const conversationMessaging = {
   /**
    * Stores a PENDING agent message and queues its delivery in the same
@@ -55,12 +98,20 @@ export const conversationMessaging = {
   async send(
     scope: RequestScope,
     deps: MessagingDeps,
-    input: { conversationId: string; text?: string | null; attachments?: ChatAttachment[] | null },
+    input: {
+      conversationId: string;
+      text?: string | null;
+      attachments?: ChatAttachment[] | null;
+      /** A reply template instead of text, filled with `variables`. */
+      templateId?: string | null;
+      variables?: TemplateValues | null;
+    },
     now = new Date(),
   ): Promise<Message> {
     const viewer = scope.viewer;
     if (viewer?.kind !== 'user') throw notFound('Conversation', input.conversationId);
-    const text = input.text ?? '';
+    if (input.templateId != null && input.text)
+      throw badInput('text: send either text or a templateId, not both', 'text');
     const attachments = (input.attachments ?? []).map((a) => ({
       type: a.type,
       ...(a.url ? { url: a.url } : {}),
@@ -73,6 +124,16 @@ export const conversationMessaging = {
     const message = await scope.em.transactional(async (tx) => {
       const conversation = await lockInScope({ em: tx, viewer }, input.conversationId);
       const channel = await tx.findOneOrFail(Channel, conversation.channel.id);
+      const text =
+        input.templateId == null
+          ? (input.text ?? '')
+          : await templateText(
+              tx,
+              conversation,
+              channel.platform,
+              input.templateId,
+              input.variables,
+            );
       assertSendable(channel.platform, conversation.lastInboundAt, text, attachments, now);
       if (viewer.role === Role.CUSTOMER_SERVICE && !conversation.assignee) {
         conversation.assignee = tx.getReference(User, viewer.id, { wrapped: true });

@@ -1,8 +1,8 @@
 /**
  * The right to be forgotten. Personal data goes from the customer (and every
- * tombstone merged into it), their customer notes, the notes of their
- * tickets, their messages, the buyer fields of their orders and the tickets'
- * search text. Orders and payments stay, under a pseudonym, for accounting.
+ * tombstone merged into it), their customer notes, the notes, titles,
+ * descriptions and history of their tickets, their messages, the buyer
+ * fields of their orders and the tickets' search text. Orders and payments stay, under a pseudonym, for accounting.
  * Every key that could link the buyer again (identities, phone, e-mail,
  * the orders' buyer ids) is replaced by a hash in erased_identity, which
  * linking checks, so a later webhook does not bring the person back.
@@ -57,6 +57,44 @@ async function scrubInboundEvents(em: EntityManager, values: string[]): Promise<
   );
 }
 
+/**
+ * The customer's tickets: a title a person typed may name them (the system's
+ * own titles never do, see tickets/ticket-title.ts), so each personal value
+ * in it becomes ERASED_TEXT; descriptions are free text about the person and
+ * go whole, like notes, and so do the earlier titles and descriptions in the
+ * tickets' history.
+ */
+async function scrubTickets(
+  em: EntityManager,
+  inIds: string,
+  ids: string[],
+  personal: (string | null)[],
+): Promise<void> {
+  const values = [...new Set(personal.map((value) => value?.trim() ?? ''))].filter(
+    (value) => value.length >= 3,
+  );
+  if (values.length > 0) {
+    const pattern = values.map(regexLiteral).join('|');
+    await em.execute(
+      `update "ticket" set "title" = regexp_replace("title", ?, ?, 'gi')
+        where "customer_id" in ${inIds} and "title" ~* ?`,
+      [pattern, ERASED_TEXT, ...ids, pattern],
+    );
+  }
+  await em.execute(
+    `update "ticket" set "description" = ? where "customer_id" in ${inIds} and "description" is not null`,
+    [ERASED_TEXT, ...ids],
+  );
+  await em.execute(
+    `update "ticket_history"
+        set "before" = case when "before" is null or "before" = 'null' then "before" else to_jsonb(?::text) end,
+            "after" = case when "after" is null or "after" = 'null' then "after" else to_jsonb(?::text) end
+      where "field" in ('title', 'description')
+        and "ticket_id" in (select "id" from "ticket" where "customer_id" in ${inIds})`,
+    [ERASED_TEXT, ERASED_TEXT, ...ids],
+  );
+}
+
 export const customerErasureService = {
   async erase(
     { em, viewer }: RequestScope,
@@ -72,9 +110,15 @@ export const customerErasureService = {
 
     const outcome = await em.transactional(async (tx) => {
       const locked = await tx.execute<
-        { id: string; erased_at: Date | null; phone: string | null; email: string | null }[]
+        {
+          id: string;
+          erased_at: Date | null;
+          full_name: string;
+          phone: string | null;
+          email: string | null;
+        }[]
       >(
-        `select "id", "erased_at", "phone", "email" from "customer" where "id" = ? or "merged_into_id" = ? order by "id" for update`,
+        `select "id", "erased_at", "full_name", "phone", "email" from "customer" where "id" = ? or "merged_into_id" = ? order by "id" for update`,
         [resolved, resolved],
       );
       const main = locked.find((row) => row.id === resolved);
@@ -90,9 +134,14 @@ export const customerErasureService = {
       );
       keys.push(...identities);
       const buyers = await tx.execute<
-        { platform: string; buyer_phone: string | null; buyer_platform_id: string | null }[]
+        {
+          platform: string;
+          buyer_name: string | null;
+          buyer_phone: string | null;
+          buyer_platform_id: string | null;
+        }[]
       >(
-        `select "platform", "buyer_phone", "buyer_platform_id" from "customer_order" where "customer_id" in ${inIds}`,
+        `select "platform", "buyer_name", "buyer_phone", "buyer_platform_id" from "customer_order" where "customer_id" in ${inIds}`,
         ids,
       );
       const chats = await tx.execute<{ platform: string; external_user_id: string }[]>(
@@ -129,6 +178,11 @@ export const customerErasureService = {
         `update "ticket_note" set "body" = ? where "ticket_id" in (select "id" from "ticket" where "customer_id" in ${inIds})`,
         [ERASED_TEXT, ...ids],
       );
+      await scrubTickets(tx, inIds, ids, [
+        ...locked.map((row) => row.full_name),
+        ...buyers.map((row) => row.buyer_name),
+        ...rawKeyValues(keys, phones),
+      ]);
       // The tickets' search text held the name and phone digits.
       await tx.execute(
         `update "ticket" set "keywords" = lower("title" || ' ' || ?), "phone_digits" = '' where "customer_id" in ${inIds}`,

@@ -16,6 +16,7 @@ import { Conversation, Customer, Order, Ticket } from '../../entities';
 import { badInput, DomainError, isId } from '../../kernel/errors';
 import { INSTANT_RANGE, isInstantInRange } from '../../kernel/instants';
 import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
+import { ticketTitleSql } from '../tickets/ticket-title';
 
 /*
  * Incremental exports for BI tools. One export is one read-only REPEATABLE
@@ -146,7 +147,7 @@ const SPECS: Record<ExportEntity, Spec> = {
     key: 'updated',
     columns: [
       plain('id', 'id'),
-      text('title', 'title'),
+      { name: 'title', sql: ticketTitleSql('b'), kind: 'text' },
       text('description', 'description'),
       plain('status', 'status'),
       plain('source', 'source'),

@@ -55,6 +55,7 @@ export function followUpDue(from: Date, days: number): Date {
 type AutomaticTicket = {
   originKey: string;
   source: TicketSource;
+  /** Without the customer's name: readers append it (see ticket-title.ts). */
   title: string;
   customer: Customer;
   branchId: string;
@@ -72,8 +73,8 @@ async function insertOnce(em: EntityManager, spec: AutomaticTicket): Promise<Tic
   const rows = await em.execute<{ id: string }[]>(
     `insert into "ticket" ("id", "title", "assignee_id", "in_charge_id", "target", "belong_to", "branch_id",
        "customer_id", "source", "status", "due_at", "is_missed", "keywords", "phone_digits", "root_ticket_id", "origin_key",
-       "version", "created_at", "updated_at")
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, ?, 1, ?, ?)
+       "title_names_customer", "version", "created_at", "updated_at")
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?, ?, true, 1, ?, ?)
      on conflict ("origin_key") do nothing
      returning "id"`,
     [
@@ -121,7 +122,7 @@ export async function afterCompletion(em: EntityManager, ticket: Ticket): Promis
     const next = await insertOnce(em, {
       originKey: `follow-up:${ticket.id}`,
       source: TicketSource.FOLLOW_UP,
-      title: `Gọi lại / follow up: ${customer.fullName}`,
+      title: 'Gọi lại / follow up',
       customer,
       branchId: ticket.branch.id,
       target: ticket.target,
@@ -137,7 +138,7 @@ export async function afterCompletion(em: EntityManager, ticket: Ticket): Promis
     const verify = await insertOnce(em, {
       originKey: `verify-contact:${ticket.id}`,
       source: TicketSource.CONTACT_VERIFICATION,
-      title: `Xác minh số điện thoại / verify contact: ${customer.fullName}`,
+      title: 'Xác minh số điện thoại / verify contact',
       customer,
       branchId: ticket.branch.id,
       target: TicketTarget.CUSTOMER_SERVICE,
@@ -175,7 +176,7 @@ async function afterSaleTicket(
   return insertOnce(em, {
     originKey,
     source: TicketSource.AFTER_SALE_CARE,
-    title: `Chăm sóc sau mua / after-sale care: ${customer.fullName}`,
+    title: 'Chăm sóc sau mua / after-sale care',
     customer,
     branchId,
     target: TicketTarget.CUSTOMER_SERVICE,
@@ -237,7 +238,7 @@ export async function createBirthdayTickets(
     const ticket = await insertOnce(em, {
       originKey: `birthday:${customer.id}:${year}`,
       source: TicketSource.BIRTHDAY,
-      title: `Chúc mừng sinh nhật / birthday: ${customer.fullName}`,
+      title: 'Chúc mừng sinh nhật / birthday',
       customer,
       branchId: customer.branch!.id,
       target: TicketTarget.TELESALES,

@@ -380,6 +380,8 @@ export const ticketLifecycle = {
         const title = requiredText(input.title, MAX_LENGTH.ticketTitle, 'title');
         changes.push(['title', found.title, title]);
         found.title = title;
+        // A person's title is the whole title: the customer's name is no longer appended.
+        found.titleNamesCustomer = false;
         found.keywords = ticketKeywords(title, found.customer.getEntity());
       }
       if (input.description !== undefined) {

@@ -29,7 +29,7 @@ import {
 } from './ai-client';
 import { CircuitBreaker, type BreakerSnapshot } from './circuit-breaker';
 import { asksForHuman, rejectsAnswer } from './intents';
-import { findArticle } from './knowledge-base-step';
+import { createKnowledgeBaseMatcher } from './knowledge-base-step';
 import { findTemplate } from './template-step';
 
 /** What the bot tells a buyer it hands to a person. */
@@ -70,6 +70,8 @@ export type BotDeps = {
 };
 
 type Reply = { step: BotStep; body: string; why: string };
+/** What the bot knows of the conversation it answers: the platform and, once linked, the buyer's name. */
+type Thread = { platform: Platform; customerName?: string };
 
 /** The bot answers a conversation nobody holds and that was not handed off since it was last resolved. */
 const BOT_MAY_ANSWER = `c."status" in ('${ConversationStatus.OPEN}', '${ConversationStatus.PENDING_BOT}')
@@ -96,6 +98,7 @@ export function createConversationBot(deps: BotDeps): Bot {
   const ai = deps.ai ?? (config.ai ? createOpenAiCompatibleClient(config.ai) : undefined);
   const breaker = new CircuitBreaker({ ...config.breaker, now: deps.now });
   const inFlight = new Set<Promise<void>>();
+  const knowledgeBase = createKnowledgeBaseMatcher();
 
   async function askAi(turns: AiTurn[], deadline: number): Promise<string | null> {
     if (!ai) return null;
@@ -122,20 +125,16 @@ export function createConversationBot(deps: BotDeps): Bot {
   }
 
   /** Knowledge base, then templates; both queries start together so a fallback costs one round trip. */
-  async function lookUp(
-    em: EntityManager,
-    text: string,
-    platform: Platform,
-  ): Promise<Reply | null> {
+  async function lookUp(em: EntityManager, text: string, thread: Thread): Promise<Reply | null> {
     const [article, template] = await Promise.all([
-      findArticle(em, text),
-      findTemplate(em, text, platform),
+      knowledgeBase.find(em, text),
+      findTemplate(em, text, thread.platform, { customerName: thread.customerName }),
     ]);
     if (article)
       return {
         step: BotStep.KNOWLEDGE_BASE,
         body: article.body,
-        why: `article ${article.articleId}`,
+        why: `article ${article.articleId} (score ${article.score.toFixed(2)}, margin ${article.margin.toFixed(2)})`,
       };
     if (template)
       return {
@@ -150,7 +149,7 @@ export function createConversationBot(deps: BotDeps): Bot {
     em: EntityManager,
     message: Message,
     history: Message[],
-    platform: Platform,
+    thread: Thread,
     deadline: number,
   ): Promise<Reply> {
     const text = message.body;
@@ -165,7 +164,7 @@ export function createConversationBot(deps: BotDeps): Bot {
     ) {
       return handoff("rejected the bot's answer");
     }
-    const fallback = lookUp(em, text, platform).catch((error: unknown) => {
+    const fallback = lookUp(em, text, thread).catch((error: unknown) => {
       logger.error({ err: error }, 'knowledge-base or template lookup failed');
       return null;
     });
@@ -197,12 +196,13 @@ export function createConversationBot(deps: BotDeps): Bot {
     const receivedAt = Math.min(message.createdAt.getTime(), Date.now());
     const deadline = receivedAt + config.budgetMs;
     // Claims the conversation for the bot (PENDING_BOT) if nobody holds it, in one statement.
-    const [claimed] = await rawRows<{ platform: Platform }>(
+    const [claimed] = await rawRows<{ platform: Platform; customer_name: string | null }>(
       em,
       `update "conversation" c set "status" = '${ConversationStatus.PENDING_BOT}', "updated_at" = now()
          from "channel" ch
         where c."id" = ? and ch."id" = c."channel_id" and ${BOT_MAY_ANSWER}
-       returning ch."platform"`,
+       returning ch."platform",
+         (select cu."full_name" from "customer" cu where cu."id" = c."customer_id" and cu."erased_at" is null) as "customer_name"`,
       [conversationId],
     );
     if (!claimed) return;
@@ -215,7 +215,11 @@ export function createConversationBot(deps: BotDeps): Bot {
       },
       { orderBy: { createdAt: 'desc', id: 'desc' }, limit: HISTORY },
     );
-    const reply = await decide(em, message, history, claimed.platform, deadline);
+    const thread: Thread = {
+      platform: claimed.platform,
+      customerName: claimed.customer_name ?? undefined,
+    };
+    const reply = await decide(em, message, history, thread, deadline);
     const written = await write(em, conversationId, message, reply, receivedAt);
     if (!written) return;
     publish(conversationId, written, reply);
