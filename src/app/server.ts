@@ -34,6 +34,8 @@ import {
 import { sweptOutboundDelivery } from '../jobs/send-message.job';
 import { createConversationInbox } from '../services/conversations/conversation-inbox.service';
 import { createExportRouter } from '../http/export.routes';
+import { createOAuthRouter } from '../http/oauth.routes';
+import { createOAuthClients } from '../integrations/oauth';
 import type { Database } from '../db/database';
 import type { Jobs } from '../jobs/boss';
 import { createMetrics, operationLabel, type Metrics } from '../metrics';
@@ -74,6 +76,7 @@ export type AppDeps = {
     | 'messaging'
     | 'exports'
     | 'imports'
+    | 'oauth'
   >;
   logger: Logger;
   db: Database;
@@ -212,6 +215,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     config: config.bot,
     now: deps.botClock,
   });
+  const oauth = createOAuthClients(config.oauth);
   const services: AppServices = {
     orm: db.orm,
     inboundMaxAttempts: config.inboundMaxAttempts,
@@ -226,6 +230,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     conversationInbox: createConversationInbox({ bus, logger, bot }),
     outbound,
     messaging: config.messaging,
+    channelAuthorization: {
+      oauth,
+      redirectBaseUrl: config.oauth.redirectBaseUrl,
+      stateTtlMs: config.oauth.stateTtlMs,
+    },
+    tokenRefresh: {
+      orm: db.orm,
+      oauth,
+      maxAttempts: config.oauth.refreshMaxAttempts,
+      retryBaseMs: config.oauth.refreshRetryBaseMs,
+    },
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
@@ -323,6 +338,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       logger,
       limits: config.exports,
     }),
+  );
+
+  app.use(
+    '/oauth',
+    createOAuthRouter({ orm: db.orm, logger, authorization: services.channelAuthorization }),
   );
 
   const metricsRoutes = createMetricsRoutes(metrics, config);

@@ -112,6 +112,7 @@ export async function startTestApp(
         inboundMaxAttempts: config.inboundMaxAttempts,
         platforms: config.platforms,
         messaging: config.messaging,
+        oauth: config.oauth,
       })
     : undefined;
   const app = await createApp({
@@ -132,6 +133,7 @@ export async function startTestApp(
         'messaging',
         'exports',
         'imports',
+        'oauth',
         'graphqlIntrospection',
         'metrics',
         'corsOrigins',
