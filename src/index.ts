@@ -71,7 +71,8 @@ async function main(): Promise<void> {
     logger.info(`database: ${db.description}`);
     // Plain text from before encryption, or secrets under a replaced key, are sealed now.
     const sealed = await sealStoredCredentials(db.orm, db.credentialsKeyring);
-    if (sealed.valuesSealed > 0) logger.info(sealed, 'platform secrets sealed under CREDENTIALS_KEY');
+    if (sealed.valuesSealed > 0)
+      logger.info(sealed, 'platform secrets sealed under CREDENTIALS_KEY');
     if (flags.demo) {
       const result = await seedDemo(db.orm, { scale: 1, env: config.env, logger });
       logger.info(result.seeded ? 'demo data seeded' : 'demo data already present');

@@ -35,7 +35,9 @@ export function parseCredentialKey(text: string): Buffer {
     ? Buffer.from(trimmed, 'hex')
     : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) {
-    throw new CredentialKeyError('expected 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)');
+    throw new CredentialKeyError(
+      'expected 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+    );
   }
   return key;
 }
@@ -44,7 +46,10 @@ export function parseCredentialKey(text: string): Buffer {
 const keyIdOf = (key: Buffer): string =>
   createHash('sha256').update('crm-credentials-key-id').update(key).digest('hex').slice(0, 12);
 
-export function createKeyring(current: string, previous: readonly string[] = []): CredentialKeyring {
+export function createKeyring(
+  current: string,
+  previous: readonly string[] = [],
+): CredentialKeyring {
   const toKey = (text: string): CredentialKey => {
     const key = parseCredentialKey(text);
     return { id: keyIdOf(key), key };

@@ -62,7 +62,10 @@ export class Channel {
   @Property({ type: EncryptedText, nullable: true, hidden: true, lazy: true })
   refreshToken?: string;
 
-  @Field({ nullable: true, description: 'When the refresh token ends; the seller must authorize again by then.' })
+  @Field({
+    nullable: true,
+    description: 'When the refresh token ends; the seller must authorize again by then.',
+  })
   @Property({ type: 'timestamptz', nullable: true })
   refreshTokenExpiresAt?: Date;
 

@@ -1,4 +1,12 @@
-import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import {
+  Entity,
+  Enum,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
 import { EncryptedText } from '../db/encrypted-text.type';
 import { Branch } from './branch.entity';
 import { Platform } from './enums';

@@ -72,7 +72,10 @@ async function callback(deps: Deps, req: Request, res: Response): Promise<void> 
       deps.logger.warn({ platform, reason: error.message }, 'oauth code exchange failed');
       res
         .status(error.retryable ? 502 : 400)
-        .json({ code: error.retryable ? 'PLATFORM_UNAVAILABLE' : 'BAD_USER_INPUT', error: error.message });
+        .json({
+          code: error.retryable ? 'PLATFORM_UNAVAILABLE' : 'BAD_USER_INPUT',
+          error: error.message,
+        });
       return;
     }
     throw error;

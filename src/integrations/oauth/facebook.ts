@@ -55,7 +55,8 @@ export function createFacebookOAuth(
     },
 
     async exchange({ query, redirectUri }) {
-      if (!query.code) throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
+      if (!query.code)
+        throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
       const { appId, appSecret } = app();
       const short = await graph('/oauth/access_token', {
         client_id: appId,
@@ -73,7 +74,8 @@ export function createFacebookOAuth(
         access_token: textOf(platform, long, 'access_token', 'Facebook long-lived token'),
       });
       const rows = Array.isArray(pages.data) ? pages.data : [];
-      if (rows.length === 0) throw new PlatformRejected(platform, 'no page was authorized', 'no_shop');
+      if (rows.length === 0)
+        throw new PlatformRejected(platform, 'no page was authorized', 'no_shop');
       return rows.map((page) => {
         const row = (typeof page === 'object' && page !== null ? page : {}) as JsonObject;
         return {

@@ -37,7 +37,10 @@ export function createOAuthClients(config: OAuthConfig): OAuthClients {
       ...http(config.tiktok.authBaseUrl ?? TIKTOK_AUTH_DEFAULT_BASE_URL),
       apiBaseUrl: config.tiktok.apiBaseUrl ?? TIKTOK_DEFAULT_BASE_URL,
     }),
-    [Platform.TIKI]: createTikiOAuth(config.tiki, http(config.tiki.apiBaseUrl ?? TIKI_DEFAULT_BASE_URL)),
+    [Platform.TIKI]: createTikiOAuth(
+      config.tiki,
+      http(config.tiki.apiBaseUrl ?? TIKI_DEFAULT_BASE_URL),
+    ),
     [Platform.SENDO]: createSendoOAuth(http(config.sendo.apiBaseUrl ?? SENDO_DEFAULT_BASE_URL)),
     [Platform.ZALO]: createZaloOAuth(config.zalo, {
       ...http(config.zalo.oauthBaseUrl ?? ZALO_OAUTH_DEFAULT_BASE_URL),

@@ -25,7 +25,10 @@ export function createLazadaOAuth(
 ): OAuthClient {
   const platform = Platform.LAZADA;
   const app = () =>
-    requireSettings(platform, settings, { appKey: 'LAZADA_APP_KEY', appSecret: 'LAZADA_APP_SECRET' });
+    requireSettings(platform, settings, {
+      appKey: 'LAZADA_APP_KEY',
+      appSecret: 'LAZADA_APP_SECRET',
+    });
   const call = async (path: string, params: Record<string, string>, now: Date) => {
     const { appKey, appSecret } = app();
     const query = {
@@ -36,7 +39,10 @@ export function createLazadaOAuth(
     };
     const answer = await requestJson(platform, http, {
       method: 'GET',
-      url: urlWith(http.baseUrl, `/rest${path}`, { ...query, sign: lazadaSign(appSecret, path, query) }),
+      url: urlWith(http.baseUrl, `/rest${path}`, {
+        ...query,
+        sign: lazadaSign(appSecret, path, query),
+      }),
     });
     if (answer.code !== undefined && answer.code !== '0' && answer.code !== 0) {
       throw new PlatformRejected(
@@ -69,7 +75,8 @@ export function createLazadaOAuth(
     },
 
     async exchange({ query, now }) {
-      if (!query.code) throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
+      if (!query.code)
+        throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
       const answer = await call(LAZADA_AUTH_PATHS.token, { code: query.code }, now);
       const tokens = tokensOf(answer, now, 'Lazada token/create');
       const users = Array.isArray(answer.country_user_info) ? answer.country_user_info : [];
@@ -85,7 +92,12 @@ export function createLazadaOAuth(
     },
 
     async refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken) throw new PlatformRejected(platform, `seller ${shopId} has no refresh token`, 'no_refresh_token');
+      if (!refreshToken)
+        throw new PlatformRejected(
+          platform,
+          `seller ${shopId} has no refresh token`,
+          'no_refresh_token',
+        );
       const answer = await call(LAZADA_AUTH_PATHS.refresh, { refresh_token: refreshToken }, now);
       return tokensOf(answer, now, 'Lazada token/refresh');
     },

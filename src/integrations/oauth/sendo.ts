@@ -29,16 +29,20 @@ export function createSendoOAuth(http: HttpSettings): OAuthClient {
     exchange: async () => refuse(),
     async refresh({ shopId, shopKey, shopSecret, now }) {
       if (!shopKey || !shopSecret) {
-        throw new PlatformRejected(platform, `store ${shopId} has no shop key and secret`, 'no_refresh_token');
+        throw new PlatformRejected(
+          platform,
+          `store ${shopId} has no shop key and secret`,
+          'no_refresh_token',
+        );
       }
       const answer = await requestJson(platform, http, {
         method: 'POST',
         url: urlWith(http.baseUrl, '/login', {}),
         body: JSON.stringify({ shop_key: shopKey, secret_key: shopSecret }),
       });
-      const result = (typeof answer.result === 'object' && answer.result !== null
-        ? answer.result
-        : {}) as JsonObject;
+      const result = (
+        typeof answer.result === 'object' && answer.result !== null ? answer.result : {}
+      ) as JsonObject;
       const expires = typeof result.expires === 'string' ? Date.parse(result.expires) : NaN;
       return {
         accessToken: textOf(platform, result, 'token', 'Sendo login'),

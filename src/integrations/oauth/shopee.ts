@@ -23,8 +23,12 @@ export const SHOPEE_AUTH_PATHS = {
 const AUTHORIZATION_DAYS = 365;
 const REFRESH_TOKEN_DAYS = 30;
 
-export const shopeePublicSign = (partnerKey: string, partnerId: string, path: string, timestamp: string) =>
-  createHmac('sha256', partnerKey).update(`${partnerId}${path}${timestamp}`).digest('hex');
+export const shopeePublicSign = (
+  partnerKey: string,
+  partnerId: string,
+  path: string,
+  timestamp: string,
+) => createHmac('sha256', partnerKey).update(`${partnerId}${path}${timestamp}`).digest('hex');
 
 export function createShopeeOAuth(
   settings: { partnerId?: string; partnerKey?: string },
@@ -88,7 +92,11 @@ export function createShopeeOAuth(
       const mainAccount = query.main_account_id;
       const shopId = query.shop_id;
       if (!mainAccount && !shopId) {
-        throw new PlatformRejected(platform, 'the callback names no shop_id or main_account_id', 'no_shop');
+        throw new PlatformRejected(
+          platform,
+          'the callback names no shop_id or main_account_id',
+          'no_shop',
+        );
       }
       const answer = await post(
         SHOPEE_AUTH_PATHS.token,
@@ -113,10 +121,19 @@ export function createShopeeOAuth(
     },
 
     async refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken) throw new PlatformRejected(platform, `shop ${shopId} has no refresh token`, 'no_refresh_token');
+      if (!refreshToken)
+        throw new PlatformRejected(
+          platform,
+          `shop ${shopId} has no refresh token`,
+          'no_refresh_token',
+        );
       const answer = await post(
         SHOPEE_AUTH_PATHS.refresh,
-        { refresh_token: refreshToken, partner_id: Number(app().partnerId), shop_id: Number(shopId) },
+        {
+          refresh_token: refreshToken,
+          partner_id: Number(app().partnerId),
+          shop_id: Number(shopId),
+        },
         now,
       );
       return tokensOf(answer, now, 'Shopee access_token/get');

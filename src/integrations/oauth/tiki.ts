@@ -58,7 +58,8 @@ export function createTikiOAuth(
     },
 
     async exchange({ query, redirectUri, now }) {
-      if (!query.code) throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
+      if (!query.code)
+        throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
       const tokens = await token(
         { grant_type: 'authorization_code', code: query.code, redirect_uri: redirectUri },
         now,
@@ -79,7 +80,12 @@ export function createTikiOAuth(
     },
 
     refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken) throw new PlatformRejected(platform, `seller ${shopId} has no refresh token`, 'no_refresh_token');
+      if (!refreshToken)
+        throw new PlatformRejected(
+          platform,
+          `seller ${shopId} has no refresh token`,
+          'no_refresh_token',
+        );
       return token({ grant_type: 'refresh_token', refresh_token: refreshToken }, now);
     },
   };

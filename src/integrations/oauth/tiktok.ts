@@ -67,7 +67,11 @@ export function createTiktokOAuth(
     usesPkce: false,
     authorizes: true,
     authorizationUrl({ state }) {
-      const serviceId = requireSettings(platform, { serviceId: settings.serviceId }, { serviceId: 'TIKTOK_SERVICE_ID' }).serviceId;
+      const serviceId = requireSettings(
+        platform,
+        { serviceId: settings.serviceId },
+        { serviceId: 'TIKTOK_SERVICE_ID' },
+      ).serviceId;
       const url = new URL(settings.authorizeUrl ?? TIKTOK_AUTHORIZE_DEFAULT_URL);
       url.searchParams.set('service_id', serviceId);
       url.searchParams.set('state', state);
@@ -107,7 +111,12 @@ export function createTiktokOAuth(
     },
 
     refresh({ shopId, refreshToken }) {
-      if (!refreshToken) throw new PlatformRejected(platform, `shop ${shopId} has no refresh token`, 'no_refresh_token');
+      if (!refreshToken)
+        throw new PlatformRejected(
+          platform,
+          `shop ${shopId} has no refresh token`,
+          'no_refresh_token',
+        );
       return token(TIKTOK_AUTH_PATHS.refresh, {
         refresh_token: refreshToken,
         grant_type: 'refresh_token',

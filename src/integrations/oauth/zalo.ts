@@ -67,8 +67,10 @@ export function createZaloOAuth(
     },
 
     async exchange({ query, codeVerifier, now }) {
-      if (!query.code) throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
-      if (!codeVerifier) throw new PlatformRejected(platform, 'no PKCE verifier for this state', 'no_verifier');
+      if (!query.code)
+        throw new PlatformRejected(platform, 'the callback carries no code', 'no_code');
+      if (!codeVerifier)
+        throw new PlatformRejected(platform, 'no PKCE verifier for this state', 'no_verifier');
       const tokens = await token(
         { code: query.code, grant_type: 'authorization_code', code_verifier: codeVerifier },
         now,
@@ -91,7 +93,12 @@ export function createZaloOAuth(
     },
 
     refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken) throw new PlatformRejected(platform, `OA ${shopId} has no refresh token`, 'no_refresh_token');
+      if (!refreshToken)
+        throw new PlatformRejected(
+          platform,
+          `OA ${shopId} has no refresh token`,
+          'no_refresh_token',
+        );
       return token({ refresh_token: refreshToken, grant_type: 'refresh_token' }, now);
     },
   };

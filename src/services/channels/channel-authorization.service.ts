@@ -60,7 +60,12 @@ function nonceOf(state: string | undefined, platform: Platform): string {
 type SpentState = { branchId: string | null; userId: string | null; codeVerifier: string | null };
 
 /** Marks the state used, in the statement that checks it is unused and unexpired. */
-async function spendState(em: EntityManager, nonce: string, platform: Platform, now: Date): Promise<SpentState> {
+async function spendState(
+  em: EntityManager,
+  nonce: string,
+  platform: Platform,
+  now: Date,
+): Promise<SpentState> {
   const [row] = await em.execute<
     { branch_id: string | null; created_by_id: string | null; code_verifier: string | null }[]
   >(
@@ -77,7 +82,8 @@ async function spendState(em: EntityManager, nonce: string, platform: Platform, 
     };
   }
   const known = await em.findOne(OAuthState, { nonce });
-  if (known?.usedAt) throw refused('STATE_USED', 'this authorization link was already used; start again');
+  if (known?.usedAt)
+    throw refused('STATE_USED', 'this authorization link was already used; start again');
   if (known) throw refused('STATE_EXPIRED', 'this authorization link has expired; start again');
   throw refused('STATE_INVALID', 'unknown state');
 }
@@ -179,7 +185,8 @@ export const channelAuthorizationService = {
             externalShopId: shop.externalShopId,
             name: shop.name ?? `${platform} ${shop.externalShopId}`,
           });
-        if (state.branchId) channel.branch = em.getReference(Branch, state.branchId, { wrapped: true });
+        if (state.branchId)
+          channel.branch = em.getReference(Branch, state.branchId, { wrapped: true });
         applyTokens(channel, shop.tokens);
         channel.authorizationExpiresAt = shop.authorizationExpiresAt ?? undefined;
         channel.reauthorizeAlertedFor = undefined;

@@ -78,7 +78,8 @@ export function applyTokens(channel: Channel, tokens: TokenSet): void {
   channel.tokenAlertedAt = undefined;
 }
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /**
  * Refreshes one channel under its row lock. `force` refreshes even before the
@@ -124,7 +125,12 @@ export async function refreshChannelToken(
       channel.refreshFailures = attempts;
       channel.nextRefreshAt = new Date(now.getTime() + deps.retryBaseMs * 2 ** (attempts - 1));
       await em.flush();
-      return { kind: 'retrying', attempts, nextAttemptAt: channel.nextRefreshAt, reason: reasonOf(error) };
+      return {
+        kind: 'retrying',
+        attempts,
+        nextAttemptAt: channel.nextRefreshAt,
+        reason: reasonOf(error),
+      };
     }
   });
 }

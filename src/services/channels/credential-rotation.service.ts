@@ -15,7 +15,10 @@ export type SealRun = { rowsChecked: number; valuesSealed: number };
  * Each row is re-read under its lock, so a refresh writing the same row at
  * once is neither lost nor overwritten with an older token. Idempotent.
  */
-export async function sealStoredCredentials(orm: MikroORM, keyring: CredentialKeyring): Promise<SealRun> {
+export async function sealStoredCredentials(
+  orm: MikroORM,
+  keyring: CredentialKeyring,
+): Promise<SealRun> {
   const run: SealRun = { rowsChecked: 0, valuesSealed: 0 };
   const current = keyring.current.id;
   for (const [table, columns] of Object.entries(SEALED_COLUMNS)) {
@@ -26,7 +29,10 @@ export async function sealStoredCredentials(orm: MikroORM, keyring: CredentialKe
     const staleParams = columns.map(() => `enc:v1:${current}:%`);
     const ids = await orm.em
       .fork()
-      .execute<{ key: string }[]>(`select "${pk}" as "key" from "${table}" where ${stale}`, staleParams);
+      .execute<{ key: string }[]>(
+        `select "${pk}" as "key" from "${table}" where ${stale}`,
+        staleParams,
+      );
     for (const { key } of ids) {
       await orm.em.fork().transactional(async (em) => {
         const [row] = await em.execute<Record<string, string | null>[]>(
