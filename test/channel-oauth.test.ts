@@ -1,7 +1,9 @@
 import request from 'supertest';
 import { AuditLog, Channel, OAuthState } from '../src/entities';
 import { ChannelAlertKind, ChannelStatus, Platform, Role } from '../src/entities/enums';
+import { authorizationNotices } from '../src/integrations/authorization-notices';
 import { runRefreshChannelTokens } from '../src/jobs/refresh-channel-tokens.job';
+import { channelAlertService } from '../src/services/channels/channel-alert.service';
 import type { ChannelAlertEvent } from '../src/kernel/topics';
 import { TOPICS } from '../src/kernel/topics';
 import { startFakeOAuth, type FakeOAuth, type OAuthPlatform } from './support/fake-oauth';
@@ -217,4 +219,38 @@ it('a refresh that keeps failing raises one REFRESH_FAILED and marks the channel
   const after = await t.orm.em.fork().findOneOrFail(Channel, shop!.id);
   expect(after.status).toBe(ChannelStatus.ACTIVE);
   expect(after.refreshFailures).toBe(0);
+});
+
+it("raises REAUTHORIZE_SOON once for a platform's own expiry push, and for an authorization ending within 7 days", async () => {
+  const [shop] = await connect(Platform.SHOPEE, '7601');
+  const em = t.orm.em.fork();
+  const push = {
+    code: 12,
+    shop_id: 7601,
+    data: { shop_expire_soon: [7601], expire_before: Math.floor(Date.now() / 1000) + 5 * 86_400 },
+  };
+  const [notice] = authorizationNotices(Platform.SHOPEE, push);
+  expect(notice).toMatchObject({ platform: Platform.SHOPEE, shopId: '7601' });
+  const alert = await channelAlertService.noteAuthorizationExpiring(em, notice!);
+  expect(alert).toMatchObject({
+    channelId: shop!.id,
+    kind: ChannelAlertKind.REAUTHORIZE_SOON,
+    daysLeft: 4,
+  });
+  // The same push again (Lazada and TikTok repeat theirs daily) raises nothing new.
+  expect(await channelAlertService.noteAuthorizationExpiring(em, notice!)).toBeNull();
+  expect(await channelAlertService.claimReauthorizeSoon(em)).toEqual([]);
+  expect(authorizationNotices(Platform.SHOPEE, { code: 3, shop_id: 1, data: {} })).toEqual([]);
+
+  const [tiktok] = await connect(Platform.TIKTOK, 'ts-7602');
+  await em.nativeUpdate(
+    Channel,
+    { id: tiktok!.id },
+    { authorizationExpiresAt: new Date(Date.now() + 3 * 86_400_000) },
+  );
+  const soon = await channelAlertService.claimReauthorizeSoon(em);
+  expect(soon.map((a) => [a.channelId, a.kind])).toEqual([
+    [tiktok!.id, ChannelAlertKind.REAUTHORIZE_SOON],
+  ]);
+  expect(await channelAlertService.claimReauthorizeSoon(em)).toEqual([]);
 });

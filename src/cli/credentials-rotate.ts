@@ -40,7 +40,8 @@ export async function main(): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
       known
-        ? `credentials:rotate: ${message}; nothing was changed\n`
+        ? // Each row is re-sealed in its own transaction: the ones done stay done, running again finishes.
+          `credentials:rotate: ${message}\n`
         : `credentials:rotate failed: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
     );
     process.exitCode = 1;
