@@ -110,9 +110,8 @@ it('connects every shop of a Shopee main-account authorization, each with the pa
   fake.nextShop('shopee', '7201', '7202');
   const res = await callback(await approve(await authorizationUrl(Platform.SHOPEE)));
   expect(res.status).toBe(200);
-  expect(
-    res.body.connected.map((c: { externalShopId: string }) => c.externalShopId).sort(),
-  ).toEqual(['7201', '7202']);
+  const connected = res.body.connected as { externalShopId: string }[];
+  expect(connected.map((c) => c.externalShopId).sort()).toEqual(['7201', '7202']);
 });
 
 it('refuses a reused, expired, tampered or foreign state, and changes nothing', async () => {

@@ -60,6 +60,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'mark-missed-tickets',
       'order-sync',
       'reconcile-payments',
+      'refresh-channel-tokens',
       'remind-due-tickets',
       'resume-order-syncs',
       'retry-inbound-events',

@@ -42,7 +42,9 @@ const queryOf = (req: Request): Record<string, string> =>
 async function callback(deps: Deps, req: Request, res: Response): Promise<void> {
   const platform = platformOf(String(req.params.platform));
   if (!platform) {
-    res.status(404).json({ code: 'NOT_FOUND', error: `unknown platform ${req.params.platform}` });
+    res
+      .status(404)
+      .json({ code: 'NOT_FOUND', error: `unknown platform ${String(req.params.platform)}` });
     return;
   }
   try {
@@ -70,12 +72,10 @@ async function callback(deps: Deps, req: Request, res: Response): Promise<void> 
     if (error instanceof PlatformError) {
       // The message names the endpoint and the platform's code, never a token or secret.
       deps.logger.warn({ platform, reason: error.message }, 'oauth code exchange failed');
-      res
-        .status(error.retryable ? 502 : 400)
-        .json({
-          code: error.retryable ? 'PLATFORM_UNAVAILABLE' : 'BAD_USER_INPUT',
-          error: error.message,
-        });
+      res.status(error.retryable ? 502 : 400).json({
+        code: error.retryable ? 'PLATFORM_UNAVAILABLE' : 'BAD_USER_INPUT',
+        error: error.message,
+      });
       return;
     }
     throw error;

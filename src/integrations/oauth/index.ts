@@ -10,7 +10,7 @@ import { SENDO_DEFAULT_BASE_URL } from '../order-api/sendo';
 import { SHOPEE_DEFAULT_BASE_URL } from '../order-api/shopee';
 import { TIKI_DEFAULT_BASE_URL } from '../order-api/tiki';
 import { TIKTOK_DEFAULT_BASE_URL } from '../order-api/tiktok';
-import { PlatformError, PlatformRejected } from '../order-api/types';
+import { PlatformRejected, type PlatformError } from '../order-api/types';
 import { createFacebookOAuth } from './facebook';
 import { createLazadaOAuth, LAZADA_AUTH_DEFAULT_BASE_URL } from './lazada';
 import { createSendoOAuth } from './sendo';

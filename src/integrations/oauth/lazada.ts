@@ -44,11 +44,12 @@ export function createLazadaOAuth(
         sign: lazadaSign(appSecret, path, query),
       }),
     });
-    if (answer.code !== undefined && answer.code !== '0' && answer.code !== 0) {
+    const code = optionalTextOf(answer, 'code');
+    if (code !== null && code !== '0') {
       throw new PlatformRejected(
         platform,
-        `${path}: ${String(answer.code)} ${optionalTextOf(answer, 'message') ?? ''}`,
-        String(answer.code),
+        `${path}: ${code} ${optionalTextOf(answer, 'message') ?? ''}`,
+        code,
       );
     }
     return answer;

@@ -46,10 +46,10 @@ export function createZaloOAuth(
     };
   };
   const rejectError = (answer: JsonObject, what: string) => {
-    const error = answer.error;
-    if (error !== undefined && error !== 0 && error !== '0') {
+    const error = optionalTextOf(answer, 'error');
+    if (error !== null && error !== '0') {
       const name = optionalTextOf(answer, 'error_name') ?? optionalTextOf(answer, 'message') ?? '';
-      throw new PlatformRejected(platform, `${what}: ${String(error)} ${name}`, String(error));
+      throw new PlatformRejected(platform, `${what}: ${error} ${name}`, error);
     }
   };
 

@@ -11,7 +11,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { credentialsKeyring, open } from '../../db/credential-cipher';
 import { Branch, Channel, OAuthState } from '../../entities';
-import { ChannelStatus, Platform } from '../../entities/enums';
+import { ChannelStatus, type Platform } from '../../entities/enums';
 import type { AuthorizedShop, OAuthClients } from '../../integrations/oauth';
 import { DomainError, assertId, badInput, notFound } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';
@@ -51,7 +51,7 @@ function nonceOf(state: string | undefined, platform: Platform): string {
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw refused('STATE_INVALID', 'the state was not issued by this API');
   }
-  if (statePlatform !== platform) {
+  if (statePlatform !== String(platform)) {
     throw refused('STATE_INVALID', `the state was issued for ${statePlatform}, not ${platform}`);
   }
   return nonce;
