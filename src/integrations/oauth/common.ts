@@ -57,3 +57,15 @@ export function requireSettings<T extends Record<string, string | undefined>>(
   }
   return settings as unknown as { [K in keyof T]-?: string };
 }
+
+/** The refresh token a refresh needs; without one nothing can be retried until the seller authorizes again. */
+export function refreshTokenOf(
+  platform: Platform,
+  what: string,
+  refreshToken: string | undefined,
+): string {
+  if (!refreshToken) {
+    throw new PlatformRejected(platform, `${what} has no refresh token`, 'no_refresh_token');
+  }
+  return refreshToken;
+}

@@ -9,7 +9,7 @@ import type { JsonObject } from '../payload';
 import { requestJson, type HttpSettings } from '../order-api/http';
 import { lazadaSign } from '../order-api/lazada';
 import { PlatformRejected } from '../order-api/types';
-import { optionalTextOf, requireSettings, textOf, urlWith } from './common';
+import { optionalTextOf, refreshTokenOf, requireSettings, textOf, urlWith } from './common';
 import { secondsFrom, type OAuthClient, type TokenSet } from './types';
 
 export const LAZADA_AUTH_DEFAULT_BASE_URL = 'https://auth.lazada.com';
@@ -93,13 +93,8 @@ export function createLazadaOAuth(
     },
 
     async refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken)
-        throw new PlatformRejected(
-          platform,
-          `seller ${shopId} has no refresh token`,
-          'no_refresh_token',
-        );
-      const answer = await call(LAZADA_AUTH_PATHS.refresh, { refresh_token: refreshToken }, now);
+      const spent = refreshTokenOf(platform, `seller ${shopId}`, refreshToken);
+      const answer = await call(LAZADA_AUTH_PATHS.refresh, { refresh_token: spent }, now);
       return tokensOf(answer, now, 'Lazada token/refresh');
     },
   };

@@ -11,7 +11,7 @@ import { Platform } from '../../entities/enums';
 import type { JsonObject } from '../payload';
 import { requestJson, type HttpSettings } from '../order-api/http';
 import { PlatformRejected } from '../order-api/types';
-import { textOf, urlWith, requireSettings } from './common';
+import { refreshTokenOf, requireSettings, textOf, urlWith } from './common';
 import { DAY_MS, secondsFrom, type OAuthClient, type TokenSet } from './types';
 
 export const SHOPEE_AUTH_PATHS = {
@@ -121,16 +121,11 @@ export function createShopeeOAuth(
     },
 
     async refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken)
-        throw new PlatformRejected(
-          platform,
-          `shop ${shopId} has no refresh token`,
-          'no_refresh_token',
-        );
+      const spent = refreshTokenOf(platform, `shop ${shopId}`, refreshToken);
       const answer = await post(
         SHOPEE_AUTH_PATHS.refresh,
         {
-          refresh_token: refreshToken,
+          refresh_token: spent,
           partner_id: Number(app().partnerId),
           shop_id: Number(shopId),
         },

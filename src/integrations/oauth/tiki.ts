@@ -7,7 +7,14 @@
 import { Platform } from '../../entities/enums';
 import { requestJson, type HttpSettings } from '../order-api/http';
 import { PlatformRejected } from '../order-api/types';
-import { optionalTextOf, postForm, requireSettings, textOf, urlWith } from './common';
+import {
+  optionalTextOf,
+  refreshTokenOf,
+  postForm,
+  requireSettings,
+  textOf,
+  urlWith,
+} from './common';
 import { secondsFrom, type OAuthClient, type TokenSet } from './types';
 
 export const TIKI_OAUTH_PATHS = {
@@ -80,13 +87,8 @@ export function createTikiOAuth(
     },
 
     refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken)
-        throw new PlatformRejected(
-          platform,
-          `seller ${shopId} has no refresh token`,
-          'no_refresh_token',
-        );
-      return token({ grant_type: 'refresh_token', refresh_token: refreshToken }, now);
+      const spent = refreshTokenOf(platform, `seller ${shopId}`, refreshToken);
+      return token({ grant_type: 'refresh_token', refresh_token: spent }, now);
     },
   };
 }

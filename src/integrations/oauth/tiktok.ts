@@ -11,7 +11,7 @@ import type { JsonObject } from '../payload';
 import { requestJson, type HttpSettings } from '../order-api/http';
 import { tiktokSign } from '../order-api/tiktok';
 import { PlatformRejected } from '../order-api/types';
-import { optionalTextOf, requireSettings, textOf, urlWith } from './common';
+import { optionalTextOf, refreshTokenOf, requireSettings, textOf, urlWith } from './common';
 import { unixTime, type OAuthClient, type TokenSet } from './types';
 
 export const TIKTOK_AUTH_DEFAULT_BASE_URL = 'https://auth.tiktok-shops.com';
@@ -111,14 +111,9 @@ export function createTiktokOAuth(
     },
 
     refresh({ shopId, refreshToken }) {
-      if (!refreshToken)
-        throw new PlatformRejected(
-          platform,
-          `shop ${shopId} has no refresh token`,
-          'no_refresh_token',
-        );
+      const spent = refreshTokenOf(platform, `shop ${shopId}`, refreshToken);
       return token(TIKTOK_AUTH_PATHS.refresh, {
-        refresh_token: refreshToken,
+        refresh_token: spent,
         grant_type: 'refresh_token',
       });
     },

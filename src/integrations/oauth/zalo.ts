@@ -9,7 +9,14 @@ import { Platform } from '../../entities/enums';
 import type { JsonObject } from '../payload';
 import { requestJson, type HttpSettings } from '../order-api/http';
 import { PlatformRejected } from '../order-api/types';
-import { optionalTextOf, postForm, requireSettings, textOf, urlWith } from './common';
+import {
+  optionalTextOf,
+  refreshTokenOf,
+  postForm,
+  requireSettings,
+  textOf,
+  urlWith,
+} from './common';
 import { DAY_MS, secondsFrom, type OAuthClient, type TokenSet } from './types';
 
 export const ZALO_OAUTH_DEFAULT_BASE_URL = 'https://oauth.zaloapp.com';
@@ -93,13 +100,8 @@ export function createZaloOAuth(
     },
 
     refresh({ shopId, refreshToken, now }) {
-      if (!refreshToken)
-        throw new PlatformRejected(
-          platform,
-          `OA ${shopId} has no refresh token`,
-          'no_refresh_token',
-        );
-      return token({ refresh_token: refreshToken, grant_type: 'refresh_token' }, now);
+      const spent = refreshTokenOf(platform, `OA ${shopId}`, refreshToken);
+      return token({ refresh_token: spent, grant_type: 'refresh_token' }, now);
     },
   };
 }
