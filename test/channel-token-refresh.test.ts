@@ -140,8 +140,8 @@ it('never spends one refresh token twice when two processes refresh the same cha
       },
     ),
   );
-  await Promise.all(workers.map((child) => waitForLine(child, /ready/, 60_000)));
-  const results = workers.map((child) => waitForLine(child, /"refreshed":\d+/, 60_000));
+  await Promise.all(workers.map((child) => waitForLine(child, /ready/, 240_000)));
+  const results = workers.map((child) => waitForLine(child, /"refreshed":\d+/, 240_000));
   for (const child of workers) child.stdin.write('go\n');
   const outputs = await Promise.all(results);
   const refreshed = outputs.map((out) => Number(/"refreshed":(\d+)/.exec(out)![1]));
@@ -153,4 +153,4 @@ it('never spends one refresh token twice when two processes refresh the same cha
     ).toBe(1);
   }
   await Promise.all(workers.map((child) => new Promise((resolve) => child.once('exit', resolve))));
-}, 120_000);
+}, 540_000);
