@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -168,6 +169,7 @@ async function startDistServer(
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       JWT_SECRET: jwtSecret,
+      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',

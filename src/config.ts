@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEV_CREDENTIALS_KEY, parseCredentialKey } from './db/credential-cipher';
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
@@ -33,6 +34,16 @@ const port = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 
 const optionalText = z.preprocess(emptyAsUndefined, z.string().optional());
+
+const isCredentialKey = (value: string): boolean => {
+  try {
+    parseCredentialKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const KEY_MESSAGE = 'expected 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)';
 
 /** `scheme://host[:port]` and nothing more: what a browser sends as `Origin`. */
 function isOrigin(value: string): boolean {
@@ -136,6 +147,44 @@ const envSchema = z.object({
       url(['http:', 'https:']),
     ]),
   ),
+  CREDENTIALS_KEY: z.preprocess(
+    emptyAsUndefined,
+    z.string().refine(isCredentialKey, KEY_MESSAGE).optional(),
+  ),
+  CREDENTIALS_PREVIOUS_KEYS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((key) => key.trim())
+          .filter((key) => key.length > 0),
+      )
+      .refine((keys) => keys.every(isCredentialKey), `each key: ${KEY_MESSAGE}`)
+      .optional(),
+  ),
+  OAUTH_REDIRECT_BASE_URL: url(['http:', 'https:']),
+  OAUTH_STATE_TTL_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(60).max(3_600).default(600),
+  ),
+  TOKEN_REFRESH_MAX_ATTEMPTS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(50).default(5),
+  ),
+  TOKEN_REFRESH_RETRY_BASE_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  ),
+  LAZADA_AUTH_BASE_URL: url(['http:', 'https:']),
+  TIKTOK_AUTH_BASE_URL: url(['http:', 'https:']),
+  TIKTOK_AUTHORIZE_URL: url(['http:', 'https:']),
+  TIKTOK_SERVICE_ID: optionalText,
+  ZALO_APP_SECRET: optionalText,
+  ZALO_OAUTH_BASE_URL: url(['http:', 'https:']),
+  FACEBOOK_APP_ID: optionalText,
+  FACEBOOK_DIALOG_URL: url(['http:', 'https:']),
   FACEBOOK_APP_SECRET: optionalText,
   FACEBOOK_VERIFY_TOKEN: optionalText,
   FACEBOOK_API_BASE_URL: url(['http:', 'https:']),
@@ -258,6 +307,9 @@ export type Config = {
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
   platforms: PlatformConfig;
+  /** CREDENTIALS_KEY (the development key outside production when unset) and the keys it replaced. */
+  credentialsKey: { current: string; previous: string[] };
+  oauth: OAuthConfig;
   /** Tiki's event queue, pulled when TIKI_CLIENT_ID and TIKI_CLIENT_SECRET are set. */
   tikiQueue: {
     /** Absent: the API finds or creates its own queue. */
@@ -349,6 +401,34 @@ export type MessagingConfig = {
   timeoutMs: number;
 };
 
+/**
+ * Connecting channels by the platforms' OAuth flows and keeping their tokens
+ * fresh. Base URLs left unset are the platforms' real hosts (integrations/oauth).
+ */
+export type OAuthConfig = {
+  /** This API's public URL; the callback is `<it>/oauth/<platform>/callback`. */
+  redirectBaseUrl: string;
+  stateTtlMs: number;
+  /** Refresh tries (with doubling backoff) before REFRESH_FAILED. */
+  refreshMaxAttempts: number;
+  refreshRetryBaseMs: number;
+  timeoutMs: number;
+  lazada: { appKey?: string; appSecret?: string; authBaseUrl?: string; apiBaseUrl?: string };
+  shopee: { partnerId?: string; partnerKey?: string; apiBaseUrl?: string };
+  tiktok: {
+    appKey?: string;
+    appSecret?: string;
+    serviceId?: string;
+    authorizeUrl?: string;
+    authBaseUrl?: string;
+    apiBaseUrl?: string;
+  };
+  tiki: { clientId?: string; clientSecret?: string; apiBaseUrl?: string };
+  sendo: { apiBaseUrl?: string };
+  zalo: { appId?: string; appSecret?: string; oauthBaseUrl?: string; apiBaseUrl: string };
+  facebook: { appId?: string; appSecret?: string; dialogUrl?: string; apiBaseUrl: string };
+};
+
 export const FACEBOOK_DEFAULT_API_BASE_URL = 'https://graph.facebook.com/v19.0';
 export const ZALO_DEFAULT_API_BASE_URL = 'https://openapi.zalo.me';
 
@@ -399,8 +479,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     );
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
-    throw new ConfigError(['JWT_SECRET: required when NODE_ENV=production']);
+  if (e.NODE_ENV === 'production') {
+    const missing = [
+      ...(e.JWT_SECRET ? [] : ['JWT_SECRET: required when NODE_ENV=production']),
+      ...(e.CREDENTIALS_KEY ? [] : ['CREDENTIALS_KEY: required when NODE_ENV=production']),
+    ];
+    if (missing.length > 0) throw new ConfigError(missing);
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError(['METRICS_PORT: must differ from PORT']);
@@ -409,6 +493,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (e.AI_BASE_URL && !e.AI_MODEL) {
     throw new ConfigError(['AI_MODEL: required when AI_BASE_URL is set']);
   }
+  const platforms = platformConfig(
+    e as unknown as Record<string, string | undefined>,
+    e.ORDER_API_TIMEOUT_MS,
+  );
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -432,10 +520,58 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,
-    platforms: platformConfig(
-      e as unknown as Record<string, string | undefined>,
-      e.ORDER_API_TIMEOUT_MS,
-    ),
+    platforms,
+    credentialsKey: {
+      current: e.CREDENTIALS_KEY ?? DEV_CREDENTIALS_KEY,
+      previous: e.CREDENTIALS_PREVIOUS_KEYS ?? [],
+    },
+    oauth: {
+      redirectBaseUrl: (e.OAUTH_REDIRECT_BASE_URL ?? `http://localhost:${e.PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
+      stateTtlMs: e.OAUTH_STATE_TTL_SECONDS * 1000,
+      refreshMaxAttempts: e.TOKEN_REFRESH_MAX_ATTEMPTS,
+      refreshRetryBaseMs: e.TOKEN_REFRESH_RETRY_BASE_MS,
+      timeoutMs: e.ORDER_API_TIMEOUT_MS,
+      lazada: {
+        appKey: platforms.lazada.secrets.appKey,
+        appSecret: platforms.lazada.secrets.appSecret,
+        authBaseUrl: e.LAZADA_AUTH_BASE_URL,
+        apiBaseUrl: platforms.lazada.apiBaseUrl,
+      },
+      shopee: {
+        partnerId: platforms.shopee.secrets.partnerId,
+        partnerKey: platforms.shopee.secrets.partnerKey,
+        apiBaseUrl: platforms.shopee.apiBaseUrl,
+      },
+      tiktok: {
+        appKey: platforms.tiktok.secrets.appKey,
+        appSecret: platforms.tiktok.secrets.appSecret,
+        serviceId: e.TIKTOK_SERVICE_ID,
+        authorizeUrl: e.TIKTOK_AUTHORIZE_URL,
+        authBaseUrl: e.TIKTOK_AUTH_BASE_URL,
+        apiBaseUrl: platforms.tiktok.apiBaseUrl,
+      },
+      tiki: {
+        clientId: platforms.tiki.secrets.appKey,
+        clientSecret: platforms.tiki.secrets.appSecret,
+        apiBaseUrl: platforms.tiki.apiBaseUrl,
+      },
+      sendo: { apiBaseUrl: platforms.sendo.apiBaseUrl },
+      zalo: {
+        appId: e.ZALO_APP_ID,
+        appSecret: e.ZALO_APP_SECRET,
+        oauthBaseUrl: e.ZALO_OAUTH_BASE_URL,
+        apiBaseUrl: e.ZALO_API_BASE_URL ?? ZALO_DEFAULT_API_BASE_URL,
+      },
+      facebook: {
+        appId: e.FACEBOOK_APP_ID,
+        appSecret: e.FACEBOOK_APP_SECRET,
+        dialogUrl: e.FACEBOOK_DIALOG_URL,
+        apiBaseUrl: e.FACEBOOK_API_BASE_URL ?? FACEBOOK_DEFAULT_API_BASE_URL,
+      },
+    },
     tikiQueue: { code: e.TIKI_QUEUE_CODE, pullIntervalMs: e.TIKI_PULL_INTERVAL_MS },
     webhookRateLimitPerSecond: e.WEBHOOK_RATE_LIMIT_PER_SECOND,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,

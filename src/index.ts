@@ -11,6 +11,7 @@ import { createLogger } from './logger';
 import { createEventBus, type EventBus } from './realtime/event-bus';
 import { createApp, type App } from './app/server';
 import { userService } from './services/users/user.service';
+import { sealStoredCredentials } from './services/channels/credential-rotation.service';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -68,6 +69,10 @@ async function main(): Promise<void> {
   try {
     db = await openDatabase(config, logger);
     logger.info(`database: ${db.description}`);
+    // Plain text from before encryption, or secrets under a replaced key, are sealed now.
+    const sealed = await sealStoredCredentials(db.orm, db.credentialsKeyring);
+    if (sealed.valuesSealed > 0)
+      logger.info(sealed, 'platform secrets sealed under CREDENTIALS_KEY');
     if (flags.demo) {
       const result = await seedDemo(db.orm, { scale: 1, env: config.env, logger });
       logger.info(result.seeded ? 'demo data seeded' : 'demo data already present');
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
         platforms: config.platforms,
         messaging: config.messaging,
         partnerWebhooks: config.partnerWebhooks,
+        oauth: config.oauth,
         // The bot is built with the app, which needs the jobs' outbound queue
         // first; chat messages applied by retries reach it once it exists.
         bot: {

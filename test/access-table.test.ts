@@ -67,6 +67,7 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.apiKeys': ['ADMIN'],
   'Query.inboundEvents': ['ADMIN', 'IT'],
   'Query.channels': ['ADMIN', 'BOD', 'IT'],
+  'Query.channelAuthorizationUrl': ['ADMIN'],
   'Query.reconciliationReport': ['ADMIN', 'BOD', 'IT'],
   'Query.orderSyncJob': ['ADMIN', 'BOD', 'IT'],
   'Query.orderSyncJobs': ['ADMIN', 'BOD', 'IT'],
@@ -171,6 +172,7 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   'Query.apiKeys': { query: '{ apiKeys { id } }' },
   'Query.inboundEvents': { query: '{ inboundEvents(first: 1) { totalCount } }' },
   'Query.channels': { query: '{ channels { pushesLastHour } }' },
+  'Query.channelAuthorizationUrl': { query: '{ channelAuthorizationUrl(platform: SHOPEE) }' },
   'Query.reconciliationReport': {
     query: '{ reconciliationReport(date: "2026-01-01", first: 1) { run { id } } }',
   },

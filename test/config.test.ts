@@ -1,4 +1,5 @@
 import { ConfigError, loadCliConfig, loadConfig, redactUrl } from '../src/config';
+import { DEV_CREDENTIALS_KEY } from '../src/db/credential-cipher';
 
 test('defaults give a zero-config development start on the embedded database', () => {
   const config = loadConfig({});
@@ -68,9 +69,27 @@ test('passwords never reach a log line', () => {
 test('production refuses to start without JWT_SECRET, and short secrets anywhere', () => {
   expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
   expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
-  expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe(
-    'x'.repeat(32),
+  expect(
+    loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), CREDENTIALS_KEY: KEY })
+      .jwtSecret,
+  ).toBe('x'.repeat(32));
+});
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+test('production refuses to start without CREDENTIALS_KEY; a key must be 32 bytes', () => {
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(
+    /CREDENTIALS_KEY: required/,
   );
+  expect(() => loadConfig({ CREDENTIALS_KEY: 'short' })).toThrow(/CREDENTIALS_KEY/);
+  expect(() => loadConfig({ CREDENTIALS_PREVIOUS_KEYS: `${KEY},nope` })).toThrow(
+    /CREDENTIALS_PREVIOUS_KEYS/,
+  );
+  expect(loadConfig({ CREDENTIALS_KEY: 'ab'.repeat(32) }).credentialsKey.current).toBe(
+    'ab'.repeat(32),
+  );
+  // Outside production the documented development key stands in.
+  expect(loadConfig({}).credentialsKey.current).toBe(DEV_CREDENTIALS_KEY);
 });
 
 test('the bot: AI off by default, timeouts and budget default to 5 s, and a provider needs a model', () => {
@@ -91,7 +110,10 @@ test('the bot: AI off by default, timeouts and budget default to 5 s, and a prov
 });
 
 test('GraphiQL is on outside production, off in production unless GRAPHIQL=true', () => {
-  const secret = { JWT_SECRET: 'a-production-secret-of-at-least-32-chars' };
+  const secret = {
+    JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+    CREDENTIALS_KEY: DEV_CREDENTIALS_KEY,
+  };
   expect(loadConfig({}).graphiql).toBe(true);
   expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
   expect(loadConfig({ NODE_ENV: 'production', ...secret }).graphiql).toBe(false);
@@ -147,6 +169,7 @@ describe('the operations surface', () => {
   const production = {
     NODE_ENV: 'production',
     JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+    CREDENTIALS_KEY: DEV_CREDENTIALS_KEY,
   };
 
   test('introspection is on outside production, off in production unless GRAPHQL_INTROSPECTION=true', () => {

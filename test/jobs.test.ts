@@ -64,6 +64,7 @@ test('the job queue starts in PostgreSQL, schedules its cron jobs and stops clea
       'partner-webhook-retention',
       'partner-webhook-sweep',
       'reconcile-payments',
+      'refresh-channel-tokens',
       'remind-due-tickets',
       'resume-order-syncs',
       'retry-inbound-events',

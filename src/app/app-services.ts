@@ -10,6 +10,8 @@ import type { OutboundDelivery } from '../services/conversations/conversation-co
 import type { ChatApplier } from '../services/conversations/conversation-inbox.service';
 import type { OrderSync } from '../services/orders/order-enrichment.service';
 import type { OrderSyncQueue } from '../services/orders/order-sync.service';
+import type { ChannelAuthorizationDeps } from '../services/channels/channel-authorization.service';
+import type { TokenRefreshDeps } from '../services/channels/channel-token.service';
 
 /** Long-lived collaborators, built once per app and handed to services through the context. */
 export type AppServices = {
@@ -35,4 +37,8 @@ export type AppServices = {
   messaging: MessagingConfig;
   /** Partner webhook settings: which endpoint URLs are accepted. */
   partnerWebhooks: PartnerWebhookConfig;
+  /** channelAuthorizationUrl and the OAuth callback. */
+  channelAuthorization: ChannelAuthorizationDeps;
+  /** Token refresh (the job, and platform calls told their token is invalid). */
+  tokenRefresh: TokenRefreshDeps;
 };

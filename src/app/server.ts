@@ -34,6 +34,8 @@ import {
 import { sweptOutboundDelivery } from '../jobs/send-message.job';
 import { createConversationInbox } from '../services/conversations/conversation-inbox.service';
 import { createExportRouter } from '../http/export.routes';
+import { createOAuthRouter } from '../http/oauth.routes';
+import { createOAuthClients } from '../integrations/oauth';
 import type { Database } from '../db/database';
 import type { Jobs } from '../jobs/boss';
 import { createMetrics, operationLabel, type Metrics } from '../metrics';
@@ -75,6 +77,7 @@ export type AppDeps = {
     | 'exports'
     | 'imports'
     | 'partnerWebhooks'
+    | 'oauth'
   >;
   logger: Logger;
   db: Database;
@@ -213,6 +216,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     config: config.bot,
     now: deps.botClock,
   });
+  const oauth = createOAuthClients(config.oauth);
   const services: AppServices = {
     orm: db.orm,
     inboundMaxAttempts: config.inboundMaxAttempts,
@@ -228,6 +232,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     outbound,
     messaging: config.messaging,
     partnerWebhooks: config.partnerWebhooks,
+    channelAuthorization: {
+      oauth,
+      redirectBaseUrl: config.oauth.redirectBaseUrl,
+      stateTtlMs: config.oauth.stateTtlMs,
+    },
+    tokenRefresh: {
+      orm: db.orm,
+      oauth,
+      maxAttempts: config.oauth.refreshMaxAttempts,
+      retryBaseMs: config.oauth.refreshRetryBaseMs,
+    },
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));
@@ -325,6 +340,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       logger,
       limits: config.exports,
     }),
+  );
+
+  app.use(
+    '/oauth',
+    createOAuthRouter({ orm: db.orm, logger, authorization: services.channelAuthorization }),
   );
 
   const metricsRoutes = createMetricsRoutes(metrics, config);

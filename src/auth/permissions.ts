@@ -68,6 +68,7 @@ export const ACCESS: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     webhookDeliveries: roles(Role.ADMIN),
     inboundEvents: roles(Role.ADMIN, Role.IT),
     channels: roles(Role.ADMIN, Role.BOD, Role.IT),
+    channelAuthorizationUrl: roles(Role.ADMIN),
     reconciliationReport: roles(Role.ADMIN, Role.BOD, Role.IT),
     orderSyncJob: roles(Role.ADMIN, Role.BOD, Role.IT),
     orderSyncJobs: roles(Role.ADMIN, Role.BOD, Role.IT),

@@ -2,6 +2,12 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { redactUrl, type Config } from '../config';
+import {
+  createKeyring,
+  DEV_CREDENTIALS_KEY,
+  useCredentialsKeyring,
+  type CredentialKeyring,
+} from './credential-cipher';
 import { embeddedUrl, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
 import { runningCluster } from './local-database';
 import { migrateUp } from './migrate';
@@ -13,6 +19,8 @@ export type Database = {
   /** For the start-up log: which database, without secrets. */
   description: string;
   sqlStatements: SqlStatementCounter;
+  /** What seals the platform secrets of this process (CREDENTIALS_KEY). */
+  credentialsKeyring: CredentialKeyring;
   close: () => Promise<void>;
 };
 
@@ -24,7 +32,8 @@ const EMBEDDED_DATABASE = 'crm';
  * and applies pending migrations.
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPostgresPort' | 'dbPoolMax'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPostgresPort' | 'dbPoolMax'> &
+    Partial<Pick<Config, 'credentialsKey'>>,
   logger: Logger,
   options: {
     migrate?: boolean;
@@ -58,6 +67,12 @@ export async function openDatabase(
       description = `embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}, data in ${dataDir}`;
     }
   }
+  // Installed before the ORM reads a row: sealed columns are opened with it.
+  const credentialsKeyring = createKeyring(
+    config.credentialsKey?.current ?? DEV_CREDENTIALS_KEY,
+    config.credentialsKey?.previous ?? [],
+  );
+  useCredentialsKeyring(credentialsKeyring);
   const sqlStatements = new SqlStatementCounter();
   let orm: MikroORM;
   try {
@@ -77,6 +92,7 @@ export async function openDatabase(
     url,
     description,
     sqlStatements,
+    credentialsKeyring,
     close: async () => {
       await orm.close(true);
       await embedded?.stop();

@@ -10,6 +10,7 @@ import {
   type Ref,
 } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { EncryptedText } from '../db/encrypted-text.type';
 import { Branch } from './branch.entity';
 import { ChannelStatus, Platform } from './enums';
 
@@ -18,7 +19,7 @@ import { ChannelStatus, Platform } from './enums';
 @Entity({ tableName: 'channel' })
 @Unique({ properties: ['platform', 'externalShopId'] })
 export class Channel {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'refreshFailures';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -40,21 +41,52 @@ export class Channel {
   @Property({ type: 'text', nullable: true, hidden: true })
   shopKey?: string;
 
-  /** Sendo's per-shop secret_key for POST /login; never exposed. */
-  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  /** Sendo's per-shop secret_key for POST /login; never exposed, sealed at rest. */
+  @Property({ type: EncryptedText, nullable: true, hidden: true, lazy: true })
   shopSecret?: string;
 
   /**
    * The seller's order-API access token (Lazada, Shopee, TikTok Shop, Tiki).
    * Hidden and lazy: no GraphQL field and no default select reads it; only
-   * the order-API path loads it (`populate: ['accessToken']`).
+   * the order-API path loads it (`populate: ['accessToken']`). Sealed at
+   * rest with CREDENTIALS_KEY (db/credential-cipher.ts).
    */
-  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  @Property({ type: EncryptedText, nullable: true, hidden: true, lazy: true })
   accessToken?: string;
 
   @Field({ nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   tokenExpiresAt?: Date;
+
+  /** From the OAuth flow; single use on Shopee and Zalo. Sealed at rest like the access token. */
+  @Property({ type: EncryptedText, nullable: true, hidden: true, lazy: true })
+  refreshToken?: string;
+
+  @Field({
+    nullable: true,
+    description: 'When the refresh token ends; the seller must authorize again by then.',
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  refreshTokenExpiresAt?: Date;
+
+  @Field({
+    nullable: true,
+    description: "When the seller's authorization itself ends (Shopee: at most 365 days).",
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  authorizationExpiresAt?: Date;
+
+  /** Refresh attempts failed in a row; reset by a refresh that succeeds. */
+  @Property({ type: 'integer', default: 0, hidden: true })
+  refreshFailures: number = 0;
+
+  /** Backoff after a failed refresh: not tried again before this. */
+  @Property({ type: 'timestamptz', nullable: true, hidden: true })
+  nextRefreshAt?: Date;
+
+  /** The end a REAUTHORIZE_SOON alert was raised for, so it is raised once per end. */
+  @Property({ type: 'timestamptz', nullable: true, hidden: true })
+  reauthorizeAlertedFor?: Date;
 
   /**
    * The expiry the last token alert was about, and when it was raised: a

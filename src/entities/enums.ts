@@ -91,6 +91,8 @@ export enum ChannelStatus {
   ACTIVE = 'ACTIVE',
   TOKEN_EXPIRED = 'TOKEN_EXPIRED',
   DISCONNECTED = 'DISCONNECTED',
+  /** Refreshing failed for good: the seller must authorize the app again (channelAuthorizationUrl). */
+  NEEDS_REAUTHORIZATION = 'NEEDS_REAUTHORIZATION',
 }
 
 export enum ConversationStatus {
@@ -228,6 +230,10 @@ export enum ReconciliationMismatchKind {
 export enum ChannelAlertKind {
   TOKEN_EXPIRING = 'TOKEN_EXPIRING',
   TOKEN_EXPIRED = 'TOKEN_EXPIRED',
+  /** Refreshing the token failed after its retries; the channel needs re-authorization. */
+  REFRESH_FAILED = 'REFRESH_FAILED',
+  /** The refresh token or the authorization ends within 7 days. */
+  REAUTHORIZE_SOON = 'REAUTHORIZE_SOON',
 }
 
 /** A partner webhook endpoint's state: unhealthy endpoints keep their deliveries but are not called. */

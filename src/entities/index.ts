@@ -15,6 +15,7 @@ import { Customer } from './customer.entity';
 import { InboundEvent } from './inbound-event.entity';
 import { KnowledgeBaseArticle } from './knowledge-base-article.entity';
 import { Message } from './message.entity';
+import { OAuthState } from './oauth-state.entity';
 import { OrderItem } from './order-item.entity';
 import { OrderMilestone } from './order-milestone.entity';
 import { OrderReportCell, OrderReportDelta } from './order-report.entity';
@@ -52,6 +53,7 @@ export {
   InboundEvent,
   KnowledgeBaseArticle,
   Message,
+  OAuthState,
   Order,
   OrderItem,
   OrderMilestone,
@@ -91,6 +93,7 @@ export const entities = [
   InboundEvent,
   KnowledgeBaseArticle,
   Message,
+  OAuthState,
   Order,
   OrderItem,
   OrderMilestone,

@@ -14,7 +14,12 @@ import { markMissedTickets, markMissedTicketsSchedule } from './mark-missed-tick
 import { remindDueTickets, remindDueTicketsSchedule } from './remind-due-tickets.job';
 import { reconcilePayments, reconcilePaymentsSchedule } from './reconcile-payments.job';
 import { retryInboundEvents, retryInboundEventsSchedule } from './retry-inbound-events.job';
-import type { MessagingConfig, PartnerWebhookConfig, PlatformConfig } from '../config';
+import type { MessagingConfig, OAuthConfig, PartnerWebhookConfig, PlatformConfig } from '../config';
+import { createOAuthClients } from '../integrations/oauth';
+import {
+  refreshChannelTokensSchedule,
+  runRefreshChannelTokens,
+} from './refresh-channel-tokens.job';
 import { createChatSenders } from '../integrations/send';
 import { createRateLimiter } from '../rate-limit';
 import type {
@@ -98,6 +103,8 @@ export async function startJobs(options: {
   /** Told about buyer messages applied by retries (see createConversationInbox). */
   bot?: ConversationBot;
   partnerWebhooks: PartnerWebhookConfig;
+  /** OAuth apps; absent: no token refresh job in this process. */
+  oauth?: OAuthConfig;
 }): Promise<Jobs> {
   const { orm, bus, logger } = options;
   const boss = new PgBoss({
@@ -176,6 +183,30 @@ export async function startJobs(options: {
     if (alerted > 0) logger.info({ alerted }, 'channel token alerts raised');
   });
   await boss.schedule('channel-token-alerts', channelTokenAlertsSchedule, {}, { tz });
+  if (options.oauth) {
+    const refresh = {
+      orm,
+      bus,
+      oauth: createOAuthClients(options.oauth),
+      maxAttempts: options.oauth.refreshMaxAttempts,
+      retryBaseMs: options.oauth.refreshRetryBaseMs,
+    };
+    await boss.work('refresh-channel-tokens', async () => {
+      const run = await runRefreshChannelTokens(refresh);
+      if (run.refreshed + run.retrying + run.alerts.length + run.reauthorizeSoon > 0) {
+        logger.info(
+          {
+            refreshed: run.refreshed,
+            retrying: run.retrying,
+            failed: run.alerts.length,
+            reauthorizeSoon: run.reauthorizeSoon,
+          },
+          'channel tokens refreshed',
+        );
+      }
+    });
+    await boss.schedule('refresh-channel-tokens', refreshChannelTokensSchedule, {}, { tz });
+  }
   await boss.work('compact-report-summaries', async () => {
     await compactReportSummaries(orm);
   });

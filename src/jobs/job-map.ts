@@ -6,6 +6,7 @@ export type JobPayloads = {
   'retry-inbound-events': Record<string, never>;
   'reconcile-payments': Record<string, never>;
   'channel-token-alerts': Record<string, never>;
+  'refresh-channel-tokens': Record<string, never>;
   'enrich-order': { orderId: string };
   'sweep-unenriched-orders': Record<string, never>;
   'order-sync': { syncJobId: string };
@@ -27,6 +28,7 @@ export const JOB_NAMES: JobName[] = [
   'retry-inbound-events',
   'reconcile-payments',
   'channel-token-alerts',
+  'refresh-channel-tokens',
   'enrich-order',
   'sweep-unenriched-orders',
   'order-sync',

@@ -13,7 +13,8 @@ import {
 } from 'type-graphql';
 import { authorizeSubscription, permits, ACCESS } from '../auth/permissions';
 import { Channel } from '../entities';
-import { ChannelAlertKind } from '../entities/enums';
+import { ChannelAlertKind, Platform } from '../entities/enums';
+import { channelAuthorizationService } from '../services/channels/channel-authorization.service';
 import { scopedEvents } from '../realtime/scoped-subscription';
 import { TOPICS } from '../kernel/topics';
 import { channelAlertOfEvent } from '../services/channels/channel-alert.service';
@@ -73,6 +74,21 @@ export class ChannelHealthResolver {
     return channelHealthService.list(ctx);
   }
 
+  @Query(() => String, {
+    description:
+      "The platform's authorization page for connecting (or re-authorizing) a shop, page or OA in a branch. Its state works once, for about 10 minutes (OAUTH_STATE_TTL_SECONDS); the platform then sends the browser to /oauth/<platform>/callback, which connects or updates the channels the platform names. BAD_USER_INPUT for Sendo (it connects with shop key and secret: connectChannel) or a platform whose app is not configured; NOT_FOUND for an unknown branch.",
+  })
+  channelAuthorizationUrl(
+    @Arg('platform', () => Platform) platform: Platform,
+    @Arg('branchId', () => ID, { nullable: true }) branchId: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<string> {
+    return channelAuthorizationService.authorizationUrl(ctx, ctx.services.channelAuthorization, {
+      platform,
+      branchId,
+    });
+  }
+
   @Mutation(() => Channel, {
     description:
       'Connects a shop, page or OA so its pushes and messages apply. BAD_USER_INPUT (extensions.field) for an empty name, a malformed externalShopId or credentials that do not fit the platform (Sendo needs shopKey and shopSecret); NOT_FOUND for an unknown branch; CONFLICT (extensions.existingChannelId) when the platform and externalShopId are already connected. Nothing is written on an error.',
@@ -98,7 +114,7 @@ export class ChannelHealthResolver {
 
   @Subscription(() => ChannelAlert, {
     description:
-      'Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry.',
+      "TOKEN_EXPIRING / TOKEN_EXPIRED: raised daily (08:00 Asia/Ho_Chi_Minh) for each channel with a pasted token (no refresh token) that expires within 7 days or has expired, once a day per expiry. REFRESH_FAILED: refreshing the token failed after its retries; the channel is NEEDS_REAUTHORIZATION until an OAuth callback completes (channelAuthorizationUrl). REAUTHORIZE_SOON: the refresh token or the authorization itself ends within 7 days (tokenExpiresAt is that end), raised once per end, also on the platforms' own expiry pushes.",
     subscribe: ({ context }) => {
       const ctx = context as Context;
       return scopedEvents({

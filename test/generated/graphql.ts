@@ -172,6 +172,8 @@ export type ChangePasswordPayload = {
 
 export type Channel = {
   __typename?: 'Channel';
+  /** When the seller's authorization itself ends (Shopee: at most 365 days). */
+  authorizationExpiresAt?: Maybe<Scalars['DateTimeISO']['output']>;
   branch?: Maybe<Branch>;
   createdAt: Scalars['DateTimeISO']['output'];
   externalShopId: Scalars['String']['output'];
@@ -183,6 +185,8 @@ export type Channel = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   platform: Platform;
+  /** When the refresh token ends; the seller must authorize again by then. */
+  refreshTokenExpiresAt?: Maybe<Scalars['DateTimeISO']['output']>;
   status: ChannelStatus;
   tokenExpiresAt?: Maybe<Scalars['DateTimeISO']['output']>;
   updatedAt: Scalars['DateTimeISO']['output'];
@@ -199,6 +203,8 @@ export type ChannelAlert = {
 };
 
 export type ChannelAlertKind =
+  | 'REAUTHORIZE_SOON'
+  | 'REFRESH_FAILED'
   | 'TOKEN_EXPIRED'
   | 'TOKEN_EXPIRING';
 
@@ -231,6 +237,7 @@ export type ChannelHealth = {
 export type ChannelStatus =
   | 'ACTIVE'
   | 'DISCONNECTED'
+  | 'NEEDS_REAUTHORIZATION'
   | 'TOKEN_EXPIRED';
 
 export type ConnectChannelInput = {
@@ -1773,6 +1780,8 @@ export type Query = {
   assignment: AssignmentSetting;
   /** Every branch, by code: the ids that connectChannel, createTicket, createUser and updateAssignment take. */
   branches: Array<Branch>;
+  /** The platform's authorization page for connecting (or re-authorizing) a shop, page or OA in a branch. Its state works once, for about 10 minutes (OAUTH_STATE_TTL_SECONDS); the platform then sends the browser to /oauth/<platform>/callback, which connects or updates the channels the platform names. BAD_USER_INPUT for Sendo (it connects with shop key and secret: connectChannel) or a platform whose app is not configured; NOT_FOUND for an unknown branch. */
+  channelAuthorizationUrl: Scalars['String']['output'];
   /** Every connected channel with its integration health. */
   channels: Array<ChannelHealth>;
   /** NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer. */
@@ -1844,6 +1853,13 @@ export type QueryAiStatsArgs = {
 export type QueryAssignmentArgs = {
   branchId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
+};
+
+
+/** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
+export type QueryChannelAuthorizationUrlArgs = {
+  branchId?: InputMaybe<Scalars['ID']['input']>;
+  platform: Platform;
 };
 
 
@@ -2267,7 +2283,7 @@ export type SortDirection =
 /** Every argument and input field follows one input policy; a value outside it is BAD_USER_INPUT naming the field in extensions.field, and nothing is read or written. Texts and ids: no control characters (U+0000-U+001F but tab, line feed and carriage return; U+007F-U+009F), no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069); a String at most as long as its description says, an ID at most 100 characters. Instants from 1900-01-01 to 2100-12-31 (UTC). */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry. */
+  /** TOKEN_EXPIRING / TOKEN_EXPIRED: raised daily (08:00 Asia/Ho_Chi_Minh) for each channel with a pasted token (no refresh token) that expires within 7 days or has expired, once a day per expiry. REFRESH_FAILED: refreshing the token failed after its retries; the channel is NEEDS_REAUTHORIZATION until an OAuth callback completes (channelAuthorizationUrl). REAUTHORIZE_SOON: the refresh token or the authorization itself ends within 7 days (tokenExpiresAt is that end), raised once per end, also on the platforms' own expiry pushes. */
   channelAlert: ChannelAlert;
   /** Conversations created, answered, read, handed off, assigned, resolved or reopened, within your scope (customer-service staff: theirs and the unassigned queue; a reassigned agent is told once more), narrowed by the filter. */
   conversationChanged: ConversationChange;

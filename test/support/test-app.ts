@@ -14,6 +14,7 @@ import { createApp, type App, type AppDeps } from '../../src/app/server';
 import { defaultRedisPrefix, loadConfig, type Config } from '../../src/config';
 import type { OutboundDelivery } from '../../src/services/conversations/conversation-contracts';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { DEV_CREDENTIALS_KEY } from '../../src/db/credential-cipher';
 import { TEST_PLATFORM_ENV } from './webhooks';
 
 const pick = <K extends keyof Config>(config: Config, keys: K[]): Pick<Config, K> =>
@@ -104,6 +105,8 @@ export async function startTestApp(
     ...(options.platformEnv ?? TEST_PLATFORM_ENV),
     NODE_ENV: options.env ?? 'test',
     JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+    // The documented development key, given explicitly as production requires.
+    CREDENTIALS_KEY: DEV_CREDENTIALS_KEY,
   });
   const jobs = options.jobs
     ? await startJobs({
@@ -115,6 +118,7 @@ export async function startTestApp(
         platforms: config.platforms,
         messaging: config.messaging,
         partnerWebhooks: options.config?.partnerWebhooks ?? config.partnerWebhooks,
+        oauth: config.oauth,
       })
     : undefined;
   const app = await createApp({
@@ -136,6 +140,7 @@ export async function startTestApp(
         'exports',
         'imports',
         'partnerWebhooks',
+        'oauth',
         'graphqlIntrospection',
         'metrics',
         'corsOrigins',

@@ -38,8 +38,9 @@ type TicketRow = {
   assignee: { fullName: string } | null;
 };
 type TicketPage = { totalCount: number; edges: { node: TicketRow }[] };
+type ChannelStatus = 'ACTIVE' | 'TOKEN_EXPIRED' | 'DISCONNECTED' | 'NEEDS_REAUTHORIZATION';
 type ChannelHealth = {
-  channel: { id: string; name: string; platform: string };
+  channel: { id: string; name: string; platform: string; status: ChannelStatus };
   tokenExpiresInDays: number | null;
   lastPushAt: string | null;
   pushesLastHour: number;
@@ -529,6 +530,7 @@ function drawTickets(
 const CHANNEL_COLUMNS = [
   'channel',
   'platform',
+  'channelStatus',
   'tokenExpiry',
   'lastPush',
   'pushesLastHour',
@@ -553,6 +555,12 @@ function drawChannels(labels: Labels, rows: ChannelHealth[]): HTMLElement {
           { 'data-channel-id': row.channel.id },
           cell('channel', row.channel.name),
           cell('platform', labels.platform(row.channel.platform)),
+          // A paused channel is the operator's choice; any other state but ACTIVE needs someone.
+          cell(
+            'channelStatus',
+            labels.text(row.channel.status),
+            row.channel.status !== 'ACTIVE' && row.channel.status !== 'DISCONNECTED',
+          ),
           cell(
             'tokenExpiry',
             row.tokenExpiresInDays === null ? '—' : String(row.tokenExpiresInDays),

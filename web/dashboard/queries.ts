@@ -111,6 +111,7 @@ export const CHANNELS = /* GraphQL */ `
         id
         name
         platform
+        status
       }
       tokenExpiresInDays
       lastPushAt
