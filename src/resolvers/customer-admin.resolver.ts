@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Args,
@@ -122,7 +123,7 @@ export class DuplicateGroupResolver {
   }
 
   @FieldResolver(() => [Customer])
-  async customers(@Root() group: DuplicateGroup, @Ctx() ctx: Context): Promise<Customer[]> {
+  async customers(@Root() group: DuplicateGroup, @Ctx() ctx: Context): Promise<Row<Customer>[]> {
     const rows = await ctx.loaders.customer.loadMany(group.customerIds);
     return rows.filter((row): row is Customer => row instanceof Customer);
   }
@@ -131,7 +132,10 @@ export class DuplicateGroupResolver {
 @Resolver(() => CustomerMerge)
 export class CustomerMergeResolver {
   @FieldResolver(() => Customer, { nullable: true })
-  async survivor(@Root() merge: CustomerMerge, @Ctx() ctx: Context): Promise<Customer | undefined> {
+  async survivor(
+    @Root() merge: CustomerMerge,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Customer> | undefined> {
     return ctx.loaders.customer.load(merge.survivor.id);
   }
 }

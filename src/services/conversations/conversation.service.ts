@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { Row } from '../shared/rows';
 import { conversationScope, within } from '../../auth/scopes';
 import { Conversation, Message } from '../../entities';
 import type { ConversationStatus } from '../../entities/enums';
@@ -57,7 +58,7 @@ export const conversationService = {
     { em, viewer }: RequestScope,
     filter: ConversationListFilter,
     page: PageRequest,
-  ): Promise<Page<Conversation>> {
+  ): Promise<Page<Row<Conversation>>> {
     const where = within(conversationScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
     return keysetPage(em, Conversation, where, page, { field: 'updatedAt', direction: 'DESC' });
@@ -75,7 +76,7 @@ export const conversationService = {
     { em }: RequestScope,
     conversationId: string,
     page: PageRequest,
-  ): Promise<Page<Message>> {
+  ): Promise<Page<Row<Message>>> {
     return keysetPage(em, Message, { conversation: conversationId }, page, {
       field: 'sentAt',
       direction: 'DESC',
