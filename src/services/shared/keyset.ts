@@ -126,6 +126,22 @@ export async function keysetPage<T extends { id: string }>(
           } as never,
           limit: size + 1,
         });
+  return pageOf(rows, request, sort, () => em.count(entity, where));
+}
+
+/**
+ * The page for rows already read in keyset order, one more than the page
+ * size if more follow: for a first page that a loader fetched for many
+ * parents in one statement.
+ */
+export function pageOf<T extends { id: string }>(
+  rows: readonly Row<T>[],
+  request: PageRequest,
+  sort: KeysetSort<T>,
+  countTotal: () => Promise<number>,
+): Page<Row<T>> {
+  const size = pageSize(request.first);
+  const key = sortKey(sort);
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({
     cursor: encodeCursor(
@@ -143,6 +159,6 @@ export async function keysetPage<T extends { id: string }>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? request.after ?? null,
     },
-    countTotal: () => em.count(entity, where),
+    countTotal,
   };
 }
