@@ -41,7 +41,7 @@ function mapperOf<T extends object>(em: EntityManager, meta: EntityMetadata<T>) 
   for (const prop of meta.props) {
     const [column, ...more] = prop.fieldNames ?? [];
     if (!column || more.length > 0 || prop.persist === false) continue;
-    const name = prop.name as string;
+    const name = prop.name;
     if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) {
       if (!prop.owner && prop.kind === ReferenceKind.ONE_TO_ONE) continue;
       if (prop.targetMeta?.primaryKeys.join() !== 'id') {
@@ -83,7 +83,7 @@ function mapperOf<T extends object>(em: EntityManager, meta: EntityMetadata<T>) 
     for (const step of steps) step(raw, row);
     return row as Row<T>;
   };
-  mappers.set(meta as EntityMetadata, mapper as (raw: RawRow) => object);
+  mappers.set(meta as EntityMetadata, mapper);
   return mapper;
 }
 
