@@ -125,7 +125,8 @@ export class DuplicateGroupResolver {
   @FieldResolver(() => [Customer])
   async customers(@Root() group: DuplicateGroup, @Ctx() ctx: Context): Promise<Row<Customer>[]> {
     const rows = await ctx.loaders.customer.loadMany(group.customerIds);
-    return rows.filter((row): row is Customer => row instanceof Customer);
+    // loadMany answers an Error in place of a failed key and undefined for one out of scope.
+    return rows.filter((row): row is Row<Customer> => row !== undefined && !(row instanceof Error));
   }
 }
 
