@@ -267,7 +267,7 @@ function diff(apiText: string, baselineText: string): string {
       .map((line, i) => `${Math.max(0, at - 4) + i === at ? sign : ' '} ${line}`)
       .join('\n');
   return [
-    `first differing byte at ${offset} (API ${apiText.length} bytes, baseline ${baselineText.length} bytes)`,
+    `first differing character at ${offset} (API ${apiText.length} characters, baseline ${baselineText.length})`,
     `--- API, pretty-printed, line ${at + 1}`,
     around(a, '-'),
     `+++ baseline, pretty-printed, line ${at + 1}`,
