@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { Pool } from 'pg';
 import { createTokenService } from '../../src/auth/tokens';
+import type { UserViewer } from '../../src/auth/viewer';
 import { conversationsPage } from './pages/conversations';
 import { customersPage } from './pages/customers';
 import { ordersPage } from './pages/orders';
@@ -23,10 +24,7 @@ if (!DATABASE_URL || !JWT_SECRET) throw new Error('DATABASE_URL and JWT_SECRET a
 const pool = new Pool({ connectionString: DATABASE_URL, max: Number(DB_POOL_MAX ?? 10) });
 const tokens = createTokenService(JWT_SECRET, 3600);
 
-type Handler = (
-  viewer: NonNullable<Awaited<ReturnType<typeof viewerOf>>>,
-  variables: PageVariables,
-) => Promise<object>;
+type Handler = (viewer: UserViewer, variables: PageVariables) => Promise<object>;
 
 const HANDLERS: Record<PageName, Handler> = {
   tickets: (viewer) => ticketsPage(pool, viewer),

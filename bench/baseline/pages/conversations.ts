@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { UserViewer } from '../../../src/auth/viewer';
 import { iso, pageOf, userRef } from '../page';
 import { PAGE_SIZE } from '../queries';
-import { contactFor, conversationScopeSql } from '../viewer';
+import { customerRef, conversationScopeSql } from '../viewer';
 
 type Row = {
   id: string;
@@ -55,14 +55,7 @@ export async function conversationsPage(pool: Pool, viewer: UserViewer) {
       lastMessageAt: iso(row.last_message_at),
       updatedAt: iso(row.updated_at),
       assignee: userRef(row.assignee_id, row.assignee_email),
-      customer:
-        row.customer_id === null
-          ? null
-          : {
-              id: row.customer_id,
-              fullName: row.full_name,
-              phone: contactFor(viewer, row.phone),
-            },
+      customer: customerRef(viewer, row),
       messages: {
         edges:
           row.message_id === null

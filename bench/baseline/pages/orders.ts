@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { UserViewer } from '../../../src/auth/viewer';
 import { iso, pageOf, safeInt } from '../page';
 import { PAGE_SIZE } from '../queries';
-import { contactFor } from '../viewer';
+import { customerRef } from '../viewer';
 
 type Row = {
   id: string;
@@ -71,14 +71,7 @@ export async function ordersPage(pool: Pool, viewer: UserViewer) {
         unitPrice: safeInt(item.unit_price),
         total: safeInt(item.total),
       })),
-      customer:
-        row.customer_id === null
-          ? null
-          : {
-              id: row.customer_id,
-              fullName: row.full_name,
-              phone: contactFor(viewer, row.phone),
-            },
+      customer: customerRef(viewer, row),
       channel: { id: row.channel_id, name: row.channel_name, platform: row.channel_platform },
     }),
   );

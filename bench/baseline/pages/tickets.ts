@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { UserViewer } from '../../../src/auth/viewer';
 import { iso, pageOf, userRef } from '../page';
 import { PAGE_SIZE } from '../queries';
-import { contactFor, ticketScopeSql } from '../viewer';
+import { customerRef, ticketScopeSql } from '../viewer';
 
 type Row = {
   id: string;
@@ -69,11 +69,7 @@ export async function ticketsPage(pool: Pool, viewer: UserViewer) {
       status: row.status,
       dueAt: iso(row.due_at),
       createdAt: iso(row.created_at),
-      customer: {
-        id: row.customer_id,
-        fullName: row.full_name,
-        phone: contactFor(viewer, row.phone),
-      },
+      customer: customerRef(viewer, row),
       assignee: userRef(row.assignee_id, row.assignee_email),
       branch: { id: row.branch_id, code: row.branch_code },
       latestNote:
