@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Pool } from 'pg';
 import { createTokenService } from '../src/auth/tokens';
@@ -64,7 +65,10 @@ const ALSO_COMPARED = (page: PageName): Viewer[] =>
 
 type Target = { name: 'API' | 'baseline'; url: string };
 
-type Figures = { requestsPerSecond: number; p50: number; p99: number };
+type Figures = { requestsPerSecond: number; answered: number; p50: number; p99: number };
+
+/** Fewer answers than this in a round, and its latencies are marked as little to go by. */
+const FEW_ANSWERS = 30;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
     await run('npm', ['run', 'build']);
   }
 
+  const startLoad = loadavg()[0]!.toFixed(1);
   const jwtSecret = randomBytes(32).toString('hex');
   const tokens = createTokenService(jwtSecret, 3600);
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
@@ -187,10 +192,16 @@ async function main(): Promise<void> {
         }
         const a = medians(measured.API);
         const b = medians(measured.baseline);
-        const line = `| ${page} | ${viewer.label} | ${bytes} | ${a.requestsPerSecond.toFixed(0)} | ${a.p50} | ${a.p99} | ${b.requestsPerSecond.toFixed(0)} | ${b.p50} | ${b.p99} | ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)} |`;
+        const line = `| ${page} | ${viewer.label} | ${bytes} | ${cells(a)} | ${cells(b)} | ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)} |`;
         log(line);
         lines.push(line);
       }
+    }
+    if (!values.check) {
+      lines.push(
+        '',
+        `*: a round had fewer than ${FEW_ANSWERS} answers, so its latencies say little. Load average of the machine at the start ${startLoad}, at the end ${loadavg()[0]!.toFixed(1)}.`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
@@ -359,7 +370,19 @@ function loadRound(load: ChildProcess, round: LoadRound): Promise<Figures> {
   });
 }
 
-const medians = (rounds: Figures[]): Figures => ({
+/** req/s, p50 and p99 cells; `*` where a round had few answers. */
+function cells(figures: Figures & { few: boolean }): string {
+  const rate = figures.requestsPerSecond;
+  const mark = figures.few ? '*' : '';
+  return `${rate < 10 ? rate.toFixed(1) : rate.toFixed(0)}${mark} | ${figures.p50}${mark} | ${figures.p99}${mark}`;
+}
+
+const medians = (rounds: Figures[]): Figures & { few: boolean } => ({
+  few: rounds.some((r) => r.answered < FEW_ANSWERS),
+  answered: percentile(
+    rounds.map((r) => r.answered),
+    50,
+  ),
   requestsPerSecond: percentile(
     rounds.map((r) => r.requestsPerSecond),
     50,

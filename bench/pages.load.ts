@@ -11,6 +11,8 @@ export type LoadRound = {
 
 export type LoadFigures = {
   requestsPerSecond: number;
+  /** Answers in the round: with only a few, p50 and p99 say little. */
+  answered: number;
   p50: number;
   p99: number;
   /** Answers other than 2xx, and connection errors and timeouts: a round with any is refused. */
@@ -30,6 +32,7 @@ process.on('message', (round: LoadRound) => {
     .then((result) => {
       const figures: LoadFigures = {
         requestsPerSecond: result.requests.average,
+        answered: result.requests.total,
         p50: result.latency.p50,
         p99: result.latency.p99,
         non2xx: result.non2xx,
