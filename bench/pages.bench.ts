@@ -13,7 +13,7 @@ import {
   type PageVariables,
 } from './baseline/queries';
 import type { LoadFigures, LoadRound } from './pages.load';
-import { openSeededDatabase, percentile, runBench, startDistServer } from './support';
+import { openSeededDatabase, percentile, runBench, startDistServer, stopChild } from './support';
 
 /**
  * bench:pages: the list pages of web and mobile clients, side by side on the
@@ -246,15 +246,7 @@ async function startBaseline(
     child.once('message', (message: { port: number }) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`the baseline exited with ${code}`)));
   });
-  return {
-    port,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return { port, stop: () => stopChild(child) };
 }
 
 async function post(url: string, body: string, authorization: string) {
@@ -377,25 +369,20 @@ function cells(figures: Figures & { few: boolean }): string {
   return `${rate < 10 ? rate.toFixed(1) : rate.toFixed(0)}${mark} | ${figures.p50}${mark} | ${figures.p99}${mark}`;
 }
 
-const medians = (rounds: Figures[]): Figures & { few: boolean } => ({
-  few: rounds.some((r) => r.answered < FEW_ANSWERS),
-  answered: percentile(
-    rounds.map((r) => r.answered),
-    50,
-  ),
-  requestsPerSecond: percentile(
-    rounds.map((r) => r.requestsPerSecond),
-    50,
-  ),
-  p50: percentile(
-    rounds.map((r) => r.p50),
-    50,
-  ),
-  p99: percentile(
-    rounds.map((r) => r.p99),
-    50,
-  ),
-});
+function medians(rounds: Figures[]): Figures & { few: boolean } {
+  const median = (key: keyof Figures) =>
+    percentile(
+      rounds.map((round) => round[key]),
+      50,
+    );
+  return {
+    few: rounds.some((round) => round.answered < FEW_ANSWERS),
+    answered: median('answered'),
+    requestsPerSecond: median('requestsPerSecond'),
+    p50: median('p50'),
+    p99: median('p99'),
+  };
+}
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {

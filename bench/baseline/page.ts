@@ -34,3 +34,15 @@ export function pageOf<Row extends { id: string }, Node>(
     pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null },
   };
 }
+
+/** Child rows by their parent's id, in the order read. */
+export function groupBy<Row>(rows: Row[], parentId: (row: Row) => string): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const id = parentId(row);
+    const group = groups.get(id);
+    if (group) group.push(row);
+    else groups.set(id, [row]);
+  }
+  return groups;
+}

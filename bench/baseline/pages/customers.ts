@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { UserViewer } from '../../../src/auth/viewer';
-import { iso, pageOf, safeInt } from '../page';
+import { groupBy, iso, pageOf, safeInt } from '../page';
 import { PAGE_SIZE } from '../queries';
 import { contactFor } from '../viewer';
 
@@ -47,8 +47,7 @@ export async function customersPage(pool: Pool, viewer: UserViewer) {
      where k.customer_id = any($1::uuid[]) order by l.name`,
     [ids],
   );
-  const labelsOf = new Map<string, LabelRow[]>(ids.map((id) => [id, []]));
-  for (const label of labels.rows) labelsOf.get(label.customer_id)?.push(label);
+  const labelsOf = groupBy(labels.rows, (label) => label.customer_id);
   const page = pageOf(
     rows,
     PAGE_SIZE,

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { UserViewer } from '../../../src/auth/viewer';
-import { iso, pageOf, safeInt } from '../page';
+import { groupBy, iso, pageOf, safeInt } from '../page';
 import { PAGE_SIZE } from '../queries';
 import { customerRef } from '../viewer';
 
@@ -49,8 +49,7 @@ export async function ordersPage(pool: Pool, viewer: UserViewer) {
      from order_item where order_id = any($1::uuid[]) order by id`,
     [ids],
   );
-  const itemsOf = new Map<string, ItemRow[]>(ids.map((id) => [id, []]));
-  for (const item of items.rows) itemsOf.get(item.order_id)?.push(item);
+  const itemsOf = groupBy(items.rows, (item) => item.order_id);
   const page = pageOf(
     rows,
     PAGE_SIZE,

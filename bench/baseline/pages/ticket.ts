@@ -24,9 +24,13 @@ type TicketRow = {
   branch_id: string;
   code: string;
   branch_name: string;
+  assignee_id: string | null;
+  assignee_email: string | null;
+  assignee_name: string | null;
+  curator_id: string | null;
+  curator_email: string | null;
+  curator_name: string | null;
 };
-
-type UserRow = { id: string; email: string; full_name: string };
 
 type ChildRow = { id: string; created_at: Date; user_id: string | null; user_email: string | null };
 
@@ -56,34 +60,31 @@ async function children<Row extends ChildRow>(
   return { rows: list.rows, count: Number(count.rows[0]?.n ?? 0) };
 }
 
-const person = (user: UserRow | undefined) =>
-  user ? { id: user.id, email: user.email, fullName: user.full_name } : null;
+const person = (id: string | null, email: string | null, fullName: string | null) =>
+  id === null ? null : { id, email, fullName };
 
 /** One ticket in the viewer's scope with its people, its history and its notes. */
 export async function ticketDetail(pool: Pool, viewer: UserViewer, id: string) {
   const scope = ticketScopeSql(viewer, 't', 2);
   if (!scope) return null;
-  const { rows } = await pool.query<
-    TicketRow & { assignee_id: string | null; in_charge_id: string | null }
-  >(
+  const { rows } = await pool.query<TicketRow>(
     `select t.id, t.title, t.description, t.status, t.result, t.source, t.target, t.due_at,
-            t.completed_at, t.created_at, t.updated_at, t.version, t.assignee_id, t.in_charge_id,
+            t.completed_at, t.created_at, t.updated_at, t.version,
             c.id as customer_id, c.full_name, c.phone, c.email,
-            b.id as branch_id, b.code, b.name as branch_name
+            b.id as branch_id, b.code, b.name as branch_name,
+            a.id as assignee_id, a.email as assignee_email, a.full_name as assignee_name,
+            i.id as curator_id, i.email as curator_email, i.full_name as curator_name
      from ticket t join customer c on c.id = t.customer_id join branch b on b.id = t.branch_id
+     left join app_user a on a.id = t.assignee_id left join app_user i on i.id = t.in_charge_id
      where t.id = $1 and ${scope.sql}`,
     [id, ...scope.params],
   );
   const t = rows[0];
   if (!t) return null;
-  const [people, history, notes] = await Promise.all([
-    pool.query<UserRow>('select id, email, full_name from app_user where id = any($1::uuid[])', [
-      [t.assignee_id, t.in_charge_id].filter((user) => user !== null),
-    ]),
+  const [history, notes] = await Promise.all([
     children<HistoryRow>(pool, 'ticket_history', 'x.field, x.before, x.after', 'actor_id', t.id),
     children<NoteRow>(pool, 'ticket_note', 'x.body', 'author_id', t.id),
   ]);
-  const byId = new Map(people.rows.map((user) => [user.id, user]));
   const sort = { key: 'createdAt:DESC', value: (row: ChildRow) => row.created_at };
   return {
     id: t.id,
@@ -104,8 +105,8 @@ export async function ticketDetail(pool: Pool, viewer: UserViewer, id: string) {
       phone: contactFor(viewer, t.phone),
       email: contactFor(viewer, t.email),
     },
-    assignee: person(t.assignee_id ? byId.get(t.assignee_id) : undefined),
-    inCharge: person(t.in_charge_id ? byId.get(t.in_charge_id) : undefined),
+    assignee: person(t.assignee_id, t.assignee_email, t.assignee_name),
+    inCharge: person(t.curator_id, t.curator_email, t.curator_name),
     branch: { id: t.branch_id, code: t.code, name: t.branch_name },
     history: {
       totalCount: history.count,
