@@ -1,12 +1,10 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Order, User } from '../src/entities';
 import { businessDateOf } from '../src/services/orders/reconciliation.service';
-import { percentile, runBench, startBenchServer } from './support';
+import { percentile, runBench, startBenchServer, startDistServer } from './support';
 
 /**
  * Report latencies and export throughput on the demo data (DATABASE_URL, else
@@ -147,58 +145,6 @@ function vmRss(pid: number): number {
   const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
   if (!kib) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kib) * 1024;
-}
-
-/** The compiled server, started with the node flags of `npm run start:prod`, on the bench's database. */
-async function startDistServer(
-  databaseUrl: string,
-  jwtSecret: string,
-): Promise<{ child: ChildProcess; port: number; command: string; stop: () => Promise<void> }> {
-  const root = path.join(__dirname, '..');
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const command = pkg.scripts['start:prod'] ?? '';
-  const [program, ...args] = command.split(/\s+/);
-  if (program !== 'node') throw new Error(`start:prod is not a node command: ${command}`);
-  const port = 4700 + Math.floor(Math.random() * 200);
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: jwtSecret,
-      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('GraphQL ready')) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume(); // its later log lines are not read
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}:\n${output}`)));
-  });
-  return {
-    child,
-    port,
-    command,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 function run(

@@ -1,5 +1,6 @@
-import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
-import { allow, rule, shield, type IRules } from 'graphql-shield';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { IMiddlewareTypeMap } from 'graphql-middleware';
+import { rule, shield, type IRules } from 'graphql-shield';
 
 import { ApiKeyScope } from '../entities/api-key.entity';
 import { Role } from '../entities/enums';
@@ -198,28 +199,34 @@ const ruleFor = (access: Access) =>
   );
 
 /**
- * The shield middleware: root fields by ACCESS, every other type allowed
- * (their rows were scoped when fetched), anything unlisted denied. Errors
- * thrown by resolvers pass through unchanged so that an outage is not
+ * The shield middleware for the root fields only: each by ACCESS, anything
+ * unlisted denied. Fields below the root are not wrapped: their rows were
+ * scoped when fetched, and a rule around every leaf would turn each field of
+ * each row into a promise for a check that does not depend on the field.
+ * Errors thrown by resolvers pass through unchanged so that an outage is not
  * reported as a permission failure.
  */
-export function permissionsFor(schema: GraphQLSchema) {
+export function permissionsFor(schema: GraphQLSchema): IMiddlewareTypeMap {
   const rules: IRules = {};
   for (const [typeName, fields] of Object.entries(ACCESS)) {
     rules[typeName] = Object.fromEntries(
       Object.entries(fields).map(([field, access]) => [field, ruleFor(access)]),
     );
   }
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (isObjectType(type) && !type.name.startsWith('__') && !(type.name in ACCESS)) {
-      rules[type.name] = allow;
-    }
-  }
-  return shield(rules, {
+  const generated = shield(rules, {
     fallbackRule: rule({ cache: 'no_cache' })((_p, _a, ctx: Context) => forbidden(ctx.viewer)),
     allowExternalErrors: true,
     debug: false,
-  });
+  }).generate(schema);
+  if (typeof generated === 'function' || !('Query' in generated)) {
+    throw new Error('graphql-shield returned no per-type middleware');
+  }
+  const rootTypes = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap(
+      (type) => (type ? [type.name] : []),
+    ),
+  );
+  return Object.fromEntries(Object.entries(generated).filter(([type]) => rootTypes.has(type)));
 }
 
 /**

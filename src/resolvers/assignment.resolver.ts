@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Ctx,
@@ -70,12 +71,15 @@ export class AssignmentResolver {
   }
 
   @FieldResolver(() => Branch, { nullable: true })
-  branch(@Root() setting: AssignmentSetting, @Ctx() ctx: Context): Promise<Branch | undefined> {
+  branch(
+    @Root() setting: AssignmentSetting,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Branch> | undefined> {
     return ctx.loaders.branch.load(setting.branch.id);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  user(@Root() setting: AssignmentSetting, @Ctx() ctx: Context): Promise<User | undefined> {
+  user(@Root() setting: AssignmentSetting, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
     return ctx.loaders.user.load(setting.user.id);
   }
 }

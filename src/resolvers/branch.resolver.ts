@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Branch } from '../entities';
 import { branchService } from '../services/branches/branch.service';
@@ -10,7 +11,7 @@ export class BranchResolver {
     description:
       'Every branch, by code: the ids that connectChannel, createTicket, createUser and updateAssignment take.',
   })
-  branches(@Ctx() ctx: Context): Promise<Branch[]> {
+  branches(@Ctx() ctx: Context): Promise<Row<Branch>[]> {
     return branchService.list(ctx);
   }
 

@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Args,
@@ -175,29 +176,32 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => Channel, { nullable: true })
-  channel(@Root() conversation: Conversation, @Ctx() ctx: Context): Promise<Channel | undefined> {
+  channel(
+    @Root() conversation: Row<Conversation>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Channel> | undefined> {
     return ctx.loaders.channel.load(conversation.channel.id);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
   async customer(
-    @Root() conversation: Conversation,
+    @Root() conversation: Row<Conversation>,
     @Ctx() ctx: Context,
-  ): Promise<Customer | undefined> {
+  ): Promise<Row<Customer> | undefined> {
     return conversation.customer ? ctx.loaders.customer.load(conversation.customer.id) : undefined;
   }
 
   @FieldResolver(() => User, { nullable: true })
   async assignee(
-    @Root() conversation: Conversation,
+    @Root() conversation: Row<Conversation>,
     @Ctx() ctx: Context,
-  ): Promise<User | undefined> {
+  ): Promise<Row<User> | undefined> {
     return conversation.assignee ? ctx.loaders.user.load(conversation.assignee.id) : undefined;
   }
 
   @FieldResolver(() => MessageConnection, { description: 'Newest first.' })
   async messages(
-    @Root() conversation: Conversation,
+    @Root() conversation: Row<Conversation>,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<MessageConnection> {
@@ -208,7 +212,7 @@ export class ConversationResolver {
 @Resolver(() => Message)
 export class MessageResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The agent who wrote it, if any.' })
-  async author(@Root() message: Message, @Ctx() ctx: Context): Promise<User | undefined> {
+  async author(@Root() message: Row<Message>, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
     return message.author ? ctx.loaders.user.load(message.author.id) : undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Args,
@@ -122,16 +123,20 @@ export class DuplicateGroupResolver {
   }
 
   @FieldResolver(() => [Customer])
-  async customers(@Root() group: DuplicateGroup, @Ctx() ctx: Context): Promise<Customer[]> {
+  async customers(@Root() group: DuplicateGroup, @Ctx() ctx: Context): Promise<Row<Customer>[]> {
     const rows = await ctx.loaders.customer.loadMany(group.customerIds);
-    return rows.filter((row): row is Customer => row instanceof Customer);
+    // loadMany answers an Error in place of a failed key and undefined for one out of scope.
+    return rows.filter((row): row is Row<Customer> => row !== undefined && !(row instanceof Error));
   }
 }
 
 @Resolver(() => CustomerMerge)
 export class CustomerMergeResolver {
   @FieldResolver(() => Customer, { nullable: true })
-  async survivor(@Root() merge: CustomerMerge, @Ctx() ctx: Context): Promise<Customer | undefined> {
+  async survivor(
+    @Root() merge: CustomerMerge,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Customer> | undefined> {
     return ctx.loaders.customer.load(merge.survivor.id);
   }
 }

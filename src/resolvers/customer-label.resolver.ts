@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { CustomerLabel } from '../entities';
 import type { Context } from '../schema/context';
@@ -12,7 +13,7 @@ export class CustomerLabelResolver {
   @Query(() => [CustomerLabel], {
     description: 'Every customer label, by code: the ids setCustomerLabels and filters take.',
   })
-  customerLabels(@Ctx() ctx: Context): Promise<CustomerLabel[]> {
+  customerLabels(@Ctx() ctx: Context): Promise<Row<CustomerLabel>[]> {
     return customerLabelService.list(ctx);
   }
 

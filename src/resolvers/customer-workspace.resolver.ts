@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Customer, CustomerNote, User } from '../entities';
@@ -20,19 +21,19 @@ export class CustomerWorkspaceFieldsResolver {
     description:
       'The detail tabs (notes, orders, tickets, conversations, payments, activity); meant for one customer at a time.',
   })
-  workspace(@Root() customer: Customer): CustomerWorkspace {
+  workspace(@Root() customer: Row<Customer>): CustomerWorkspace {
     return new CustomerWorkspace(customer.id);
   }
 
   @FieldResolver(() => GraphQLSafeInt, {
     description: 'Completed orders plus paid payments outside them, in minor units.',
   })
-  async realRevenue(@Root() customer: Customer, @Ctx() ctx: Context): Promise<number> {
+  async realRevenue(@Root() customer: Row<Customer>, @Ctx() ctx: Context): Promise<number> {
     return (await ctx.loaders.customerOrderTotals.load(customer.id)).realRevenue;
   }
 
   @FieldResolver(() => Date, { nullable: true })
-  async lastOrderAt(@Root() customer: Customer, @Ctx() ctx: Context): Promise<Date | null> {
+  async lastOrderAt(@Root() customer: Row<Customer>, @Ctx() ctx: Context): Promise<Date | null> {
     return (await ctx.loaders.customerOrderTotals.load(customer.id)).lastOrderAt;
   }
 
@@ -122,7 +123,10 @@ export class CustomerWorkspaceResolver {
 @Resolver(() => CustomerNote)
 export class CustomerNoteResolver {
   @FieldResolver(() => User, { nullable: true })
-  async author(@Root() note: CustomerNote, @Ctx() ctx: Context): Promise<User | undefined> {
+  async author(
+    @Root() note: Row<CustomerNote>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<User> | undefined> {
     return note.author ? ctx.loaders.user.load(note.author.id) : undefined;
   }
 }

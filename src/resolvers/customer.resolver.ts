@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Branch, Conversation, Customer, CustomerLabel, Order, Ticket } from '../entities';
 import { maskContact, masksContactDetails } from '../auth/scopes';
@@ -30,7 +31,7 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'E.164; masked for IT.' })
-  phone(@Root() customer: Customer, @Ctx() ctx: Context): string | null {
+  phone(@Root() customer: Row<Customer>, @Ctx() ctx: Context): string | null {
     return masksContactDetails(ctx.viewer) ? maskContact(customer.phone) : (customer.phone ?? null);
   }
 
@@ -44,44 +45,47 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Masked for IT.' })
-  email(@Root() customer: Customer, @Ctx() ctx: Context): string | null {
+  email(@Root() customer: Row<Customer>, @Ctx() ctx: Context): string | null {
     return masksContactDetails(ctx.viewer) ? maskContact(customer.email) : (customer.email ?? null);
   }
 
   @FieldResolver(() => Branch, { nullable: true })
-  async branch(@Root() customer: Customer, @Ctx() ctx: Context): Promise<Branch | undefined> {
+  async branch(
+    @Root() customer: Row<Customer>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Branch> | undefined> {
     return customer.branch ? ctx.loaders.branch.load(customer.branch.id) : undefined;
   }
 
   @FieldResolver(() => [CustomerLabel])
-  labels(@Root() customer: Customer, @Ctx() ctx: Context): Promise<CustomerLabel[]> {
+  labels(@Root() customer: Row<Customer>, @Ctx() ctx: Context): Promise<Row<CustomerLabel>[]> {
     return ctx.loaders.customerLabels.load(customer.id);
   }
 
   @FieldResolver(() => [Order], { description: 'Newest first.' })
   orders(
-    @Root() customer: Customer,
+    @Root() customer: Row<Customer>,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: Context,
-  ): Promise<Order[]> {
+  ): Promise<Row<Order>[]> {
     return ctx.loaders.customerOrders(pageSize(first)).load(customer.id);
   }
 
   @FieldResolver(() => [Ticket], { description: 'Newest first.' })
   tickets(
-    @Root() customer: Customer,
+    @Root() customer: Row<Customer>,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: Context,
-  ): Promise<Ticket[]> {
+  ): Promise<Row<Ticket>[]> {
     return ctx.loaders.customerTickets(pageSize(first)).load(customer.id);
   }
 
   @FieldResolver(() => [Conversation], { description: 'Most recently active first.' })
   conversations(
-    @Root() customer: Customer,
+    @Root() customer: Row<Customer>,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: Context,
-  ): Promise<Conversation[]> {
+  ): Promise<Row<Conversation>[]> {
     return ctx.loaders.customerConversations(pageSize(first)).load(customer.id);
   }
 }

@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Args,
@@ -87,12 +88,15 @@ export class OrderSyncResolver {
   }
 
   @FieldResolver(() => Channel)
-  channel(@Root() job: OrderSyncJob, @Ctx() ctx: Context): Promise<Channel | undefined> {
+  channel(@Root() job: Row<OrderSyncJob>, @Ctx() ctx: Context): Promise<Row<Channel> | undefined> {
     return ctx.loaders.channel.load(job.channel.id);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who started the sync.' })
-  async requestedBy(@Root() job: OrderSyncJob, @Ctx() ctx: Context): Promise<User | undefined> {
+  async requestedBy(
+    @Root() job: Row<OrderSyncJob>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<User> | undefined> {
     return job.requestedBy ? ctx.loaders.user.load(job.requestedBy.id) : undefined;
   }
 }

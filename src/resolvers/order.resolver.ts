@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Args,
@@ -172,29 +173,32 @@ export class OrderResolver {
     nullable: true,
     description: 'Masked for roles without access to contact details.',
   })
-  buyerPhone(@Root() order: Order, @Ctx() ctx: Context): string | null {
+  buyerPhone(@Root() order: Row<Order>, @Ctx() ctx: Context): string | null {
     return masksContactDetails(ctx.viewer) && ctx.viewer?.kind === 'user'
       ? maskContact(order.buyerPhone)
       : (order.buyerPhone ?? null);
   }
 
   @FieldResolver(() => Channel, { nullable: true })
-  channel(@Root() order: Order, @Ctx() ctx: Context): Promise<Channel | undefined> {
+  channel(@Root() order: Row<Order>, @Ctx() ctx: Context): Promise<Row<Channel> | undefined> {
     return ctx.loaders.channel.load(order.channel.id);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
-  async customer(@Root() order: Order, @Ctx() ctx: Context): Promise<Customer | undefined> {
+  async customer(
+    @Root() order: Row<Order>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Customer> | undefined> {
     return order.customer ? ctx.loaders.customer.load(order.customer.id) : undefined;
   }
 
   @FieldResolver(() => [OrderItem])
-  items(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderItem[]> {
+  items(@Root() order: Row<Order>, @Ctx() ctx: Context): Promise<Row<OrderItem>[]> {
     return ctx.loaders.orderItems(MAX_PAGE_SIZE).load(order.id);
   }
 
   @FieldResolver(() => [OrderStatusEvent], { description: 'Status pushes, oldest first.' })
-  history(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderStatusEvent[]> {
+  history(@Root() order: Row<Order>, @Ctx() ctx: Context): Promise<Row<OrderStatusEvent>[]> {
     return ctx.loaders.orderHistory(MAX_PAGE_SIZE).load(order.id);
   }
 }
@@ -202,7 +206,7 @@ export class OrderResolver {
 @Resolver(() => OrderEvent)
 export class OrderEventResolver {
   @FieldResolver(() => Order, { nullable: true, description: "Null outside the viewer's scope." })
-  async order(@Root() event: OrderEvent, @Ctx() ctx: Context): Promise<Order | undefined> {
+  async order(@Root() event: OrderEvent, @Ctx() ctx: Context): Promise<Row<Order> | undefined> {
     // The stream loaded it with its page of events; the subscription already checked the scope.
     return event.logged.order ?? ctx.loaders.order.load(event.logged.orderId);
   }

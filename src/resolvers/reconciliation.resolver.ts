@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Args,
@@ -74,20 +75,20 @@ export class ReconciliationResolver {
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'Null for a MISSING_ORDER.' })
-  orderId(@Root() mismatch: ReconciliationMismatch): string | null {
+  orderId(@Root() mismatch: Row<ReconciliationMismatch>): string | null {
     return mismatch.order?.id ?? null;
   }
 
   @FieldResolver(() => Order, { nullable: true })
   async order(
-    @Root() mismatch: ReconciliationMismatch,
+    @Root() mismatch: Row<ReconciliationMismatch>,
     @Ctx() ctx: Context,
-  ): Promise<Order | undefined> {
+  ): Promise<Row<Order> | undefined> {
     return mismatch.order ? ctx.loaders.order.load(mismatch.order.id) : undefined;
   }
 
   @FieldResolver(() => GraphQLSafeInt, { description: 'actual - expected, in minor units.' })
-  difference(@Root() mismatch: ReconciliationMismatch): number {
+  difference(@Root() mismatch: Row<ReconciliationMismatch>): number {
     return mismatch.actual - mismatch.expected;
   }
 }

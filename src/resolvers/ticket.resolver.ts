@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import {
   Arg,
   Args,
@@ -206,7 +207,7 @@ export class TicketResolver {
 
   @FieldResolver(() => TicketHistoryConnection, { description: 'Newest first.' })
   async history(
-    @Root() ticket: Ticket,
+    @Root() ticket: Row<Ticket>,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<TicketHistoryConnection> {
@@ -215,7 +216,7 @@ export class TicketResolver {
 
   @FieldResolver(() => TicketNoteConnection, { description: 'Newest first.' })
   async notes(
-    @Root() ticket: Ticket,
+    @Root() ticket: Row<Ticket>,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<TicketNoteConnection> {
@@ -233,22 +234,22 @@ export class TicketResolver {
   }
 
   @FieldResolver(() => Customer, { nullable: true })
-  customer(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Customer | undefined> {
+  customer(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<Customer> | undefined> {
     return ctx.loaders.customer.load(ticket.customer.id);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  async assignee(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User | undefined> {
+  async assignee(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
     return ticket.assignee ? ctx.loaders.user.load(ticket.assignee.id) : undefined;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The curator (in_charge).' })
-  async inCharge(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User | undefined> {
+  async inCharge(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
     return ticket.inCharge ? ctx.loaders.user.load(ticket.inCharge.id) : undefined;
   }
 
   @FieldResolver(() => Branch, { nullable: true })
-  branch(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Branch | undefined> {
+  branch(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<Branch> | undefined> {
     return ctx.loaders.branch.load(ticket.branch.id);
   }
 
@@ -256,12 +257,18 @@ export class TicketResolver {
     nullable: true,
     description: 'The ticket this one was created from.',
   })
-  async rootTicket(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<Ticket | undefined> {
+  async rootTicket(
+    @Root() ticket: Row<Ticket>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Ticket> | undefined> {
     return ticket.rootTicket ? ctx.loaders.ticket.load(ticket.rootTicket.id) : undefined;
   }
 
   @FieldResolver(() => TicketNote, { nullable: true })
-  async latestNote(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketNote | undefined> {
+  async latestNote(
+    @Root() ticket: Row<Ticket>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<TicketNote> | undefined> {
     const [note] = await ctx.loaders.ticketNotes(1).load(ticket.id);
     return note;
   }
@@ -273,7 +280,10 @@ export class TicketHistoryResolver {
     nullable: true,
     description: 'Who made the change; null for the system.',
   })
-  async actor(@Root() row: TicketHistory, @Ctx() ctx: Context): Promise<User | undefined> {
+  async actor(
+    @Root() row: Row<TicketHistory>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<User> | undefined> {
     return row.actor ? ctx.loaders.user.load(row.actor.id) : undefined;
   }
 }
@@ -281,7 +291,7 @@ export class TicketHistoryResolver {
 @Resolver(() => TicketNote)
 export class TicketNoteResolver {
   @FieldResolver(() => User, { nullable: true })
-  async author(@Root() note: TicketNote, @Ctx() ctx: Context): Promise<User | undefined> {
+  async author(@Root() note: Row<TicketNote>, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
     return note.author ? ctx.loaders.user.load(note.author.id) : undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Branch, Channel, User } from '../entities';
 import type { Context } from '../schema/context';
@@ -5,7 +6,7 @@ import type { Context } from '../schema/context';
 @Resolver(() => User)
 export class UserResolver {
   @FieldResolver(() => [Branch])
-  branches(@Root() user: User, @Ctx() ctx: Context): Promise<Branch[]> {
+  branches(@Root() user: Row<User>, @Ctx() ctx: Context): Promise<Row<Branch>[]> {
     return ctx.loaders.userBranches.load(user.id);
   }
 }
@@ -13,23 +14,26 @@ export class UserResolver {
 @Resolver(() => Channel)
 export class ChannelResolver {
   @FieldResolver(() => Branch, { nullable: true })
-  async branch(@Root() channel: Channel, @Ctx() ctx: Context): Promise<Branch | undefined> {
+  async branch(
+    @Root() channel: Row<Channel>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<Branch> | undefined> {
     return channel.branch ? ctx.loaders.branch.load(channel.branch.id) : undefined;
   }
 
   // The secrets themselves are write-only (connectChannel, updateChannel): only whether they are set.
   @FieldResolver(() => Boolean)
-  async hasAccessToken(@Root() channel: Channel, @Ctx() ctx: Context): Promise<boolean> {
+  async hasAccessToken(@Root() channel: Row<Channel>, @Ctx() ctx: Context): Promise<boolean> {
     return (await ctx.loaders.channelSecretsSet.load(channel.id)).accessToken;
   }
 
   @FieldResolver(() => Boolean, { description: 'Sendo only.' })
-  async hasShopKey(@Root() channel: Channel, @Ctx() ctx: Context): Promise<boolean> {
+  async hasShopKey(@Root() channel: Row<Channel>, @Ctx() ctx: Context): Promise<boolean> {
     return (await ctx.loaders.channelSecretsSet.load(channel.id)).shopKey;
   }
 
   @FieldResolver(() => Boolean, { description: 'Sendo only.' })
-  async hasShopSecret(@Root() channel: Channel, @Ctx() ctx: Context): Promise<boolean> {
+  async hasShopSecret(@Root() channel: Row<Channel>, @Ctx() ctx: Context): Promise<boolean> {
     return (await ctx.loaders.channelSecretsSet.load(channel.id)).shopSecret;
   }
 }

@@ -18,6 +18,7 @@ import { OrderStatus, WebhookDeliveryStatus } from '../entities/enums';
 import type { Context } from '../schema/context';
 import { ConnectionType, PageArgs } from '../schema/pagination';
 import { encodeLogCursor } from '../services/orders/order-event-log';
+import type { Row } from '../services/shared/rows';
 import { webhookDeliveryService } from '../services/webhooks/webhook-delivery.service';
 import {
   DEFAULT_ROTATION_GRACE_HOURS,
@@ -160,12 +161,12 @@ export class WebhookDeliveryResolver {
   @FieldResolver(() => String, {
     description: "The event's position: what orderEvents(after:) and redeliverWebhooksSince take.",
   })
-  cursor(@Root() delivery: WebhookDelivery): string {
+  cursor(@Root() delivery: Row<WebhookDelivery>): string {
     return encodeLogCursor(delivery.sequence);
   }
 
   @FieldResolver(() => ID)
-  endpointId(@Root() delivery: WebhookDelivery): string {
+  endpointId(@Root() delivery: Row<WebhookDelivery>): string {
     return delivery.endpoint.id;
   }
 }

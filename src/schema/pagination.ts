@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { Page } from '../services/shared/keyset';
+import type { Row } from '../services/shared/rows';
 
 @ArgsType()
 export class PageArgs {
@@ -25,7 +26,10 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-/** A Relay connection type for `node`; totalCount runs its COUNT only when asked for. */
+/**
+ * A Relay connection type for `node`, whose edges hold rows (rows.ts);
+ * totalCount runs its COUNT only when asked for.
+ */
 export function ConnectionType<T extends object>(node: ClassType<T>) {
   @ObjectType(`${node.name}Edge`)
   class Edge {
@@ -33,7 +37,7 @@ export function ConnectionType<T extends object>(node: ClassType<T>) {
     cursor!: string;
 
     @Field(() => node)
-    node!: T;
+    node!: Row<T>;
   }
 
   // Never referenced itself: only the named subclasses reach the schema.
@@ -47,7 +51,7 @@ export function ConnectionType<T extends object>(node: ClassType<T>) {
 
     private readonly countTotal: () => Promise<number>;
 
-    constructor(page: Page<T>) {
+    constructor(page: Page<Row<T>>) {
       this.edges = page.edges;
       this.pageInfo = page.pageInfo;
       this.countTotal = page.countTotal;

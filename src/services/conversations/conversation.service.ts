@@ -1,9 +1,19 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { Row } from '../shared/rows';
 import { conversationScope, within } from '../../auth/scopes';
 import { Conversation, Message } from '../../entities';
 import type { ConversationStatus } from '../../entities/enums';
 import { assertId, assertIds, badInput, notFound } from '../../kernel/errors';
-import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import {
+  emptyPage,
+  keysetPage,
+  pageOf,
+  pageSize,
+  type KeysetSort,
+  type Page,
+  type PageRequest,
+} from '../shared/keyset';
+import type { Loaders } from '../shared/loaders';
 import type { RequestScope } from '../../kernel/request-scope';
 
 export type ConversationListFilter = {
@@ -52,12 +62,14 @@ function buildWhere(filter: ConversationListFilter): FilterQuery<Conversation> {
   return and.length === 0 ? {} : { $and: and };
 }
 
+const MESSAGE_ORDER: KeysetSort<Message> = { field: 'sentAt', direction: 'DESC' };
+
 export const conversationService = {
   async list(
     { em, viewer }: RequestScope,
     filter: ConversationListFilter,
     page: PageRequest,
-  ): Promise<Page<Conversation>> {
+  ): Promise<Page<Row<Conversation>>> {
     const where = within(conversationScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
     return keysetPage(em, Conversation, where, page, { field: 'updatedAt', direction: 'DESC' });
@@ -70,15 +82,20 @@ export const conversationService = {
     return conversation;
   },
 
-  /** Newest first, as a chat client scrolls back in time; the conversation was already scoped. */
-  messages(
-    { em }: RequestScope,
+  /**
+   * Newest first, as a chat client scrolls back in time; the conversation was
+   * already scoped. A first page comes from the request's loader, so an inbox
+   * of conversations with their newest messages costs one statement for all.
+   */
+  async messages(
+    { em, loaders }: RequestScope & { loaders: Loaders },
     conversationId: string,
     page: PageRequest,
-  ): Promise<Page<Message>> {
-    return keysetPage(em, Message, { conversation: conversationId }, page, {
-      field: 'sentAt',
-      direction: 'DESC',
-    });
+  ): Promise<Page<Row<Message>>> {
+    const where = { conversation: conversationId };
+    const size = pageSize(page.first);
+    if (page.after || size === 0) return keysetPage(em, Message, where, page, MESSAGE_ORDER);
+    const rows = await loaders.conversationMessages(size + 1).load(conversationId);
+    return pageOf(rows, page, MESSAGE_ORDER, () => em.count(Message, where));
   },
 };

@@ -1,3 +1,4 @@
+import type { Row } from '../shared/rows';
 /**
  * The customer detail page (BR-CRM customer workspace): each tab a keyset
  * page within the viewer's scope for that kind of row, so a staff user sees
@@ -63,7 +64,7 @@ async function scopedPage<T extends { id: string }>(
   where: FilterQuery<T>,
   page: PageRequest,
   field: keyof T & string,
-): Promise<Page<T>> {
+): Promise<Page<Row<T>>> {
   const scoped = within(scope, where);
   if (!scoped) return emptyPage(page);
   return keysetPage(em, entity, scoped, page, { field, direction: 'DESC' });

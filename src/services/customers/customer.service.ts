@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Row } from '../shared/rows';
 import { placeholders } from '../../db/raw-sql';
 import { customerScope, masksContactDetails, within } from '../../auth/scopes';
 import { Customer } from '../../entities';
@@ -144,7 +145,7 @@ export const customerService = {
     { em, viewer }: RequestScope,
     filter: CustomerListFilter,
     page: PageRequest,
-  ): Promise<Page<Customer>> {
+  ): Promise<Page<Row<Customer>>> {
     const where = within(customerScope(viewer), buildWhere(filter, masksContactDetails(viewer)));
     if (!where) return emptyPage(page);
     return keysetPage(em, Customer, where, page, { field: 'createdAt', direction: 'DESC' });

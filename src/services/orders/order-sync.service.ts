@@ -1,3 +1,4 @@
+import type { Row } from '../shared/rows';
 /**
  * Manual order sync (the runbook's "Integrations -> Order Sync"): pulls a
  * channel's orders created in a date range through the platform's
@@ -135,7 +136,7 @@ export const orderSyncService = {
     { em }: RequestScope,
     filter: { channelId?: string | null },
     page: PageRequest,
-  ): Promise<Page<OrderSyncJob>> {
+  ): Promise<Page<Row<OrderSyncJob>>> {
     const where: FilterQuery<OrderSyncJob> = filter.channelId
       ? { channel: assertId(filter.channelId, 'channelId') }
       : {};

@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { Row } from '../shared/rows';
 import { rawRows } from '../../db/raw-sql';
 import { orderScope, within } from '../../auth/scopes';
 import { Order } from '../../entities';
@@ -45,7 +46,7 @@ export const orderService = {
     { em, viewer }: RequestScope,
     filter: OrderListFilter,
     page: PageRequest,
-  ): Promise<Page<Order>> {
+  ): Promise<Page<Row<Order>>> {
     const where = within(orderScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
     return keysetPage(em, Order, where, page, { field: 'placedAt', direction: 'DESC' });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Row } from '../shared/rows';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { ReconciliationMismatch, ReconciliationRun } from '../../entities';
 import type { ReconciliationMismatchKind } from '../../entities/enums';
@@ -164,7 +165,7 @@ select (select count(*) from per_order) as orders_checked,
 
 export type ReconciliationReport = {
   run: ReconciliationRun | null;
-  mismatches: Page<ReconciliationMismatch>;
+  mismatches: Page<Row<ReconciliationMismatch>>;
 };
 
 export const reconciliationService = {

@@ -1,5 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, isId } from '../../kernel/errors';
+import { findRows, type Row } from './rows';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -85,7 +86,8 @@ export function pageSize(first: number | null | undefined): number {
 /**
  * One page of a keyset-paginated list: the rows after the cursor in
  * (sort field, id) order, one extra row fetched to know whether more follow.
- * No OFFSET, so page 1,000 costs what page 1 does.
+ * No OFFSET, so page 1,000 costs what page 1 does. The nodes are plain rows
+ * (rows.ts): a page is read to be serialized, not changed.
  */
 export async function keysetPage<T extends { id: string }>(
   em: EntityManager,
@@ -93,7 +95,7 @@ export async function keysetPage<T extends { id: string }>(
   where: FilterQuery<T>,
   request: PageRequest,
   sort: KeysetSort<T>,
-): Promise<Page<T>> {
+): Promise<Page<Row<T>>> {
   const size = pageSize(request.first);
   const operator = sort.direction === 'DESC' ? '$lt' : '$gt';
   const conditions: FilterQuery<T>[] = [where];
@@ -117,16 +119,36 @@ export async function keysetPage<T extends { id: string }>(
   const rows =
     size === 0
       ? []
-      : await em.find(entity, { $and: conditions } as FilterQuery<T>, {
+      : await findRows(em, entity, { $and: conditions } as FilterQuery<T>, {
           orderBy: {
             [sort.field]: sort.nullable ? `${direction} nulls last` : direction,
             id: direction,
           } as never,
           limit: size + 1,
         });
+  return pageOf(rows, request, sort, () => em.count(entity, where));
+}
+
+/**
+ * The page for rows already read in keyset order, one more than the page
+ * size if more follow: for a first page that a loader fetched for many
+ * parents in one statement.
+ */
+export function pageOf<T extends { id: string }>(
+  rows: readonly Row<T>[],
+  request: PageRequest,
+  sort: KeysetSort<T>,
+  countTotal: () => Promise<number>,
+): Page<Row<T>> {
+  const size = pageSize(request.first);
+  const key = sortKey(sort);
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({
-    cursor: encodeCursor(key, node[sort.field] as Date | null | undefined, node.id),
+    cursor: encodeCursor(
+      key,
+      (node as Record<string, unknown>)[sort.field] as Date | null | undefined,
+      (node as { id: string }).id,
+    ),
     node,
   }));
   return {
@@ -137,6 +159,6 @@ export async function keysetPage<T extends { id: string }>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? request.after ?? null,
     },
-    countTotal: () => em.count(entity, where),
+    countTotal,
   };
 }

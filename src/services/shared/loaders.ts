@@ -22,6 +22,7 @@ import {
   Conversation,
   Customer,
   CustomerLabel,
+  Message,
   Order,
   OrderItem,
   OrderStatusEvent,
@@ -30,6 +31,7 @@ import {
   User,
 } from '../../entities';
 import { realRevenueSql } from '../customers/customer-revenue';
+import { findRows, toRows, type Row } from './rows';
 
 function columnOf<T extends object>(
   em: EntityManager,
@@ -47,11 +49,11 @@ function byId<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
   scope: Scope<T> = {},
-): DataLoader<string, T | undefined> {
+): DataLoader<string, Row<T> | undefined> {
   return new DataLoader(async (ids) => {
     const where = within(scope, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
-    const rows = where ? await em.find(entity, where) : [];
-    const found = new Map(rows.map((row) => [row.id, row]));
+    const rows = where ? await findRows(em, entity, where) : [];
+    const found = new Map(rows.map((row) => [(row as { id: string }).id, row]));
     return ids.map((id) => found.get(id));
   });
 }
@@ -68,8 +70,8 @@ function newestChildren<T extends object>(
   orderProperty: keyof T & string,
   direction: 'asc' | 'desc',
   scope: Scope<T> = {},
-): (limit: number) => DataLoader<string, T[]> {
-  const byLimit = new Map<number, DataLoader<string, T[]>>();
+): (limit: number) => DataLoader<string, Row<T>[]> {
+  const byLimit = new Map<number, DataLoader<string, Row<T>[]>>();
   return (limit) => {
     let loader = byLimit.get(limit);
     if (!loader) {
@@ -95,13 +97,10 @@ function newestChildren<T extends object>(
           .from(ranked.getKnexQuery().as('ranked'))
           .where('rank_in_parent', '<=', limit)
           .orderBy('rank_in_parent');
-        const rows = await em.execute<Record<string, unknown>[]>(query);
-        const grouped = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-        for (const row of rows) {
-          const parentId = row[parentColumn] as string;
-          delete row.rank_in_parent;
-          grouped.get(parentId)?.push(em.map(entity, row as never));
-        }
+        const raws = await em.execute<Record<string, unknown>[]>(query);
+        const rows = toRows(em, entity, raws);
+        const grouped = new Map<string, Row<T>[]>(parentIds.map((id) => [id, []]));
+        raws.forEach((raw, index) => grouped.get(raw[parentColumn] as string)?.push(rows[index]!));
         return parentIds.map((id) => grouped.get(id) ?? []);
       });
       byLimit.set(limit, loader);
@@ -116,7 +115,7 @@ function linked<T extends object>(
   entity: EntityName<T>,
   link: { table: string; ownerColumn: string; targetColumn: string },
   orderProperty: keyof T & string,
-): DataLoader<string, T[]> {
+): DataLoader<string, Row<T>[]> {
   return new DataLoader(async (ownerIds) => {
     const meta = em.getMetadata().get(entity);
     const orderColumn = columnOf(em, entity, orderProperty);
@@ -128,12 +127,9 @@ function linked<T extends object>(
        order by t."${orderColumn}"`,
       [...ownerIds],
     );
-    const grouped = new Map<string, T[]>(ownerIds.map((id) => [id, []]));
-    for (const row of rows) {
-      const ownerId = row.link_owner_id as string;
-      delete row.link_owner_id;
-      grouped.get(ownerId)?.push(em.map(entity, row as never));
-    }
+    const targets = toRows(em, entity, rows);
+    const grouped = new Map<string, Row<T>[]>(ownerIds.map((id) => [id, []]));
+    rows.forEach((row, index) => grouped.get(row.link_owner_id as string)?.push(targets[index]!));
     return ownerIds.map((id) => grouped.get(id) ?? []);
   });
 }
@@ -230,6 +226,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer | null) {
       'desc',
       conversationScope(viewer),
     ),
+    conversationMessages: newestChildren(em, Message, 'conversation', 'sentAt', 'desc'),
     customerOrderTotals: customerOrderTotals(em),
     channelSecretsSet: channelSecretsSet(em),
     orderItems: newestChildren(em, OrderItem, 'order', 'id', 'asc'),

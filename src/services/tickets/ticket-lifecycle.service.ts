@@ -1,3 +1,4 @@
+import type { Row } from '../shared/rows';
 import { OptimisticLockError, type EntityManager } from '@mikro-orm/postgresql';
 import { assignableTicketScope, ticketScope, within } from '../../auth/scopes';
 import { isLeader, isStaff, targetOf, type Viewer } from '../../auth/viewer';
@@ -561,14 +562,18 @@ export const ticketLifecycle = {
     return note;
   },
 
-  history(scope: RequestScope, ticketId: string, page: PageRequest): Promise<Page<TicketHistory>> {
+  history(
+    scope: RequestScope,
+    ticketId: string,
+    page: PageRequest,
+  ): Promise<Page<Row<TicketHistory>>> {
     return keysetPage(scope.em, TicketHistory, { ticket: ticketId }, page, {
       field: 'createdAt',
       direction: 'DESC',
     });
   },
 
-  notes(scope: RequestScope, ticketId: string, page: PageRequest): Promise<Page<TicketNote>> {
+  notes(scope: RequestScope, ticketId: string, page: PageRequest): Promise<Page<Row<TicketNote>>> {
     return keysetPage(scope.em, TicketNote, { ticket: ticketId }, page, {
       field: 'createdAt',
       direction: 'DESC',

@@ -1,4 +1,5 @@
 import { ticketScope, within } from '../../auth/scopes';
+import type { Row } from '../shared/rows';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ticket } from '../../entities';
 import type { TicketChangedEvent, TicketReminderEvent } from '../../kernel/topics';
@@ -18,7 +19,7 @@ export const ticketService = {
     filter: TicketListFilter,
     page: PageRequest,
     sort?: TicketSort | null,
-  ): Promise<Page<Ticket>> {
+  ): Promise<Page<Row<Ticket>>> {
     const where = within(ticketScope(viewer), buildTicketWhere(filter));
     if (!where) return emptyPage(page);
     return keysetPage(em, Ticket, where, page, ticketSort(sort));

@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Row } from '../shared/rows';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { hashPassword } from '../../auth/password';
 import { userScope, within } from '../../auth/scopes';
@@ -64,7 +65,7 @@ export const userService = {
     { em, viewer }: RequestScope,
     filter: UserListFilter,
     page: PageRequest,
-  ): Promise<Page<User>> {
+  ): Promise<Page<Row<User>>> {
     const where: FilterQuery<User> & Record<string, unknown> = {};
     if (filter.roles?.length) where.role = { $in: filter.roles };
     if (filter.active !== undefined && filter.active !== null) where.active = filter.active;

@@ -19,6 +19,7 @@ import {
   type OrderLogEvent,
 } from '../orders/order-event-log';
 import { keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import type { Row } from '../shared/rows';
 import { webhookEndpointService } from './webhook-endpoint.service';
 import { webhookSignatureHeader } from './webhook-signature';
 import { guardedLookup, type WebhookUrlPolicy } from './webhook-url';
@@ -406,7 +407,7 @@ export const webhookDeliveryService = {
     endpointId: string,
     filter: DeliveryFilter | null | undefined,
     page: PageRequest,
-  ): Promise<Page<WebhookDelivery>> {
+  ): Promise<Page<Row<WebhookDelivery>>> {
     const id = assertId(endpointId, 'endpointId');
     if (!(await em.count(WebhookEndpoint, id))) throw notFound('WebhookEndpoint', id);
     return keysetPage(
