@@ -10,8 +10,14 @@ export interface EventBus extends PubSub {
   readonly kind: EventBusKind;
   publish(topic: string, payload: unknown): void;
   subscribe(topic: string, dynamicId?: unknown): AsyncIterable<unknown>;
-  /** Subscriptions open in this process, for the metrics gauge. */
+  /**
+   * Subscriptions open in this process, for the metrics gauge: the bus's own
+   * listeners plus what `countAlso` sources add (a listener shared by several
+   * subscribers counts once per subscriber).
+   */
   readonly activeSubscriptions: number;
+  /** Adds a count to activeSubscriptions (the subscription fan-out's shared listeners). */
+  countAlso(source: () => number): void;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -33,13 +39,24 @@ const topicOf = (topic: string, dynamicId?: unknown): string => {
 class LocalFanOut {
   private readonly emitter = new EventEmitter();
   private readonly counts = new Map<string, number>();
-  active = 0;
+  private readonly extraCounts: (() => number)[] = [];
+  private own = 0;
 
   constructor(
     private readonly onFirstSubscriber: (topic: string) => void = () => undefined,
     private readonly onLastUnsubscribed: (topic: string) => void = () => undefined,
   ) {
     this.emitter.setMaxListeners(0);
+  }
+
+  get active(): number {
+    let active = this.own;
+    for (const count of this.extraCounts) active += count();
+    return active;
+  }
+
+  countAlso(source: () => number): void {
+    this.extraCounts.push(source);
   }
 
   emit(topic: string, payload: unknown): void {
@@ -82,7 +99,7 @@ class LocalFanOut {
 
   private track(topic: string, delta: number): void {
     const next = (this.counts.get(topic) ?? 0) + delta;
-    this.active += delta;
+    this.own += delta;
     if (next <= 0) {
       this.counts.delete(topic);
       this.onLastUnsubscribed(topic);
@@ -102,6 +119,7 @@ export function createInProcessEventBus(): EventBus {
     get activeSubscriptions() {
       return local.active;
     },
+    countAlso: (source) => local.countAlso(source),
     ping: async () => true,
     close: async () => undefined,
   };
@@ -164,6 +182,7 @@ export function createRedisEventBus(url: string, prefix: string, logger: Logger)
     get activeSubscriptions() {
       return local.active;
     },
+    countAlso: (source) => local.countAlso(source),
     ping: async () => {
       try {
         return (await publisher.ping()) === 'PONG';

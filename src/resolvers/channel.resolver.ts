@@ -1,6 +1,7 @@
 import {
   Arg,
   Ctx,
+  Extensions,
   Field,
   ID,
   Int,
@@ -11,6 +12,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription, permits, ACCESS } from '../auth/permissions';
 import { Channel } from '../entities';
 import { ChannelAlertKind } from '../entities/enums';
@@ -96,6 +98,7 @@ export class ChannelHealthResolver {
     return channelService.update(ctx, id, input);
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => ChannelAlert, {
     description:
       'Raised daily (08:00 Asia/Ho_Chi_Minh) for each channel whose platform token expires within 7 days or has expired, once a day per expiry.',

@@ -2,6 +2,7 @@ import {
   Arg,
   Args,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Mutation,
@@ -10,6 +11,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription } from '../auth/permissions';
 import { customerScope } from '../auth/scopes';
 import { Customer, CustomerMerge } from '../entities';
@@ -87,6 +89,7 @@ export class CustomerWriteResolver {
     return customerErasureService.erase(ctx, ctx.services.bus, id, reason);
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => CustomerChange, {
     description: 'Changes to customer records (one event per merge, after it commits).',
     subscribe: ({ context }) => {

@@ -2,6 +2,7 @@ import {
   Arg,
   Args,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Int,
@@ -10,6 +11,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription } from '../auth/permissions';
 import { maskContact, masksContactDetails, orderVisibleTo } from '../auth/scopes';
 import { scopedEvents } from '../realtime/scoped-subscription';
@@ -102,6 +104,7 @@ export class OrderResolver {
     return events.map((logged) => new OrderEvent(logged));
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => Order, {
     description:
       "Orders of the viewer's scope as their status changes; a partner key sees its channels.",
@@ -129,6 +132,7 @@ export class OrderResolver {
     return order;
   }
 
+  @Extensions({ fanOut: { share: 'scope', replayArg: 'after' } satisfies FanOutExtension })
   @Subscription(() => OrderEvent, {
     description:
       "Status changes of the viewer's orders (a partner key: its channels), in commit order. With `after` (an event's cursor) the events since then come first, then live ones: none missed, none twice, in order per order.",

@@ -2,6 +2,7 @@ import {
   Arg,
   Args,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Int,
@@ -11,6 +12,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription } from '../auth/permissions';
 import { ticketVisibleTo } from '../auth/scopes';
 import { scopedEvents } from '../realtime/scoped-subscription';
@@ -59,6 +61,7 @@ export class TicketResolver {
     return new TicketConnection(await ticketService.list(ctx, filter ?? {}, page, sort));
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => TicketChange, {
     description:
       'Creates, updates, status changes, assignments and notes on tickets the viewer may see (scope re-checked per event), optionally narrowed by a filter.',

@@ -136,6 +136,7 @@ export async function startTestApp(
         'metrics',
         'corsOrigins',
         'websocket',
+        'subscriptions',
       ]),
       ...options.config,
     },
