@@ -7,7 +7,6 @@ import { VIEWER_RECHECK_MS } from './scoped-subscription';
 /** Closes a socket whose unsent data stays above the limit (see docs/limits-and-security.md). */
 export const SLOW_CONSUMER_CLOSE_CODE = 4011;
 
-
 /** ws's readyState of an open socket. */
 const OPEN = 1;
 
@@ -74,9 +73,11 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 class Member implements AsyncIterableIterator<never> {
   /** The message's framing before the payload: the payload is serialized once per group. */
   readonly prefix: string;
-  private pending: { resolve: (r: IteratorResult<never>) => void; reject: (e: unknown) => void } | null =
-    null;
-  private outcome: { error: unknown } | null = null;
+  private pending: {
+    resolve: (r: IteratorResult<never>) => void;
+    reject: (e: unknown) => void;
+  } | null = null;
+  private outcome: { error: Error | undefined } | null = null;
 
   constructor(
     readonly subscriber: Subscriber,
@@ -92,7 +93,8 @@ class Member implements AsyncIterableIterator<never> {
 
   next(): Promise<IteratorResult<never>> {
     const outcome = this.outcome;
-    if (outcome) return outcome.error === undefined ? Promise.resolve(DONE) : Promise.reject(outcome.error);
+    if (outcome)
+      return outcome.error === undefined ? Promise.resolve(DONE) : Promise.reject(outcome.error);
     return new Promise((resolve, reject) => (this.pending = { resolve, reject }));
   }
 
@@ -107,7 +109,7 @@ class Member implements AsyncIterableIterator<never> {
   }
 
   /** Ends the subscription: completed, or failed with `error`. */
-  end(error?: unknown): void {
+  end(error?: Error): void {
     if (this.outcome) return;
     this.outcome = { error };
     this.leave(this);
@@ -213,7 +215,10 @@ export class FanOut {
     if (!group) {
       let pending = this.starting.get(key);
       if (!pending) {
-        pending = this.start(new Group(key, share !== null, share?.classKey ?? '', operation), start);
+        pending = this.start(
+          new Group(key, share !== null, share?.classKey ?? '', operation),
+          start,
+        );
         this.starting.set(key, pending);
         void pending.finally(() => this.starting.delete(key));
       }
@@ -269,7 +274,8 @@ export class FanOut {
       }
       for (const member of [...group.members]) member.end();
     } catch (error) {
-      for (const member of [...group.members]) member.end(error);
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const member of [...group.members]) member.end(failure);
     } finally {
       if (this.groups.get(group.key) === group) this.groups.delete(group.key);
     }
@@ -314,7 +320,8 @@ export class FanOut {
   }
 
   private listenForRevocations(): void {
-    const revocations = this.options.bus.subscribe(TOPICS.credentialsRevoked)[Symbol.asyncIterator]();
+    const events = this.options.bus.subscribe(TOPICS.credentialsRevoked);
+    const revocations = events[Symbol.asyncIterator]();
     this.revocations = revocations;
     void (async () => {
       for (let next = await revocations.next(); !next.done; next = await revocations.next()) {

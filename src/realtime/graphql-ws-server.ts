@@ -6,6 +6,7 @@ import {
   getArgumentValues,
   getOperationAST,
   Kind,
+  OperationTypeNode,
   subscribe,
   type DocumentNode,
   type ExecutionArgs,
@@ -114,7 +115,9 @@ function shareOf(
     if (replay !== undefined && replay !== null) return null;
   }
   const classKey =
-    fanOut?.share === 'scope' ? scopeClassOf(viewer) : `${identityOf(viewer)}|${scopeClassOf(viewer)}`;
+    fanOut?.share === 'scope'
+      ? scopeClassOf(viewer)
+      : `${identityOf(viewer)}|${scopeClassOf(viewer)}`;
   const key = [
     classKey,
     args.operationName ?? '',
@@ -208,7 +211,10 @@ function acceptUpgrades(
     if (total >= maxSockets) {
       // A browser sees no HTTP status: it gets a WebSocket closed with a code it can act on.
       wsServer.handleUpgrade(req, socket, head, (ws) =>
-        ws.close(PROCESS_FULL_CLOSE_CODE, `Try again later: this server holds ${maxSockets} sockets`),
+        ws.close(
+          PROCESS_FULL_CLOSE_CODE,
+          `Try again later: this server holds ${maxSockets} sockets`,
+        ),
       );
       return;
     }
@@ -333,7 +339,11 @@ export function startGraphqlWsServer(deps: {
     maxBufferedBytes: subscriptionLimits.maxBufferedBytes,
     refreshViewer: (viewer) => refreshViewer(orm.em.fork(), viewer),
     scopeClassOf,
-    stats: fanOutMetrics(deps.registry, () => fanOut, () => upgrades.open),
+    stats: fanOutMetrics(
+      deps.registry,
+      () => fanOut,
+      () => upgrades.open,
+    ),
     onError: (error) => logger.error({ err: error }, 'subscription fan-out failed'),
   });
   services.bus.countAlso(() => fanOut.subscriptionCount());
@@ -440,9 +450,11 @@ export function startGraphqlWsServer(deps: {
           }
           ctx.extra.viewer = viewer;
           const operation = getOperationAST(prepared.document, payload.operationName);
-          if (operation?.operation === 'subscription') {
+          if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
             const identity = identityOf(viewer);
-            if (subscriptionsPerViewer.get(identity) >= subscriptionLimits.maxSubscriptionsPerViewer) {
+            if (
+              subscriptionsPerViewer.get(identity) >= subscriptionLimits.maxSubscriptionsPerViewer
+            ) {
               return [
                 new GraphQLError(
                   `At most ${subscriptionLimits.maxSubscriptionsPerViewer} subscriptions at once per user or API key`,
@@ -479,7 +491,11 @@ export function startGraphqlWsServer(deps: {
         const release = ctx.extra.slots?.get(id);
         if (viewer && release) {
           const socket: WebSocket = ctx.extra.socket;
-          pending.set(context, { query: payload.query, subscriber: { socket, id, viewer }, release });
+          pending.set(context, {
+            query: payload.query,
+            subscriber: { socket, id, viewer },
+            release,
+          });
         }
         return context;
       },
