@@ -71,7 +71,7 @@ async function startServer(port: number, env: Record<string, string>): Promise<S
       METRICS_TOKEN,
       SHOPEE_PARTNER_KEY: PARTNER_KEY,
       SHOPEE_PUSH_URL: PUSH_URL,
-      WEBHOOK_RATE_LIMIT_PER_SECOND: '1000000',
+      WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
       WS_MAX_SOCKETS_PER_IP: '100000',
       ...env,
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { PubSub } from 'type-graphql';
 import { connectRedis } from '../redis';
@@ -31,6 +31,9 @@ const topicOf = (topic: string, dynamicId?: unknown): string => {
   return `${topic}:${id}`;
 };
 
+/** Events one reader may have waiting before the oldest are dropped. */
+const MAX_QUEUED = 10_000;
+
 /**
  * Local fan-out shared by both buses: subscribers iterate events of a topic
  * from a process-local emitter; the Redis bus only adds the hop between
@@ -41,6 +44,8 @@ class LocalFanOut {
   private readonly counts = new Map<string, number>();
   private readonly extraCounts: (() => number)[] = [];
   private own = 0;
+  /** Events dropped for readers that fell MAX_QUEUED behind. */
+  dropped = 0;
 
   constructor(
     private readonly onFirstSubscriber: (topic: string) => void = () => undefined,
@@ -68,27 +73,42 @@ class LocalFanOut {
   }
 
   private iterate(topic: string): AsyncIterator<unknown> {
-    const abort = new AbortController();
-    const events = on(this.emitter, topic, { signal: abort.signal });
+    // A reader that falls behind holds at most MAX_QUEUED events: past that
+    // the oldest go (these streams are at-most-once; see
+    // docs/limits-and-security.md), so no reader grows the process's memory.
+    const queued: unknown[] = [];
+    let waiting: ((result: IteratorResult<unknown>) => void) | null = null;
+    const listener = (payload: unknown) => {
+      if (waiting) {
+        const wake = waiting;
+        waiting = null;
+        wake({ done: false, value: payload });
+        return;
+      }
+      if (queued.length >= MAX_QUEUED) {
+        queued.shift();
+        this.dropped += 1;
+      }
+      queued.push(payload);
+    };
+    this.emitter.on(topic, listener);
     this.track(topic, +1);
     let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
       this.track(topic, -1);
-      abort.abort();
+      this.emitter.off(topic, listener);
+      queued.length = 0;
+      const wake = waiting;
+      waiting = null;
+      wake?.({ done: true, value: undefined });
     };
     return {
-      async next() {
-        if (closed) return { done: true, value: undefined };
-        try {
-          const result = await events.next();
-          if (result.done) return { done: true, value: undefined };
-          return { done: false, value: (result.value as unknown[])[0] };
-        } catch (error) {
-          if (abort.signal.aborted) return { done: true, value: undefined };
-          throw error;
-        }
+      next() {
+        if (closed) return Promise.resolve({ done: true, value: undefined });
+        if (queued.length > 0) return Promise.resolve({ done: false, value: queued.shift() });
+        return new Promise((resolve) => (waiting = resolve));
       },
       async return() {
         close();
