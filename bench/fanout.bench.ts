@@ -307,9 +307,11 @@ async function main(): Promise<void> {
     const connectStarted = now();
     for (let i = 0; (await status()).sockets < plan.length && i < 1200; i += 1) await sleep(100);
     const connectSeconds = (now() - connectStarted) / 1000;
-    for (let i = 0; (await status()).warm < total && i < 300; i += 1) {
+    // Subscribing is slower than connecting (each is parsed, validated and its viewer re-read):
+    // up to 10 minutes.
+    for (let i = 0; (await status()).warm < total && i < 600; i += 1) {
       await push(`W${stamp}-${run}-${i}`, 'READY_TO_SHIP');
-      await sleep(200);
+      await sleep(1_000);
     }
     const warmed = await status();
     await sleep(1_000);
