@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { shopeePusher } from './shopee-push';
 
 /** The client side of bench:webhooks, in its own process: signed senders and one subscriber. */
 export type LoadSettings = {
@@ -68,35 +68,7 @@ async function run(settings: LoadSettings): Promise<LoadReport> {
   );
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: settings.concurrency });
-  const post = (order: string, status: string) =>
-    new Promise<number>((resolve, reject) => {
-      const time = Math.floor(Date.now() / 1000);
-      const body = `{"shop_id":${settings.shop},"code":3,"timestamp":${time},"data":{"ordersn":"${order}","status":"${status}","update_time":${time}}}`;
-      const signature = createHmac('sha256', settings.partnerKey)
-        .update(`${settings.pushUrl}|`)
-        .update(body)
-        .digest('hex');
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: settings.port,
-          path: '/webhooks/shopee',
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            authorization: signature,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const post = shopeePusher(settings, agent);
 
   // Until the subscriber has seen a push, the measured stream would start late.
   for (let i = 0; !subscribed && i < 200; i += 1) {

@@ -127,6 +127,27 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(10_000).default(100),
   ),
+  WS_MAX_SOCKETS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(1_000_000).default(25_000),
+  ),
+  WS_MAX_SOCKETS_PER_VIEWER: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(100_000).default(100),
+  ),
+  WS_MAX_SUBSCRIPTIONS_PER_VIEWER: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(1_000_000).default(500),
+  ),
+  WS_MAX_BUFFERED_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(16 * 1024),
+  ),
   JWT_SECRET: z.preprocess(
     emptyAsUndefined,
     z.string().min(32, 'must be at least 32 characters').optional(),
@@ -303,6 +324,7 @@ export type Config = {
   /** Origins browsers may call /graphql from; `'*'`: any (the default outside production). */
   corsOrigins: string[] | '*';
   websocket: WebSocketLimits;
+  subscriptions: SubscriptionLimits;
   /** Absent outside production: a random secret is generated at start (tokens die with the process). */
   jwtSecret: string | undefined;
   jwtTtlSeconds: number;
@@ -369,6 +391,21 @@ export type WebSocketLimits = {
   maxSocketsPerIp: number;
   /** Operations (subscriptions included) running at once on one socket. */
   maxOperationsPerSocket: number;
+};
+
+/**
+ * Caps that bound what subscriptions hold in one process (see
+ * docs/limits-and-security.md, "Subscriptions at scale").
+ */
+export type SubscriptionLimits = {
+  /** Open sockets in this process; the next one is closed 1013 (try again later). */
+  maxSockets: number;
+  /** Open sockets per user or API key; the next one is closed 4012 at connection_init. */
+  maxSocketsPerViewer: number;
+  /** Subscriptions per user or API key over all its sockets; the next is refused RATE_LIMITED. */
+  maxSubscriptionsPerViewer: number;
+  /** Unsent bytes a socket may hold before it is closed 4011 as a slow consumer. */
+  maxBufferedBytes: number;
 };
 
 /** The conversation bot: its optional AI provider, the time budget and the provider's breaker. */
@@ -517,6 +554,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     websocket: {
       maxSocketsPerIp: e.WS_MAX_SOCKETS_PER_IP,
       maxOperationsPerSocket: e.WS_MAX_OPERATIONS_PER_SOCKET,
+    },
+    subscriptions: {
+      maxSockets: e.WS_MAX_SOCKETS,
+      maxSocketsPerViewer: e.WS_MAX_SOCKETS_PER_VIEWER,
+      maxSubscriptionsPerViewer: e.WS_MAX_SUBSCRIPTIONS_PER_VIEWER,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     },
     jwtSecret: e.JWT_SECRET,
     jwtTtlSeconds: e.JWT_TTL_SECONDS,

@@ -64,6 +64,7 @@ export type AppDeps = {
     | 'metrics'
     | 'corsOrigins'
     | 'websocket'
+    | 'subscriptions'
     | 'jwtSecret'
     | 'jwtTtlSeconds'
     | 'redisUrl'
@@ -365,8 +366,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     limits,
     production,
     caps: config.websocket,
+    subscriptionLimits: config.subscriptions,
     services,
     logger,
+    registry: metrics.registry,
   });
 
   const apollo = new ApolloServer<Context>({

@@ -8,7 +8,7 @@ import type {
   User,
 } from '../entities';
 import { KnowledgeBaseType, Role, type TicketTarget } from '../entities/enums';
-import { isLeader, targetOf, type Viewer } from './viewer';
+import { isLeader, isStaff, targetOf, type Viewer } from './viewer';
 
 /**
  * Row scopes: which rows a viewer may see, as a filter the services AND into
@@ -146,4 +146,20 @@ export function within<T>(scope: Scope<T>, where: FilterQuery<T>): FilterQuery<T
   if (scope === null) return null;
   if (Object.keys(scope).length === 0) return where;
   return { $and: [scope, where] } as FilterQuery<T>;
+}
+
+const sortedList = (values: readonly string[]): string => [...values].sort().join(',');
+
+/**
+ * Viewers with the same class see the same rows through every rule above and
+ * the same fields (roles, a key's scopes, masking): a subscription event
+ * executed for one of them answers them all (realtime/fan-out.ts). Staff see
+ * rows by their own id, so each of them is a class of one.
+ */
+export function scopeClassOf(viewer: Viewer): string {
+  if (viewer.kind === 'partner') {
+    return `partner:${sortedList(viewer.channelIds)}:${sortedList(viewer.scopes)}`;
+  }
+  const own = isStaff(viewer.role) ? `:${viewer.id}` : '';
+  return `user:${viewer.role}:${sortedList(viewer.branchIds)}${own}`;
 }

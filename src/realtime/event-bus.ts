@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { PubSub } from 'type-graphql';
 import { connectRedis } from '../redis';
@@ -10,8 +10,14 @@ export interface EventBus extends PubSub {
   readonly kind: EventBusKind;
   publish(topic: string, payload: unknown): void;
   subscribe(topic: string, dynamicId?: unknown): AsyncIterable<unknown>;
-  /** Subscriptions open in this process, for the metrics gauge. */
+  /**
+   * Subscriptions open in this process, for the metrics gauge: the bus's own
+   * listeners plus what `countAlso` sources add (a listener shared by several
+   * subscribers counts once per subscriber).
+   */
   readonly activeSubscriptions: number;
+  /** Adds a count to activeSubscriptions (the subscription fan-out's shared listeners). */
+  countAlso(source: () => number): void;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -25,6 +31,9 @@ const topicOf = (topic: string, dynamicId?: unknown): string => {
   return `${topic}:${id}`;
 };
 
+/** Events one reader may have waiting before the oldest are dropped. */
+const MAX_QUEUED = 10_000;
+
 /**
  * Local fan-out shared by both buses: subscribers iterate events of a topic
  * from a process-local emitter; the Redis bus only adds the hop between
@@ -33,13 +42,26 @@ const topicOf = (topic: string, dynamicId?: unknown): string => {
 class LocalFanOut {
   private readonly emitter = new EventEmitter();
   private readonly counts = new Map<string, number>();
-  active = 0;
+  private readonly extraCounts: (() => number)[] = [];
+  private own = 0;
+  /** Events dropped for readers that fell MAX_QUEUED behind. */
+  dropped = 0;
 
   constructor(
     private readonly onFirstSubscriber: (topic: string) => void = () => undefined,
     private readonly onLastUnsubscribed: (topic: string) => void = () => undefined,
   ) {
     this.emitter.setMaxListeners(0);
+  }
+
+  get active(): number {
+    let active = this.own;
+    for (const count of this.extraCounts) active += count();
+    return active;
+  }
+
+  countAlso(source: () => number): void {
+    this.extraCounts.push(source);
   }
 
   emit(topic: string, payload: unknown): void {
@@ -51,27 +73,42 @@ class LocalFanOut {
   }
 
   private iterate(topic: string): AsyncIterator<unknown> {
-    const abort = new AbortController();
-    const events = on(this.emitter, topic, { signal: abort.signal });
+    // A reader that falls behind holds at most MAX_QUEUED events: past that
+    // the oldest go (these streams are at-most-once; see
+    // docs/limits-and-security.md), so no reader grows the process's memory.
+    const queued: unknown[] = [];
+    let waiting: ((result: IteratorResult<unknown>) => void) | null = null;
+    const listener = (payload: unknown) => {
+      if (waiting) {
+        const wake = waiting;
+        waiting = null;
+        wake({ done: false, value: payload });
+        return;
+      }
+      if (queued.length >= MAX_QUEUED) {
+        queued.shift();
+        this.dropped += 1;
+      }
+      queued.push(payload);
+    };
+    this.emitter.on(topic, listener);
     this.track(topic, +1);
     let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
       this.track(topic, -1);
-      abort.abort();
+      this.emitter.off(topic, listener);
+      queued.length = 0;
+      const wake = waiting;
+      waiting = null;
+      wake?.({ done: true, value: undefined });
     };
     return {
-      async next() {
-        if (closed) return { done: true, value: undefined };
-        try {
-          const result = await events.next();
-          if (result.done) return { done: true, value: undefined };
-          return { done: false, value: (result.value as unknown[])[0] };
-        } catch (error) {
-          if (abort.signal.aborted) return { done: true, value: undefined };
-          throw error;
-        }
+      next() {
+        if (closed) return Promise.resolve({ done: true, value: undefined });
+        if (queued.length > 0) return Promise.resolve({ done: false, value: queued.shift() });
+        return new Promise((resolve) => (waiting = resolve));
       },
       async return() {
         close();
@@ -82,7 +119,7 @@ class LocalFanOut {
 
   private track(topic: string, delta: number): void {
     const next = (this.counts.get(topic) ?? 0) + delta;
-    this.active += delta;
+    this.own += delta;
     if (next <= 0) {
       this.counts.delete(topic);
       this.onLastUnsubscribed(topic);
@@ -102,6 +139,7 @@ export function createInProcessEventBus(): EventBus {
     get activeSubscriptions() {
       return local.active;
     },
+    countAlso: (source) => local.countAlso(source),
     ping: async () => true,
     close: async () => undefined,
   };
@@ -164,6 +202,7 @@ export function createRedisEventBus(url: string, prefix: string, logger: Logger)
     get activeSubscriptions() {
       return local.active;
     },
+    countAlso: (source) => local.countAlso(source),
     ping: async () => {
       try {
         return (await publisher.ping()) === 'PONG';

@@ -9,6 +9,12 @@ import type { OrderEventTail } from './order-event-tail';
 
 /** Events read per catch-up query. */
 const CATCH_UP_PAGE = 200;
+/**
+ * Live events a reader may hold unread; past that it drops them and reads
+ * the log from its position instead, so a slow reader costs a few pages of
+ * memory, never a growing queue, and still misses nothing.
+ */
+const MAX_LIVE_BACKLOG = 2_000;
 
 /**
  * One subscriber's order events: when it resumes from a cursor, first every
@@ -30,14 +36,19 @@ export function orderEventStream(options: {
   const { filter, channelScope } = options;
   const live: OrderLogEvent[] = [];
   let wakeReader: (() => void) | null = null;
+  let last: number | undefined;
+  let catchingUp = options.after !== undefined;
   const registration = options.tail.register((events) => {
-    for (const event of events) {
-      if (matchesLogFilter(event, filter)) live.push(event);
+    if (last !== undefined && live.length + events.length > MAX_LIVE_BACKLOG) {
+      live.length = 0;
+      catchingUp = true;
+    } else {
+      for (const event of events) {
+        if (matchesLogFilter(event, filter)) live.push(event);
+      }
     }
     wakeReader?.();
   });
-  let last: number | undefined;
-  let catchingUp = options.after !== undefined;
   let backlog: OrderLogEvent[] = [];
   let closed = false;
 

@@ -10,8 +10,22 @@ import { TOPICS, type CredentialsRevokedEvent } from '../kernel/topics';
 const revokes = (event: CredentialsRevokedEvent, viewer: Viewer): boolean =>
   viewer.kind === 'user' ? event.userId === viewer.id : event.apiKeyId === viewer.apiKeyId;
 
+/**
+ * Viewers that stand for a class of viewers in an execution shared by
+ * several subscribers (fan-out.ts): the fan-out checks each subscriber's own
+ * credentials, so the stream checks only the scope.
+ */
+const viewerClasses = new WeakSet<Viewer>();
+
+/** A copy of `viewer` standing for everyone of its class (see scopeClassOf). */
+export function asViewerClass(viewer: Viewer): Viewer {
+  const stand = { ...viewer };
+  viewerClasses.add(stand);
+  return stand;
+}
+
 /** How stale a subscription's view of its viewer may get; revocations end streams at once anyway. */
-const VIEWER_RECHECK_MS = 5_000;
+export const VIEWER_RECHECK_MS = 5_000;
 
 /**
  * One load per event and process, shared by every local subscriber: both
@@ -64,7 +78,10 @@ export function scopedEvents<Payload, Row>(options: {
   // client was told "subscribed" is missed.
   const source =
     'source' in events ? events.source : bus.subscribe(events.topic)[Symbol.asyncIterator]();
-  const revocations = bus.subscribe(TOPICS.credentialsRevoked)[Symbol.asyncIterator]();
+  const checksCredentials = !viewerClasses.has(options.viewer);
+  const revocations = checksCredentials
+    ? bus.subscribe(TOPICS.credentialsRevoked)[Symbol.asyncIterator]()
+    : null;
   let viewer = options.viewer;
   let viewerCheckedAt = performance.now();
   let revoked = false;
@@ -75,17 +92,19 @@ export function scopedEvents<Payload, Row>(options: {
   // long-pending revocations.next(): every race leaves a reaction on that
   // promise which holds the race's result, so each event delivered stayed
   // in memory for the life of the subscription.
-  void (async () => {
-    for (let next = await revocations.next(); !next.done; next = await revocations.next()) {
-      if (revokes(next.value as CredentialsRevokedEvent, viewer)) {
-        revoked = true;
-        waiting.interrupt?.();
+  if (revocations) {
+    void (async () => {
+      for (let next = await revocations.next(); !next.done; next = await revocations.next()) {
+        if (revokes(next.value as CredentialsRevokedEvent, viewer)) {
+          revoked = true;
+          waiting.interrupt?.();
+        }
       }
-    }
-  })().catch(() => undefined);
+    })().catch(() => undefined);
+  }
   let pendingEvent: Promise<IteratorResult<unknown>> | undefined;
   const close = async () => {
-    await Promise.all([source.return?.(), revocations.return?.()]);
+    await Promise.all([source.return?.(), revocations?.return?.()]);
   };
   // Thrown inside nextRow; next() closes the listeners for every failure.
   const ended = (): never => {
@@ -106,7 +125,7 @@ export function scopedEvents<Payload, Row>(options: {
         return { done: true, value: undefined };
       }
       const em = options.em.fork({ clear: true });
-      if (performance.now() - viewerCheckedAt > VIEWER_RECHECK_MS) {
+      if (checksCredentials && performance.now() - viewerCheckedAt > VIEWER_RECHECK_MS) {
         const current = await refreshViewer(em, viewer);
         if (!current) return ended();
         viewer = current;

@@ -1,6 +1,7 @@
 import {
   Arg,
   Ctx,
+  Extensions,
   Field,
   ID,
   Int,
@@ -11,6 +12,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription, permits, ACCESS } from '../auth/permissions';
 import { Channel } from '../entities';
 import { ChannelAlertKind, Platform } from '../entities/enums';
@@ -112,6 +114,7 @@ export class ChannelHealthResolver {
     return channelService.update(ctx, id, input);
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => ChannelAlert, {
     description:
       "TOKEN_EXPIRING / TOKEN_EXPIRED: raised daily (08:00 Asia/Ho_Chi_Minh) for each channel with a pasted token (no refresh token) that expires within 7 days or has expired, once a day per expiry. REFRESH_FAILED: refreshing the token failed after its retries; the channel is NEEDS_REAUTHORIZATION until an OAuth callback completes (channelAuthorizationUrl). REAUTHORIZE_SOON: the refresh token or the authorization itself ends within 7 days (tokenExpiresAt is that end), raised once per end, also on the platforms' own expiry pushes.",

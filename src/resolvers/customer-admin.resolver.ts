@@ -3,6 +3,7 @@ import {
   Arg,
   Args,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Mutation,
@@ -11,6 +12,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription } from '../auth/permissions';
 import { customerScope } from '../auth/scopes';
 import { Customer, CustomerMerge } from '../entities';
@@ -88,6 +90,7 @@ export class CustomerWriteResolver {
     return customerErasureService.erase(ctx, ctx.services.bus, id, reason);
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => CustomerChange, {
     description: 'Changes to customer records (one event per merge, after it commits).',
     subscribe: ({ context }) => {

@@ -3,6 +3,7 @@ import {
   Arg,
   Args,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Mutation,
@@ -12,6 +13,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription } from '../auth/permissions';
 import { Channel, OrderSyncJob, User } from '../entities';
 import { orderSyncProgressSource, untilFinished } from '../realtime/order-sync-progress';
@@ -57,6 +59,7 @@ export class OrderSyncResolver {
     return new OrderSyncJobConnection(await orderSyncService.list(ctx, { channelId }, page));
   }
 
+  @Extensions({ fanOut: { share: 'none' } satisfies FanOutExtension })
   @Subscription(() => OrderSyncJob, {
     description:
       'The job as it stands, then after every page, until it SUCCEEDED or FAILED; then the stream completes.',

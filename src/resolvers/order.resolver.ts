@@ -3,6 +3,7 @@ import {
   Arg,
   Args,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Int,
@@ -11,6 +12,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription } from '../auth/permissions';
 import {
   maskContact,
@@ -103,6 +105,7 @@ export class OrderResolver {
     return events.map((logged) => new OrderEvent(logged));
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => Order, {
     description:
       "Orders of the viewer's scope as their status changes; a partner key sees its channels.",
@@ -130,6 +133,7 @@ export class OrderResolver {
     return order;
   }
 
+  @Extensions({ fanOut: { share: 'scope', replayArg: 'after' } satisfies FanOutExtension })
   @Subscription(() => OrderEvent, {
     description:
       "Status changes of the viewer's orders (a partner key: its channels), in commit order. With `after` (an event's cursor) the events since then come first, then live ones: none missed, none twice, in order per order.",

@@ -3,6 +3,7 @@ import {
   Arg,
   Args,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Int,
@@ -12,6 +13,7 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import type { FanOutExtension } from '../realtime/graphql-ws-server';
 import { authorizeSubscription } from '../auth/permissions';
 import { ticketVisibleTo } from '../auth/scopes';
 import { scopedEvents } from '../realtime/scoped-subscription';
@@ -62,6 +64,7 @@ export class TicketResolver {
     return new TicketConnection(await ticketService.list(ctx, filter ?? {}, page, sort));
   }
 
+  @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })
   @Subscription(() => TicketChange, {
     description:
       'Creates, updates, status changes, assignments and notes on tickets the viewer may see (scope re-checked per event), optionally narrowed by a filter.',

@@ -145,6 +145,7 @@ export async function startTestApp(
         'metrics',
         'corsOrigins',
         'websocket',
+        'subscriptions',
       ]),
       ...options.config,
     },
