@@ -65,6 +65,8 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Query.replyTemplates': ['ADMIN', 'BOD', 'CUSTOMER_SERVICE_LEADER', 'CUSTOMER_SERVICE'],
   'Query.assignment': LEADERS_AND_IT,
   'Query.apiKeys': ['ADMIN'],
+  'Query.webhookEndpoints': ['ADMIN'],
+  'Query.webhookDeliveries': ['ADMIN'],
   'Query.inboundEvents': ['ADMIN', 'IT'],
   'Query.channels': ['ADMIN', 'BOD', 'IT'],
   'Query.channelAuthorizationUrl': ['ADMIN'],
@@ -90,6 +92,12 @@ const EXPECTED_ALLOWED: Record<string, ViewerName[]> = {
   'Mutation.setUserActive': ['ADMIN'],
   'Mutation.createApiKey': ['ADMIN'],
   'Mutation.revokeApiKey': ['ADMIN'],
+  'Mutation.createWebhookEndpoint': ['ADMIN'],
+  'Mutation.updateWebhookEndpoint': ['ADMIN'],
+  'Mutation.deleteWebhookEndpoint': ['ADMIN'],
+  'Mutation.rotateWebhookSecret': ['ADMIN'],
+  'Mutation.redeliverWebhook': ['ADMIN'],
+  'Mutation.redeliverWebhooksSince': ['ADMIN'],
   'Mutation.assignTicket': LEADERS_AND_IT,
   'Mutation.updateAssignment': LEADERS_AND_IT,
   'Mutation.createTicket': TICKET_WORKERS,
@@ -170,6 +178,11 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     variables: { id: NO_ID },
   },
   'Query.apiKeys': { query: '{ apiKeys { id } }' },
+  'Query.webhookEndpoints': { query: '{ webhookEndpoints { id } }' },
+  'Query.webhookDeliveries': {
+    query: 'query($id: ID!) { webhookDeliveries(endpointId: $id, first: 1) { totalCount } }',
+    variables: { id: NO_ID },
+  },
   'Query.inboundEvents': { query: '{ inboundEvents(first: 1) { totalCount } }' },
   'Query.channels': { query: '{ channels { pushesLastHour } }' },
   'Query.channelAuthorizationUrl': { query: '{ channelAuthorizationUrl(platform: SHOPEE) }' },
@@ -245,6 +258,32 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
   },
   'Mutation.revokeApiKey': {
     query: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  // A public address literal (no DNS) for a key that does not exist: NOT_FOUND for an Admin.
+  'Mutation.createWebhookEndpoint': {
+    query:
+      'mutation($id: ID!) { createWebhookEndpoint(apiKeyId: $id, url: "https://93.184.216.34/hooks", events: [SHIPPED]) { secret } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.updateWebhookEndpoint': {
+    query: 'mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.deleteWebhookEndpoint': {
+    query: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.rotateWebhookSecret': {
+    query: 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.redeliverWebhook': {
+    query: 'mutation($id: ID!) { redeliverWebhook(id: $id) { id } }',
+    variables: { id: NO_ID },
+  },
+  'Mutation.redeliverWebhooksSince': {
+    query: 'mutation($id: ID!) { redeliverWebhooksSince(endpointId: $id, cursor: "b2U6MQ") }',
     variables: { id: NO_ID },
   },
   'Mutation.assignTicket': {

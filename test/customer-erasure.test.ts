@@ -74,7 +74,7 @@ test('no column of any table, no ticket title in the API and no exported ticket 
   expect(created.errors).toBeUndefined();
   const manual = created.data!.createTicket;
   const renamed = await t.gql<{ updateTicket: TicketRow }>(
-    `mutation($id: ID!, $version: Int, $input: UpdateTicketInputType!) {
+    `mutation($id: ID!, $version: Int!, $input: UpdateTicketInputType!) {
        updateTicket(id: $id, version: $version, input: $input) { ${TICKET_FIELDS} } }`,
     {
       id: manual.id,
@@ -86,7 +86,7 @@ test('no column of any table, no ticket title in the API and no exported ticket 
   expect(renamed.errors).toBeUndefined();
   // Completed with CALL_LATER: the system creates a FOLLOW_UP ticket for the same customer.
   const done = await t.gql<{ completeTicket: TicketRow }>(
-    `mutation($id: ID!, $version: Int) {
+    `mutation($id: ID!, $version: Int!) {
        completeTicket(id: $id, resultCode: CALL_LATER, version: $version) { ${TICKET_FIELDS} } }`,
     { id: manual.id, version: renamed.data!.updateTicket.version },
     as(staff),
