@@ -1,8 +1,9 @@
 import { Channel } from '../src/entities';
-import { ChannelStatus, Role } from '../src/entities/enums';
+import { ChannelStatus, Platform, Role } from '../src/entities/enums';
 import { runChannelTokenAlerts } from '../src/jobs/channel-token-alerts.job';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { postPush, pushes } from './support/webhooks';
 import { subscriber, waitFor, waitForSubscriptions, type Received } from './support/ws';
 
 const DAY_MS = 86_400_000;
@@ -190,4 +191,24 @@ const redisUrl = process.env.REDIS_URL;
       await a.close();
     }
   });
+});
+
+test("a marketplace's own authorization-expiring push raises REAUTHORIZE_SOON once, over HTTP and the alert stream", async () => {
+  const shop = `88${Date.now()}`;
+  const channel = await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
+  const { ws, sub } = await listen(Role.ADMIN);
+  const endsAt = Math.floor(Date.now() / 1000) + 5 * 86_400;
+  const push = pushes.shopeeAuthorizationExpiring(shop, endsAt);
+  expect((await postPush(t.app.httpServer, push)).status).toBe(200);
+  // Shopee repeats the notice; the alert is raised once per end.
+  expect((await postPush(t.app.httpServer, push)).status).toBe(200);
+  await waitFor(() => alertsOf(sub.events, channel).length >= 1);
+  await settle();
+  const alerts = alertsOf(sub.events, channel);
+  expect(alerts.map((alert) => alert.kind)).toEqual(['REAUTHORIZE_SOON']);
+  expect(new Date(alerts[0]!.tokenExpiresAt).getTime()).toBe(endsAt * 1000);
+  const stored = await t.orm.em.fork().findOneOrFail(Channel, channel.id);
+  expect(stored.authorizationExpiresAt?.getTime()).toBe(endsAt * 1000);
+  sub.dispose();
+  await ws.client.dispose();
 });

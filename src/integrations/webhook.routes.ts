@@ -20,6 +20,9 @@ import {
 } from '../services/orders/inbound.service';
 import { InboxWriter } from '../services/conversations/inbox-writer';
 import type { OrderSync } from '../services/orders/order-enrichment.service';
+import { TOPICS } from '../kernel/topics';
+import { channelAlertService } from '../services/channels/channel-alert.service';
+import { authorizationNotices } from './authorization-notices';
 import { isPlatformKey, platformModules } from './index';
 import { namedShop } from './payload';
 import type { NormalizedOrderEvent, WebhookSecrets } from './types';
@@ -38,6 +41,25 @@ export type WebhookDeps = {
   /** Counts the pushes the fast path answers, as the app's request counter does for Express. */
   metrics: Pick<Counter<'method' | 'route' | 'status'>, 'inc'>;
 };
+
+/**
+ * A marketplace's own "authorization expiring" push (Lazada 8, Shopee 12,
+ * TikTok 7) carries no order event: it records the end it names and raises
+ * REAUTHORIZE_SOON once per end, like the refresh job's own check.
+ */
+async function raiseAuthorizationAlerts(
+  deps: Pick<WebhookDeps, 'orm' | 'bus'>,
+  platform: Platform,
+  payload: unknown,
+): Promise<void> {
+  const notices = authorizationNotices(platform, payload);
+  if (notices.length === 0) return;
+  const em = deps.orm.em.fork();
+  for (const notice of notices) {
+    const alert = await channelAlertService.noteAuthorizationExpiring(em, notice);
+    if (alert) deps.bus.publish(TOPICS.channelAlert, alert);
+  }
+}
 
 /** Concurrent applies per process: the rest of the pool stays free for acks and queries. */
 const APPLY_WORKERS = 3;
@@ -274,6 +296,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
         body: { error: `more than ${deps.ratePerSecond} pushes per second for this shop` },
       };
     }
+    await raiseAuthorizationAlerts(deps, module.platform, payload?.value);
     const result = await inboundService.receive(
       inbox.insert,
       module,

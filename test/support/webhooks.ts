@@ -46,6 +46,18 @@ export const pushes = {
       headers: { authorization: hmac(e.SHOPEE_PARTNER_KEY, `${e.SHOPEE_PUSH_URL}|`, body) },
     };
   },
+  /** Shopee's code 12: the shop's authorization ends at `endsAt` (Unix seconds). */
+  shopeeAuthorizationExpiring(shop: string, endsAt: number): SignedPush {
+    const now = Math.floor(Date.now() / 1000);
+    const body = Buffer.from(
+      `{"shop_id":${shop},"code":12,"timestamp":${now},"data":{"shop_expire_soon":[${shop}],"expire_before":${endsAt}}}`,
+    );
+    return {
+      platform: 'shopee',
+      body,
+      headers: { authorization: hmac(e.SHOPEE_PARTNER_KEY, `${e.SHOPEE_PUSH_URL}|`, body) },
+    };
+  },
   tiktok(shop: string, order: string, status: string, time: number): SignedPush {
     const body = Buffer.from(
       `{"type":1,"tts_notification_id":"n-${order}-${status}","shop_id":"${shop}","timestamp":${time},` +
