@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { runBench } from './support';
+import { runBench, startSourceServer } from './support';
 
 /**
  * The "kill -9 during a burst" check: start the API, send a burst of signed
@@ -15,30 +14,14 @@ import { runBench } from './support';
 const PARTNER_KEY = 'crash-partner-key';
 const PUSH_URL = 'http://crash.local/webhooks/shopee';
 
-function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
-    cwd: path.join(__dirname, '..'),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SHOPEE_PARTNER_KEY: PARTNER_KEY,
-      SHOPEE_PUSH_URL: PUSH_URL,
-      WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
-      JOBS_ENABLED: 'false',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The API with this bench's platform settings; see startSourceServer. */
+const startServer = (port: number): Promise<ChildProcess> =>
+  startSourceServer(port, {
+    SHOPEE_PARTNER_KEY: PARTNER_KEY,
+    SHOPEE_PUSH_URL: PUSH_URL,
+    WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
+    JOBS_ENABLED: 'false',
   });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('GraphQL ready')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { pushes: { type: 'string', default: '1000' } } });

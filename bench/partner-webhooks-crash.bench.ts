@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { runBench } from './support';
+import { runBench, startSourceServer } from './support';
 
 /**
  * Partner webhooks across a kill -9: two endpoints of one partner key, a
@@ -21,31 +20,15 @@ import { runBench } from './support';
 const PARTNER_KEY = 'webhook-crash-partner-key';
 const PUSH_URL = 'http://crash.local/webhooks/shopee';
 
-function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
-    cwd: path.join(__dirname, '..'),
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SHOPEE_PARTNER_KEY: PARTNER_KEY,
-      SHOPEE_PUSH_URL: PUSH_URL,
-      WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
-      JOBS_ENABLED: 'true',
-      PARTNER_WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The API with this bench's platform settings; see startSourceServer. */
+const startServer = (port: number): Promise<ChildProcess> =>
+  startSourceServer(port, {
+    SHOPEE_PARTNER_KEY: PARTNER_KEY,
+    SHOPEE_PUSH_URL: PUSH_URL,
+    WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
+    JOBS_ENABLED: 'true',
+    PARTNER_WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
   });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('GraphQL ready')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-}
 
 /** A receiver that answers 200 and remembers, per event, the X-Webhook-Ids it came under. */
 function receiver() {

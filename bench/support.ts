@@ -125,6 +125,30 @@ export async function startDistServer(
 }
 
 /** SIGTERM, and wait until the process is gone. */
+/**
+ * The API from source (`src/index.ts`) on a fixed port, for the crash
+ * benches: they kill it with SIGKILL and start it again on the same port
+ * and database. Resolves once it logs "GraphQL ready".
+ */
+export function startSourceServer(
+  port: number,
+  env: Record<string, string>,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+    cwd: path.join(__dirname, '..'),
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('GraphQL ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
