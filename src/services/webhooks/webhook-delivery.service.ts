@@ -39,7 +39,6 @@ const SENDS_PER_ENDPOINT = 8;
 const REDELIVER_MAX_EVENTS = 10_000;
 /** A claimed delivery is someone else's to send again this long after its attempt's timeout. */
 const CLAIM_MARGIN_MS = 30_000;
-const RESPONSE_BYTES_KEPT = 0;
 
 /** Exponential with full jitter on the upper half: attempt 1 waits 2.5-5 s, attempt 10 up to ~43 min. */
 export function retryDelayMs(attempts: number, random = Math.random): number {
@@ -241,24 +240,19 @@ export function postDelivery(
           ...headers,
         },
         lookup: guardedLookup(config),
-        timeout: config.timeoutMs,
       },
       (response) => {
         const status = response.statusCode ?? null;
-        // The answer's body is not needed: read it away so the socket can be reused.
-        response.on('data', () => RESPONSE_BYTES_KEPT);
         response.on('end', () => finish(status, `HTTP ${status}`));
         response.on('error', () => finish(status, `HTTP ${status}`));
+        // The answer's body is not needed: read it away so the socket can be reused.
+        response.resume();
       },
     );
     const deadline = setTimeout(() => {
       request.destroy();
       finish(null, `timeout after ${config.timeoutMs} ms`);
     }, config.timeoutMs);
-    request.on('timeout', () => {
-      request.destroy();
-      finish(null, `timeout after ${config.timeoutMs} ms`);
-    });
     request.on('error', (error: NodeJS.ErrnoException) =>
       finish(null, error.code ?? error.message),
     );
