@@ -317,21 +317,26 @@ async function detailTicket(apiUrl: string, authorization: string): Promise<stri
     return answer.data;
   };
   const { tickets } = await graphql<{
-    tickets: { edges: { node: { id: string; history: { totalCount: number } } }[] };
+    tickets: {
+      edges: { node: { id: string; version: number; history: { totalCount: number } } }[];
+    };
   }>(
-    '{ tickets(first: 1, filter: { statuses: [NEW, ASSIGNED] }) { edges { node { id history(first: 0) { totalCount } } } } }',
+    '{ tickets(first: 1, filter: { statuses: [NEW, ASSIGNED] }) { edges { node { id version history(first: 0) { totalCount } } } } }',
   );
   const ticket = tickets.edges[0]?.node;
   if (!ticket) throw new Error('the staff member has no ticket for the detail page');
   if (ticket.history.totalCount === 0) {
+    let version = ticket.version;
     for (let n = 1; n <= 3; n += 1) {
-      await graphql(
-        'mutation($id: ID!, $n: String!) { updateTicket(id: $id, input: { title: $n, description: $n }) { id } }',
+      const { updateTicket } = await graphql<{ updateTicket: { version: number } }>(
+        'mutation($id: ID!, $n: String!, $version: Int!) { updateTicket(id: $id, version: $version, input: { title: $n, description: $n }) { version } }',
         {
           id: ticket.id,
+          version,
           n: `Gọi lại khách, lần ${n}`,
         },
       );
+      version = updateTicket.version;
       await graphql(
         'mutation($id: ID!, $body: String!) { addTicketNote(ticketId: $id, body: $body) { id } }',
         {

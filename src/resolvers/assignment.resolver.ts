@@ -72,14 +72,17 @@ export class AssignmentResolver {
 
   @FieldResolver(() => Branch, { nullable: true })
   branch(
-    @Root() setting: AssignmentSetting,
+    @Root() setting: Row<AssignmentSetting>,
     @Ctx() ctx: Context,
   ): Promise<Row<Branch> | undefined> {
     return ctx.loaders.branch.load(setting.branch.id);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  user(@Root() setting: AssignmentSetting, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
+  user(
+    @Root() setting: Row<AssignmentSetting>,
+    @Ctx() ctx: Context,
+  ): Promise<Row<User> | undefined> {
     return ctx.loaders.user.load(setting.user.id);
   }
 }

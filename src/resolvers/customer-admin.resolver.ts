@@ -137,7 +137,7 @@ export class DuplicateGroupResolver {
 export class CustomerMergeResolver {
   @FieldResolver(() => Customer, { nullable: true })
   async survivor(
-    @Root() merge: CustomerMerge,
+    @Root() merge: Row<CustomerMerge>,
     @Ctx() ctx: Context,
   ): Promise<Row<Customer> | undefined> {
     return ctx.loaders.customer.load(merge.survivor.id);

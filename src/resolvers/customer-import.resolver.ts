@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { authorizeSubscription } from '../auth/permissions';
 import { ImportJob } from '../entities';
@@ -36,7 +37,10 @@ export class ImportJobResolver {
       });
     },
   })
-  importJobProgress(@Root() job: ImportJob, @Arg('jobId', () => ID) _jobId: string): ImportJob {
+  importJobProgress(
+    @Root() job: Row<ImportJob>,
+    @Arg('jobId', () => ID) _jobId: string,
+  ): Row<ImportJob> {
     return job;
   }
 }

@@ -40,7 +40,7 @@ export class CustomerResolver {
     description:
       'What kind of number `phone` is, from its E.164 form: Vietnamese MOBILE or LANDLINE, FOREIGN, or OTHER (toll-free, VoIP). Every valid number is accepted.',
   })
-  phoneType(@Root() customer: Customer): PhoneType | null {
+  phoneType(@Root() customer: Row<Customer>): PhoneType | null {
     return phoneTypeOf(customer.phone);
   }
 

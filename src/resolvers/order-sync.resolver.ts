@@ -84,9 +84,9 @@ export class OrderSyncResolver {
     },
   })
   orderSyncProgress(
-    @Root() job: OrderSyncJob,
+    @Root() job: Row<OrderSyncJob>,
     @Arg('jobId', () => ID) _jobId: string,
-  ): OrderSyncJob {
+  ): Row<OrderSyncJob> {
     return job;
   }
 

@@ -127,9 +127,9 @@ export class OrderResolver {
     },
   })
   orderChanged(
-    @Root() order: Order,
+    @Root() order: Row<Order>,
     @Arg('channelIds', () => [ID], { nullable: true }) _channelIds?: string[],
-  ): Order {
+  ): Row<Order> {
     return order;
   }
 

@@ -1,3 +1,4 @@
+import type { Row } from '../services/shared/rows';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ReplyTemplate } from '../entities';
 import { replyTemplateService } from '../services/conversations/reply-template.service';
@@ -53,7 +54,7 @@ export class ReplyTemplateResolver {
   @FieldResolver(() => [String], {
     description: 'The variables its bodies use, without braces (customerName, orderId).',
   })
-  variables(@Root() template: ReplyTemplate): string[] {
+  variables(@Root() template: Row<ReplyTemplate>): string[] {
     return variablesOf(template);
   }
 }

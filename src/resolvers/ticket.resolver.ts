@@ -230,10 +230,11 @@ export class TicketResolver {
     description:
       "A title the system wrote after the customer ends with the customer's current name.",
   })
-  async title(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<string> {
+  title(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): string | Promise<string> {
     if (!ticket.titleNamesCustomer) return ticket.title;
-    const customer = await ctx.loaders.customer.load(ticket.customer.id);
-    return ticketTitle(ticket, customer?.fullName);
+    return ctx.loaders.customer
+      .load(ticket.customer.id)
+      .then((customer) => ticketTitle(ticket, customer?.fullName));
   }
 
   @FieldResolver(() => Customer, { nullable: true })

@@ -151,7 +151,7 @@ export class WebhookEndpointResolver {
   }
 
   @FieldResolver(() => ID)
-  apiKeyId(@Root() endpoint: WebhookEndpoint): string {
+  apiKeyId(@Root() endpoint: Row<WebhookEndpoint>): string {
     return endpoint.apiKey.id;
   }
 }

@@ -68,7 +68,7 @@ export async function ticketDetail(pool: Pool, viewer: UserViewer, id: string) {
   const scope = ticketScopeSql(viewer, 't', 2);
   if (!scope) return null;
   const { rows } = await pool.query<TicketRow>(
-    `select t.id, t.title, t.description, t.status, t.result, t.source, t.target, t.due_at,
+    `select t.id, case when t.title_names_customer then t.title || ': ' || c.full_name else t.title end as title, t.description, t.status, t.result, t.source, t.target, t.due_at,
             t.completed_at, t.created_at, t.updated_at, t.version,
             c.id as customer_id, c.full_name, c.phone, c.email,
             b.id as branch_id, b.code, b.name as branch_name,

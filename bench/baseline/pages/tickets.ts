@@ -34,7 +34,7 @@ export async function ticketsPage(pool: Pool, viewer: UserViewer) {
   }
   const [list, count] = await Promise.all([
     pool.query<Row>(
-      `select t.id, t.title, t.status, t.due_at, t.created_at,
+      `select t.id, case when t.title_names_customer then t.title || ': ' || c.full_name else t.title end as title, t.status, t.due_at, t.created_at,
               c.id as customer_id, c.full_name, c.phone,
               a.id as assignee_id, a.email as assignee_email,
               b.id as branch_id, b.code as branch_code,

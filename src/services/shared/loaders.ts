@@ -31,7 +31,7 @@ import {
   User,
 } from '../../entities';
 import { realRevenueSql } from '../customers/customer-revenue';
-import { findRows, toRows, type Row } from './rows';
+import { findRows, rowsByIds, toRows, type Row } from './rows';
 
 function columnOf<T extends object>(
   em: EntityManager,
@@ -44,6 +44,16 @@ function columnOf<T extends object>(
   return column;
 }
 
+async function scopedRows<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  scope: Scope<T>,
+  ids: readonly string[],
+): Promise<Row<T>[]> {
+  const where = within(scope, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
+  return where ? findRows(em, entity, where) : [];
+}
+
 /** Rows of `entity` by primary key, one query per batch; missing ids load as undefined. */
 function byId<T extends { id: string }>(
   em: EntityManager,
@@ -51,8 +61,10 @@ function byId<T extends { id: string }>(
   scope: Scope<T> = {},
 ): DataLoader<string, Row<T> | undefined> {
   return new DataLoader(async (ids) => {
-    const where = within(scope, { id: { $in: [...ids] } } as unknown as FilterQuery<T>);
-    const rows = where ? await findRows(em, entity, where) : [];
+    const rows =
+      scope !== null && Object.keys(scope).length === 0
+        ? await rowsByIds(em, entity, ids)
+        : await scopedRows(em, entity, scope, ids);
     const found = new Map(rows.map((row) => [(row as { id: string }).id, row]));
     return ids.map((id) => found.get(id));
   });

@@ -113,3 +113,22 @@ export async function findRows<T extends object>(
   const raws = await query.execute<RawRow[]>('all', false);
   return toRows(em, entity, raws);
 }
+
+/**
+ * Rows of `entity` by primary key, for loaders that need no row scope: one
+ * hand-written statement, without the filter compilation `findRows` does.
+ * Every request's nested users, branches and channels come this way.
+ */
+export async function rowsByIds<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  ids: readonly string[],
+): Promise<Row<T>[]> {
+  const meta = em.getMetadata().get<T>(entity);
+  const raws = await em
+    .getConnection()
+    .execute<RawRow[]>(`select * from "${meta.tableName}" where "id" = any(?::uuid[])`, [
+      `{${ids.join(',')}}`,
+    ]);
+  return raws.map(mapperOf(em, meta));
+}
