@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
@@ -69,6 +70,8 @@ async function startServer(port: number, env: Record<string, string>): Promise<S
       PORT: String(port),
       JWT_SECRET,
       METRICS_TOKEN,
+      // Production requires a credentials key; the bench's channels hold no real tokens.
+      CREDENTIALS_KEY: randomBytes(32).toString('base64'),
       SHOPEE_PARTNER_KEY: PARTNER_KEY,
       SHOPEE_PUSH_URL: PUSH_URL,
       WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
