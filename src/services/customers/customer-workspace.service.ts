@@ -35,6 +35,7 @@ import {
   emptyPage,
   encodeCursor,
   keysetPage,
+  pageOfNodes,
   pageSize,
   type Page,
   type PageRequest,
@@ -172,7 +173,7 @@ export const customerWorkspace = {
         size + 1,
       ],
     );
-    const entries = rows.slice(0, size).map((row): ActivityEntry => ({
+    const entries = rows.map((row): ActivityEntry => ({
       id: row.id,
       kind: row.kind,
       at: new Date(row.at),
@@ -181,19 +182,11 @@ export const customerWorkspace = {
       orderId: row.order_id,
       conversationId: row.conversation_id,
     }));
-    const edges = entries.map((node) => ({
-      cursor: encodeCursor(ACTIVITY_KEY, node.at, node.id),
-      node,
-    }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: Boolean(page.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? page.after ?? null,
-      },
-      countTotal: async () => {
+    return pageOfNodes(
+      entries,
+      page,
+      (node) => encodeCursor(ACTIVITY_KEY, node.at, node.id),
+      async () => {
         const [count] = await em.execute<{ n: string }[]>(
           `select (select count(*) from "customer_note" where "customer_id" = ?)
                 + (select count(*) from "ticket_history" where "ticket_id" in (${inList(tickets)}))
@@ -203,7 +196,7 @@ export const customerWorkspace = {
         );
         return Number(count?.n ?? 0);
       },
-    };
+    );
   },
 
   async addNote(

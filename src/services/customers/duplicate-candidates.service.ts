@@ -6,7 +6,7 @@
 import { customerScope } from '../../auth/scopes';
 import { type DuplicateReason } from '../../entities/enums';
 import { badInput } from '../../kernel/errors';
-import { pageSize, type Page, type PageRequest } from '../shared/keyset';
+import { pageOfNodes, pageSize, type Page, type PageRequest } from '../shared/keyset';
 import type { RequestScope } from '../../kernel/request-scope';
 
 export type DuplicateGroupRow = { reason: DuplicateReason; key: string; customerIds: string[] };
@@ -85,27 +85,17 @@ export const duplicateCandidates = {
           [...(cursor ? [cursor.r, cursor.k] : []), size + 1],
         )
       : [];
-    const groups = rows.slice(0, size).map((row): DuplicateGroupRow => ({
+    const groups = rows.map((row): DuplicateGroupRow => ({
       reason: row.reason,
       key: row.key,
       customerIds: row.ids,
     }));
-    const edges = groups.map((node) => ({ cursor: encode(node), node }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: Boolean(page.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? page.after ?? null,
-      },
-      countTotal: async () => {
-        if (!visible) return 0;
-        const [count] = await em.execute<{ n: string }[]>(
-          `${GROUPS} select count(*) as "n" from groups`,
-        );
-        return Number(count?.n ?? 0);
-      },
-    };
+    return pageOfNodes(groups, page, encode, async () => {
+      if (!visible) return 0;
+      const [count] = await em.execute<{ n: string }[]>(
+        `${GROUPS} select count(*) as "n" from groups`,
+      );
+      return Number(count?.n ?? 0);
+    });
   },
 };

@@ -140,21 +140,37 @@ export function pageOf<T extends { id: string }>(
   sort: KeysetSort<T>,
   countTotal: () => Promise<number>,
 ): Page<Row<T>> {
-  const size = pageSize(request.first);
   const key = sortKey(sort);
-  const nodes = rows.slice(0, size);
-  const edges = nodes.map((node) => ({
-    cursor: encodeCursor(
-      key,
-      (node as Record<string, unknown>)[sort.field] as Date | null | undefined,
-      (node as { id: string }).id,
-    ),
-    node,
-  }));
+  return pageOfNodes(
+    rows,
+    request,
+    (node) =>
+      encodeCursor(
+        key,
+        (node as Record<string, unknown>)[sort.field] as Date | null | undefined,
+        (node as { id: string }).id,
+      ),
+    countTotal,
+  );
+}
+
+/**
+ * The page for nodes read in the list's order, one more than the page size
+ * if more follow, each cursor made by `cursorOf`: also for lists whose order
+ * is not one keyset sort (a union of tables, a grouping).
+ */
+export function pageOfNodes<T>(
+  nodes: readonly T[],
+  request: PageRequest,
+  cursorOf: (node: T) => string,
+  countTotal: () => Promise<number>,
+): Page<T> {
+  const size = pageSize(request.first);
+  const edges = nodes.slice(0, size).map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     pageInfo: {
-      hasNextPage: rows.length > size,
+      hasNextPage: nodes.length > size,
       hasPreviousPage: Boolean(request.after),
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? request.after ?? null,
