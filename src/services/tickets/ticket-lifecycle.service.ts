@@ -143,6 +143,22 @@ function assertVersion(ticket: Ticket, version: number): void {
   }
 }
 
+/**
+ * The ticket a change is made to: within the viewer's scope, at the version
+ * the caller saw, in a status the change may start from.
+ */
+async function findForChange(
+  em: EntityManager,
+  viewer: Viewer | null,
+  ticket: { id: string; version: number },
+  action: keyof typeof TRANSITIONS,
+): Promise<Ticket> {
+  const found = await findInScope(em, viewer, ticket.id);
+  assertVersion(found, ticket.version);
+  assertStatus(found, action);
+  return found;
+}
+
 /** Runs a change in one transaction; a concurrent write that got there first is CONFLICT. */
 async function inTransaction<T>(
   em: EntityManager,
@@ -373,9 +389,7 @@ export const ticketLifecycle = {
   ): Promise<Ticket> {
     let fields: string[] = [];
     const ticket = await inTransaction(em, async (tx) => {
-      const found = await findInScope(tx, viewer, id);
-      assertVersion(found, version);
-      assertStatus(found, 'edited');
+      const found = await findForChange(tx, viewer, { id, version }, 'edited');
       const changes: Change[] = [];
       if (input.title != null) {
         const title = requiredText(input.title, MAX_LENGTH.ticketTitle, 'title');
@@ -477,9 +491,7 @@ export const ticketLifecycle = {
   ): Promise<Ticket> {
     const spawned: Ticket[] = [];
     const ticket = await inTransaction(em, async (tx) => {
-      const found = await findInScope(tx, viewer, input.id);
-      assertVersion(found, input.version);
-      assertStatus(found, 'completed');
+      const found = await findForChange(tx, viewer, input, 'completed');
       writeHistory(tx, found, viewer, [
         ['status', found.status, TicketStatus.COMPLETED],
         ['result', found.result, input.result],
@@ -508,9 +520,7 @@ export const ticketLifecycle = {
     if (!reason) throw badInput('reason: say why the ticket is canceled', 'reason');
     assertMaxLength(reason, MAX_LENGTH.reason, 'reason');
     const ticket = await inTransaction(em, async (tx) => {
-      const found = await findInScope(tx, viewer, input.id);
-      assertVersion(found, input.version);
-      assertStatus(found, 'canceled');
+      const found = await findForChange(tx, viewer, input, 'canceled');
       writeHistory(tx, found, viewer, [
         ['status', found.status, TicketStatus.CANCELED],
         ['cancelReason', null, reason],
@@ -537,9 +547,7 @@ export const ticketLifecycle = {
     input: { id: string; version: number },
   ): Promise<Ticket> {
     const ticket = await inTransaction(em, async (tx) => {
-      const found = await findInScope(tx, viewer, input.id);
-      assertVersion(found, input.version);
-      assertStatus(found, 'reopened');
+      const found = await findForChange(tx, viewer, input, 'reopened');
       const next = found.assignee ? TicketStatus.ASSIGNED : TicketStatus.NEW;
       writeHistory(tx, found, viewer, [['status', found.status, next]]);
       found.status = next;
