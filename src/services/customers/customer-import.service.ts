@@ -29,6 +29,7 @@ import { normalizeCustomerFields, type NormalizedCustomerFields } from './custom
 import { assertId, badInput, DomainError, notFound } from '../../kernel/errors';
 import { phoneSpellings } from './phone';
 import type { RequestScope } from '../../kernel/request-scope';
+import { actingUserId } from '../shared/actor';
 
 export const IMPORT_BATCH_SIZE = 2_000;
 /** Rows listed by line in the report; the counts cover every row. */
@@ -377,7 +378,7 @@ export const customerImport = {
   /** Starts a job row at once, so its id can be handed out before the file is read. */
   async start(em: EntityManager, viewer: Viewer | null): Promise<ImportJob> {
     const job = em.create(ImportJob, {
-      createdBy: viewer?.kind === 'user' ? viewer.id : undefined,
+      createdBy: actingUserId(viewer),
     });
     await em.flush();
     return job;

@@ -17,6 +17,7 @@ import { audit } from '../shared/audit';
 import { publishCustomerChanged } from './customer.service';
 import { DomainError, assertId, badInput, notFound } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';
+import { actingUserId } from '../shared/actor';
 
 /** Tables whose rows belong to a customer through a "customer_id" column. */
 const OWNED_TABLES = [
@@ -277,7 +278,7 @@ export const customerMergeService = {
         survivor: survivorId,
         mergedIds: pending,
         before,
-        actor: viewer?.kind === 'user' ? viewer.id : undefined,
+        actor: actingUserId(viewer),
       });
       await tx.flush();
       await audit(tx, {

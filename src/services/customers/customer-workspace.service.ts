@@ -42,6 +42,7 @@ import {
 } from '../shared/keyset';
 import type { RequestScope } from '../../kernel/request-scope';
 import { MAX_LENGTH, requiredText } from '../../kernel/text-limits';
+import { actingUserId } from '../shared/actor';
 
 export type ActivityEntry = {
   id: string;
@@ -210,7 +211,7 @@ export const customerWorkspace = {
     const note = scope.em.create(CustomerNote, {
       customer: customer.id,
       body,
-      author: scope.viewer?.kind === 'user' ? scope.viewer.id : undefined,
+      author: actingUserId(scope.viewer),
     });
     await scope.em.flush();
     publishCustomerChanged(bus, customer.id, 'NOTE_ADDED');

@@ -22,6 +22,7 @@ import type { EventBus } from '../../realtime/event-bus';
 import { TOPICS, type TicketChangedEvent } from '../../kernel/topics';
 import { assertId, badInput, DomainError, isId, notFound } from '../../kernel/errors';
 import { keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import { actingUserId } from '../shared/actor';
 import type { RequestScope } from '../../kernel/request-scope';
 import { afterCompletion } from './ticket-automation';
 import { phoneDigits, ticketKeywords } from './ticket-filter';
@@ -72,8 +73,6 @@ export const TRANSITIONS = {
   canceled: [TicketStatus.NEW, TicketStatus.ASSIGNED],
   reopened: [TicketStatus.CANCELED],
 } as const satisfies Record<string, readonly TicketStatus[]>;
-const actorOf = (viewer: Viewer | null): string | undefined =>
-  viewer?.kind === 'user' ? viewer.id : undefined;
 
 function publish(
   bus: EventBus,
@@ -106,7 +105,7 @@ function writeHistory(
     fields.push(field);
     em.create(TicketHistory, {
       ticket,
-      actor: actorOf(viewer),
+      actor: actingUserId(viewer),
       field,
       before: norm(before),
       after: norm(after),
@@ -501,7 +500,7 @@ export const ticketLifecycle = {
       found.completedAt = new Date();
       const note = input.note?.trim();
       if (note) assertMaxLength(note, MAX_LENGTH.longText, 'note');
-      if (note) tx.create(TicketNote, { ticket: found, author: actorOf(viewer), body: note });
+      if (note) tx.create(TicketNote, { ticket: found, author: actingUserId(viewer), body: note });
       await tx.flush();
       spawned.push(...(await afterCompletion(tx, found)));
       return found;
@@ -528,7 +527,7 @@ export const ticketLifecycle = {
       found.status = TicketStatus.CANCELED;
       tx.create(TicketNote, {
         ticket: found,
-        author: actorOf(viewer),
+        author: actingUserId(viewer),
         body: `Hủy / canceled: ${reason}`,
       });
       return found;
@@ -564,7 +563,7 @@ export const ticketLifecycle = {
   ): Promise<TicketNote> {
     const body = requiredText(input.body, MAX_LENGTH.longText, 'body');
     const ticket = await findInScope(em, viewer, input.ticketId);
-    const note = em.create(TicketNote, { ticket, author: actorOf(viewer), body });
+    const note = em.create(TicketNote, { ticket, author: actingUserId(viewer), body });
     await em.flush();
     publish(bus, ticket.id, 'NOTE_ADDED', ['notes']);
     return note;

@@ -10,6 +10,7 @@ import type { AppServices } from '../../app/app-services';
 import { audit } from '../shared/audit';
 import { assertId, assertIds, badInput, DomainError, notFound } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';
+import { actingUserId } from '../shared/actor';
 
 /** Verified against when the e-mail is unknown, so both answers take the same time. */
 let decoyHash: Promise<string> | undefined;
@@ -89,7 +90,7 @@ export const authService = {
       secretHash: hashApiKeySecret(secret),
       channelIds: [...new Set(channelIds)],
       scopes: input.scopes?.length ? [...new Set(input.scopes)] : [ApiKeyScope.ORDERS_READ],
-      createdBy: viewer?.kind === 'user' ? viewer.id : undefined,
+      createdBy: actingUserId(viewer),
     });
     await em.flush();
     await audit(em, {

@@ -9,6 +9,7 @@ import type { RequestScope } from '../../kernel/request-scope';
 import type { EventBus } from '../../realtime/event-bus';
 import { TOPICS, type CredentialsRevokedEvent } from '../../kernel/topics';
 import { assertPasswordStrength } from './user-rules';
+import { actingUserId } from '../shared/actor';
 
 /** Long enough to reach someone the next working day, short enough to go stale. */
 export const RESET_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
@@ -37,7 +38,7 @@ export async function issueResetToken(
     user: user.id,
     tokenHash: hashToken(token),
     expiresAt,
-    createdBy: viewer?.kind === 'user' ? viewer.id : undefined,
+    createdBy: actingUserId(viewer),
   });
   await em.flush();
   await audit(em, {
