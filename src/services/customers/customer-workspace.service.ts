@@ -29,7 +29,7 @@ import {
 import type { ActivityKind } from '../../entities/enums';
 import type { EventBus } from '../../realtime/event-bus';
 import { customerService, publishCustomerChanged } from './customer.service';
-import { assertId, assertIds, badInput, customerErased } from '../../kernel/errors';
+import { assertId, assertIds, badInput } from '../../kernel/errors';
 import {
   decodeCursor,
   emptyPage,
@@ -245,10 +245,8 @@ export const customerWorkspace = {
   },
 };
 
-/** The customer a write targets: a tombstone's id writes to the survivor; an erased record takes no new data. */
+/** The live customer a workspace write names by `customerId`. */
 async function liveCustomer(scope: RequestScope, idRaw: string): Promise<Customer> {
   assertId(idRaw, 'customerId');
-  const customer = await customerService.get(scope, idRaw);
-  if (customer.erasedAt) throw customerErased();
-  return customer;
+  return customerService.getLive(scope, idRaw);
 }

@@ -160,6 +160,13 @@ export const customerService = {
     return customer;
   },
 
+  /** The customer a write targets: a tombstone's id writes to the survivor; an erased record takes no new data. */
+  async getLive(scope: RequestScope, id: string): Promise<Customer> {
+    const customer = await customerService.get(scope, id);
+    if (customer.erasedAt) throw customerErased();
+    return customer;
+  },
+
   /**
    * A new customer, unless one with the same phone or e-mail exists: then a
    * CONFLICT carrying the existing id, so the client can open that one
@@ -201,8 +208,7 @@ export const customerService = {
   ): Promise<Customer> {
     const fields = normalizeCustomerFields(input);
     const customer = await scope.em.transactional(async (tx) => {
-      const found = await customerService.get({ em: tx, viewer: scope.viewer }, id);
-      if (found.erasedAt) throw customerErased();
+      const found = await customerService.getLive({ em: tx, viewer: scope.viewer }, id);
       await lockContacts(tx, fields);
       if (!allowDuplicate) {
         const match = await findDuplicate(
