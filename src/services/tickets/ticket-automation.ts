@@ -118,32 +118,34 @@ export async function afterCompletion(em: EntityManager, ticket: Ticket): Promis
   const customer = await em.findOneOrFail(Customer, ticket.customer.id);
   const result = ticket.result;
   const days = result ? FOLLOW_UP_AFTER_DAYS[result] : undefined;
+  // Whatever a completion spawns stays with its customer and branch, in its ticket's chain.
+  const lineage = {
+    customer,
+    branchId: ticket.branch.id,
+    rootTicketId: ticket.rootTicket?.id ?? ticket.id,
+  };
   if (days !== undefined) {
     const next = await insertOnce(em, {
+      ...lineage,
       originKey: `follow-up:${ticket.id}`,
       source: TicketSource.FOLLOW_UP,
       title: 'Gọi lại / follow up',
-      customer,
-      branchId: ticket.branch.id,
       target: ticket.target,
       dueAt: followUpDue(ticket.completedAt ?? new Date(), days),
       assigneeId: ticket.assignee?.id,
       inChargeId: ticket.inCharge?.id,
-      rootTicketId: ticket.rootTicket?.id ?? ticket.id,
     });
     if (next) created.push(next);
   }
   if (result === TicketResult.WRONG_NUMBER) {
     await labelWrongContact(em, customer);
     const verify = await insertOnce(em, {
+      ...lineage,
       originKey: `verify-contact:${ticket.id}`,
       source: TicketSource.CONTACT_VERIFICATION,
       title: 'Xác minh số điện thoại / verify contact',
-      customer,
-      branchId: ticket.branch.id,
       target: TicketTarget.CUSTOMER_SERVICE,
       dueAt: followUpDue(new Date(), 1),
-      rootTicketId: ticket.rootTicket?.id ?? ticket.id,
     });
     if (verify) created.push(verify);
   }
