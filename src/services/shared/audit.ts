@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer';
 import { AuditLog } from '../../entities';
+import { actingUserId } from './actor';
 
 export type AuditEntry = {
   actor: Viewer | null;
@@ -17,7 +18,7 @@ export async function audit(em: EntityManager, entry: AuditEntry): Promise<void>
   // A native insert runs no property initializers: the id is set here.
   await em.insert(AuditLog, {
     id: randomUUID(),
-    actor: actor?.kind === 'user' ? actor.id : undefined,
+    actor: actingUserId(actor),
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,
