@@ -41,7 +41,8 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 30);
 /** A database of its own on DATABASE_URL's server, dropped at the end. */
 async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const server = process.env.DATABASE_URL;
-  if (!server) throw new Error('DATABASE_URL must name a PostgreSQL server to create a scratch database on');
+  if (!server)
+    throw new Error('DATABASE_URL must name a PostgreSQL server to create a scratch database on');
   const name = `token_refresh_bench_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
     const client = new Client({ connectionString: server });
@@ -55,20 +56,23 @@ async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<voi
   await admin(`create database "${name}"`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+  return {
+    url: url.toString(),
+    drop: () => admin(`drop database if exists "${name}" with (force)`),
+  };
 }
 
 async function main(): Promise<void> {
   let clock = Date.now();
   const now = () => new Date(clock);
-  let issuer: FakeOAuth | undefined;
+  const issuer: { current?: FakeOAuth } = {};
   const platforms = await startFakePlatforms({
     tokens: (platform, shopId, token) =>
-      platform !== 'sendo' && issuer!.accepts(platform, shopId, token),
+      platform !== 'sendo' && issuer.current!.accepts(platform, shopId, token),
     now,
   });
   const send = await startFakeSendApi({
-    tokens: (platform, token) => issuer!.accepts(platform, undefined, token),
+    tokens: (platform, token) => issuer.current!.accepts(platform, undefined, token),
   });
   const oauth = await startFakeOAuth({
     now,
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
       { prefix: '/tiktok', to: `${platforms.url}/tiktok` },
     ],
   });
-  issuer = oauth;
+  issuer.current = oauth;
   const scratch = await scratchDatabase();
   const config = loadConfig({
     ...TEST_PLATFORM_ENV,
@@ -137,8 +141,14 @@ async function main(): Promise<void> {
       unreadCount: 0,
     });
     await em.flush();
-    platforms.addOrder('shopee', fakeOrder({ shopId: '91001', externalId: 'SN-BENCH', status: 'READY_TO_SHIP' }));
-    platforms.addOrder('tiktok', fakeOrder({ shopId: 'ts-91003', externalId: '5770001', status: 'AWAITING_SHIPMENT' }));
+    platforms.addOrder(
+      'shopee',
+      fakeOrder({ shopId: '91001', externalId: 'SN-BENCH', status: 'READY_TO_SHIP' }),
+    );
+    platforms.addOrder(
+      'tiktok',
+      fakeOrder({ shopId: 'ts-91003', externalId: '5770001', status: 'AWAITING_SHIPMENT' }),
+    );
 
     const calls = async (instance: (typeof instances)[number]) => {
       const channel = (id: string) => channelWithCredentials(instance.deps.orm.em.fork(), id);
@@ -178,7 +188,9 @@ async function main(): Promise<void> {
       );
     const plain = rows
       .flatMap((row) => [row.access_token, row.refresh_token])
-      .filter((value) => value !== null && (!value.startsWith('enc:v1:') || /-(at|rt)-/.test(value)));
+      .filter(
+        (value) => value !== null && (!value.startsWith('enc:v1:') || /-(at|rt)-/.test(value)),
+      );
     const figures = {
       simulatedDays: DAYS,
       steps,

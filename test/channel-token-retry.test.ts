@@ -33,14 +33,14 @@ let make: ReturnType<typeof factories>;
 let aheadMs = 0;
 beforeAll(async () => {
   // The order-API and send fakes accept exactly the tokens the OAuth fake issued and still honours.
-  let issuer: FakeOAuth | undefined;
+  const issuer: { current?: FakeOAuth } = {};
   platforms = await startFakePlatforms({
     tokens: (platform, shopId, token) =>
-      platform !== 'sendo' && issuer!.accepts(platform, shopId, token),
+      platform !== 'sendo' && issuer.current!.accepts(platform, shopId, token),
     now: () => new Date(Date.now() + aheadMs),
   });
   send = await startFakeSendApi({
-    tokens: (platform, token) => issuer!.accepts(platform, undefined, token),
+    tokens: (platform, token) => issuer.current!.accepts(platform, undefined, token),
   });
   // Shopee, TikTok and Tiki answer their token endpoints and their APIs on one host.
   oauth = await startFakeOAuth({
@@ -51,7 +51,7 @@ beforeAll(async () => {
       { prefix: '/graph', to: `${send.url}/facebook` },
     ],
   });
-  issuer = oauth;
+  issuer.current = oauth;
   t = await startTestApp({
     jobs: true,
     platformEnv: {
@@ -154,9 +154,10 @@ describe('order enrichment', () => {
     const rejected = await eventually(async () => {
       const [row] = await t.orm.em
         .fork()
-        .execute<
-          { total: string; detail_rejected_at: Date | null }[]
-        >('select total, detail_rejected_at from customer_order where external_id = ?', [sn]);
+        .execute<{ total: string; detail_rejected_at: Date | null }[]>(
+          'select total, detail_rejected_at from customer_order where external_id = ?',
+          [sn],
+        );
       return row?.detail_rejected_at ? row : null;
     });
     expect(Number(rejected.total)).toBe(0);
@@ -186,7 +187,9 @@ describe('order enrichment', () => {
     const push = pushes.sendo(shop, number, '2', Math.floor(Date.now() / 1000), shopKey);
     expect((await postPush(t.app.httpServer, push)).status).toBe(200);
 
-    const order = await eventually(async () => t.orm.em.fork().findOne(Order, { externalId: number }));
+    const order = await eventually(async () =>
+      t.orm.em.fork().findOne(Order, { externalId: number }),
+    );
     expect(order).toMatchObject({ rawStatus: '6', total: 418_000 });
     const calls = platforms.requests.filter((r) => r.platform === 'sendo');
     expect(calls.map((r) => r.kind)).toEqual(['detail', 'login', 'detail']);

@@ -238,7 +238,8 @@ export async function startFakeOAuth(
   /** Facebook's user tokens (short- and long-lived) -> the pages their admin granted. */
   const facebookUsers = new Map<string, string[]>();
   const facebookApp = (q: URLSearchParams) =>
-    q.get('client_id') === FACEBOOK_TEST_APP_ID && q.get('client_secret') === env.FACEBOOK_APP_SECRET;
+    q.get('client_id') === FACEBOOK_TEST_APP_ID &&
+    q.get('client_secret') === env.FACEBOOK_APP_SECRET;
 
   type Answer = { status?: number; body?: unknown; location?: string };
   const routes: Record<string, (url: URL, body: string, req: IncomingMessage) => Answer> = {
@@ -336,7 +337,7 @@ export async function startFakeOAuth(
     },
     'GET /zalo-api/v2.0/oa/getoa': (_url, _body, req) => {
       const issued = byAccess.get(String(req.headers.access_token));
-      if (!issued || !valid('zalo', issued.shops[0]!, String(req.headers.access_token))) {
+      if (!issued || !valid('zalo', issued.shops[0], String(req.headers.access_token))) {
         return { body: { error: -216, message: 'Access token is invalid' } };
       }
       return {
@@ -469,7 +470,11 @@ export async function startFakeOAuth(
         const long = token('facebook-user-ll');
         facebookUsers.set(long, pages);
         return {
-          body: { access_token: long, token_type: 'bearer', expires_in: FACEBOOK_USER_TOKEN_SECONDS },
+          body: {
+            access_token: long,
+            token_type: 'bearer',
+            expires_in: FACEBOOK_USER_TOKEN_SECONDS,
+          },
         };
       }
       const entry = takeCode('facebook', q.get('code') ?? undefined);
@@ -483,7 +488,9 @@ export async function startFakeOAuth(
       if (!pages)
         return {
           status: 400,
-          body: { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } },
+          body: {
+            error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 },
+          },
         };
       return {
         body: {

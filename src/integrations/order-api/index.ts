@@ -29,8 +29,10 @@ const http = (settings: PlatformSettings, fallback: string) => ({
 /** A client whose calls go through withTokenRenewal: the retry carries the renewed token. */
 function renewing(client: OrderApiClient, renew: TokenRenewer | undefined): OrderApiClient {
   if (!renew) return client;
-  const retried = <T>(credentials: ChannelCredentials, call: (c: ChannelCredentials) => Promise<T>) =>
-    withTokenRenewal(renew, credentials, (accessToken) => call({ ...credentials, accessToken }));
+  const retried = <T>(
+    credentials: ChannelCredentials,
+    call: (c: ChannelCredentials) => Promise<T>,
+  ) => withTokenRenewal(renew, credentials, (accessToken) => call({ ...credentials, accessToken }));
   return {
     platform: client.platform,
     fetchOrder: (credentials, externalId) =>

@@ -55,8 +55,11 @@ export function createChatSenders(
     }),
   };
   return Object.fromEntries(
-    Object.entries(senders).map(([platform, sender]) => [platform, renewing(sender, renew)]),
-  ) as ChatSenders;
+    Object.entries(senders).map(([platform, sender]) => [
+      platform,
+      sender && renewing(sender, renew),
+    ]),
+  );
 }
 
 export type { ChatSender, ChatSenders, OutboundChatMessage } from './types';
