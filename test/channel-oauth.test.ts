@@ -3,6 +3,10 @@ import { AuditLog, Channel, OAuthState } from '../src/entities';
 import { ChannelAlertKind, ChannelStatus, Platform, Role } from '../src/entities/enums';
 import { authorizationNotices } from '../src/integrations/authorization-notices';
 import { runRefreshChannelTokens } from '../src/jobs/refresh-channel-tokens.job';
+import {
+  channelsDueForRefresh,
+  refreshChannelToken,
+} from '../src/services/channels/channel-token.service';
 import { channelAlertService } from '../src/services/channels/channel-alert.service';
 import type { ChannelAlertEvent } from '../src/kernel/topics';
 import { TOPICS } from '../src/kernel/topics';
@@ -19,8 +23,10 @@ const CHANNELS = `{ channels { channel { id externalShopId status hasAccessToken
 let fake: FakeOAuth;
 let t: TestApp;
 let make: ReturnType<typeof factories>;
+/** How far the fake platforms' clock runs ahead of the real one (days of refreshes in one test). */
+let aheadMs = 0;
 beforeAll(async () => {
-  fake = await startFakeOAuth();
+  fake = await startFakeOAuth({ now: () => new Date(Date.now() + aheadMs) });
   t = await startTestApp({
     platformEnv: {
       ...TEST_PLATFORM_ENV,
@@ -252,4 +258,94 @@ it("raises REAUTHORIZE_SOON once for a platform's own expiry push, and for an au
     [tiktok!.id, ChannelAlertKind.REAUTHORIZE_SOON],
   ]);
   expect(await channelAlertService.claimReauthorizeSoon(em)).toEqual([]);
+});
+
+const DAY_MS = 86_400_000;
+
+it('connects a Tiki seller named by /sellers/me; a refresh returns and stores a new pair', async () => {
+  const [seller] = await connect(Platform.TIKI, 'tk-4001');
+  expect(seller).toMatchObject({ externalShopId: 'tk-4001' });
+  const em = t.orm.em.fork();
+  const channel = await em.findOneOrFail(Channel, seller!.id, {
+    populate: ['accessToken', 'refreshToken'],
+  });
+  expect(channel.name).toBe('Tiki seller tk-4001');
+  // expires_in from the answer (Tiki documents no lifetime).
+  expect(channel.tokenExpiresAt!.getTime() - Date.now()).toBeGreaterThan(11.9 * 3_600_000);
+  const reused = fake.stats.reusedRefreshTokens;
+  const outcome = await refreshChannelToken(t.app.services.tokenRefresh, channel.id, new Date(), {
+    force: true,
+  });
+  expect(outcome.kind).toBe('refreshed');
+  const after = await t.orm.em
+    .fork()
+    .findOneOrFail(Channel, channel.id, { populate: ['accessToken', 'refreshToken'] });
+  expect(after.accessToken).not.toBe(channel.accessToken);
+  expect(after.refreshToken).not.toBe(channel.refreshToken);
+  expect(fake.stats.refreshes.get('tiki:tk-4001')).toBe(1);
+  expect(fake.stats.reusedRefreshTokens).toBe(reused);
+  const raw = await rawSecrets(channel.id);
+  expect(raw.refresh_token).toMatch(/^enc:v1:/);
+});
+
+it('connects the Facebook pages an admin grants, each with its page token that never expires nor refreshes', async () => {
+  fake.nextShop('facebook', 'page-3001', 'page-3002');
+  const res = await callback(await approve(await authorizationUrl(Platform.FACEBOOK)));
+  expect(res.status).toBe(200);
+  const pages = res.body.connected as { id: string; externalShopId: string }[];
+  expect(pages.map((p) => p.externalShopId).sort()).toEqual(['page-3001', 'page-3002']);
+  const em = t.orm.em.fork();
+  for (const page of pages) {
+    const channel = await em.findOneOrFail(Channel, page.id, {
+      populate: ['accessToken', 'refreshToken'],
+    });
+    expect(channel.accessToken).toMatch(/^facebook-at-/);
+    expect(channel.tokenExpiresAt ?? null).toBeNull();
+    expect(channel.refreshToken ?? null).toBeNull();
+    expect((await rawSecrets(page.id)).access_token).toMatch(/^enc:v1:/);
+  }
+  // A year on, the refresh job still has nothing to do for them.
+  const due = await channelsDueForRefresh(em, new Date(Date.now() + 365 * DAY_MS));
+  expect(due).not.toContain(pages[0]!.id);
+  expect(due).not.toContain(pages[1]!.id);
+});
+
+it("connects a Lazada seller from country_user_info; refreshes never move the refresh token's end, REAUTHORIZE_SOON comes 7 days before it", async () => {
+  const [seller] = await connect(Platform.LAZADA, 'lz-2001');
+  expect(seller!.externalShopId).toBe('lz-2001');
+  const read = () => t.orm.em.fork().findOneOrFail(Channel, seller!.id);
+  const first = await read();
+  const started = Date.now();
+  // A test app's lifetimes (LZ-AUTH): access 7 days, refresh 30 days, as durations in seconds.
+  expect(first.tokenExpiresAt!.getTime() - started).toBeGreaterThan(6.9 * DAY_MS);
+  const end = first.refreshTokenExpiresAt!.getTime();
+  expect(end - started).toBeGreaterThan(29.9 * DAY_MS);
+  expect(first.authorizationExpiresAt!.getTime()).toBe(end);
+
+  const deps = { ...t.app.services.tokenRefresh, bus: t.bus };
+  const publish = jest.spyOn(t.bus, 'publish');
+  const alertsFor = () =>
+    publish.mock.calls
+      .filter(([topic]) => topic === TOPICS.channelAlert)
+      .map(([, event]) => event as ChannelAlertEvent)
+      .filter((event) => event.channelId === seller!.id);
+  try {
+    // Day 6.5 (inside the one-day margin of the 7-day token), then day 23.5.
+    for (const day of [6.5, 23.5]) {
+      aheadMs = day * DAY_MS;
+      await runRefreshChannelTokens(deps, new Date(started + aheadMs));
+      const now = await read();
+      expect(now.tokenExpiresAt!.getTime()).toBeGreaterThan(started + (day + 6.9) * DAY_MS);
+      // The fake answers with what is left of the refresh token's life: its end stays put.
+      expect(Math.abs(now.refreshTokenExpiresAt!.getTime() - end)).toBeLessThanOrEqual(2_000);
+      expect(alertsFor().map((a) => a.kind)).toEqual(
+        day < 23 ? [] : [ChannelAlertKind.REAUTHORIZE_SOON],
+      );
+    }
+    expect(fake.stats.refreshes.get('lazada:lz-2001')).toBe(2);
+    expect(alertsFor()[0]!.daysLeft).toBe(6);
+  } finally {
+    aheadMs = 0;
+    publish.mockRestore();
+  }
 });

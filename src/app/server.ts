@@ -36,6 +36,7 @@ import { createConversationInbox } from '../services/conversations/conversation-
 import { createExportRouter } from '../http/export.routes';
 import { createOAuthRouter } from '../http/oauth.routes';
 import { createOAuthClients } from '../integrations/oauth';
+import { channelTokenRenewer } from '../services/channels/channel-token.service';
 import type { Database } from '../db/database';
 import type { Jobs } from '../jobs/boss';
 import { createMetrics, operationLabel, type Metrics } from '../metrics';
@@ -218,6 +219,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     now: deps.botClock,
   });
   const oauth = createOAuthClients(config.oauth);
+  const tokenRefresh = {
+    orm: db.orm,
+    oauth,
+    maxAttempts: config.oauth.refreshMaxAttempts,
+    retryBaseMs: config.oauth.refreshRetryBaseMs,
+  };
   const services: AppServices = {
     orm: db.orm,
     inboundMaxAttempts: config.inboundMaxAttempts,
@@ -226,7 +233,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     bus,
     orderEventTail: new OrderEventTail(db.orm, bus, logger),
     logger,
-    orderSync: jobs?.orderSync ?? { clients: createOrderApiClients(config.platforms) },
+    orderSync: jobs?.orderSync ?? {
+      clients: createOrderApiClients(
+        config.platforms,
+        channelTokenRenewer({ ...tokenRefresh, bus }),
+      ),
+    },
     orderSyncQueue: jobs?.orderSyncQueue,
     bot,
     conversationInbox: createConversationInbox({ bus, logger, bot }),
@@ -238,12 +250,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       redirectBaseUrl: config.oauth.redirectBaseUrl,
       stateTtlMs: config.oauth.stateTtlMs,
     },
-    tokenRefresh: {
-      orm: db.orm,
-      oauth,
-      maxAttempts: config.oauth.refreshMaxAttempts,
-      retryBaseMs: config.oauth.refreshRetryBaseMs,
-    },
+    tokenRefresh,
   };
   const baseSchema = await buildCrmSchema(bus);
   const schema = applyMiddleware(baseSchema, permissionsFor(baseSchema));

@@ -11,6 +11,7 @@ import {
 } from '@mikro-orm/core';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { EncryptedText } from '../db/encrypted-text.type';
 import { ApiKey } from './api-key.entity';
 import { OrderStatus, WebhookEndpointStatus } from './enums';
 
@@ -50,12 +51,15 @@ export class WebhookEndpoint {
   @Enum({ items: () => OrderStatus, array: true, nativeEnumName: 'order_status' })
   events!: OrderStatus[];
 
-  /** The signing secret, exactly as shown to the admin once: receivers verify with this string. */
-  @Property({ type: 'text', hidden: true })
+  /**
+   * The signing secret, exactly as shown to the admin once: receivers verify
+   * with this string. Sealed at rest like channel tokens (db/credential-cipher.ts).
+   */
+  @Property({ type: EncryptedText, hidden: true })
   secret!: string;
 
   /** After a rotation, the old secret still signs until this time (both signatures are sent). */
-  @Property({ type: 'text', nullable: true, hidden: true })
+  @Property({ type: EncryptedText, nullable: true, hidden: true })
   previousSecret?: string | null;
 
   @Field(() => Date, {

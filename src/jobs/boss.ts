@@ -21,6 +21,7 @@ import {
   runRefreshChannelTokens,
 } from './refresh-channel-tokens.job';
 import { createChatSenders } from '../integrations/send';
+import { channelTokenRenewer } from '../services/channels/channel-token.service';
 import { createRateLimiter } from '../rate-limit';
 import type {
   ConversationBot,
@@ -128,8 +129,17 @@ export async function startJobs(options: {
   await withAdvisoryLock(options.databaseUrl, 'crm:job-queues', async () => {
     for (const name of JOB_NAMES) await boss.createQueue(name, QUEUE_OPTIONS[name]);
   });
+  const refresh = options.oauth && {
+    orm,
+    bus,
+    oauth: createOAuthClients(options.oauth),
+    maxAttempts: options.oauth.refreshMaxAttempts,
+    retryBaseMs: options.oauth.refreshRetryBaseMs,
+  };
+  // Every platform call of this process renews a refused token once (order API and chat sends).
+  const renew = refresh && channelTokenRenewer(refresh);
   const orderSync: Required<OrderSync> = {
-    clients: createOrderApiClients(options.platforms),
+    clients: createOrderApiClients(options.platforms, renew),
     queue: pgBossEnrichmentQueue(boss),
   };
 
@@ -183,14 +193,7 @@ export async function startJobs(options: {
     if (alerted > 0) logger.info({ alerted }, 'channel token alerts raised');
   });
   await boss.schedule('channel-token-alerts', channelTokenAlertsSchedule, {}, { tz });
-  if (options.oauth) {
-    const refresh = {
-      orm,
-      bus,
-      oauth: createOAuthClients(options.oauth),
-      maxAttempts: options.oauth.refreshMaxAttempts,
-      retryBaseMs: options.oauth.refreshRetryBaseMs,
-    };
+  if (refresh) {
     await boss.work('refresh-channel-tokens', async () => {
       const run = await runRefreshChannelTokens(refresh);
       if (run.refreshed + run.retrying + run.alerts.length + run.reauthorizeSoon > 0) {
@@ -246,7 +249,7 @@ export async function startJobs(options: {
       bus,
       logger,
       boss,
-      senders: createChatSenders(options.messaging, options.platforms),
+      senders: createChatSenders(options.messaging, options.platforms, renew),
       // Per process; send pace per page is far below what one process does anyway.
       limiter: createRateLimiter(undefined, {
         keyPrefix: 'chat-send',

@@ -9,6 +9,7 @@
  *   fake.failNext('lazada', 'list', { status: 429, retryAfter: '7' });
  *   fake.failNext('tiki', 'detail', { delayMs: 2_000 });           // slower than the client's timeout
  *   fake.failNext('tiktok', 'detail', { notFound: true });         // the platform's own "no such order"
+ *   fake.failNext('shopee', 'detail', { tokenExpired: true });     // the platform's own "token invalid/expired"
  *   fake.requests                                                    // every request, with signatureOk
  *   await fake.close();
  *
@@ -20,7 +21,10 @@
  * x-tts-access-token, Sendo's bearer token from POST /login and Tiki's bearer
  * token. A bad signature is answered as the platform answers it (an error
  * code), so a signing bug fails the client's call. Any non-empty access
- * token is accepted. Lists page by the platform's scheme (offset, cursor,
+ * token is accepted, unless `tokens` says which are (the OAuth fake's
+ * `accepts`): a token it refuses is answered with the platform's own
+ * "invalid or expired access token" (TOKEN_ANSWERS). Sendo's tokens are
+ * this fake's own, from POST /login, and end 8 hours after it on `now`. Lists page by the platform's scheme (offset, cursor,
  * page token, next_token, page number) over orders sorted by creation time.
  *
  * Amounts of a FakeOrder are decimal strings in major units, as Lazada,
@@ -59,6 +63,8 @@ export type FailureSpec = {
   delayMs?: number;
   /** Answer as the platform answers for an order it does not know. */
   notFound?: boolean;
+  /** Answer as the platform answers a request whose access token is invalid or expired. */
+  tokenExpired?: boolean;
   /** How many requests fail (default 1). */
   times?: number;
 };
@@ -72,6 +78,8 @@ export type FakeRequest = {
   query: Record<string, string>;
   body: string;
   signatureOk: boolean;
+  /** The access token it carried (query, header or bearer), if any. */
+  token?: string;
 };
 
 export type FakePlatforms = {
@@ -140,14 +148,45 @@ function units(order: FakeOrder) {
 
 type Answer = { status?: number; body: unknown; headers?: Record<string, string> };
 
+/**
+ * Each platform's answer to an access token it no longer accepts: Lazada's
+ * IllegalAccessToken and TikTok's 105002 (their API error tables), Shopee's
+ * error_auth "Invalid access_token." (its order API error list), a 401 for
+ * the bearer-token platforms.
+ */
+export const TOKEN_ANSWERS: Record<FakePlatform, Answer> = {
+  lazada: {
+    body: {
+      code: 'IllegalAccessToken',
+      type: 'ISV',
+      message: 'The specified access token is invalid or expired',
+    },
+  },
+  shopee: { status: 403, body: { error: 'error_auth', message: 'Invalid access_token.' } },
+  tiktok: {
+    body: {
+      code: 105002,
+      message: 'Expired credentials. The x-tts-access-token header has expired.',
+      data: null,
+    },
+  },
+  sendo: { status: 401, body: { success: false, error: { message: 'Unauthorized' } } },
+  tiki: { status: 401, body: { error: 'invalid_token' } },
+};
+
 export async function startFakePlatforms(
   secrets: {
     lazadaAppSecret?: string;
     shopeePartnerId?: string;
     shopeePartnerKey?: string;
     tiktokAppSecret?: string;
+    /** Which access tokens the platforms accept (shopId where the request names one). */
+    tokens?: (platform: FakePlatform, shopId: string | undefined, token: string) => boolean;
+    /** The clock of Sendo's token expiries. */
+    now?: () => Date;
   } = {},
 ): Promise<FakePlatforms> {
+  const now = secrets.now ?? (() => new Date());
   const lazadaSecret = secrets.lazadaAppSecret ?? TEST_PLATFORM_ENV.LAZADA_APP_SECRET;
   const partnerId = secrets.shopeePartnerId ?? TEST_PLATFORM_ENV.SHOPEE_PARTNER_ID;
   const partnerKey = secrets.shopeePartnerKey ?? TEST_PLATFORM_ENV.SHOPEE_PARTNER_KEY;
@@ -156,7 +195,9 @@ export async function startFakePlatforms(
   const orders = new Map<FakePlatform, Map<string, FakeOrder>>();
   const failures = new Map<string, FailureSpec & { left: number }>();
   const requests: FakeRequest[] = [];
-  const sendoTokens = new Set<string>();
+  /** Sendo token -> when it ends. */
+  const sendoTokens = new Map<string, number>();
+  let sendoLogins = 0;
 
   const ordersOf = (platform: FakePlatform, shopId?: string) =>
     [...(orders.get(platform)?.values() ?? [])]
@@ -475,7 +516,8 @@ export async function startFakePlatforms(
       return null;
     },
     sendo: ({ path }) => {
-      const authorized = ({ headers }: RequestParts) => sendoTokens.has(bearer(headers) ?? '');
+      const authorized = ({ headers }: RequestParts) =>
+        (sendoTokens.get(bearer(headers) ?? '') ?? 0) > now().getTime();
       const ok = (result: unknown): Answer => ({
         body: { success: true, status_code: 200, error: null, result },
       });
@@ -487,9 +529,12 @@ export async function startFakePlatforms(
             return !!login.shop_key && !!login.secret_key;
           },
           answer: ({ body }) => {
-            const token = `sendo-token-${(JSON.parse(body) as { shop_key: string }).shop_key}`;
-            sendoTokens.add(token);
-            return ok({ token, expires: new Date(Date.now() + 8 * 3_600_000).toISOString() });
+            sendoLogins += 1;
+            const shopKey = (JSON.parse(body) as { shop_key: string }).shop_key;
+            const token = `sendo-token-${shopKey}-${sendoLogins}`;
+            const expires = now().getTime() + 8 * 3_600_000;
+            sendoTokens.set(token, expires);
+            return ok({ token, expires: new Date(expires).toISOString() });
           },
         };
       const detail = /^\/api\/partner\/salesorder\/([^/]+)$/.exec(path);
@@ -612,6 +657,10 @@ export async function startFakePlatforms(
     const route = routes[platform](parts);
     if (!route) return send({ status: 404, body: { error: `no route ${parts.path}` } });
     const signatureOk = route.verify(parts);
+    const token =
+      parts.query.access_token ??
+      (parts.headers['x-tts-access-token'] as string | undefined) ??
+      bearer(parts.headers);
     requests.push({
       platform,
       kind: route.kind,
@@ -620,11 +669,13 @@ export async function startFakePlatforms(
       query: parts.query,
       body: parts.body,
       signatureOk,
+      token,
     });
     const failure = failures.get(`${platform}:${route.kind}`);
     if (failure && failure.left > 0) {
       failure.left -= 1;
       if (failure.notFound) return send(notFound[platform]);
+      if (failure.tokenExpired) return send(TOKEN_ANSWERS[platform]);
       if (failure.status) {
         return send(
           {
@@ -637,7 +688,15 @@ export async function startFakePlatforms(
       }
       return send(route.answer(parts), failure.delayMs);
     }
-    if (!signatureOk) return send(unsigned[platform]);
+    if (!signatureOk) return send(platform === 'sendo' ? TOKEN_ANSWERS.sendo : unsigned[platform]);
+    if (
+      secrets.tokens &&
+      platform !== 'sendo' &&
+      route.kind !== 'login' &&
+      !secrets.tokens(platform, parts.query.shop_id, token ?? '')
+    ) {
+      return send(TOKEN_ANSWERS[platform]);
+    }
     return send(route.answer(parts));
   };
 

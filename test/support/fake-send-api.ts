@@ -7,6 +7,7 @@
  *   fake.failNext('facebook', { status: 500, times: 2 });          // then it accepts again
  *   fake.failNext('facebook', { status: 429, retryAfter: '1' });   // rate-limited once
  *   fake.failNext('zalo', { status: 500, times: Infinity });       // always failing
+ *   fake.failNext('zalo', { tokenExpired: true });                 // the platform's "token invalid/expired"
  *   fake.requests                                                  // every request, in order, with its time
  *   await fake.close();
  *
@@ -14,14 +15,22 @@
  * `{ recipient_id, message_id: "m_out_<n>" }`, Zalo
  * `{ error: 0, message: "Success", data: { message_id: "z_out_<n>", user_id } }`.
  * A request without its token (`access_token` query for Messenger, header
- * for Zalo) is answered 400 / error -216, as the platforms answer it.
+ * for Zalo), or with one `tokens` refuses, is answered as the platforms
+ * answer an invalid token: Messenger HTTP 400 with OAuthException code 190,
+ * Zalo error -216.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type FakeSendPlatform = 'facebook' | 'zalo';
 
-export type SendFailure = { status: number; retryAfter?: string; times?: number };
+export type SendFailure = {
+  status?: number;
+  retryAfter?: string;
+  times?: number;
+  /** Answer as the platform answers an invalid or expired token. */
+  tokenExpired?: boolean;
+};
 
 export type FakeSendRequest = {
   platform: FakeSendPlatform;
@@ -42,7 +51,27 @@ export type FakeSendApi = {
   close: () => Promise<void>;
 };
 
-export async function startFakeSendApi(): Promise<FakeSendApi> {
+const TOKEN_ANSWERS: Record<FakeSendPlatform, { status: number; body: unknown }> = {
+  facebook: {
+    status: 400,
+    body: {
+      error: {
+        message: 'Error validating access token: The session has been invalidated.',
+        type: 'OAuthException',
+        code: 190,
+        error_subcode: 460,
+      },
+    },
+  },
+  zalo: { status: 200, body: { error: -216, message: 'Access token is invalid' } },
+};
+
+export async function startFakeSendApi(
+  options: {
+    /** Which tokens the platforms accept (default: any non-empty one). */
+    tokens?: (platform: FakeSendPlatform, pageOrOaToken: string) => boolean;
+  } = {},
+): Promise<FakeSendApi> {
   const requests: FakeSendRequest[] = [];
   const failures: Record<FakeSendPlatform, (SendFailure & { left: number })[]> = {
     facebook: [],
@@ -88,16 +117,31 @@ export async function startFakeSendApi(): Promise<FakeSendApi> {
     if (failure) {
       failure.left -= 1;
       if (failure.left <= 0) failures[platform].shift();
-      record(failure.status);
+      if (failure.tokenExpired) {
+        record(TOKEN_ANSWERS[platform].status);
+        answer(res, TOKEN_ANSWERS[platform].status, TOKEN_ANSWERS[platform].body);
+        return;
+      }
+      const status = failure.status ?? 500;
+      record(status);
       answer(
         res,
-        failure.status,
-        { error: { message: `fake failure ${failure.status}` } },
+        status,
+        { error: { message: `fake failure ${status}` } },
         failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
       );
       return;
     }
     const recipient = (body.recipient ?? {}) as Record<string, unknown>;
+    const given =
+      platform === 'facebook'
+        ? url.searchParams.get('access_token')
+        : (req.headers.access_token as string | undefined);
+    if (given && options.tokens && !options.tokens(platform, given)) {
+      record(TOKEN_ANSWERS[platform].status);
+      answer(res, TOKEN_ANSWERS[platform].status, TOKEN_ANSWERS[platform].body);
+      return;
+    }
     sent += 1;
     if (platform === 'facebook') {
       if (!url.searchParams.get('access_token')) {

@@ -10,7 +10,6 @@ import { SENDO_DEFAULT_BASE_URL } from '../order-api/sendo';
 import { SHOPEE_DEFAULT_BASE_URL } from '../order-api/shopee';
 import { TIKI_DEFAULT_BASE_URL } from '../order-api/tiki';
 import { TIKTOK_DEFAULT_BASE_URL } from '../order-api/tiktok';
-import { PlatformRejected, type PlatformError } from '../order-api/types';
 import { createFacebookOAuth } from './facebook';
 import { createLazadaOAuth, LAZADA_AUTH_DEFAULT_BASE_URL } from './lazada';
 import { createSendoOAuth } from './sendo';
@@ -48,29 +47,6 @@ export function createOAuthClients(config: OAuthConfig): OAuthClients {
     }),
     [Platform.FACEBOOK]: createFacebookOAuth(config.facebook, http(config.facebook.apiBaseUrl)),
   };
-}
-
-/**
- * How each platform says "this access token is invalid or expired" (an
- * HTTP 401, or an error code in the body): the one case where refreshing
- * and asking again can help.
- */
-const TOKEN_INVALID: Record<Platform, RegExp> = {
-  [Platform.LAZADA]: /^(IllegalAccessToken|AccessTokenExpired|401)$/i,
-  [Platform.SHOPEE]: /^(error_auth|invalid_access_token|invalid_acceess_token|401)$/i,
-  [Platform.TIKTOK]: /^(105001|105002|36004004|401)$/,
-  [Platform.TIKI]: /^(401|invalid_token)$/,
-  [Platform.SENDO]: /^401$/,
-  [Platform.ZALO]: /^(-216|-124|-14014|401)$/,
-  [Platform.FACEBOOK]: /^(190|401)$/,
-};
-
-export function isTokenInvalid(error: unknown): error is PlatformError {
-  return (
-    error instanceof PlatformRejected &&
-    error.code !== undefined &&
-    TOKEN_INVALID[error.platform].test(error.code)
-  );
 }
 
 export type { AuthorizedShop, OAuthClient, TokenSet } from './types';

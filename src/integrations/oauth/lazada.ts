@@ -92,10 +92,20 @@ export function createLazadaOAuth(
       ];
     },
 
-    async refresh({ shopId, refreshToken, now }) {
+    async refresh({ shopId, refreshToken, refreshTokenExpiresAt, now }) {
       const spent = refreshTokenOf(platform, `seller ${shopId}`, refreshToken);
       const answer = await call(LAZADA_AUTH_PATHS.refresh, { refresh_token: spent }, now);
-      return tokensOf(answer, now, 'Lazada token/refresh');
+      const tokens = tokensOf(answer, now, 'Lazada token/refresh');
+      // The new refresh token lives no longer than the one it replaces, whatever
+      // refresh_expires_in says; 0 ("cannot be refreshed") keeps the stored end.
+      const ends = [tokens.refreshTokenExpiresAt, refreshTokenExpiresAt ?? null].filter(
+        (end): end is Date => end !== null,
+      );
+      return {
+        ...tokens,
+        refreshTokenExpiresAt:
+          ends.length > 0 ? new Date(Math.min(...ends.map((end) => end.getTime()))) : null,
+      };
     },
   };
 }

@@ -48,6 +48,8 @@ export type RefreshInput = {
   /** Sendo: a new login instead of a refresh token. */
   shopKey?: string;
   shopSecret?: string;
+  /** When the refresh token being spent ends, as stored (Lazada's refresh never moves it later). */
+  refreshTokenExpiresAt?: Date | null;
   now: Date;
 };
 

@@ -22,6 +22,11 @@ export type HttpRequest = {
   url: URL;
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * The platform's own error code in a 4xx body (Graph's `error.code`), which
+   * then stands for the HTTP status as the PlatformRejected's code.
+   */
+  errorCode?: (body: unknown) => string | undefined;
 };
 
 /** A URL below `base` that keeps base's own path (Lazada's `/rest`). */
@@ -85,7 +90,7 @@ export async function requestJson(
     throw new PlatformRejected(
       platform,
       `${what}: HTTP ${response.status} ${text.slice(0, 200)}`,
-      String(response.status),
+      errorCodeOf(request, text) ?? String(response.status),
     );
   }
   try {
@@ -93,6 +98,15 @@ export async function requestJson(
   } catch {
     // A 2xx that is not a JSON object is a gateway or maintenance page: transient.
     throw new PlatformUnavailable(platform, `${what}: the response is not a JSON object`);
+  }
+}
+
+function errorCodeOf(request: HttpRequest, text: string): string | undefined {
+  if (!request.errorCode) return undefined;
+  try {
+    return request.errorCode(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }
 

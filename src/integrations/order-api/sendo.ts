@@ -1,7 +1,9 @@
 /**
  * Sendo Seller API orders. Sendo has no request signing: a bearer token from
  * POST /login {shop_key, secret_key}, valid 8 hours (platforms.md 5.4), which
- * this client keeps in memory per shop key and renews on expiry or a 401.
+ * is stored on the channel by the refresh job; a channel without one has
+ * this client log in and keep the token in memory per shop key, renewed on
+ * expiry or a 401.
  */
 import { Platform } from '../../entities/enums';
 import { SENDO_ORDER_STATUSES } from '../sendo';
@@ -129,8 +131,14 @@ export function createSendoClient(http: HttpSettings): OrderApiClient {
     try {
       response = await send();
     } catch (error) {
-      // A token Sendo no longer accepts (revoked, clock skew): log in again once.
-      if (!(error instanceof PlatformRejected) || error.code !== '401' || !credentials.shopKey) {
+      // A token of this client's own login that Sendo no longer accepts: log in again
+      // once. A stored token is the channel's, renewed by withTokenRenewal instead.
+      if (
+        !(error instanceof PlatformRejected) ||
+        error.code !== '401' ||
+        !credentials.shopKey ||
+        credentials.accessToken
+      ) {
         throw error;
       }
       tokens.delete(credentials.shopKey);

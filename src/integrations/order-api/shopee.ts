@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { Platform } from '../../entities/enums';
 import { SHOPEE_ORDER_STATUSES } from '../shopee';
-import type { JsonObject } from '../payload';
+import { isObject, type JsonObject } from '../payload';
 import {
   amountAt,
   arrayAt,
@@ -99,6 +99,13 @@ export function shopeeSign(
     .digest('hex');
 }
 
+/** Shopee names its errors in `error`, on a 200 or a 4xx ("error_auth": the access token). */
+export function shopeeErrorCode(body: unknown): string | undefined {
+  return isObject(body) && typeof body.error === 'string' && body.error !== ''
+    ? body.error
+    : undefined;
+}
+
 export function createShopeeClient(
   secrets: { partnerId?: string; partnerKey?: string },
   http: HttpSettings,
@@ -130,7 +137,11 @@ export function createShopeeClient(
         credentials.shopId,
       ),
     });
-    const body = await requestJson(platform, http, { method: 'GET', url });
+    const body = await requestJson(platform, http, {
+      method: 'GET',
+      url,
+      errorCode: shopeeErrorCode,
+    });
     const error = typeof body.error === 'string' ? body.error : '';
     if (/too_many|rate_limit/i.test(error)) {
       throw new PlatformRateLimited(platform, DEFAULT_RETRY_AFTER_MS, `${path}: ${error}`);

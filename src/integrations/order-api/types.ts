@@ -53,14 +53,15 @@ export type OrderDetail = {
  * are given to the client when it is created.
  */
 export type ChannelCredentials = {
+  /** Channel.id: whose token to renew when the platform refuses it (token-renewal.ts). */
+  channelId?: string;
   /** The platform's shop/seller/store id (Channel.externalShopId). */
   shopId: string;
   /**
-   * The seller's access token. Refreshing it is out of scope here: the seam
-   * is whoever builds these credentials (a channel token service), which
-   * should refresh before expiry (platforms.md section 10) and pass the
-   * current token. Sendo has no long-lived token: its client logs in with
-   * shopKey + shopSecret when this is absent.
+   * The seller's access token, kept fresh by the refresh job
+   * (services/channels) and renewed once when a call is refused. Sendo's
+   * comes from logging in with shopKey + shopSecret; without a stored one
+   * its client logs in by itself.
    */
   accessToken?: string;
   /** Sendo: the shop key (also checked on pushes). */

@@ -1,9 +1,17 @@
 import { Platform } from '../../entities/enums';
 import { apiUrl, requestJson, type HttpSettings } from '../order-api/http';
 import { PlatformRejected } from '../order-api/types';
+import { isObject } from '../payload';
 import { addressOf, sendInParts, type ChatSender, type OutboundChatMessage } from './types';
 
 const platform = Platform.FACEBOOK;
+
+/** Graph API errors: `{ error: { message, type, code, error_subcode } }` with a 4xx. */
+function graphErrorCode(body: unknown): string | undefined {
+  const error = isObject(body) ? body.error : undefined;
+  const code = isObject(error) ? error.code : undefined;
+  return typeof code === 'number' || typeof code === 'string' ? String(code) : undefined;
+}
 
 /**
  * Messenger Send API: `POST {base}/me/messages?access_token=<page token>`
@@ -18,6 +26,8 @@ export function createFacebookSender(http: HttpSettings): ChatSender {
       method: 'POST',
       url: apiUrl(http.baseUrl, '/me/messages', { access_token: token }),
       body: JSON.stringify({ recipient: { id: recipient }, messaging_type: 'RESPONSE', message }),
+      // 190: the page token is invalid (password changed, role lost, app removed).
+      errorCode: graphErrorCode,
     });
     if (typeof body.message_id !== 'string') {
       throw new PlatformRejected(platform, 'the Send API answered without a message_id');

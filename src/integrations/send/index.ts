@@ -1,7 +1,9 @@
 /**
  * The chat send adapters of every platform that has a chat, built once per
  * process from config. Base URLs: FACEBOOK_API_BASE_URL, ZALO_API_BASE_URL
- * and the marketplaces' `<P>_API_BASE_URL`.
+ * and the marketplaces' `<P>_API_BASE_URL`. With `renew` (services/channels)
+ * a send whose token the platform refuses renews it once and is tried once
+ * more (order-api/token-renewal.ts).
  */
 import type { MessagingConfig, PlatformConfig } from '../../config';
 import { Platform } from '../../entities/enums';
@@ -14,15 +16,26 @@ import {
   createShopeeChatSender,
   createTiktokChatSender,
 } from './marketplaces';
-import type { ChatSenders } from './types';
+import { withTokenRenewal, type TokenRenewer } from '../order-api/token-renewal';
+import type { ChatSender, ChatSenders } from './types';
 import { createZaloSender } from './zalo';
+
+function renewing(sender: ChatSender, renew: TokenRenewer | undefined): ChatSender {
+  if (!renew) return sender;
+  return {
+    platform: sender.platform,
+    send: (message) =>
+      withTokenRenewal(renew, message, (accessToken) => sender.send({ ...message, accessToken })),
+  };
+}
 
 export function createChatSenders(
   messaging: MessagingConfig,
   platforms: PlatformConfig,
+  renew?: TokenRenewer,
 ): ChatSenders {
   const timeoutMs = messaging.timeoutMs;
-  return {
+  const senders: ChatSenders = {
     [Platform.FACEBOOK]: createFacebookSender({
       baseUrl: messaging.facebook.apiBaseUrl,
       timeoutMs,
@@ -41,6 +54,12 @@ export function createChatSenders(
       timeoutMs,
     }),
   };
+  return Object.fromEntries(
+    Object.entries(senders).map(([platform, sender]) => [
+      platform,
+      sender && renewing(sender, renew),
+    ]),
+  );
 }
 
 export type { ChatSender, ChatSenders, OutboundChatMessage } from './types';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { Platform } from '../../entities/enums';
 import { apiUrl, requestJson, type HttpSettings } from '../order-api/http';
 import { lazadaSign } from '../order-api/lazada';
-import { shopeeSign } from '../order-api/shopee';
+import { shopeeErrorCode, shopeeSign } from '../order-api/shopee';
 import { tiktokSign } from '../order-api/tiktok';
 import { PlatformRejected } from '../order-api/types';
 import { isObject, type JsonObject } from '../payload';
@@ -165,6 +165,7 @@ export function createShopeeChatSender(secrets: ShopeeSecrets, http: HttpSetting
             message_type: part.kind === 'text' ? 'text' : 'image',
             content,
           }),
+          errorCode: shopeeErrorCode,
         });
         const error = typeof body.error === 'string' ? body.error : '';
         if (error !== '') throw new PlatformRejected(platform, `send_message: ${error}`, error);

@@ -9,6 +9,8 @@ import { PlatformRejected } from '../order-api/types';
 import type { ChatAttachment } from '../chat-types';
 
 export type OutboundChatMessage = {
+  /** Channel.id: whose token to renew when the platform refuses it. */
+  channelId?: string;
   /** Channel.externalShopId: page id, OA id, shop id. */
   channelExternalId: string;
   /** Channel.accessToken (page token, OA token, seller token). */

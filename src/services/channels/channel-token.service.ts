@@ -11,8 +11,10 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Channel } from '../../entities';
 import { ChannelAlertKind, ChannelStatus, Platform } from '../../entities/enums';
-import { isTokenInvalid, type OAuthClients, type TokenSet } from '../../integrations/oauth';
-import type { ChannelAlertEvent } from '../../kernel/topics';
+import type { OAuthClients, TokenSet } from '../../integrations/oauth';
+import { withTokenRenewal, type TokenRenewer } from '../../integrations/order-api/token-renewal';
+import { TOPICS, type ChannelAlertEvent } from '../../kernel/topics';
+import type { EventBus } from '../../realtime/event-bus';
 import { tokenDaysLeft } from './channel-health.service';
 
 const MINUTE_MS = 60_000;
@@ -57,10 +59,14 @@ const canRefresh = (channel: Channel): boolean =>
     ? Boolean(channel.shopKey && channel.shopSecret)
     : Boolean(channel.refreshToken);
 
+/** A Sendo shop connected with key and secret alone has not logged in yet: it is due at once. */
+const firstSendoLogin = (channel: Channel): boolean =>
+  channel.platform === Platform.SENDO && !channel.accessToken && !channel.tokenExpiresAt;
+
 const isDue = (channel: Channel, now: Date): boolean =>
-  channel.tokenExpiresAt !== undefined &&
-  channel.tokenExpiresAt !== null &&
-  channel.tokenExpiresAt.getTime() - REFRESH_MARGIN_MS[channel.platform] <= now.getTime() &&
+  (firstSendoLogin(channel) ||
+    (!!channel.tokenExpiresAt &&
+      channel.tokenExpiresAt.getTime() - REFRESH_MARGIN_MS[channel.platform] <= now.getTime())) &&
   (!channel.nextRefreshAt || channel.nextRefreshAt.getTime() <= now.getTime());
 
 /** Writes a new token pair onto a channel (callback or refresh); a renewed token starts its alerts afresh. */
@@ -113,6 +119,7 @@ export async function refreshChannelToken(
         refreshToken: channel.refreshToken,
         shopKey: channel.shopKey,
         shopSecret: channel.shopSecret,
+        refreshTokenExpiresAt: channel.refreshTokenExpiresAt ?? null,
         now,
       });
       applyTokens(channel, tokens);
@@ -167,8 +174,8 @@ export async function channelsDueForRefresh(em: EntityManager, now: Date): Promi
      join (values ${margins.map(() => '(?::text, ?::bigint)').join(', ')}) as m("platform", "margin_ms")
        on m."platform" = c."platform"::text
      where c."status" in (${REFRESHED_STATUSES.map(() => '?').join(', ')})
-       and c."token_expires_at" is not null
-       and c."token_expires_at" <= ?::timestamptz + make_interval(secs => m."margin_ms" / 1000.0)
+       and (c."token_expires_at" <= ?::timestamptz + make_interval(secs => m."margin_ms" / 1000.0)
+            or (c."platform" = 'SENDO' and c."token_expires_at" is null and c."access_token" is null))
        and (c."next_refresh_at" is null or c."next_refresh_at" <= ?)
        and (c."refresh_token" is not null
             or (c."platform" = 'SENDO' and c."shop_key" is not null and c."shop_secret" is not null))
@@ -193,12 +200,38 @@ export async function refreshDueTokens(deps: TokenRefreshDeps, now: Date): Promi
 }
 
 /**
- * Runs a platform call with the channel's current token; when the platform
- * answers that the token is invalid or expired, refreshes once (unless
- * another caller already did) and retries once.
+ * The renewal behind withTokenRenewal (order-api/token-renewal.ts), wired
+ * into the order-API clients and the chat senders: a forced refresh under
+ * the row lock, unless the stored token is already another than the refused
+ * one (someone refreshed meanwhile), then the token now stored. A channel
+ * that cannot be refreshed (a Facebook page token, a pasted token) or whose
+ * refresh runs out of tries is marked NEEDS_REAUTHORIZATION with its one
+ * REFRESH_FAILED alert, published on `bus`.
+ */
+export function channelTokenRenewer(
+  deps: TokenRefreshDeps & { bus?: EventBus },
+  now: () => Date = () => new Date(),
+): TokenRenewer {
+  return async (channelId, refusedToken) => {
+    const outcome = await refreshChannelToken(deps, channelId, now(), {
+      force: true,
+      staleToken: refusedToken,
+    });
+    if (outcome.kind === 'failed') deps.bus?.publish(TOPICS.channelAlert, outcome.alert);
+    if (outcome.kind !== 'refreshed' && outcome.kind !== 'fresh') return null;
+    const channel = await deps.orm.em
+      .fork()
+      .findOne(Channel, channelId, { populate: ['accessToken'] });
+    return channel?.accessToken ?? null;
+  };
+}
+
+/**
+ * withTokenRenewal for a call that needs the whole channel row rather than
+ * its token (scripts, tests): the row is read again after a renewal.
  */
 export async function withFreshToken<T>(
-  deps: TokenRefreshDeps,
+  deps: TokenRefreshDeps & { bus?: EventBus },
   channelId: string,
   call: (channel: Channel) => Promise<T>,
   now: () => Date = () => new Date(),
@@ -207,16 +240,10 @@ export async function withFreshToken<T>(
     deps.orm.em.fork().findOneOrFail(Channel, channelId, {
       populate: ['accessToken', 'refreshToken', 'shopSecret'],
     });
-  const channel = await load();
-  try {
-    return await call(channel);
-  } catch (error) {
-    if (!isTokenInvalid(error) || !canRefresh(channel)) throw error;
-    const outcome = await refreshChannelToken(deps, channelId, now(), {
-      force: true,
-      staleToken: channel.accessToken ?? '',
-    });
-    if (outcome.kind !== 'refreshed' && outcome.kind !== 'fresh') throw error;
-    return call(await load());
-  }
+  const first = await load();
+  return withTokenRenewal(
+    channelTokenRenewer(deps, now),
+    { channelId, accessToken: first.accessToken },
+    async (accessToken) => call(accessToken === first.accessToken ? first : await load()),
+  );
 }

@@ -5,6 +5,7 @@ import { open, seal, sealedKeyId, type CredentialKeyring } from '../../db/creden
 const SEALED_COLUMNS = {
   channel: ['access_token', 'refresh_token', 'shop_secret'],
   oauth_state: ['code_verifier'],
+  webhook_endpoint: ['secret', 'previous_secret'],
 } as const;
 
 export type SealRun = { rowsChecked: number; valuesSealed: number };

@@ -79,6 +79,7 @@ export async function deliverMessage(
   if (!claimed) return { kind: 'skipped' };
   try {
     const { externalMessageId } = await sender.send({
+      channelId: channel.id,
       channelExternalId: channel.externalShopId,
       accessToken: channel.accessToken,
       threadId: conversation.externalThreadId,

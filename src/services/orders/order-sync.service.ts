@@ -238,7 +238,6 @@ async function pageThrough(deps: OrderSyncDeps, job: OrderSyncJob): Promise<Orde
   const { orm } = deps;
   const channel = await channelWithCredentials(orm.em.fork(), job.channel.id);
   const client = clientFor(deps.clients, channel.platform);
-  const credentials = credentialsOf(channel);
   const windowMs = channel.platform === Platform.SHOPEE ? SHOPEE_WINDOW_MS : Infinity;
   let cursor: OrderSyncCursor | null = job.cursor ?? {
     windowFrom: job.from.toISOString(),
@@ -257,6 +256,8 @@ async function pageThrough(deps: OrderSyncDeps, job: OrderSyncJob): Promise<Orde
     const windowFrom: Date = new Date(cursor.windowFrom);
     const windowTo: Date = new Date(Math.min(windowFrom.getTime() + windowMs, job.to.getTime()));
     const pageCursor = cursor.page;
+    // Read per page: a token renewed meanwhile (refresh job, or a refused call) is used at once.
+    const credentials = credentialsOf(await channelWithCredentials(orm.em.fork(), channel.id));
     const fetched = await withRetries(deps, job.id, () =>
       client.listOrders(credentials, {
         from: windowFrom,
