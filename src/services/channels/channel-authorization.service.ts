@@ -16,6 +16,7 @@ import type { AuthorizedShop, OAuthClients } from '../../integrations/oauth';
 import { DomainError, assertId, badInput, notFound } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';
 import { audit } from '../shared/audit';
+import { actingUserId } from '../shared/actor';
 import { applyTokens } from './channel-token.service';
 
 export type ChannelAuthorizationDeps = {
@@ -135,7 +136,7 @@ export const channelAuthorizationService = {
       nonce,
       platform: input.platform,
       branch: branchId ?? undefined,
-      createdBy: viewer?.kind === 'user' ? viewer.id : undefined,
+      createdBy: actingUserId(viewer),
       codeVerifier: verifier,
       expiresAt: new Date(now.getTime() + deps.stateTtlMs),
     });
