@@ -213,7 +213,11 @@ describe('over graphql-ws', () => {
     });
     clients.push(client);
     const subscribe = (query: string) => {
-      const seen = { events: [] as Received[], errors: undefined as Received['errors'], done: false };
+      const seen = {
+        events: [] as Received[],
+        errors: undefined as Received['errors'],
+        done: false,
+      };
       client.subscribe(
         { query },
         {

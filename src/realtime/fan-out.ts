@@ -359,7 +359,8 @@ export class FanOut {
         const identity = revokedIdentity(next.value as CredentialsRevokedEvent);
         if (!identity) continue;
         this.endSessions(identity);
-        for (const member of [...(this.watched.get(identity) ?? [])]) member.end(sessionEndedError());
+        for (const member of [...(this.watched.get(identity) ?? [])])
+          member.end(sessionEndedError());
       }
     })().catch((error: unknown) => this.options.onError(error));
   }
