@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
@@ -53,6 +54,8 @@ const PARTNER_KEY = 'bench-fanout-partner-key';
 const PUSH_URL = 'http://bench.local/webhooks/shopee';
 const JWT_SECRET = 'bench-fanout-jwt-secret-of-32-characters-at-least';
 const METRICS_TOKEN = 'bench-fanout-metrics-token';
+/** Production requires a credentials key; the bench's channels hold no real tokens. */
+const CREDENTIALS_KEY = randomBytes(32).toString('base64');
 const FIRST_PORT = 4401;
 const BASELINE_PORT = 4411;
 
@@ -95,6 +98,7 @@ async function startServer(
       PORT: String(port),
       JWT_SECRET,
       METRICS_TOKEN,
+      CREDENTIALS_KEY,
       SHOPEE_PARTNER_KEY: PARTNER_KEY,
       SHOPEE_PUSH_URL: PUSH_URL,
       WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
