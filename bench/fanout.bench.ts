@@ -82,6 +82,12 @@ function cpuSeconds(pid: number): number {
 
 type Server = { child: ChildProcess; port: number };
 
+/** Every process this bench started, so a failed run leaves none behind on the ports. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 async function startServer(
   port: number,
   env: Record<string, string>,
@@ -107,6 +113,7 @@ async function startServer(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   await waitForLine(child, /GraphQL ready at/, 60_000);
   return { child, port };
 }
@@ -179,6 +186,7 @@ function startLoad(): Load {
   const child = fork(require.resolve('./fanout.load.ts'), [], {
     execArgv: ['-r', '@swc-node/register'],
   });
+  children.add(child);
   const waiting: ((message: unknown) => void)[] = [];
   child.on('message', (message) => waiting.shift()?.(message));
   return {
@@ -377,6 +385,7 @@ async function startBaseline(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   await waitForLine(child, /baseline ready/, 30_000);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const push = (order: string) =>
