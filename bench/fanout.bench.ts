@@ -42,7 +42,9 @@ import { runBench } from './support';
  * WS_MAX_BUFFERED_BYTES (`--max-buffered`) is waiting for one, the others
  * must still get every event, and the RSS must stay bounded. `--copies n`
  * adds n aliased copies of the order to the query, for messages of a few
- * KiB that fill a paused socket's kernel buffers within seconds.
+ * KiB; `--slow-subscriptions k` puts k subscriptions on each paused socket,
+ * so that the kernel's buffers for it (a few MB on loopback) fill within
+ * seconds and WS_MAX_BUFFERED_BYTES is reached.
  *
  * `--two-instances`: subscribers on one API instance, pushes to another,
  * events between them over REDIS_URL (a prefix of this run's own).
@@ -270,7 +272,10 @@ async function measureTarget(
   for (let i = 0; (await status()).sockets < plan.length && i < 1200; i += 1) await sleep(100);
   const connectSeconds = (now() - connectStarted) / 1000;
   const warmStarted = now();
-  for (let i = 0; (await status()).warm < total && i < 600; i += 1) {
+  // A refused subscription (a cap) never warms: waiting stops when the rest did.
+  for (let i = 0; i < 600; i += 1) {
+    const { warm, refused } = await status();
+    if (warm + refused >= total) break;
     await target.push(`${prefix}W-${i}`, 'READY_TO_SHIP');
     await sleep(1_000);
   }
@@ -435,6 +440,8 @@ async function main(): Promise<void> {
       'two-instances': { type: 'boolean', default: false },
       'skip-baseline': { type: 'boolean', default: false },
       'slow-share': { type: 'string', default: '0' },
+      /** Subscriptions on each socket that stops reading (default: as many as on the others). */
+      'slow-subscriptions': { type: 'string' },
       copies: { type: 'string', default: '0' },
       'max-buffered': { type: 'string', default: String(16 * 1024) },
       'server-cpu-prof': { type: 'string' },
@@ -526,13 +533,22 @@ async function main(): Promise<void> {
 
     const sockets = Math.min(subscribers, maxSockets);
     const perSocket = Math.ceil(subscribers / sockets);
-    // Every k-th socket stops reading, spread over viewers and load processes.
+    // One socket in k stops reading, spread over viewers (socket i is viewer i mod V's)
+    // so that no viewer's subscription cap is reached by its paused sockets.
     const pauseEvery = slowShare > 0 ? Math.max(1, Math.round(1 / slowShare)) : 0;
-    const plan: FanOutSocket[] = Array.from({ length: sockets }, (_, i) => ({
-      params: viewers[i % viewers.length]!,
-      subscriptions: Math.min(perSocket, subscribers - i * perSocket),
-      pause: pauseEvery > 0 && i % pauseEvery === pauseEvery - 1,
-    })).filter((socket) => socket.subscriptions > 0);
+    const plan: FanOutSocket[] = Array.from({ length: sockets }, (_, i) => {
+      const pause =
+        pauseEvery > 0 && (i + Math.floor(i / viewers.length)) % pauseEvery === pauseEvery - 1;
+      const subscriptions = Math.min(perSocket, subscribers - i * perSocket);
+      return {
+        params: viewers[i % viewers.length]!,
+        subscriptions:
+          pause && values['slow-subscriptions'] && subscriptions > 0
+            ? Number(values['slow-subscriptions'])
+            : subscriptions,
+        pause,
+      };
+    }).filter((socket) => socket.subscriptions > 0);
     const total = plan.reduce((n, s) => n + s.subscriptions, 0);
     const rate = values.rate ? Number(values.rate) : Number(values.deliveries) / total;
     const events = Math.max(1, Math.round(rate * durationS));
