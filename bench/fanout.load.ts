@@ -6,7 +6,12 @@ import WebSocket from 'ws';
  * next) written against `ws` directly, so the client's own cost per message
  * is one JSON.parse and the server, not the load, is what gets measured.
  */
-export type FanOutSocket = { params: Record<string, string>; subscriptions: number };
+export type FanOutSocket = {
+  params: Record<string, string>;
+  subscriptions: number;
+  /** A slow consumer: stops reading when the measure starts (until `resume`). */
+  pause?: boolean;
+};
 
 export type FanOutLoadCommand =
   | {
@@ -18,8 +23,13 @@ export type FanOutLoadCommand =
       connectConcurrency: number;
     }
   | { kind: 'status' }
-  /** From now on, count orders named `${prefix}-<index>-<sent epoch ms>`; at most `events` of them. */
+  /**
+   * From now on, count orders named `${prefix}-<index>-<sent epoch ms>`; at most `events` of
+   * them. The sockets marked `pause` stop reading now.
+   */
   | { kind: 'measure'; prefix: string; events: number }
+  /** The paused sockets read again (and so see the close the server sent them). */
+  | { kind: 'resume' }
   | { kind: 'report' };
 
 export type FanOutLoadStatus = {
@@ -29,17 +39,27 @@ export type FanOutLoadStatus = {
   /** Subscriptions that received at least one event. */
   warm: number;
   refused: number;
+  /** Measured deliveries so far. */
+  delivered: number;
 };
 
 export type FanOutLoadReport = {
   kind: 'report';
   subscriptions: number;
+  /** Of those, on sockets that kept reading. */
+  fastSubscriptions: number;
   delivered: number;
+  /** Of those, to subscriptions on sockets that kept reading. */
+  fastDelivered: number;
   duplicates: number;
-  /** Per measured order index, how many subscriptions received it. */
+  /** Per measured order index, how many subscriptions on sockets that kept reading received it. */
   perEvent: number[];
-  /** Push-to-delivery latency histogram: whole milliseconds -> deliveries. */
+  /** Push-to-delivery latency histogram of the sockets that kept reading: whole ms -> deliveries. */
   latencyMs: Record<number, number>;
+  /** Bytes of the measured messages received (as sent, framing excluded). */
+  bytes: number;
+  /** Sockets that stopped reading. */
+  paused: number;
   firstAt: number;
   lastAt: number;
   /** Close codes the server sent, with how many sockets got each. */
@@ -51,7 +71,12 @@ const now = () => performance.timeOrigin + performance.now();
 
 function run(): void {
   let subscriptions = 0;
+  let slowSubscriptions = 0;
   let warmed: Uint8Array = new Uint8Array(0);
+  /** 1 for the subscriptions of sockets that stop reading. */
+  let slow: Uint8Array = new Uint8Array(0);
+  const pausable: WebSocket[] = [];
+  let paused = 0;
   let warm = 0;
   let openSockets = 0;
   let refused = 0;
@@ -59,13 +84,15 @@ function run(): void {
   let measuring: { prefix: string; seen: Uint8Array; events: number } | null = null;
   let perEvent: number[] = [];
   let delivered = 0;
+  let fastDelivered = 0;
+  let bytes = 0;
   let duplicates = 0;
   let firstAt = 0;
   let lastAt = 0;
   const latencyMs: Record<number, number> = {};
   let cpuBefore = process.cpuUsage();
 
-  const onNext = (subscription: number, externalId: string) => {
+  const onNext = (subscription: number, externalId: string, size: number) => {
     if (warmed[subscription] === 0) {
       warmed[subscription] = 1;
       warm += 1;
@@ -82,8 +109,11 @@ function run(): void {
       return;
     }
     measured.seen[slot] = 1;
-    perEvent[event] = (perEvent[event] ?? 0) + 1;
     delivered += 1;
+    bytes += size;
+    if (slow[subscription] === 1) return;
+    perEvent[event] = (perEvent[event] ?? 0) + 1;
+    fastDelivered += 1;
     if (firstAt === 0) firstAt = at;
     lastAt = at;
     const latency = Math.max(0, Math.floor(at - Number(sent)));
@@ -109,9 +139,10 @@ function run(): void {
         };
         if (message.type === 'next') {
           const externalId = message.payload?.data?.orderEvents?.order?.externalId;
-          if (externalId) onNext(first + Number(message.id), externalId);
+          if (externalId) onNext(first + Number(message.id), externalId, data.length);
         } else if (message.type === 'connection_ack') {
           openSockets += 1;
+          if (socket.pause) pausable.push(ws);
           for (let id = 0; id < socket.subscriptions; id += 1) {
             ws.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query } }));
           }
@@ -131,6 +162,15 @@ function run(): void {
       case 'start': {
         subscriptions = command.sockets.reduce((n, s) => n + s.subscriptions, 0);
         warmed = new Uint8Array(subscriptions);
+        slow = new Uint8Array(subscriptions);
+        let offset = 0;
+        for (const socket of command.sockets) {
+          if (socket.pause) {
+            slow.fill(1, offset, offset + socket.subscriptions);
+            slowSubscriptions += socket.subscriptions;
+          }
+          offset += socket.subscriptions;
+        }
         void (async () => {
           let next = 0;
           let first = 0;
@@ -156,6 +196,7 @@ function run(): void {
           subscriptions,
           warm,
           refused,
+          delivered,
         } satisfies FanOutLoadStatus);
         return;
       case 'measure':
@@ -166,6 +207,11 @@ function run(): void {
         };
         perEvent = new Array<number>(command.events).fill(0);
         cpuBefore = process.cpuUsage();
+        for (const ws of pausable) ws.pause();
+        paused = pausable.length;
+        return;
+      case 'resume':
+        for (const ws of pausable) ws.resume();
         return;
       case 'report': {
         const cpu = process.cpuUsage(cpuBefore);
@@ -173,10 +219,14 @@ function run(): void {
           {
             kind: 'report',
             subscriptions,
+            fastSubscriptions: subscriptions - slowSubscriptions,
             delivered,
+            fastDelivered,
             duplicates,
             perEvent,
             latencyMs,
+            bytes,
+            paused,
             firstAt,
             lastAt,
             closes,

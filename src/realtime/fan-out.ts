@@ -18,12 +18,22 @@ export type SubscriberSocket = {
   close(code: number, reason: string): void;
 };
 
+/**
+ * A socket's viewer as the fan-out keeps it for the socket's subscribes: read
+ * once at connection_init, re-read with the shared members' viewers every
+ * VIEWER_RECHECK_MS, and marked ended by a revocation broadcast, so a
+ * subscribe reads nothing from the database.
+ */
+export type SocketSession = { viewer: Viewer; ended: boolean };
+
 /** One graphql-ws subscription waiting for its events. */
 export type Subscriber = {
   socket: SubscriberSocket;
   /** graphql-ws's id of the subscription on its socket: each message names it. */
   id: string;
   viewer: Viewer;
+  /** The socket's session: one revoked while this subscriber was joining ends it at once. */
+  session?: SocketSession;
   /** Called once when the subscriber leaves, however its subscription ends. */
   onLeave: () => void;
 };
@@ -158,6 +168,8 @@ export class FanOut {
   private readonly starting = new Map<string, Promise<Group | ExecutionResult>>();
   /** Members of shared groups by credentials, for revocations and viewer re-reads. */
   private readonly watched = new Map<Identity, Set<Member>>();
+  /** Sockets' sessions by credentials, for the same. */
+  private readonly sessions = new Map<Identity, Set<SocketSession>>();
   private revocations: AsyncIterator<unknown> | null = null;
   private recheck: NodeJS.Timeout | null = null;
   private rechecking = false;
@@ -197,7 +209,19 @@ export class FanOut {
       if (!group.shared) continue;
       extra += group.members.size * (group.listeners.open + 1) - group.listeners.open;
     }
-    return Math.max(0, extra - (this.revocations ? 1 : 0));
+    // The fan-out's own revocation listener never counts, even when only sockets hold it.
+    return extra - (this.revocations ? 1 : 0);
+  }
+
+  /** Keeps `session` current until `unwatchSession` (the socket closed). */
+  watchSession(session: SocketSession): void {
+    addTo(this.sessions, identityOf(session.viewer), session);
+    this.startWatching();
+  }
+
+  unwatchSession(session: SocketSession): void {
+    removeFrom(this.sessions, identityOf(session.viewer), session);
+    this.stopWatchingWhenIdle();
   }
 
   /**
@@ -234,6 +258,7 @@ export class FanOut {
     const member = new Member(subscriber, group, (left) => this.leave(left));
     group.members.add(member);
     if (group.shared) this.watch(member);
+    if (subscriber.session?.ended) member.end(sessionEndedError());
     return member;
   }
 
@@ -293,13 +318,16 @@ export class FanOut {
   }
 
   private watch(member: Member): void {
-    const identity = identityOf(member.subscriber.viewer);
-    let members = this.watched.get(identity);
-    if (!members) {
-      members = new Set();
-      this.watched.set(identity, members);
-    }
-    members.add(member);
+    addTo(this.watched, identityOf(member.subscriber.viewer), member);
+    this.startWatching();
+  }
+
+  private unwatch(member: Member): void {
+    removeFrom(this.watched, identityOf(member.subscriber.viewer), member);
+    this.stopWatchingWhenIdle();
+  }
+
+  private startWatching(): void {
     if (!this.revocations) this.listenForRevocations();
     if (!this.recheck) {
       this.recheck = setInterval(() => void this.recheckViewers(), VIEWER_RECHECK_MS);
@@ -307,16 +335,19 @@ export class FanOut {
     }
   }
 
-  private unwatch(member: Member): void {
-    const identity = identityOf(member.subscriber.viewer);
-    const members = this.watched.get(identity);
-    members?.delete(member);
-    if (members?.size === 0) this.watched.delete(identity);
-    if (this.watched.size > 0) return;
+  private stopWatchingWhenIdle(): void {
+    if (this.watched.size > 0 || this.sessions.size > 0) return;
     void this.revocations?.return?.();
     this.revocations = null;
     if (this.recheck) clearInterval(this.recheck);
     this.recheck = null;
+  }
+
+  /** Ends a socket's session: its later subscribes are refused, it is no longer re-read. */
+  private endSessions(identity: Identity): void {
+    for (const session of this.sessions.get(identity) ?? []) session.ended = true;
+    this.sessions.delete(identity);
+    this.stopWatchingWhenIdle();
   }
 
   private listenForRevocations(): void {
@@ -326,8 +357,10 @@ export class FanOut {
     void (async () => {
       for (let next = await revocations.next(); !next.done; next = await revocations.next()) {
         const identity = revokedIdentity(next.value as CredentialsRevokedEvent);
-        const members = identity ? this.watched.get(identity) : undefined;
-        for (const member of [...(members ?? [])]) member.end(sessionEnded());
+        if (!identity) continue;
+        this.endSessions(identity);
+        for (const member of [...(this.watched.get(identity) ?? [])])
+          member.end(sessionEndedError());
       }
     })().catch((error: unknown) => this.options.onError(error));
   }
@@ -336,12 +369,18 @@ export class FanOut {
     if (this.rechecking) return;
     this.rechecking = true;
     try {
-      for (const [identity, members] of [...this.watched]) {
-        const [first] = members;
-        if (!first) continue;
-        const current = await this.options.refreshViewer(first.subscriber.viewer);
+      // One read per user or key, for its shared members and its sockets together.
+      const identities = new Set([...this.watched.keys(), ...this.sessions.keys()]);
+      for (const identity of identities) {
+        const [firstMember] = this.watched.get(identity) ?? [];
+        const [firstSession] = this.sessions.get(identity) ?? [];
+        const known = firstMember?.subscriber.viewer ?? firstSession?.viewer;
+        if (!known) continue;
+        const current = await this.options.refreshViewer(known);
+        if (!current) this.endSessions(identity);
+        else for (const open of this.sessions.get(identity) ?? []) open.viewer = current;
         for (const member of [...(this.watched.get(identity) ?? [])]) {
-          if (!current) member.end(sessionEnded());
+          if (!current) member.end(sessionEndedError());
           else if (this.options.scopeClassOf(current) !== member.group.classKey) {
             member.end(
               new GraphQLError('Your access changed: subscribe again', {
@@ -359,7 +398,23 @@ export class FanOut {
   }
 }
 
-const sessionEnded = () =>
+function addTo<T>(map: Map<Identity, Set<T>>, identity: Identity, value: T): void {
+  let values = map.get(identity);
+  if (!values) {
+    values = new Set();
+    map.set(identity, values);
+  }
+  values.add(value);
+}
+
+function removeFrom<T>(map: Map<Identity, Set<T>>, identity: Identity, value: T): void {
+  const values = map.get(identity);
+  values?.delete(value);
+  if (values?.size === 0) map.delete(identity);
+}
+
+/** What a subscription or operation of a deactivated user or revoked key ends with. */
+export const sessionEndedError = (): GraphQLError =>
   new GraphQLError('The session ended (user deactivated or key revoked)', {
     extensions: { code: 'UNAUTHENTICATED' },
   });

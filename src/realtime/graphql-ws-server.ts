@@ -25,12 +25,21 @@ import { operationLabel } from '../metrics';
 import { clientIpOf } from '../http/security';
 import { createContext, type Context } from '../schema/context';
 import { formatClientError } from '../schema/format-error';
-import { prepareOperation, type OperationLimits } from '../schema/operation-limits';
+import type { OperationLimits } from '../schema/operation-limits';
 import { reportFailedOperation } from '../schema/operation-report';
 import type { AppServices } from '../app/app-services';
 import { DomainError } from '../kernel/errors';
 import type { EventBus } from './event-bus';
-import { FanOut, identityOf, type Identity, type ListenerCount, type Subscriber } from './fan-out';
+import {
+  FanOut,
+  identityOf,
+  sessionEndedError,
+  type Identity,
+  type ListenerCount,
+  type SocketSession,
+  type Subscriber,
+} from './fan-out';
+import { PreparedOperations, stableJson } from './prepared-operations';
 import { asViewerClass } from './scoped-subscription';
 
 const GRAPHQL_WS_PATH = '/graphql';
@@ -49,7 +58,8 @@ export const PROCESS_FULL_CLOSE_CODE = 1013;
 export const VIEWER_SOCKETS_CLOSE_CODE = 4012;
 
 type SocketExtra = {
-  viewer?: Viewer | null;
+  /** The socket's viewer from connection_init on, kept current by the fan-out. */
+  session?: SocketSession;
   /** Whose sockets this one counts in, once connection_init accepted it. */
   counted?: Identity;
   /** Subscription slots taken by onSubscribe, by operation id, until the subscription ends. */
@@ -77,18 +87,6 @@ class Tally {
     if (next > 0) this.counts.set(key, next);
     else this.counts.delete(key);
   }
-}
-
-/** JSON with object keys sorted, so equal variables give one group key. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /**
@@ -387,14 +385,18 @@ export function startGraphqlWsServer(deps: {
     return joined;
   };
 
+  const preparedOperations = new PreparedOperations(schema, limits);
+
   // The socket authenticates once at connection_init (missing or bad credentials: 4403)
-  // and keeps the viewer; subscriptions re-check it for every event.
+  // and keeps the viewer as a session the fan-out keeps current; subscriptions re-check
+  // it for every event.
   const server = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
       onConnect: async (ctx) => {
+        let viewer: Viewer | null;
         try {
-          ctx.extra.viewer = await authenticate(
+          viewer = await authenticate(
             orm.em.fork(),
             services.tokens,
             credentialsFromConnectionParams(ctx.connectionParams),
@@ -404,7 +406,6 @@ export function startGraphqlWsServer(deps: {
           throw error;
         }
         // Every socket operation needs a viewer: no credentials is refused like bad ones.
-        const viewer = ctx.extra.viewer;
         if (!viewer) return false;
         const identity = identityOf(viewer);
         if (socketsPerViewer.get(identity) >= subscriptionLimits.maxSocketsPerViewer) {
@@ -417,11 +418,15 @@ export function startGraphqlWsServer(deps: {
         }
         socketsPerViewer.add(identity, 1);
         ctx.extra.counted = identity;
+        const session: SocketSession = { viewer, ended: false };
+        ctx.extra.session = session;
+        fanOut.watchSession(session);
         return true;
       },
       onClose: (ctx) => {
         if (ctx.extra.counted) socketsPerViewer.add(ctx.extra.counted, -1);
         ctx.extra.counted = undefined;
+        if (ctx.extra.session) fanOut.unwatchSession(ctx.extra.session);
         for (const release of ctx.extra.slots?.values() ?? []) release();
       },
       onSubscribe: async (ctx, id, payload) => {
@@ -434,24 +439,25 @@ export function startGraphqlWsServer(deps: {
             ),
           ];
         }
-        const prepared = prepareOperation(schema, limits, payload);
+        const prepared = preparedOperations.prepare(payload);
         if (Array.isArray(prepared)) return prepared;
-        // A socket lives long: every operation on it re-reads its viewer, so a
-        // deactivated user or a revoked key loses the socket as it loses HTTP.
-        const known = ctx.extra.viewer;
-        if (known) {
-          const viewer = await refreshViewer(orm.em.fork(), known);
-          if (!viewer) {
-            return [
-              new GraphQLError('The session ended (user deactivated or key revoked)', {
-                extensions: { code: 'UNAUTHENTICATED' },
-              }),
-            ];
-          }
-          ctx.extra.viewer = viewer;
-          const operation = getOperationAST(prepared.document, payload.operationName);
-          if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
-            const identity = identityOf(viewer);
+        const session = ctx.extra.session;
+        if (session) {
+          const subscription = prepared.operation.operation === OperationTypeNode.SUBSCRIPTION;
+          if (session.ended) return [sessionEndedError()];
+          if (!subscription) {
+            // A query or mutation reads its viewer afresh, as it would over HTTP.
+            const viewer = await refreshViewer(orm.em.fork(), session.viewer);
+            if (!viewer) {
+              session.ended = true;
+              return [sessionEndedError()];
+            }
+            session.viewer = viewer;
+          } else {
+            // A subscription takes the session's viewer without a read: it was read at
+            // connection_init, is re-read every few seconds and ended by a revocation
+            // (fan-out.ts), and every event is checked against the scope.
+            const identity = identityOf(session.viewer);
             if (
               subscriptionsPerViewer.get(identity) >= subscriptionLimits.maxSubscriptionsPerViewer
             ) {
@@ -481,7 +487,8 @@ export function startGraphqlWsServer(deps: {
         };
       },
       context: (ctx, id, payload) => {
-        const viewer = ctx.extra.viewer ?? null;
+        const session = ctx.extra.session;
+        const viewer = session?.viewer ?? null;
         const context = createContext(
           orm,
           services,
@@ -493,7 +500,7 @@ export function startGraphqlWsServer(deps: {
           const socket: WebSocket = ctx.extra.socket;
           pending.set(context, {
             query: payload.query,
-            subscriber: { socket, id, viewer },
+            subscriber: { socket, id, viewer, session },
             release,
           });
         }
@@ -504,7 +511,12 @@ export function startGraphqlWsServer(deps: {
       onError: async (ctx, _id, _payload, errors) => {
         await reportFailedOperation(
           { orm, logger },
-          { errors, operation: null, viewer: ctx.extra.viewer ?? null, requestId: undefined },
+          {
+            errors,
+            operation: null,
+            viewer: ctx.extra.session?.viewer ?? null,
+            requestId: undefined,
+          },
         );
         return format(errors);
       },

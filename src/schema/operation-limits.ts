@@ -143,10 +143,53 @@ export function operationCostPlugin<C extends object>(
   };
 }
 
-type PreparedOperation = {
+export type PreparedOperation = {
   document: DocumentNode;
   operation: OperationDefinitionNode;
 };
+
+/**
+ * The part of `prepareOperation` that depends on the document alone (parse
+ * within the token limit, validation, the operation picked by name), so a
+ * transport may keep its result for equal documents; the cost, which reads
+ * the variables, is `limits.costError`.
+ */
+export function prepareDocument(
+  schema: GraphQLSchema,
+  limits: OperationLimits,
+  query: string,
+  operationName: string | null | undefined,
+): PreparedOperation | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(query, limits.parseOptions);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return [limitError(error.message, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
+  }
+  const invalid = validate(schema, document, limits.allValidationRules);
+  if (invalid.length > 0) {
+    return invalid.map(
+      (error) =>
+        new GraphQLError(error.message, {
+          nodes: error.nodes,
+          extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
+        }),
+    );
+  }
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) {
+    return [
+      limitError(
+        operationName
+          ? `Unknown operation named "${operationName}".`
+          : 'Must provide operation name if query contains multiple operations.',
+        ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+      ),
+    ];
+  }
+  return { document, operation };
+}
 
 /**
  * What Apollo does for an HTTP request before execution, for a graphql-ws
@@ -163,34 +206,9 @@ export function prepareOperation(
     variables?: Record<string, unknown> | null;
   },
 ): PreparedOperation | GraphQLError[] {
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query, limits.parseOptions);
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    return [limitError(error.message, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
-  }
-  const invalid = validate(schema, document, limits.allValidationRules);
-  if (invalid.length > 0) {
-    return invalid.map(
-      (error) =>
-        new GraphQLError(error.message, {
-          nodes: error.nodes,
-          extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
-        }),
-    );
-  }
-  const operation = getOperationAST(document, payload.operationName ?? undefined);
-  if (!operation) {
-    return [
-      limitError(
-        payload.operationName
-          ? `Unknown operation named "${payload.operationName}".`
-          : 'Must provide operation name if query contains multiple operations.',
-        ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
-      ),
-    ];
-  }
+  const prepared = prepareDocument(schema, limits, payload.query, payload.operationName);
+  if (Array.isArray(prepared)) return prepared;
+  const { document, operation } = prepared;
   const costly = limits.costError(schema, document, operation, payload.variables ?? undefined);
-  return costly ? [costly] : { document, operation };
+  return costly ? [costly] : prepared;
 }
