@@ -15,6 +15,8 @@ import { percentile, runBench, startBenchServer, startDistServer } from './suppo
  * build`) the requests go to the compiled server started as `npm run
  * start:prod` starts it (NODE_ENV=production, jobs on), and the RSS is that
  * process's VmRSS: its idle figure is taken just before the first export.
+ * `--client-rate 5M` has the client read at that rate (curl's --limit-rate):
+ * a slow download, which must not make the server hold the export.
  */
 const RANGE = (() => {
   const now = new Date();
@@ -51,10 +53,15 @@ async function main(): Promise<void> {
       only: { type: 'string', default: 'reports,exports' },
       server: { type: 'string', default: 'in-process' },
       settle: { type: 'string', default: '3' },
+      // curl's --limit-rate (e.g. 5M): a slow client, which the server must not buffer for.
+      'client-rate': { type: 'string' },
     },
   });
   if (!['in-process', 'dist'].includes(values.server)) {
     throw new Error('--server: in-process or dist');
+  }
+  if (values['client-rate'] !== undefined && !/^\d+[kKmMgG]?$/.test(values['client-rate'])) {
+    throw new Error('--client-rate: bytes per second, as curl takes them (500K, 5M)');
   }
   const jwtSecret = 'bench-secret-'.repeat(4);
   const server = await startBenchServer(Number(values.scale), { JWT_SECRET: jwtSecret });
@@ -102,8 +109,9 @@ async function main(): Promise<void> {
       // V8 shrinks its young generation only after some idle time (about 30 s):
       // `--settle 40` measures a server that has been up a while.
       await new Promise((resolve) => setTimeout(resolve, Number(values.settle) * 1000));
-      lines.push(`server RSS idle ${mb(rss())} MB after ${values.settle} s`);
     }
+    const idleRss = rss();
+    if (dist) lines.push(`server RSS idle ${mb(idleRss)} MB after ${values.settle} s`);
     for (const format of ['csv', 'ndjson'] as const) {
       const startRss = rss();
       let peakRss = startRss;
@@ -116,9 +124,13 @@ async function main(): Promise<void> {
         'bash',
         [
           '-c',
-          `set -o pipefail; curl -sf -H "authorization: $AUTH" "$URL" | tee >(wc -c >&2) | wc -l`,
+          `set -o pipefail; curl -sf $RATE -H "authorization: $AUTH" "$URL" | tee >(wc -c >&2) | wc -l`,
         ],
-        { AUTH: authorization, URL: `${base}/exports/orders?format=${format}` },
+        {
+          AUTH: authorization,
+          URL: `${base}/exports/orders?format=${format}`,
+          RATE: values['client-rate'] ? `--limit-rate ${values['client-rate']}` : '',
+        },
       );
       const newlines = Number(counted.stdout.trim());
       const bytes = Number(counted.stderr.trim());
@@ -128,7 +140,7 @@ async function main(): Promise<void> {
       const rows = newlines - 1;
       if (rows !== orders) throw new Error(`export ${format}: ${rows} rows, expected ${orders}`);
       lines.push(
-        `export orders ${format.padEnd(6)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s, ${(bytes / 1e6).toFixed(0)} MB, server RSS ${mb(startRss)} MB before, peak ${mb(peakRss)} MB`,
+        `export orders ${format.padEnd(6)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s, ${(bytes / 1e6).toFixed(0)} MB, server RSS ${mb(startRss)} MB before, peak ${mb(peakRss)} MB (${mb(peakRss - idleRss)} MB over idle)`,
       );
     }
   }

@@ -339,7 +339,40 @@ describe('the instants an export takes', () => {
   );
 });
 
+/** Export connections in this test file's database, or those of them waiting for a lock. */
+async function exportConnections(waitingForLock = false): Promise<number> {
+  const [row] = await t.orm.em.fork().execute<{ n: string }[]>(
+    `select count(*) as n from pg_stat_activity where application_name = ?
+      and datname = current_database() ${waitingForLock ? `and wait_event_type = 'Lock'` : ''}`,
+    [EXPORT_APPLICATION_NAME],
+  );
+  return Number(row?.n);
+}
+
+async function waitUntil(done: () => Promise<boolean>, ms: number): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < ms && !(await done());) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('a client that hangs up mid-export', () => {
+  it('ends the statement even while PostgreSQL has sent nothing yet', async () => {
+    await t.orm.em.fork().transactional(async (tx) => {
+      // The export's first statement then waits for the lock, with nothing to send.
+      await tx.execute('lock table "customer_order" in access exclusive mode');
+      const req = http.get(`${t.httpUrl}/exports/orders?format=ndjson`, {
+        headers: headersOf({ token: t.adminToken }),
+      });
+      req.on('error', () => undefined);
+      await waitUntil(async () => (await exportConnections(true)) === 1, 5_000);
+      expect(await exportConnections(true)).toBe(1);
+      req.destroy();
+      // While the lock is still held.
+      await waitUntil(async () => (await exportConnections()) === 0, 4_000);
+      expect(await exportConnections()).toBe(0);
+    });
+  });
+
   it('ends the database side of the export and leaves the pool usable', async () => {
     // Enough rows that the export is still sending when the client goes away.
     await insertBulkOrders(t.orm, shopA, { count: 20_000, nameRepeats: 20 });

@@ -31,6 +31,9 @@ const CSV = 'text/csv';
 
 const BOM = '\uFEFF';
 
+/** How often PostgreSQL checks that an export's client connection is still there. */
+const CONNECTION_CHECK_MS = 1_000;
+
 const STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
@@ -205,11 +208,21 @@ export function createExportRouter(deps: {
     client.on('error', (error) =>
       deps.logger.warn({ err: error, entity }, 'export connection lost'),
     );
+    // A client that hangs up closes the connection at once, not at the next row: the
+    // statement may still be sorting or waiting for a lock and send nothing for a while.
+    const hangUp = () => {
+      if (!res.writableFinished) void client.end().catch(() => undefined);
+    };
+    res.once('close', hangUp);
     try {
       await client.connect();
       await client.query('begin isolation level repeatable read read only');
-      // A long export is one big plan: JIT would only add its compile time.
-      await client.query('set local jit = off');
+      // A long export is one big plan: JIT would only add its compile time. PostgreSQL
+      // otherwise notices a closed connection only when it next sends: the check
+      // interval ends a statement that is still sorting or waiting for a lock.
+      await client.query(
+        `set local jit = off; set local client_connection_check_interval = ${CONNECTION_CHECK_MS}`,
+      );
       const prepared = await prepareExport(em, client, viewer, request);
       res.status(200);
       res.setHeader('Content-Type', `${format === 'csv' ? CSV : NDJSON}; charset=utf-8`);
@@ -243,6 +256,8 @@ export function createExportRouter(deps: {
     } catch (error) {
       if (error instanceof DomainError) {
         answerError(res, STATUS[error.code], error.code, error.message);
+      } else if (res.destroyed && !res.writableFinished) {
+        deps.logger.info({ entity }, 'export cut off: the client hung up');
       } else {
         deps.logger.error(
           { err: error, entity },
@@ -251,6 +266,7 @@ export function createExportRouter(deps: {
         answerError(res, 500, 'INTERNAL_SERVER_ERROR', 'The export failed; see the logs');
       }
     } finally {
+      res.off('close', hangUp);
       // Closing the connection ends its read-only transaction, whole or cut short;
       // inside the COPY, end() drops the socket rather than wait for the rows.
       await client.end().catch(() => undefined);

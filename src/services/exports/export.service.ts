@@ -17,19 +17,19 @@ import { badInput, DomainError, isId } from '../../kernel/errors';
 import { INSTANT_RANGE, isInstantInRange } from '../../kernel/instants';
 import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
 import { ticketTitleSql } from '../tickets/ticket-title';
+import { CopyTextUnescaper, countRows } from './copy-text';
 
 /*
  * Incremental exports for BI tools. One export is one read-only REPEATABLE
  * READ transaction on a connection of its own: a first statement finds the
  * last row the export will hold (so its cursor can be sent in a header before
  * the body), then the rows stream in (updated_at, id) order up to that row as
- * `COPY (select <line>) TO STDOUT` in binary format. PostgreSQL builds each
- * output line (lineSql), and the process only strips COPY's 6-byte row
- * header and passes the bytes on: no row becomes a JavaScript object or
- * string, which with a cursor (pg-query-stream) was most of the process's
- * time and garbage. The socket is read only as fast as the client takes the
- * output, so memory stays flat whatever the row count, and there is no row
- * limit.
+ * `COPY (select <line>) TO STDOUT` in COPY's text format. PostgreSQL builds
+ * each output line (lineSql), and the process only undoes COPY's backslash
+ * escapes in place and passes the bytes on: no row becomes a JavaScript
+ * object or string, which with a cursor (pg-query-stream) was most of the
+ * process's time and garbage. The socket is read only as fast as the client
+ * takes the output, and there is no row limit.
  *
  * The cursor is the (updated_at, id) of the last row sent, opaque to clients.
  * `updated_at` is written by the application's clock before its transaction
@@ -335,131 +335,31 @@ export type PreparedExport = {
   lines: ExportLines;
 };
 
-/** Line ends: RFC 4180's CRLF for CSV, LF for NDJSON. */
-const EOL: Record<ExportFormat, string> = { csv: `E'\\r\\n'`, ndjson: `E'\\n'` };
+/**
+ * What ends a line besides the LF that COPY writes after every row: RFC
+ * 4180's CRLF for CSV, LF alone for NDJSON.
+ */
+const BEFORE_LF: Record<ExportFormat, string> = { csv: ` || E'\\r'`, ndjson: '' };
 
 /** The export's connection as pg_stat_activity names it (operators and tests find it by this). */
 export const EXPORT_APPLICATION_NAME = 'crm-export';
 
-/** The start of PostgreSQL's binary COPY output. */
-const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
-/** Signature, flags and the length of the header extension. */
-const COPY_HEADER_BYTES = 19;
-const NOTHING = Buffer.alloc(0);
-
-/**
- * PostgreSQL's binary COPY output of one-column text rows, turned into the
- * rows' bytes one after another. Each row is a 16-bit field count (1; -1
- * ends the data), a 32-bit length and the line. The lines move down over the
- * row headers inside the chunk they came in (the chunk is the stream's own).
- * Only the one unit (file header, row, trailer) that a chunk boundary cuts is
- * joined, from its own bytes: joining the whole next chunk to it copied
- * nearly every chunk a second time.
- */
-export class CopyLineDecoder {
-  /** Rows decoded so far. */
-  count = 0;
-  /** The trailer came: no row follows. */
-  ended = false;
-  private started = false;
-  private carry: Buffer = NOTHING;
-
-  /**
-   * The lines of `chunk`, in order: a line completed from the previous
-   * chunk's cut row (a buffer of its own), then `chunk`'s whole lines
-   * (rewritten in place). Keeps the cut unit at the end for the next chunk.
-   */
-  push(chunk: Buffer): Buffer[] {
-    const out: Buffer[] = [];
-    let at = 0;
-    while (this.carry.length > 0) {
-      const size = this.unitSize(this.carry, 0);
-      // Until the cut unit's size can be told, only the few bytes that tell it are taken.
-      const target = Math.abs(size);
-      const take = Math.min(target - this.carry.length, chunk.length - at);
-      this.carry = Buffer.concat([this.carry, chunk.subarray(at, at + take)]);
-      at += take;
-      if (this.carry.length < target) return out;
-      if (size < 0) continue;
-      const line = this.unit(this.carry, 0, size);
-      if (line) out.push(line);
-      this.carry = NOTHING;
-    }
-    let size = 0;
-    while (at < chunk.length && !this.ended) {
-      const unit = this.unitSize(chunk, at);
-      if (unit < 0 || chunk.length - at < unit) {
-        // Nobody writes past `size`, which stays at or below `at`: the cut unit can stay a view.
-        this.carry = chunk.subarray(at);
-        break;
-      }
-      const line = this.unit(chunk, at, unit);
-      if (line) {
-        chunk.copyWithin(size, at + 6, at + unit);
-        size += line.length;
-      }
-      at += unit;
-    }
-    if (size > 0) out.push(chunk.subarray(0, size));
-    return out;
-  }
-
-  /** The size of the unit at `at`, or minus the bytes needed to tell it. */
-  private unitSize(data: Buffer, at: number): number {
-    const left = data.length - at;
-    if (!this.started) {
-      // Refused as soon as the signature is in, not after waiting for a garbage length.
-      const signature = data.subarray(at, at + COPY_SIGNATURE.length);
-      if (!COPY_SIGNATURE.subarray(0, signature.length).equals(signature)) {
-        throw new Error('COPY did not answer in binary format');
-      }
-      return left < COPY_HEADER_BYTES
-        ? -COPY_HEADER_BYTES
-        : COPY_HEADER_BYTES + data.readUInt32BE(at + COPY_HEADER_BYTES - 4);
-    }
-    if (left < 2) return -2;
-    if (data.readInt16BE(at) === -1) return 2;
-    if (left < 6) return -6;
-    return 6 + Math.max(0, data.readInt32BE(at + 2));
-  }
-
-  /** Takes in the whole unit at `at`; returns its line if it is a row. */
-  private unit(data: Buffer, at: number, size: number): Buffer | null {
-    if (!this.started) {
-      this.started = true;
-      return null;
-    }
-    const fields = data.readInt16BE(at);
-    if (fields === -1) {
-      this.ended = true;
-      return null;
-    }
-    if (fields !== 1 || data.readInt32BE(at + 2) < 0) {
-      throw new Error('COPY sent a row that is not one line');
-    }
-    this.count += 1;
-    return data.subarray(at + 6, at + size);
-  }
-}
-
 /**
  * An export's output lines, line ends included, in chunks as they come off
- * the socket. Counts the rows on the way. `complete` stays false if the
- * consumer stopped early: the connection is then still inside the COPY and
- * must be closed (client.end()), not reused.
+ * the socket: COPY's text output of one column, unescaped (copy-text.ts).
+ * Counts the rows on the way. `complete` stays false if the consumer stopped
+ * early: the connection is then still inside the COPY and must be closed
+ * (client.end()), not reused.
  */
 export class ExportLines implements AsyncIterable<Buffer> {
   complete = false;
-  private readonly decoder = new CopyLineDecoder();
+  count = 0;
+  private readonly text = new CopyTextUnescaper();
 
   constructor(
     private readonly client: Client,
     private readonly copySql: string | null,
   ) {}
-
-  get count(): number {
-    return this.decoder.count;
-  }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     if (!this.copySql) {
@@ -469,7 +369,8 @@ export class ExportLines implements AsyncIterable<Buffer> {
     const copy = this.client.query(copyTo(this.copySql));
     try {
       for await (const chunk of copy as AsyncIterable<Buffer>) {
-        for (const lines of this.decoder.push(chunk)) yield lines;
+        this.count += countRows(chunk);
+        yield this.text.push(chunk);
       }
       this.complete = true;
     } finally {
@@ -539,8 +440,8 @@ export async function prepareExport(
     spec.key === 'sequence'
       ? `b."sequence" <= ?`
       : `(b."updated_at", b."id") <= (?::timestamptz, ?::uuid)`;
-  const streamSql = `copy (select ${line} || ${EOL[request.format]} from ${from}
-    where ${[...where, upTo].join(' and ')} order by ${ascending}) to stdout with (format binary)`;
+  const streamSql = `copy (select ${line}${BEFORE_LF[request.format]} from ${from}
+    where ${[...where, upTo].join(' and ')} order by ${ascending}) to stdout`;
   const streamParams = [
     ...params,
     ...(end ? (spec.key === 'sequence' ? [end.k] : [end.k, end.id]) : []),
