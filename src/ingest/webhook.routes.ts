@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { MessagingConfig, PlatformConfig } from '../config';
@@ -322,6 +322,22 @@ export function createWebhookRouter(deps: WebhookDeps): {
       else res.json(reply.body);
     },
   );
+
+  // What the body parser refuses (too large, a corrupt or unknown encoding), answered as a push refusal.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const status = (error as { status?: unknown }).status;
+    if (res.headersSent || typeof status !== 'number' || status < 400 || status >= 500) {
+      next(error);
+      return;
+    }
+    const key = (req.path.split('/')[1] ?? '').toLowerCase();
+    const message = error instanceof Error ? error.message : 'request refused';
+    if (isPlatformKey(key) || Object.hasOwn(receivers, key)) {
+      res.locals.metricsRoute = `/webhooks/${key}`;
+      refusals.add(`${key} ${status}: ${message}`);
+    }
+    res.status(status).json({ error: message.toLowerCase() });
+  });
 
   return { router, close: () => refusals.close() };
 }
