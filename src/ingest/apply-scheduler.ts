@@ -86,7 +86,7 @@ export class ApplyScheduler {
 
   private async work(lane: Lane): Promise<void> {
     lane.busy = true;
-    for (let batch = lane.queue.splice(0, BATCH); batch.length > 0; ) {
+    for (let batch = lane.queue.splice(0, BATCH); batch.length > 0;) {
       try {
         const ids: string[] = [];
         const known = new Map<string, NormalizedOrderEvent>();

@@ -188,7 +188,10 @@ export function createWebhookRouter(deps: WebhookDeps): {
       ack: (result) =>
         EMPTY_ACK.has(key)
           ? { status: 200 }
-          : { status: 200, body: { received: result.stored.length, duplicates: result.duplicates } },
+          : {
+              status: 200,
+              body: { received: result.stored.length, duplicates: result.duplicates },
+            },
     };
   };
 

@@ -10,7 +10,11 @@ import { z } from 'zod';
 import { PayloadError } from './types';
 
 /** Reads `value` with `schema`; a PayloadError names the first field that did not fit. */
-export function readPayload<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+export function readPayload<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -37,9 +41,11 @@ export const idField = z.unknown().transform((value, ctx): string => {
   return fail(ctx, 'is missing or not an id');
 });
 
-export const textField = z.unknown().transform((value, ctx): string =>
-  typeof value === 'string' && value !== '' ? value : fail(ctx, 'is missing or not a string'),
-);
+export const textField = z
+  .unknown()
+  .transform((value, ctx): string =>
+    typeof value === 'string' && value !== '' ? value : fail(ctx, 'is missing or not a string'),
+  );
 
 /** Integers that some senders quote (message types, Sendo status codes). */
 export const integerField = z.unknown().transform((value, ctx): number => {

@@ -111,28 +111,24 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: WebhookSecret
 
 const ENVELOPE = objectOf({ type: integerField });
 
-const eventPush = (statusField: string) =>
-  objectOf({
-    shop_id: idField,
-    timestamp: z.unknown(),
-    data: objectOf({
-      order_id: idField,
-      [statusField]: textField,
-      update_time: z.unknown(),
-      cancel_id: z.unknown(),
-    }),
-  });
-const PUSHES = new Map(
-  Object.values(SHAPES).map((shape) => [shape.statusField, eventPush(shape.statusField)]),
-);
+/** Types 1, 11 and 12; the status field is the type's own (see SHAPES). */
+const EVENT_PUSH = objectOf({
+  shop_id: idField,
+  timestamp: z.unknown(),
+  data: objectOf({ order_id: idField, update_time: z.unknown(), cancel_id: z.unknown() }),
+});
 
 function normalize(payload: unknown): NormalizedOrderEvent[] {
   const { type } = readPayload(ENVELOPE, payload, PUSH);
   const shape = SHAPES[type];
   if (!shape) return []; // messages, package updates, authorization notices...
-  const push = readPayload(PUSHES.get(shape.statusField)!, payload, PUSH);
+  const push = readPayload(EVENT_PUSH, payload, PUSH);
   const { data } = push;
-  const rawStatus = data[shape.statusField] as string;
+  const rawStatus = readPayload(
+    textField,
+    data[shape.statusField],
+    `${PUSH}.data.${shape.statusField}`,
+  );
   const mapped = mapStatus(shape.table, rawStatus, `TikTok Shop ${shape.statusField}`);
   // The status time: `update_time` where the type has one. Type 11 has only
   // `create_time`, the moment the buyer asked, which would date a later SUCCESS

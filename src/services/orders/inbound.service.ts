@@ -94,7 +94,11 @@ export const inboundService = {
    * (a marketplace push is either; Messenger and Zalo pushes are messages).
    * The webhook route passes its group-committing writer; others `inboxOf(em)`.
    */
-  async receive(store: InboxStore, source: InboxSource, push: ReceivedPush): Promise<ReceiveResult> {
+  async receive(
+    store: InboxStore,
+    source: InboxSource,
+    push: ReceivedPush,
+  ): Promise<ReceiveResult> {
     return receiveKeyed(store, source.platform, push, (payload) => [
       ...(source.normalize?.(payload) ?? []).map((event) => ({
         eventKey: event.eventKey,

@@ -240,10 +240,16 @@ export async function applyOrderEvents(
     // A confirmed (Sendo) event: the detail that confirmed it fills in amounts, items and buyer.
     for (const { inboxId, event } of events) {
       const detail = byId.get(inboxId)!.confirmed;
-      const order = detail && orders.get(orderKey(event.platform, event.shopId, event.externalOrderId));
+      const order =
+        detail && orders.get(orderKey(event.platform, event.shopId, event.externalOrderId));
       if (!detail || !order || !applied.includes(inboxId)) continue;
       const entity = await tx.findOneOrFail(Order, order.id);
-      const done = await applyDetail(tx, entity, detail, await tx.findOneOrFail(Channel, order.channelId));
+      const done = await applyDetail(
+        tx,
+        entity,
+        detail,
+        await tx.findOneOrFail(Channel, order.channelId),
+      );
       tickets.push(...done.ticketIds);
       if (!order.changed) {
         published.push(() =>
