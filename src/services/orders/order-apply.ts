@@ -18,7 +18,7 @@ import type { EventBus } from '../../realtime/event-bus';
 import { afterOrderMilestone, publishTicketsCreated } from '../tickets/ticket-automation';
 import { applyDetail, type OrderSync } from './order-enrichment.service';
 import { stepOrder, type OrderStatusState } from './order-lattice';
-import { settleMarketplacePayments } from './payments';
+import { paidByChange, settleMarketplacePayments } from './payments';
 
 /** A stored inbox row to apply, with what the receiver already parsed of it. */
 export type StoredOrderEvent = {
@@ -101,17 +101,12 @@ export async function applyOrderEvents(
   const byId = new Map(items.map((item) => [item.inboxId, item]));
   const published: (() => void)[] = [];
   const outcome = await orm.em.fork().transactional(async (tx) => {
-    // The body only when some event must be read from it; with each row's channel, by its shop.
-    const withBodies = items.some((item) => !item.event);
-    const inbox = await rawRows<InboxRow>(
-      tx,
-      `select i."id", i."platform", i."event_key", i."shop_id", c."id" as "channel_id"${withBodies ? ', i."raw_body"' : ''}
-       from "inbound_event" i
-       left join "channel" c on c."platform" = i."platform" and c."external_shop_id" = i."shop_id"
-       where i."id" in (${placeholders(items)}) and i."status" in ('RECEIVED', 'FAILED')
-       for update of i skip locked`,
-      items.map((item) => item.inboxId),
-    );
+    // Events the receiver parsed name their orders before the inbox is read: one round trip locks both.
+    const parsed = items.every((item) => item.event) ? items.map((item) => item.event!) : null;
+    const read = parsed
+      ? await lockInboxAndOrders(tx, items, parsed)
+      : { inbox: await lockInbox(tx, items), orders: null };
+    const { inbox } = read;
     const position = new Map(items.map((item, index) => [item.inboxId, index]));
     inbox.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
 
@@ -148,14 +143,18 @@ export async function applyOrderEvents(
       events.push({ inboxId: row.id, event, channelId: row.channel_id });
     }
 
-    const orders = await lockOrders(
-      tx,
-      events.map(({ event }) => event),
-    );
+    const orders =
+      read.orders ??
+      (await lockOrders(
+        tx,
+        events.map(({ event }) => event),
+      ));
     const applied: string[] = [];
     const history: unknown[][] = [];
     const needDetail = new Set<string>();
     const touched = new Map<string, OrderRow>();
+    /** Orders an event of this batch showed paid, whose payment is to be recorded. */
+    const paidNow = new Set<string>();
     const now = new Date();
     for (const { inboxId, event, channelId } of events) {
       const key = orderKey(event.platform, event.shopId, event.externalOrderId);
@@ -168,6 +167,12 @@ export async function applyOrderEvents(
           reason: `order ${event.externalOrderId} is not known yet; ${event.rawStatus} waits for it`,
         });
         continue;
+      }
+      if (
+        step.moved &&
+        paidByChange(event.platform, current?.status ?? null, step.next.status, event.rawStatus)
+      ) {
+        paidNow.add(key);
       }
       let order = current;
       if (!order) {
@@ -202,24 +207,9 @@ export async function applyOrderEvents(
     }
 
     const changed = [...touched.values()].filter((order) => order.changed);
-    const created = insertOrdersSql(changed, now);
-    if (created) {
-      const inserted = await rawRows<{ id: string }>(tx, created.sql, created.params);
-      if (inserted.length !== created.expected) throw new OrderCreatedConcurrently();
-    }
-    const updated = updateOrdersSql(changed, now);
-    if (updated) await rawRows(tx, updated.sql, updated.params);
     // Same transaction: the jobs exist exactly when the orders do.
     if (needDetail.size > 0) await deps.sync?.queue?.enqueueMany(tx, [...needDetail]);
-    if (applied.length > 0) {
-      // The last write of the transaction, so the log's lock is held for it and the commit only.
-      const done = markAppliedSql(applied);
-      const log = appendHistorySql(history);
-      await rawRows(tx, `with ${LOG_LOCK}, "done" as (${done.sql}) ${log.sql}`, [
-        ...done.params,
-        ...log.params,
-      ]);
-    }
+    if (applied.length > 0) await writeBatch(tx, { changed, applied, history, now });
     const tickets: string[] = [];
     for (const order of changed) {
       published.push(() =>
@@ -234,7 +224,7 @@ export async function applyOrderEvents(
     // After the history it reads: payments of orders these events showed paid.
     const paid = await settleMarketplacePayments(
       tx,
-      changed.map((order) => order.id),
+      [...paidNow].map((key) => orders.get(key)!.id),
     );
     tickets.push(...paid.map((ticket) => ticket.id));
     // A confirmed (Sendo) event: the detail that confirmed it fills in amounts, items and buyer.
@@ -299,30 +289,45 @@ function confirmedEvent(pushed: NormalizedOrderEvent, detail: OrderDetail): Norm
   };
 }
 
-/** Locks the orders these events touch, in id order so two batches cannot deadlock. */
-async function lockOrders(
-  em: EntityManager,
-  events: readonly NormalizedOrderEvent[],
-): Promise<Map<string, OrderRow>> {
-  if (events.length === 0) return new Map();
-  // Typed keys as `(values …) join` use the unique index, where `(platform::text, …) in (…)` cannot.
+/** The waiting inbox rows among `items`, locked (SKIP LOCKED), with their bodies and channels. */
+const inboxSql = (items: readonly StoredOrderEvent[], withBodies: boolean): Statement => ({
+  sql: `select i."id", i."platform", i."event_key", i."shop_id", c."id" as "channel_id"${withBodies ? ', i."raw_body"' : ''}
+     from "inbound_event" i
+     left join "channel" c on c."platform" = i."platform" and c."external_shop_id" = i."shop_id"
+     where i."id" in (${placeholders(items)}) and i."status" in ('RECEIVED', 'FAILED')
+     for update of i skip locked`,
+  params: items.map((item) => item.inboxId),
+});
+
+/**
+ * The orders these events name, locked in id order so two batches cannot
+ * deadlock. Typed keys as `(values …) join` use the unique index, where
+ * `(platform::text, …) in (…)` cannot.
+ */
+function ordersSql(events: readonly NormalizedOrderEvent[]): Statement {
   const keys = new Map(
     events.map((e) => [
       orderKey(e.platform, e.shopId, e.externalOrderId),
       [e.platform, e.shopId, e.externalOrderId],
     ]),
   );
-  const rows = await rawRows<Omit<OrderRow, 'created' | 'changed'>>(
-    em,
-    `select o."id", o."platform", o."shop_id" as "shopId", o."external_id" as "externalId", o."status",
+  return {
+    sql: `select o."id", o."platform", o."shop_id" as "shopId", o."external_id" as "externalId", o."status",
             o."raw_status" as "rawStatus", o."status_source_time" as "statusSourceTime", o."flags",
             o."customer_id" as "customerId", o."channel_id" as "channelId"
      from (values ${tuplePlaceholders(keys.size, 3, ['::platform', '::text', '::text'])}) as k("platform", "shop_id", "external_id")
      join "customer_order" o on o."platform" = k."platform" and o."shop_id" = k."shop_id" and o."external_id" = k."external_id"
      order by o."id" for update of o`,
-    [...keys.values()].flat(),
-  );
-  return new Map(
+    params: [...keys.values()].flat(),
+  };
+}
+
+type LockedOrder = Omit<OrderRow, 'created' | 'changed' | 'statusSourceTime'> & {
+  statusSourceTime: Date | string | null;
+};
+
+const ordersByKey = (rows: readonly LockedOrder[]): Map<string, OrderRow> =>
+  new Map(
     rows.map((row) => [
       orderKey(row.platform, row.shopId, row.externalId),
       {
@@ -333,17 +338,89 @@ async function lockOrders(
       },
     ]),
   );
+
+async function lockInbox(
+  em: EntityManager,
+  items: readonly StoredOrderEvent[],
+): Promise<InboxRow[]> {
+  const { sql, params } = inboxSql(items, true);
+  return rawRows<InboxRow>(em, sql, params);
 }
 
+async function lockOrders(
+  em: EntityManager,
+  events: readonly NormalizedOrderEvent[],
+): Promise<Map<string, OrderRow>> {
+  if (events.length === 0) return new Map();
+  const { sql, params } = ordersSql(events);
+  return ordersByKey(await rawRows<LockedOrder>(em, sql, params));
+}
+
+/** The inbox rows, then the orders their parsed events name, locked in one statement. */
+async function lockInboxAndOrders(
+  em: EntityManager,
+  items: readonly StoredOrderEvent[],
+  events: readonly NormalizedOrderEvent[],
+): Promise<{ inbox: InboxRow[]; orders: Map<string, OrderRow> }> {
+  const inbox = inboxSql(items, false);
+  const orders = ordersSql(events);
+  const [row] = await rawRows<{ inbox: InboxRow[] | null; orders: LockedOrder[] | null }>(
+    em,
+    `with "i" as materialized (${inbox.sql}), "o" as materialized (${orders.sql})
+     select (select json_agg("i") from "i") as "inbox", (select json_agg("o") from "o") as "orders"`,
+    [...inbox.params, ...orders.params],
+  );
+  return { inbox: row?.inbox ?? [], orders: ordersByKey(row?.orders ?? []) };
+}
+
+/** PostgreSQL's foreign_key_violation. */
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /**
- * New orders in one insert (in key order, so concurrent batches queue on the
- * unique index in the same order), returning the ids it inserted: fewer than
- * `expected` means another writer created one of them first.
+ * Everything the batch writes, as one statement: new orders (in key order,
+ * so concurrent batches queue on the unique index in the same order),
+ * changed orders, the inbox rows marked applied, and the history with its
+ * log positions. A new order another writer created first is not inserted
+ * (`on conflict do nothing`), and its history row then fails the foreign key
+ * at the end of the statement, which undoes all of it.
  */
-function insertOrdersSql(
-  changed: readonly OrderRow[],
-  now: Date,
-): (Statement & { expected: number }) | null {
+async function writeBatch(
+  em: EntityManager,
+  batch: {
+    changed: readonly OrderRow[];
+    applied: readonly string[];
+    history: unknown[][];
+    now: Date;
+  },
+): Promise<void> {
+  const ctes = [LOG_LOCK];
+  const params: unknown[] = [];
+  const created = insertOrdersSql(batch.changed, batch.now);
+  if (created) {
+    ctes.push(`"created" as (${created.sql})`);
+    params.push(...created.params);
+  }
+  const updated = updateOrdersSql(batch.changed, batch.now);
+  if (updated) {
+    ctes.push(`"updated" as (${updated.sql})`);
+    params.push(...updated.params);
+  }
+  const done = markAppliedSql(batch.applied);
+  ctes.push(`"done" as (${done.sql})`);
+  params.push(...done.params);
+  const history = appendHistorySql(batch.history);
+  try {
+    await rawRows(em, `with ${ctes.join(',\n')} ${history.sql}`, [...params, ...history.params]);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) {
+      throw new OrderCreatedConcurrently();
+    }
+    throw error;
+  }
+}
+
+/** New orders, in key order. */
+function insertOrdersSql(changed: readonly OrderRow[], now: Date): Statement | null {
   const created = changed
     .filter((o) => o.created)
     .sort((a, b) =>
@@ -353,7 +430,6 @@ function insertOrdersSql(
     );
   if (created.length === 0) return null;
   return {
-    expected: created.length,
     // Pushes carry an id and a status; amounts, items and buyer come with the order detail.
     sql: `insert into "customer_order" ("id", "platform", "channel_id", "shop_id", "external_id", "status", "raw_status",
          "flags", "status_source_time", "subtotal", "total", "placed_at", "platform_updated_at", "created_at", "updated_at")
@@ -389,7 +465,8 @@ function updateOrdersSql(changed: readonly OrderRow[], now: Date): Statement | n
          "status_source_time" = v.source_time::timestamptz, "platform_updated_at" = v.source_time::timestamptz,
          "flags" = v.flags::jsonb, "updated_at" = ?
        from (values ${tuplePlaceholders(updated.length, 5)}) as v(id, status, raw_status, source_time, flags)
-       where o."id" = v.id::uuid`,
+       where o."id" = v.id::uuid
+       returning o."id"`,
     params: [
       now,
       ...updated.flatMap((o) => [
@@ -403,7 +480,7 @@ function updateOrdersSql(changed: readonly OrderRow[], now: Date): Statement | n
   };
 }
 
-/** Inbox rows still waiting, marked applied; they are locked, so none is applied twice. */
+/** The inbox rows, marked applied; they are locked, so none is applied twice. */
 function markAppliedSql(applied: readonly string[]): Statement {
   return {
     sql: `update "inbound_event" set "status" = 'APPLIED', "attempts" = "attempts" + 1,
