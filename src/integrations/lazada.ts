@@ -97,8 +97,12 @@ const ENVELOPE = objectOf({ message_type: integerField });
 const orderPush = <Data extends z.ZodRawShape>(data: Data) =>
   objectOf({
     seller_id: idField,
-    timestamp: z.unknown(),
-    data: objectOf({ trade_order_id: idField, status_update_time: z.unknown(), ...data }),
+    timestamp: z.unknown().optional(),
+    data: objectOf({
+      trade_order_id: idField,
+      status_update_time: z.unknown().optional(),
+      ...data,
+    }),
   });
 const TRADE_PUSH = orderPush({ order_status: textField, trade_order_line_id: idField });
 const REVERSE_PUSH = orderPush({ reverse_status: textField, reverse_order_line_id: idField });
@@ -108,10 +112,10 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
   if (type !== LAZADA_MESSAGE_TYPE.TRADE_ORDER && type !== LAZADA_MESSAGE_TYPE.REVERSE_ORDER) {
     return []; // IM, product, token alerts...
   }
-  const timeOf = (push: { timestamp: unknown; data: { status_update_time: unknown } }) => {
+  const timeOf = (push: { timestamp?: unknown; data: { status_update_time?: unknown } }) => {
     const raw = push.data.status_update_time ?? push.timestamp;
     return {
-      eventTime: readPayload(timeField, raw, `${PUSH}.data.status_update_time`),
+      eventTime: readPayload(timeField, raw, `${PUSH} data.status_update_time`),
       time: timestampText(raw),
     };
   };

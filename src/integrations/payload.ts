@@ -19,8 +19,13 @@ export function readPayload<S extends z.ZodType>(
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(String).join('.');
-  throw new PayloadError(`${what}${path ? `.${path}` : ''} ${issue.message}`);
+  if (!path) throw new PayloadError(`${what} ${issue.message}`);
+  // `Shopee push.shop_id`, but `Shopee push data.ordersn` and `Shopee push data is not…`.
+  const nested = issue.path.length > 1 || issue.message === NOT_AN_OBJECT;
+  throw new PayloadError(`${what}${nested ? ' ' : '.'}${path} ${issue.message}`);
 }
+
+const NOT_AN_OBJECT = 'is not a JSON object';
 
 const fail = (ctx: z.RefinementCtx, message: string): never => {
   ctx.addIssue({ code: 'custom', message });
@@ -57,7 +62,7 @@ export const integerField = z.unknown().transform((value, ctx): number => {
 
 /** An object whose fields are read with `shape`; other fields pass through untouched. */
 export const objectOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
-  z.looseObject(shape, { error: 'is not a JSON object' });
+  z.looseObject(shape, { error: NOT_AN_OBJECT });
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 

@@ -95,8 +95,8 @@ const ENVELOPE = objectOf({ code: integerField });
 /** Code 3: the order's status; `update_time` is the status time, the envelope's `timestamp` a fallback. */
 const ORDER_STATUS_PUSH = objectOf({
   shop_id: idField,
-  timestamp: z.unknown(),
-  data: objectOf({ ordersn: idField, status: textField, update_time: z.unknown() }),
+  timestamp: z.unknown().optional(),
+  data: objectOf({ ordersn: idField, status: textField, update_time: z.unknown().optional() }),
 });
 
 function normalize(payload: unknown): NormalizedOrderEvent[] {
@@ -113,7 +113,7 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
         shopId: push.shop_id,
         externalOrderId: ordersn,
         rawStatus,
-        eventTime: readPayload(timeField, rawTime, `${PUSH}.data.update_time`),
+        eventTime: readPayload(timeField, rawTime, `${PUSH} data.update_time`),
         eventKey: `sp:${push.shop_id}:${code}:${ordersn}:${rawStatus}:${timestampText(rawTime)}`,
         kind: 'order',
       },

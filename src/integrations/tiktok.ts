@@ -114,8 +114,12 @@ const ENVELOPE = objectOf({ type: integerField });
 /** Types 1, 11 and 12; the status field is the type's own (see SHAPES). */
 const EVENT_PUSH = objectOf({
   shop_id: idField,
-  timestamp: z.unknown(),
-  data: objectOf({ order_id: idField, update_time: z.unknown(), cancel_id: z.unknown() }),
+  timestamp: z.unknown().optional(),
+  data: objectOf({
+    order_id: idField,
+    update_time: z.unknown().optional(),
+    cancel_id: z.unknown().optional(),
+  }),
 });
 
 function normalize(payload: unknown): NormalizedOrderEvent[] {
@@ -127,7 +131,7 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
   const rawStatus = readPayload(
     textField,
     data[shape.statusField],
-    `${PUSH}.data.${shape.statusField}`,
+    `${PUSH} data.${shape.statusField}`,
   );
   const mapped = mapStatus(shape.table, rawStatus, `TikTok Shop ${shape.statusField}`);
   // The status time: `update_time` where the type has one. Type 11 has only
@@ -146,7 +150,7 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
         shopId: push.shop_id,
         externalOrderId: data.order_id,
         rawStatus,
-        eventTime: readPayload(timeField, statusTime, `${PUSH}.data.update_time`),
+        eventTime: readPayload(timeField, statusTime, `${PUSH} data.update_time`),
         eventKey: `tt:${push.shop_id}:${type}:${data.order_id}:${rawStatus}:${timestampText(version)}`,
         kind: shape.kind,
       },
