@@ -11,6 +11,7 @@ import { LogSummary } from '../log-summary';
 import { createRateLimiter, RateLimiterRes, ReservingRateLimiter } from '../rate-limit';
 import type { EventBus } from '../realtime/event-bus';
 import { authorizationNotices } from '../integrations/authorization-notices';
+import type { ChatPushModule } from '../integrations/chat-types';
 import { facebook, facebookHandshake } from '../integrations/facebook';
 import { isPlatformKey, platformModules } from '../integrations/index';
 import { namedShop } from '../integrations/payload';
@@ -195,49 +196,52 @@ export function createWebhookRouter(deps: WebhookDeps): {
     };
   };
 
+  /** Messenger and Zalo OA: buyer messages, rate-limited per platform. */
+  const messaging = <Secrets>(receiver: {
+    module: ChatPushModule<Secrets>;
+    missing: () => string[];
+    secrets: Secrets;
+    ack: Reply;
+  }): Receiver => {
+    const { module } = receiver;
+    return {
+      platform: module.platform,
+      missing: receiver.missing,
+      verify: (push) => module.verify(push.rawBody, push.headers, receiver.secrets),
+      rateKey: () => module.platform.toLowerCase(),
+      rateScope: '',
+      store: (push) =>
+        inboundService.receive(
+          inbox.insert,
+          { platform: module.platform, normalizeChat: module.normalize },
+          received(push),
+        ),
+      ack: () => receiver.ack,
+    };
+  };
+
   const receivers: Record<string, Receiver> = {
     lazada: marketplace('lazada'),
     shopee: marketplace('shopee'),
     tiktok: marketplace('tiktok'),
     sendo: marketplace('sendo'),
-    facebook: {
-      platform: Platform.FACEBOOK,
+    facebook: messaging({
+      module: facebook,
       missing: () => unset([['FACEBOOK_APP_SECRET', fb.appSecret]]),
-      verify: (push) =>
-        facebook.verify(push.rawBody, push.headers, { appSecret: fb.appSecret ?? '' }),
-      rateKey: () => 'facebook',
-      rateScope: '',
-      store: (push) =>
-        inboundService.receive(
-          inbox.insert,
-          { platform: Platform.FACEBOOK, normalizeChat: facebook.normalize },
-          received(push),
-        ),
+      secrets: { appSecret: fb.appSecret ?? '' },
       // Meta asks for "EVENT_RECEIVED".
-      ack: () => ({ status: 200, text: 'EVENT_RECEIVED' }),
-    },
-    zalo: {
-      platform: Platform.ZALO,
+      ack: { status: 200, text: 'EVENT_RECEIVED' },
+    }),
+    zalo: messaging({
+      module: zalo,
       missing: () =>
         unset([
           ['ZALO_APP_ID', zl.appId],
           ['ZALO_OA_SECRET', zl.oaSecret],
         ]),
-      verify: (push) =>
-        zalo.verify(push.rawBody, push.headers, {
-          appId: zl.appId ?? '',
-          oaSecret: zl.oaSecret ?? '',
-        }),
-      rateKey: () => 'zalo',
-      rateScope: '',
-      store: (push) =>
-        inboundService.receive(
-          inbox.insert,
-          { platform: Platform.ZALO, normalizeChat: zalo.normalize },
-          received(push),
-        ),
-      ack: () => ({ status: 200 }),
-    },
+      secrets: { appId: zl.appId ?? '', oaSecret: zl.oaSecret ?? '' },
+      ack: { status: 200 },
+    }),
   };
 
   const decide = async (push: Push): Promise<Reply> => {
