@@ -3,7 +3,7 @@ import { InboundEventStatus, OrderStatus, Platform } from '../src/entities/enums
 import { platformModules } from '../src/integrations';
 import { PlatformUnavailable } from '../src/integrations/order-api';
 import { inboundService } from '../src/services/orders/inbound.service';
-import { inboxOf } from '../src/services/conversations/inbox-writer';
+import { inboxOf } from '../src/services/orders/inbound-store';
 import { enrichOrder, type EnrichmentQueue } from '../src/services/orders/order-enrichment.service';
 import { factories } from './support/factories';
 import { fakeOrder, startFakePlatforms, type FakePlatforms } from './support/fake-platforms';
@@ -275,15 +275,14 @@ describe('enrichment and the status lattice', () => {
         const { stored } = await inboundService.receive(
           inboxOf(t.orm.em.fork()),
           platformModules.shopee,
-          push.body,
-          push.headers,
+          { rawBody: push.body, headers: push.headers },
         );
+        const deps = { orm: t.orm, bus: t.bus, modules: platformModules, maxAttempts: 3, sync };
         if (path === 'in a batch') {
-          await inboundService.applyMany(t.orm, t.bus, platformModules, stored, 3, sync);
+          await inboundService.applyMany({ ...deps, ids: stored });
           return;
         }
-        for (const id of stored)
-          await inboundService.apply(t.orm, t.bus, platformModules, id, 3, sync);
+        for (const id of stored) await inboundService.apply(deps, id);
       };
       await apply(pushes.shopee(shop, sn, 'SHIPPED', 1_718_000_500));
       const order = await eventually(() => orderOf(t, Platform.SHOPEE, sn));
@@ -379,12 +378,14 @@ describe('Sendo pushes are confirmed by fetching the order', () => {
     expect(failed.lastError).toMatch(/HTTP 502/);
     expect(await orderOf(t, Platform.SENDO, number)).toBeNull();
     await inboundService.apply(
-      t.orm,
-      t.bus,
-      platformModules,
+      {
+        orm: t.orm,
+        bus: t.bus,
+        modules: platformModules,
+        maxAttempts: 3,
+        sync: t.app.services.orderSync,
+      },
       failed.id,
-      3,
-      t.app.services.orderSync,
     );
     expect(await orderOf(t, Platform.SENDO, number)).toMatchObject({
       status: OrderStatus.CONFIRMED,

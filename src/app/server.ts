@@ -19,8 +19,10 @@ import { createTokenService } from '../auth/tokens';
 import type { Config } from '../config';
 import { TIKI_DEFAULT_BASE_URL, TikiQueueClient } from '../integrations/tiki-queue';
 import { createOrderApiClients } from '../integrations/order-api';
-import { createChatWebhookRouter } from '../integrations/chat-webhook.routes';
-import { createWebhookRouter } from '../integrations/webhook.routes';
+import { platformModules } from '../integrations';
+import { ApplyScheduler } from '../ingest/apply-scheduler';
+import { TikiPuller } from '../ingest/tiki-puller';
+import { createWebhookRouter } from '../ingest/webhook.routes';
 import { createCustomerImportRouter } from '../http/customer-import.routes';
 import { createWebUiRouter } from '../http/web-ui.routes';
 import { requestIdOf } from '../http/request-id';
@@ -53,7 +55,6 @@ import type { AppServices } from './app-services';
 import { createConversationBot } from '../services/conversations/bot/conversation-bot';
 import type { OutboundDelivery } from '../services/conversations/conversation-contracts';
 import { DomainError } from '../kernel/errors';
-import { TikiPuller } from '../services/orders/tiki-puller';
 
 export type AppDeps = {
   config: Pick<
@@ -168,14 +169,16 @@ function credentialsFromHeaders(req: Request): Credentials {
 }
 
 /** Tiki pushes nothing: with its client credentials set, this API pulls its event queue. */
-function startTikiPuller({ config, db, bus, logger }: AppDeps): TikiPuller | null {
+function startTikiPuller(
+  { config, db, logger }: AppDeps,
+  scheduler: ApplyScheduler,
+): TikiPuller | null {
   const tiki = config.platforms.tiki;
   if (tiki.missing.length > 0 || !tiki.secrets.appKey || !tiki.secrets.appSecret) return null;
   const puller = new TikiPuller({
     orm: db.orm,
-    bus,
     logger,
-    maxAttempts: config.inboundMaxAttempts,
+    scheduler,
     client: new TikiQueueClient({
       baseUrl: tiki.apiBaseUrl ?? TIKI_DEFAULT_BASE_URL,
       clientId: tiki.secrets.appKey,
@@ -302,29 +305,25 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
-  const chatWebhooks = createChatWebhookRouter({
+  // Pushes and the Tiki pull store into the inbox; one scheduler applies what they stored.
+  const scheduler = new ApplyScheduler({
     orm: db.orm,
     bus,
     logger,
-    messaging: config.messaging,
-    chat: services.conversationInbox,
-    ratePerSecond: config.webhookRateLimitPerSecond,
+    modules: platformModules,
     maxAttempts: config.inboundMaxAttempts,
-    redis: limiterRedis,
+    sync: services.orderSync,
+    chat: services.conversationInbox,
   });
-  // Before the order router: its `/:platform` would answer 404 for facebook and zalo.
-  app.use('/webhooks', chatWebhooks.router);
   const webhooks = createWebhookRouter({
     orm: db.orm,
     bus,
     logger,
     platforms: config.platforms,
+    messaging: config.messaging,
     ratePerSecond: config.webhookRateLimitPerSecond,
-    maxAttempts: config.inboundMaxAttempts,
-    orderSync: services.orderSync,
-    chat: services.conversationInbox,
+    scheduler,
     redis: limiterRedis,
-    metrics: metrics.httpRequests,
   });
   app.use('/webhooks', webhooks.router);
   app.use(
@@ -337,7 +336,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       limits: config.imports,
     }),
   );
-  const tikiPuller = startTikiPuller(deps);
+  const tikiPuller = startTikiPuller(deps, scheduler);
 
   app.use(
     '/exports',
@@ -359,10 +358,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (metricsRoutes.apiRouter) app.use(metricsRoutes.apiRouter);
   logger.info(describeMetricsExposure(config));
 
-  // Order pushes skip Express when they can (see the webhook router's fast path).
-  const httpServer = http.createServer((req, res) => {
-    if (!webhooks.fastPath(req, res)) void app(req, res);
-  });
+  const httpServer = http.createServer(app);
   const limits = createOperationLimits({
     maxDepth: config.graphqlMaxDepth,
     introspection: config.graphqlIntrospection,
@@ -455,9 +451,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stop: async () => {
       await apollo.stop();
       await tikiPuller?.stop();
-      await webhooks.drain();
+      await scheduler.drain();
+      webhooks.close();
       await services.bot.drain();
-      await chatWebhooks.drain();
       await limiterRedis?.quit().catch(() => undefined);
       for (const server of [httpServer, metricsRoutes.server]) {
         if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,8 @@
 /**
- * Marketplace order integrations: one pure module per platform plus the
- * normalized status lattice. Routes pick a module by the lower-case name in
- * their path (`/webhooks/:platform`).
+ * Marketplace order integrations: one pure module per platform. The webhook
+ * router (src/ingest) picks a module by the lower-case name in its path
+ * (`/webhooks/:platform`); the status lattice is an order rule and lives in
+ * services/orders/order-lattice.ts.
  */
 import { lazada } from './lazada';
 import { sendo } from './sendo';
@@ -24,18 +25,6 @@ export function isPlatformKey(value: string): value is PlatformKey {
   return Object.hasOwn(platformModules, value);
 }
 
-export {
-  RANK,
-  TERMINAL,
-  SIDE_EDGES,
-  REVERT_TARGETS,
-  canTransition,
-  decideTransition,
-  isRevertEdge,
-  type CurrentOrderState,
-  type IncomingOrderState,
-  type TransitionDecision,
-} from './order-lattice';
 export {
   PayloadError,
   type FlagChanges,

@@ -3,14 +3,15 @@
  * order line and carry only ids and a status; the worker fetches the detail.
  */
 import { OrderStatus, Platform } from '../entities/enums';
+import { z } from 'zod';
 import {
-  asObject,
-  has,
-  readId,
-  readInteger,
-  readString,
+  idField,
+  integerField,
+  objectOf,
+  readPayload,
+  textField,
+  timeField,
   timestampText,
-  toEventTime,
 } from './payload';
 import { lazadaChat } from './marketplace-chat';
 import { verifyAppKeySignature } from './signature';
@@ -85,35 +86,54 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: WebhookSecret
   return verifyAppKeySignature('Lazada', rawBody, headers, secrets);
 }
 
+const ENVELOPE = objectOf({ message_type: integerField });
+
+/**
+ * An order push (trade or reverse). seller_id is a string in order samples
+ * and a number in IM samples. status_update_time (seconds) is the platform's
+ * status time; the envelope timestamp (ms) is only when the push was sent, a
+ * fallback at best.
+ */
+const orderPush = <Data extends z.ZodRawShape>(data: Data) =>
+  objectOf({
+    seller_id: idField,
+    timestamp: z.unknown().optional(),
+    data: objectOf({
+      trade_order_id: idField,
+      status_update_time: z.unknown().optional(),
+      ...data,
+    }),
+  });
+const TRADE_PUSH = orderPush({ order_status: textField, trade_order_line_id: idField });
+const REVERSE_PUSH = orderPush({ reverse_status: textField, reverse_order_line_id: idField });
+
 function normalize(payload: unknown): NormalizedOrderEvent[] {
-  const push = asObject(payload, PUSH);
-  const type = readInteger(push, 'message_type', PUSH);
+  const type = readPayload(ENVELOPE, payload, PUSH).message_type;
   if (type !== LAZADA_MESSAGE_TYPE.TRADE_ORDER && type !== LAZADA_MESSAGE_TYPE.REVERSE_ORDER) {
     return []; // IM, product, token alerts...
   }
-  // seller_id is a string in order samples and a number in IM samples.
-  const shopId = readId(push, 'seller_id', PUSH);
-  const data = asObject(push.data, `${PUSH} data`);
-  const externalOrderId = readId(data, 'trade_order_id', `${PUSH} data`);
-  // status_update_time (seconds) is the platform's status time; the envelope
-  // timestamp (ms) is only when the push was sent, a fallback at best.
-  const rawTime = has(data, 'status_update_time') ? data.status_update_time : push.timestamp;
-  const eventTime = toEventTime(rawTime, `${PUSH} data.status_update_time`);
-  const time = timestampText(rawTime);
+  const timeOf = (push: { timestamp?: unknown; data: { status_update_time?: unknown } }) => {
+    const raw = push.data.status_update_time ?? push.timestamp;
+    return {
+      eventTime: readPayload(timeField, raw, `${PUSH} data.status_update_time`),
+      time: timestampText(raw),
+    };
+  };
 
   if (type === LAZADA_MESSAGE_TYPE.TRADE_ORDER) {
-    const rawStatus = readString(data, 'order_status', `${PUSH} data`);
-    const line = readId(data, 'trade_order_line_id', `${PUSH} data`);
+    const push = readPayload(TRADE_PUSH, payload, PUSH);
+    const { order_status: rawStatus, trade_order_line_id: line } = push.data;
+    const { eventTime, time } = timeOf(push);
     const mapped = mapStatus(LAZADA_ORDER_STATUSES, rawStatus, 'Lazada order_status');
     return [
       orderEvent(
         {
           platform: Platform.LAZADA,
-          shopId,
-          externalOrderId,
+          shopId: push.seller_id,
+          externalOrderId: push.data.trade_order_id,
           rawStatus,
           eventTime,
-          eventKey: `lz:${shopId}:${line}:${rawStatus}:${time}`,
+          eventKey: `lz:${push.seller_id}:${line}:${rawStatus}:${time}`,
           kind: 'order',
         },
         mapped,
@@ -121,15 +141,16 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
     ];
   }
 
-  const rawStatus = readString(data, 'reverse_status', `${PUSH} data`);
-  const reverseLine = readId(data, 'reverse_order_line_id', `${PUSH} data`);
+  const push = readPayload(REVERSE_PUSH, payload, PUSH);
+  const { reverse_status: rawStatus, reverse_order_line_id: reverseLine } = push.data;
+  const { eventTime, time } = timeOf(push);
   const mapped = mapStatus(LAZADA_REVERSE_STATUSES, rawStatus, 'Lazada reverse_status');
   return [
     orderEvent(
       {
         platform: Platform.LAZADA,
-        shopId,
-        externalOrderId,
+        shopId: push.seller_id,
+        externalOrderId: push.data.trade_order_id,
         rawStatus,
         eventTime,
         eventKey: `lz-rev:${reverseLine}:${rawStatus}:${time}`,

@@ -1,9 +1,68 @@
 /**
- * Defensive readers for parsed push bodies. Payloads are `unknown`; every
- * reader names the field it wanted so a PayloadError explains itself in the
- * dead-letter queue.
+ * Reading parsed push bodies. Payloads are `unknown`; a module describes the
+ * fields it reads as a zod schema built from the field types below (ids that
+ * arrive as strings or numbers, integers some senders quote, timestamps in
+ * seconds or milliseconds), and `readPayload` turns the first field that does
+ * not fit into a PayloadError that names it, so the dead-letter queue
+ * explains itself. The `read*` helpers read one field with the same types.
  */
+import { z } from 'zod';
 import { PayloadError } from './types';
+
+/** Reads `value` with `schema`; a PayloadError names the first field that did not fit. */
+export function readPayload<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String).join('.');
+  if (!path) throw new PayloadError(`${what} ${issue.message}`);
+  // `Shopee push.shop_id`, but `Shopee push data.ordersn` and `Shopee push data is not…`.
+  const nested = issue.path.length > 1 || issue.message === NOT_AN_OBJECT;
+  throw new PayloadError(`${what}${nested ? ' ' : '.'}${path} ${issue.message}`);
+}
+
+const NOT_AN_OBJECT = 'is not a JSON object';
+
+const fail = (ctx: z.RefinementCtx, message: string): never => {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+};
+
+/**
+ * Ids arrive as strings or numbers depending on the platform and even the push
+ * type (Lazada). A number beyond 2^53 has already been corrupted by
+ * JSON.parse, so it is refused rather than stored wrong.
+ */
+export const idField = z.unknown().transform((value, ctx): string => {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0) return String(value);
+    return fail(ctx, `${value} is not an exact id (parse large ids as strings)`);
+  }
+  return fail(ctx, 'is missing or not an id');
+});
+
+export const textField = z
+  .unknown()
+  .transform((value, ctx): string =>
+    typeof value === 'string' && value !== '' ? value : fail(ctx, 'is missing or not a string'),
+  );
+
+/** Integers that some senders quote (message types, Sendo status codes). */
+export const integerField = z.unknown().transform((value, ctx): number => {
+  const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number)
+    ? number
+    : fail(ctx, 'is missing or not an integer');
+});
+
+/** An object whose fields are read with `shape`; other fields pass through untouched. */
+export const objectOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.looseObject(shape, { error: NOT_AN_OBJECT });
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
@@ -32,35 +91,16 @@ export function has(obj: JsonObject, key: string): boolean {
   return Object.hasOwn(obj, key) && obj[key] !== undefined && obj[key] !== null;
 }
 
-/**
- * Ids arrive as strings or numbers depending on the platform and even the push
- * type (Lazada). A number beyond 2^53 has already been corrupted by
- * JSON.parse, so it is refused rather than stored wrong.
- */
 export function readId(obj: JsonObject, key: string, what: string): string {
-  const value = obj[key];
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && value >= 0) return String(value);
-    throw new PayloadError(
-      `${what}.${key} ${value} is not an exact id (parse large ids as strings)`,
-    );
-  }
-  throw new PayloadError(`${what}.${key} is missing or not an id`);
+  return readPayload(idField, obj[key], `${what}.${key}`);
 }
 
 export function readString(obj: JsonObject, key: string, what: string): string {
-  const value = obj[key];
-  if (typeof value === 'string' && value !== '') return value;
-  throw new PayloadError(`${what}.${key} is missing or not a string`);
+  return readPayload(textField, obj[key], `${what}.${key}`);
 }
 
-/** Integers that some senders quote (message types, Sendo status codes). */
 export function readInteger(obj: JsonObject, key: string, what: string): number {
-  const value = obj[key];
-  const number = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof number === 'number' && Number.isSafeInteger(number)) return number;
-  throw new PayloadError(`${what}.${key} is missing or not an integer`);
+  return readPayload(integerField, obj[key], `${what}.${key}`);
 }
 
 /** The first key present, for fields whose name is unverified or differs by push type. */
@@ -75,13 +115,17 @@ const MS_THRESHOLD = 1e12;
  * within one body (Lazada). Anything above 1e12 is milliseconds: 1e12 seconds
  * is the year 33658, 1e12 ms is September 2001.
  */
-export function toEventTime(value: unknown, what: string): Date {
+export const timeField = z.unknown().transform((value, ctx): Date => {
   const number =
     typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
-    throw new PayloadError(`${what} is missing or not a timestamp`);
+    return fail(ctx, 'is missing or not a timestamp');
   }
   return new Date(number > MS_THRESHOLD ? number : number * 1000);
+});
+
+export function toEventTime(value: unknown, what: string): Date {
+  return readPayload(timeField, value, what);
 }
 
 /** The raw text of a timestamp for idempotency keys, so retries produce the same key. */
@@ -91,10 +135,8 @@ export function timestampText(value: unknown): string {
 
 /** An id as readId takes it, or undefined instead of an error. */
 function idOrUndefined(obj: JsonObject, key: string): string | undefined {
-  const value = obj[key];
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  return undefined;
+  const read = idField.safeParse(obj[key]);
+  return read.success ? read.data : undefined;
 }
 
 /**

@@ -3,14 +3,15 @@
  * status) is an order event; the body is a notification, not the order.
  */
 import { OrderStatus, Platform } from '../entities/enums';
+import { z } from 'zod';
 import {
-  asObject,
-  has,
-  readId,
-  readInteger,
-  readString,
+  idField,
+  integerField,
+  objectOf,
+  readPayload,
+  textField,
+  timeField,
   timestampText,
-  toEventTime,
 } from './payload';
 import { shopeeChat } from './marketplace-chat';
 import { headerValue, rejected, verifyHexHmac } from './signature';
@@ -88,26 +89,32 @@ function verify(
   ]);
 }
 
+/** Any push: only its code says what it is (0 is the URL verification message). */
+const ENVELOPE = objectOf({ code: integerField });
+
+/** Code 3: the order's status; `update_time` is the status time, the envelope's `timestamp` a fallback. */
+const ORDER_STATUS_PUSH = objectOf({
+  shop_id: idField,
+  timestamp: z.unknown().optional(),
+  data: objectOf({ ordersn: idField, status: textField, update_time: z.unknown().optional() }),
+});
+
 function normalize(payload: unknown): NormalizedOrderEvent[] {
-  const push = asObject(payload, PUSH);
-  // The URL verification message ({"code":0,...}) and every other code are not order events.
-  const code = readInteger(push, 'code', PUSH);
+  const { code } = readPayload(ENVELOPE, payload, PUSH);
   if (code !== SHOPEE_PUSH_CODE.ORDER_STATUS) return [];
-  const shopId = readId(push, 'shop_id', PUSH);
-  const data = asObject(push.data, `${PUSH} data`);
-  const ordersn = readId(data, 'ordersn', `${PUSH} data`);
-  const rawStatus = readString(data, 'status', `${PUSH} data`);
-  const rawTime = has(data, 'update_time') ? data.update_time : push.timestamp;
+  const push = readPayload(ORDER_STATUS_PUSH, payload, PUSH);
+  const { ordersn, status: rawStatus } = push.data;
+  const rawTime = push.data.update_time ?? push.timestamp;
   const mapped = mapStatus(SHOPEE_ORDER_STATUSES, rawStatus, 'Shopee order status');
   return [
     orderEvent(
       {
         platform: Platform.SHOPEE,
-        shopId,
+        shopId: push.shop_id,
         externalOrderId: ordersn,
         rawStatus,
-        eventTime: toEventTime(rawTime, `${PUSH} data.update_time`),
-        eventKey: `sp:${shopId}:${code}:${ordersn}:${rawStatus}:${timestampText(rawTime)}`,
+        eventTime: readPayload(timeField, rawTime, `${PUSH} data.update_time`),
+        eventKey: `sp:${push.shop_id}:${code}:${ordersn}:${rawStatus}:${timestampText(rawTime)}`,
         kind: 'order',
       },
       mapped,

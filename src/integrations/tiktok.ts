@@ -3,15 +3,15 @@
  * 1 (order status), 11 (cancellation) and 12 (return) are order events.
  */
 import { OrderStatus, Platform } from '../entities/enums';
+import { z } from 'zod';
 import {
-  asObject,
-  firstPresent,
-  readId,
-  readInteger,
-  readString,
+  idField,
+  integerField,
+  objectOf,
+  readPayload,
+  textField,
+  timeField,
   timestampText,
-  toEventTime,
-  type JsonObject,
 } from './payload';
 import { tiktokChat } from './marketplace-chat';
 import { verifyAppKeySignature } from './signature';
@@ -109,45 +109,49 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: WebhookSecret
   return verifyAppKeySignature('TikTok Shop', rawBody, headers, secrets);
 }
 
-/**
- * The status time: `update_time` where the type has one. Type 11 has only
- * `create_time`, the moment the buyer asked, which would date a later SUCCESS
- * too early, so the envelope `timestamp` (when TikTok notified) stands in.
- */
-function statusTime(push: JsonObject, data: JsonObject): unknown {
-  return firstPresent(data, ['update_time']) ? data.update_time : push.timestamp;
-}
+const ENVELOPE = objectOf({ type: integerField });
 
-/**
- * The last key segment. Type 11 has no update_time; a cancellation id passes
- * through each cancel_status once, so it versions the key as well. The
- * envelope's tts_notification_id is not used: whether a retry keeps it is
- * unverified, and the composite key dedupes either way.
- */
-function keyVersion(push: JsonObject, data: JsonObject): string {
-  const key = firstPresent(data, ['update_time', 'cancel_id']);
-  return key ? timestampText(data[key]) : timestampText(push.timestamp);
-}
+/** Types 1, 11 and 12; the status field is the type's own (see SHAPES). */
+const EVENT_PUSH = objectOf({
+  shop_id: idField,
+  timestamp: z.unknown().optional(),
+  data: objectOf({
+    order_id: idField,
+    update_time: z.unknown().optional(),
+    cancel_id: z.unknown().optional(),
+  }),
+});
 
 function normalize(payload: unknown): NormalizedOrderEvent[] {
-  const push = asObject(payload, PUSH);
-  const type = readInteger(push, 'type', PUSH);
+  const { type } = readPayload(ENVELOPE, payload, PUSH);
   const shape = SHAPES[type];
   if (!shape) return []; // messages, package updates, authorization notices...
-  const shopId = readId(push, 'shop_id', PUSH);
-  const data = asObject(push.data, `${PUSH} data`);
-  const orderId = readId(data, 'order_id', `${PUSH} data`);
-  const rawStatus = readString(data, shape.statusField, `${PUSH} data`);
+  const push = readPayload(EVENT_PUSH, payload, PUSH);
+  const { data } = push;
+  const rawStatus = readPayload(
+    textField,
+    data[shape.statusField],
+    `${PUSH} data.${shape.statusField}`,
+  );
   const mapped = mapStatus(shape.table, rawStatus, `TikTok Shop ${shape.statusField}`);
+  // The status time: `update_time` where the type has one. Type 11 has only
+  // `create_time`, the moment the buyer asked, which would date a later SUCCESS
+  // too early, so the envelope `timestamp` (when TikTok notified) stands in.
+  const statusTime = data.update_time ?? push.timestamp;
+  // The last key segment. Type 11 has no update_time; a cancellation id passes
+  // through each cancel_status once, so it versions the key as well. The
+  // envelope's tts_notification_id is not used: whether a retry keeps it is
+  // unverified, and the composite key dedupes either way.
+  const version = data.update_time ?? data.cancel_id ?? push.timestamp;
   return [
     orderEvent(
       {
         platform: Platform.TIKTOK,
-        shopId,
-        externalOrderId: orderId,
+        shopId: push.shop_id,
+        externalOrderId: data.order_id,
         rawStatus,
-        eventTime: toEventTime(statusTime(push, data), `${PUSH} data.update_time`),
-        eventKey: `tt:${shopId}:${type}:${orderId}:${rawStatus}:${keyVersion(push, data)}`,
+        eventTime: readPayload(timeField, statusTime, `${PUSH} data.update_time`),
+        eventKey: `tt:${push.shop_id}:${type}:${data.order_id}:${rawStatus}:${timestampText(version)}`,
         kind: shape.kind,
       },
       mapped,

@@ -23,13 +23,8 @@ export async function retryInboundEvents(
   let failed = 0;
   for (const id of ids) {
     const outcome = await inboundService.apply(
-      orm,
-      bus,
-      platformModules,
+      { orm, bus, modules: platformModules, maxAttempts, sync, chat },
       id,
-      maxAttempts,
-      sync,
-      chat,
     );
     if (outcome === 'applied') applied += 1;
     else if (outcome === 'failed' || outcome === 'dead') failed += 1;

@@ -14,7 +14,7 @@ import {
 import { InboundEvent } from '../entities';
 import { InboundEventStatus, Platform } from '../entities/enums';
 import { platformModules } from '../integrations';
-import { inboundService } from '../services/orders/inbound.service';
+import { inboundService, type InboundApplyDeps } from '../services/orders/inbound.service';
 import type { Context } from '../schema/context';
 import { ConnectionType, PageArgs } from '../schema/pagination';
 
@@ -31,6 +31,15 @@ class InboundEventFilter {
 export class InboundEventConnection extends ConnectionType(InboundEvent) {}
 
 /** The webhook inbox for operators (Admin, IT): what arrived, what failed and why, and replay. */
+const applyDepsOf = ({ services }: Context): InboundApplyDeps => ({
+  orm: services.orm,
+  bus: services.bus,
+  modules: platformModules,
+  maxAttempts: services.inboundMaxAttempts,
+  sync: services.orderSync,
+  chat: services.conversationInbox,
+});
+
 @Resolver(() => InboundEvent)
 export class InboundEventResolver {
   @Query(() => InboundEventConnection, { description: 'Newest first.' })
@@ -52,15 +61,7 @@ export class InboundEventResolver {
     @Ctx() ctx: Context,
   ): Promise<InboundEvent> {
     const inbound = await inboundService.requeue(ctx, id);
-    await inboundService.apply(
-      ctx.services.orm,
-      ctx.services.bus,
-      platformModules,
-      inbound.id,
-      ctx.services.inboundMaxAttempts,
-      ctx.services.orderSync,
-      ctx.services.conversationInbox,
-    );
+    await inboundService.apply(applyDepsOf(ctx), inbound.id);
     return ctx.em.fork().findOneOrFail(InboundEvent, inbound.id);
   }
 
@@ -81,15 +82,7 @@ export class InboundEventResolver {
     let applied = 0;
     for (const { id } of dead) {
       await inboundService.requeue(ctx, id);
-      const outcome = await inboundService.apply(
-        ctx.services.orm,
-        ctx.services.bus,
-        platformModules,
-        id,
-        ctx.services.inboundMaxAttempts,
-        ctx.services.orderSync,
-        ctx.services.conversationInbox,
-      );
+      const outcome = await inboundService.apply(applyDepsOf(ctx), id);
       if (outcome === 'applied') applied += 1;
     }
     return applied;

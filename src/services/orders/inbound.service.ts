@@ -6,7 +6,7 @@ import {
   type FilterQuery,
   type MikroORM,
 } from '@mikro-orm/postgresql';
-import { Channel, InboundEvent, Order, OrderStatusEvent } from '../../entities';
+import { Channel, InboundEvent } from '../../entities';
 import { InboundEventStatus, Platform } from '../../entities/enums';
 import { chatMessageOf } from '../../integrations/chat';
 import {
@@ -15,7 +15,6 @@ import {
   type InboundChatMessage,
 } from '../../integrations/chat-types';
 import { PlatformRejected, type OrderDetail } from '../../integrations/order-api';
-import { decideTransition } from '../../integrations/order-lattice';
 import { namedShop } from '../../integrations/payload';
 import {
   PayloadError,
@@ -23,29 +22,33 @@ import {
   type PlatformModule,
 } from '../../integrations/types';
 import type { EventBus } from '../../realtime/event-bus';
-import { TOPICS, type OrderChangedEvent, type TicketChangedEvent } from '../../kernel/topics';
 import type { ChatApplier } from '../conversations/conversation-inbox.service';
 import { assertId, notFound } from '../../kernel/errors';
-import {
-  applyDetail,
-  channelWithCredentials,
-  fetchDetail,
-  type DetailApplied,
-  type OrderSync,
-} from './order-enrichment.service';
-import { mergeFlags } from './order-flags';
+import { channelWithCredentials, fetchDetail, type OrderSync } from './order-enrichment.service';
 import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
 import type { RequestScope } from '../../kernel/request-scope';
-import { applyInboundBatch, applyKnownEvents } from './inbound-batch';
-import type { InboxStore } from '../conversations/inbox-writer';
-import { afterOrderMilestone } from '../tickets/ticket-automation';
-import { settleMarketplacePayments } from './payments';
+import type { InboxStore } from './inbound-store';
+import { applyOrderEvents, OrderCreatedConcurrently, storedEvent } from './order-apply';
 
 /** Headers worth keeping with a push: enough to re-verify or debug it, nothing personal. */
 const KEPT_HEADERS = /^(content-type|user-agent|authorization|x-[\w-]+)$/i;
 
 /** A push body already parsed by the caller, so it is not parsed again. */
 export type ParsedPayload = { value: unknown };
+
+/** What a push is read into: a marketplace module, or a messaging platform's chat normalizer. */
+export type InboxSource = {
+  platform: Platform;
+  normalize?: (payload: unknown) => NormalizedOrderEvent[];
+  normalizeChat?: ChatNormalizer;
+};
+
+export type ReceivedPush = {
+  rawBody: Buffer;
+  headers: Record<string, string | undefined>;
+  /** The body as JSON when the caller parsed it already. */
+  parsed?: ParsedPayload;
+};
 
 export type ReceiveResult = {
   stored: string[];
@@ -62,6 +65,23 @@ export type ReceiveResult = {
 
 export type ApplyResult = 'applied' | 'skipped' | 'failed' | 'dead';
 
+/** What applying stored events needs, whichever path asks (scheduler, retry job, replay). */
+export type InboundApplyDeps = {
+  orm: MikroORM;
+  bus: EventBus;
+  modules: Readonly<Record<string, PlatformModule>>;
+  /** Failed attempts after which an event is a dead letter. */
+  maxAttempts: number;
+  /**
+   * Confirms unsigned (Sendo) events through the order API and queues
+   * enrichment. Without it Sendo events fail and wait: they are never
+   * trusted as pushed; new orders are then found by the enrichment sweep.
+   */
+  sync?: OrderSync;
+  /** Applies chat messages; without it a chat event fails and waits for a caller that has it. */
+  chat?: ChatApplier;
+};
+
 /**
  * The webhook inbox (DESIGN "How data flows"): a verified push is stored
  * before it is acknowledged, one row per normalized event, unique on
@@ -69,117 +89,83 @@ export type ApplyResult = 'applied' | 'skipped' | 'failed' | 'dead';
  * the answer, and a failed apply is retried until it becomes a dead letter.
  */
 export const inboundService = {
+  /**
+   * Stores a verified push, one row per order event and per buyer message
+   * (a marketplace push is either; Messenger and Zalo pushes are messages).
+   * The webhook route passes its group-committing writer; others `inboxOf(em)`.
+   */
   async receive(
-    /** The webhook route passes its group-committing writer; others `inboxOf(em)`. */
     store: InboxStore,
-    module: PlatformModule,
-    rawBody: Buffer,
-    headers: Record<string, string | undefined>,
-    /** The body as JSON when the caller parsed it already. */
-    parsed?: ParsedPayload,
+    source: InboxSource,
+    push: ReceivedPush,
   ): Promise<ReceiveResult> {
-    // A marketplace push is either order events or chat messages (IM); both go to the inbox.
-    return receiveKeyed(module.platform, rawBody, headers, store, parsed, (payload) => [
-      ...module.normalize(payload).map((event) => ({
+    return receiveKeyed(store, source.platform, push, (payload) => [
+      ...(source.normalize?.(payload) ?? []).map((event) => ({
         eventKey: event.eventKey,
         shopId: event.shopId,
         orderingKey: `${event.shopId}:${event.externalOrderId}`,
         event,
       })),
-      ...chatEntries(module.normalizeChat?.(payload) ?? []),
+      ...chatEntries(source.normalizeChat?.(payload) ?? []),
     ]);
   },
 
-  /** A messaging platform's push (Messenger, Zalo OA): one inbox row per buyer message. */
-  async receiveChat(
-    store: InboxStore,
-    platform: Platform,
-    normalize: ChatNormalizer,
-    rawBody: Buffer,
-    headers: Record<string, string | undefined>,
-  ): Promise<ReceiveResult> {
-    return receiveKeyed(platform, rawBody, headers, store, undefined, (payload) =>
-      chatEntries(normalize(payload)),
-    );
-  },
-
   /**
-   * Applies one stored event exactly once: the row is locked (SKIP LOCKED, so
-   * a concurrent worker moves on) and marked APPLIED in the same transaction
-   * as the order change. Events are published after commit.
-   *
-   * With `sync`, an order the event creates (or asks to re-read) gets an
-   * enrich-order job in the same transaction, and an unsigned (Sendo) event
-   * is first confirmed by fetching the order. Without it Sendo events fail
-   * and wait: they are never trusted as pushed.
+   * Applies one stored event exactly once, in a transaction of its own that
+   * locks the row (SKIP LOCKED, so a concurrent worker moves on) and marks it
+   * APPLIED with the change it makes; a failure is recorded on the row and
+   * retried with backoff until it is a dead letter. An unsigned (Sendo) event
+   * is first confirmed by fetching the order, before any transaction is open.
    */
-  async apply(
-    orm: MikroORM,
-    bus: EventBus,
-    modules: Readonly<Record<string, PlatformModule>>,
-    id: string,
-    maxAttempts: number,
-    sync?: OrderSync,
-    /** Applies chat messages; without it a chat event fails and waits for a caller that has it. */
-    chat?: ChatApplier,
-  ): Promise<ApplyResult> {
+  async apply(deps: InboundApplyDeps, id: string): Promise<ApplyResult> {
+    const { orm } = deps;
     let confirmation: Confirmation | undefined;
     // Two first events of one order can race to create it; the loser finds it on the next try.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        // Before the transaction: no row lock or open transaction waits on the platform.
-        confirmation ??= await confirmUnsigned(orm, modules, id, sync);
+        confirmation ??= await confirmUnsigned(deps, id);
         if (confirmation.kind === 'rejected') return deadLetter(orm, id, confirmation.reason);
-        return await applyOnce(orm, bus, modules, id, sync, confirmation.detail, chat);
+        if (confirmation.kind === 'chat') return await applyChat(deps, id);
+        const { applied, refused } = await applyOrderEvents(orm, deps, [
+          { inboxId: id, confirmed: confirmation.detail },
+        ]);
+        if (refused[0]) throw new Error(refused[0].reason);
+        return applied.length > 0 ? 'applied' : 'skipped';
       } catch (error) {
-        if (!(error instanceof UniqueConstraintViolationException) || attempt >= 3) {
-          return recordFailure(orm, id, error, maxAttempts);
-        }
+        const concurrent =
+          error instanceof UniqueConstraintViolationException ||
+          error instanceof OrderCreatedConcurrently;
+        if (!concurrent || attempt >= 3) return recordFailure(orm, id, error, deps.maxAttempts);
       }
     }
   },
 
   /**
-   * Applies many stored events: a set-based batch path first (the unlocked
-   * one for events the caller parsed already, else the locked one), then one
-   * by one whatever it left (or everything, when the batch failed as a
-   * whole; each event then succeeds or records its own failure).
+   * Applies many stored order events: one batch (order-apply.ts) first, then
+   * one by one whatever it could not apply alone (or everything, when the
+   * batch failed as a whole; each event then succeeds or records its own
+   * failure).
    */
   async applyMany(
-    orm: MikroORM,
-    bus: EventBus,
-    modules: Readonly<Record<string, PlatformModule>>,
-    ids: readonly string[],
-    maxAttempts: number,
-    sync?: OrderSync,
-    chat?: ChatApplier,
-    /** The order events of `ids` as the receiving route parsed them, by id. */
-    known?: ReadonlyMap<string, NormalizedOrderEvent>,
+    options: InboundApplyDeps & {
+      ids: readonly string[];
+      /** The order events of `ids` as the receiver parsed them, by id, so they are not read back. */
+      known?: ReadonlyMap<string, NormalizedOrderEvent>;
+    },
   ): Promise<void> {
+    const { ids, known } = options;
     let oneByOne: readonly string[] = ids;
     try {
-      const parsed = ids.flatMap((id) => {
-        const event = known?.get(id);
-        return event ? [{ inboxId: id, event }] : [];
-      });
-      const unlocked = parsed.length > 0 ? await applyKnownEvents(orm, bus, parsed, sync) : null;
-      if (unlocked) {
-        const rest = ids.filter((id) => !known?.has(id));
-        oneByOne = [
-          ...unlocked.leftovers,
-          ...(rest.length > 0
-            ? (await applyInboundBatch(orm, bus, modules, rest, sync)).leftovers
-            : []),
-        ];
-      } else {
-        oneByOne = (await applyInboundBatch(orm, bus, modules, ids, sync)).leftovers;
-      }
+      const { refused } = await applyOrderEvents(
+        options.orm,
+        options,
+        ids.map((inboxId) => ({ inboxId, event: known?.get(inboxId) })),
+      );
+      oneByOne = refused.map(({ inboxId }) => inboxId);
     } catch {
       // Deliberately quiet: the one-by-one path records the real error per event.
     }
-    for (const id of oneByOne) {
-      await inboundService.apply(orm, bus, modules, id, maxAttempts, sync, chat);
-    }
+    for (const id of oneByOne) await inboundService.apply(options, id);
   },
 
   async list(
@@ -243,11 +229,9 @@ function chatEntries(messages: InboundChatMessage[]): InboxEntry[] {
 }
 
 async function receiveKeyed(
-  platform: Platform,
-  rawBody: Buffer,
-  headers: Record<string, string | undefined>,
   store: InboxStore,
-  parsed: ParsedPayload | undefined,
+  platform: Platform,
+  { rawBody, headers, parsed }: ReceivedPush,
   entriesOf: (payload: unknown) => InboxEntry[],
 ): Promise<ReceiveResult> {
   const kept = Object.fromEntries(
@@ -306,22 +290,9 @@ async function receiveKeyed(
   return { stored, orderingKeys, events, duplicates: ids.length - stored.length, deadLetters: 0 };
 }
 
-/** The normalized event a stored push row stands for. */
-function eventOf(
-  modules: Readonly<Record<string, PlatformModule>>,
-  inbound: InboundEvent,
-): NormalizedOrderEvent {
-  const module = modules[inbound.platform.toLowerCase()];
-  if (!module) throw new Error(`no module for ${inbound.platform}`);
-  const event = module
-    .normalize(JSON.parse(inbound.rawBody))
-    .find((candidate) => candidate.eventKey === inbound.eventKey);
-  if (!event) throw new Error(`the stored push no longer yields event ${inbound.eventKey}`);
-  return event;
-}
-
 type Confirmation =
   | { kind: 'not-needed'; detail?: undefined }
+  | { kind: 'chat' }
   | { kind: 'confirmed'; detail: OrderDetail }
   | { kind: 'rejected'; reason: string };
 
@@ -333,18 +304,18 @@ type Confirmation =
  * event is retried with backoff like any failed apply.
  */
 async function confirmUnsigned(
-  orm: MikroORM,
-  modules: Readonly<Record<string, PlatformModule>>,
+  { orm, modules, sync }: InboundApplyDeps,
   id: string,
-  sync: OrderSync | undefined,
 ): Promise<Confirmation> {
   const em = orm.em.fork();
-  const inbound = await em.findOne(InboundEvent, {
-    id,
-    status: { $in: [InboundEventStatus.RECEIVED, InboundEventStatus.FAILED] },
-  });
+  const inbound = await em.findOne(
+    InboundEvent,
+    { id, status: { $in: [InboundEventStatus.RECEIVED, InboundEventStatus.FAILED] } },
+    { fields: ['platform', 'eventKey', 'rawBody'] },
+  );
+  if (inbound && isChatEventKey(inbound.eventKey)) return { kind: 'chat' };
   if (inbound?.platform !== Platform.SENDO) return { kind: 'not-needed' };
-  const event = eventOf(modules, inbound);
+  const event = storedEvent(modules, inbound);
   if (!sync)
     throw new Error('Sendo events must be confirmed through the order API, not set up here');
   const channel = await em.findOne(Channel, {
@@ -374,28 +345,8 @@ async function confirmUnsigned(
   }
 }
 
-/** The pushed event with what the platform says now: its status, flags and status time. */
-function confirmedEvent(pushed: NormalizedOrderEvent, detail: OrderDetail): NormalizedOrderEvent {
-  return {
-    ...pushed,
-    rawStatus: detail.rawStatus,
-    status: detail.status,
-    flags: detail.flags,
-    revert: false,
-    refetch: false,
-    eventTime: detail.statusTime,
-  };
-}
-
-async function applyOnce(
-  orm: MikroORM,
-  bus: EventBus,
-  modules: Readonly<Record<string, PlatformModule>>,
-  id: string,
-  sync: OrderSync | undefined,
-  confirmed: OrderDetail | undefined,
-  chat: ChatApplier | undefined,
-): Promise<ApplyResult> {
+/** A stored chat message, applied by the conversation inbox in the transaction that marks it. */
+async function applyChat({ orm, chat }: InboundApplyDeps, id: string): Promise<ApplyResult> {
   const published: (() => void)[] = [];
   const outcome = await orm.em.fork().transactional(async (tx) => {
     const inbound = await tx.findOne(
@@ -404,51 +355,13 @@ async function applyOnce(
       { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
     );
     if (!inbound) return 'skipped' as const;
-    if (isChatEventKey(inbound.eventKey)) {
-      if (!chat) throw new Error('chat messages are applied by the conversation inbox');
-      const message = chatMessageOf(inbound.platform, inbound.rawBody, inbound.eventKey);
-      published.push(await chat.applyMessage(tx, message));
-      inbound.status = InboundEventStatus.APPLIED;
-      inbound.attempts += 1;
-      inbound.processedAt = new Date();
-      inbound.lastError = undefined;
-      return 'applied' as const;
-    }
-    const pushed = eventOf(modules, inbound);
-    const event = confirmed ? confirmedEvent(pushed, confirmed) : pushed;
-    const change = await applyOrderEvent(tx, event);
-    let detail: DetailApplied | null = null;
-    if (change.orderId && confirmed) {
-      const order = await tx.findOneOrFail(Order, change.orderId);
-      detail = await applyDetail(
-        tx,
-        order,
-        confirmed,
-        await tx.findOneOrFail(Channel, order.channel.id),
-      );
-    } else if (change.orderId && change.needsDetail) {
-      // Same transaction: the job exists exactly when the order change does.
-      await sync?.queue?.enqueue(tx, change.orderId);
-    }
+    if (!chat) throw new Error('chat messages are applied by the conversation inbox');
+    const message = chatMessageOf(inbound.platform, inbound.rawBody, inbound.eventKey);
+    published.push(await chat.applyMessage(tx, message));
     inbound.status = InboundEventStatus.APPLIED;
     inbound.attempts += 1;
     inbound.processedAt = new Date();
     inbound.lastError = undefined;
-    if (change.orderId && (change.changed || detail)) {
-      const orderId = change.orderId;
-      published.push(() =>
-        bus.publish(TOPICS.orderChanged, { orderId } satisfies OrderChangedEvent),
-      );
-    }
-    for (const ticketId of [...change.ticketIds, ...(detail?.ticketIds ?? [])]) {
-      published.push(() =>
-        bus.publish(TOPICS.ticketChanged, {
-          ticketId,
-          action: 'CREATED',
-          changedFields: ['status'],
-        } satisfies TicketChangedEvent),
-      );
-    }
     return 'applied' as const;
   });
   for (const publish of published) publish();
@@ -481,99 +394,4 @@ async function recordFailure(
     [message.slice(0, 2_000), maxAttempts, id],
   );
   return rows[0]?.status === InboundEventStatus.DEAD ? 'dead' : 'failed';
-}
-
-/**
- * Upserts the order and walks the status lattice: a late or repeated event
- * is recorded in the history but never moves the order backwards.
- */
-async function applyOrderEvent(
-  em: EntityManager,
-  event: NormalizedOrderEvent,
-): Promise<{
-  orderId: string | null;
-  changed: boolean;
-  needsDetail: boolean;
-  ticketIds: string[];
-}> {
-  const channel = await em.findOne(Channel, {
-    platform: event.platform,
-    externalShopId: event.shopId,
-  });
-  if (!channel) throw new Error(`no connected ${event.platform} channel for shop ${event.shopId}`);
-  let order = await em.findOne(
-    Order,
-    { platform: event.platform, shopId: event.shopId, externalId: event.externalOrderId },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
-  const decision = decideTransition(
-    { status: order?.status ?? null, statusSourceTime: order?.statusSourceTime ?? null },
-    { status: event.status, eventTime: event.eventTime, revert: event.revert },
-  );
-  let changed = false;
-  switch (decision.kind) {
-    case 'create':
-      // A flag for an order not seen yet: fail, so the retry applies it once the order exists.
-      if (!event.status) {
-        throw new Error(
-          `order ${event.externalOrderId} is not known yet; ${event.rawStatus} waits for it`,
-        );
-      }
-      // Pushes carry an id and a status; amounts, items and buyer come with the order detail.
-      order = em.create(Order, {
-        platform: event.platform,
-        channel,
-        shopId: event.shopId,
-        externalId: event.externalOrderId,
-        status: event.status,
-        rawStatus: event.rawStatus,
-        flags: mergeFlags({}, event.flags, event.eventTime),
-        statusSourceTime: event.eventTime,
-        subtotal: 0,
-        total: 0,
-        placedAt: event.eventTime,
-        platformUpdatedAt: event.eventTime,
-      });
-      changed = true;
-      break;
-    case 'apply':
-      order!.status = event.status!;
-      order!.rawStatus = event.rawStatus;
-      order!.statusSourceTime = event.eventTime;
-      order!.platformUpdatedAt = event.eventTime;
-      order!.flags = mergeFlags(order!.flags, event.flags, event.eventTime);
-      changed = true;
-      break;
-    case 'same': {
-      const flags = mergeFlags(order!.flags, event.flags, event.eventTime);
-      changed = JSON.stringify(flags) !== JSON.stringify(order!.flags);
-      order!.flags = flags;
-      break;
-    }
-    case 'stale':
-    case 'anomaly':
-      break;
-  }
-  if (!order) return { orderId: null, changed: false, needsDetail: false, ticketIds: [] };
-  // A new order has no amounts yet; a stale-but-newer or anomalous event may
-  // mean the platform reworked the order (platforms.md 9.3); some events say
-  // only the detail can be trusted (refetch).
-  const needsDetail =
-    decision.kind === 'create' ||
-    decision.kind === 'anomaly' ||
-    (decision.kind === 'stale' && decision.refetch) ||
-    event.refetch === true;
-  em.create(OrderStatusEvent, {
-    order,
-    rawStatus: event.rawStatus,
-    status: event.status ?? undefined,
-    applied: decision.kind === 'create' || decision.kind === 'apply',
-    eventTime: event.eventTime,
-    eventKey: event.eventKey,
-  });
-  await em.flush();
-  const ticket = changed ? await afterOrderMilestone(em, order) : null;
-  const paid = changed ? await settleMarketplacePayments(em, [order.id]) : [];
-  const ticketIds = [...(ticket ? [ticket.id] : []), ...paid.map((t) => t.id)];
-  return { orderId: order.id, changed, needsDetail, ticketIds };
 }

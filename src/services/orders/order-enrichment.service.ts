@@ -9,12 +9,11 @@ import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgres
 import { Channel, Customer, Order, OrderItem, OrderStatusEvent } from '../../entities';
 import { clientFor, credentialsOf, type OrderApiClients } from '../../integrations/order-api';
 import type { OrderDetail } from '../../integrations/order-api/types';
-import { decideTransition } from '../../integrations/order-lattice';
+import { stepOrder, type StatusReport } from './order-lattice';
 import type { EventBus } from '../../realtime/event-bus';
 import { TOPICS, type OrderChangedEvent, type TicketChangedEvent } from '../../kernel/topics';
 import { linkCustomer } from '../customers/customer-linking';
 import { isErasedBuyer } from '../customers/erased-identity';
-import { mergeFlags } from './order-flags';
 import { normalizePhone } from '../customers/phone';
 import { afterOrderMilestone } from '../tickets/ticket-automation';
 import { settleMarketplacePayments } from './payments';
@@ -57,6 +56,14 @@ export async function fetchDetail(
   return clientFor(clients, channel.platform).fetchOrder(credentialsOf(channel), externalId);
 }
 
+/** What a detail says of the order's status, for the lattice. */
+const detailReport = (detail: OrderDetail): StatusReport => ({
+  status: detail.status,
+  rawStatus: detail.rawStatus,
+  flags: detail.flags,
+  eventTime: detail.statusTime,
+});
+
 /** The history row of a status a detail moved (or started) the order to. */
 function recordDetailStatus(em: EntityManager, order: Order, detail: OrderDetail): void {
   em.create(OrderStatusEvent, {
@@ -81,24 +88,16 @@ export async function applyDetail(
   detail: OrderDetail,
   channel: Channel,
 ): Promise<DetailApplied> {
-  const decision = decideTransition(
-    { status: order.status, statusSourceTime: order.statusSourceTime ?? null },
-    { status: detail.status, eventTime: detail.statusTime },
-  );
-  let statusChanged = false;
-  if (decision.kind === 'apply' && detail.status) {
-    order.status = detail.status;
-    order.rawStatus = detail.rawStatus;
+  const step = stepOrder(order, detailReport(detail), 'detail');
+  if (step.moved) {
+    order.status = step.next!.status;
+    order.rawStatus = step.next!.rawStatus;
     order.statusSourceTime = detail.statusTime;
     order.platformUpdatedAt = detail.statusTime;
-    order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
     recordDetailStatus(em, order, detail);
-    statusChanged = true;
-  } else if (decision.kind === 'same') {
-    order.flags = mergeFlags(order.flags, detail.flags, detail.statusTime);
   }
-  // stale and anomaly: the stored status stands. A detail is the platform's
-  // current state, so there is nothing newer to fetch; no re-fetch loop.
+  if (step.next) order.flags = step.next.flags;
+  // stale and anomaly: the stored status stands.
 
   order.currency = detail.currency;
   order.subtotal = detail.subtotal;
@@ -128,7 +127,8 @@ export async function applyDetail(
   const ticket = await afterOrderMilestone(em, order);
   // A paid order's payment takes the detail's amount and buyer (and opens its ticket once).
   const paid = await settleMarketplacePayments(em, [order.id]);
-  return { statusChanged, ticketIds: [...(ticket ? [ticket.id] : []), ...paid.map((t) => t.id)] };
+  const ticketIds = [...(ticket ? [ticket.id] : []), ...paid.map((t) => t.id)];
+  return { statusChanged: step.moved, ticketIds };
 }
 
 /** What applying a detail did to the stored order. */
@@ -165,7 +165,8 @@ export async function upsertFromDetail(
       applied,
     };
   }
-  if (!detail.status) {
+  const start = stepOrder(null, detailReport(detail), 'detail').next;
+  if (!start) {
     // Only a flag (e.g. Shopee IN_CANCEL): no status to start the order at.
     throw new Error(
       `order ${detail.externalId}: status ${detail.rawStatus} alone cannot create an order`,
@@ -176,9 +177,9 @@ export async function upsertFromDetail(
     channel: em.getReference(Channel, channel.id),
     shopId: detail.shopId,
     externalId: detail.externalId,
-    status: detail.status,
-    rawStatus: detail.rawStatus,
-    flags: mergeFlags({}, detail.flags, detail.statusTime),
+    status: start.status,
+    rawStatus: start.rawStatus,
+    flags: start.flags,
     statusSourceTime: detail.statusTime,
     subtotal: 0,
     total: 0,

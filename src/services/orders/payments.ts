@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Customer, Order, Payment, Ticket } from '../../entities';
 import { OrderStatus, PaymentSource, Platform } from '../../entities/enums';
-import { RANK } from '../../integrations/order-lattice';
+import { RANK } from './order-lattice';
 import type { EventBus } from '../../realtime/event-bus';
 import { assertId, badInput, DomainError } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';

@@ -11,6 +11,7 @@ import {
   type TicketTarget,
   MARKETPLACES,
 } from '../../entities/enums';
+import { RANK, TERMINAL } from '../orders/order-lattice';
 
 export type ReferenceItem = { code: string; descriptionVi: string; descriptionEn: string };
 export type TicketSourceItem = ReferenceItem & { number: number };
@@ -84,20 +85,20 @@ const platforms: Labels<Platform> = {
   ZALO: ['Zalo OA', 'Zalo OA'],
 };
 
-const orderStatuses: Record<OrderStatus, [rank: number | null, terminal: boolean, string, string]> =
-  {
-    PENDING_PAYMENT: [10, false, 'Chờ thanh toán', 'Pending payment'],
-    CONFIRMED: [20, false, 'Đã xác nhận', 'Confirmed'],
-    PACKED: [30, false, 'Đã đóng gói', 'Packed'],
-    READY_TO_SHIP: [40, false, 'Chờ lấy hàng', 'Ready to ship'],
-    SHIPPED: [50, false, 'Đang giao', 'Shipped'],
-    DELIVERED: [60, false, 'Đã giao', 'Delivered'],
-    COMPLETED: [70, true, 'Hoàn tất', 'Completed'],
-    CANCELLED: [null, true, 'Đã hủy', 'Cancelled'],
-    FAILED: [null, false, 'Giao thất bại', 'Delivery failed'],
-    RETURN_REQUESTED: [null, false, 'Yêu cầu trả hàng', 'Return requested'],
-    RETURNED: [null, true, 'Đã trả hàng', 'Returned'],
-  };
+/** Labels only: ranks and terminal states are the lattice's (services/orders/order-lattice.ts). */
+const orderStatuses: Labels<OrderStatus> = {
+  PENDING_PAYMENT: ['Chờ thanh toán', 'Pending payment'],
+  CONFIRMED: ['Đã xác nhận', 'Confirmed'],
+  PACKED: ['Đã đóng gói', 'Packed'],
+  READY_TO_SHIP: ['Chờ lấy hàng', 'Ready to ship'],
+  SHIPPED: ['Đang giao', 'Shipped'],
+  DELIVERED: ['Đã giao', 'Delivered'],
+  COMPLETED: ['Hoàn tất', 'Completed'],
+  CANCELLED: ['Đã hủy', 'Cancelled'],
+  FAILED: ['Giao thất bại', 'Delivery failed'],
+  RETURN_REQUESTED: ['Yêu cầu trả hàng', 'Return requested'],
+  RETURNED: ['Đã trả hàng', 'Returned'],
+};
 
 const roles: Labels<Role> = {
   ADMIN: ['Quản trị viên', 'Administrator'],
@@ -155,9 +156,11 @@ export const referenceData: ReferenceData = {
     ...p,
     marketplace: (MARKETPLACES as readonly string[]).includes(p.code),
   })),
-  orderStatuses: (
-    Object.entries(orderStatuses) as [OrderStatus, [number | null, boolean, string, string]][]
-  ).map(([code, [rank, terminal, vi, en]]) => ({ ...item(code, vi, en), rank, terminal })),
+  orderStatuses: list(orderStatuses).map((status) => ({
+    ...status,
+    rank: RANK[status.code as OrderStatus] ?? null,
+    terminal: TERMINAL.has(status.code as OrderStatus),
+  })),
   roles: list(roles),
   conversationStatuses: list(conversationStatuses),
   botSteps: list(botSteps),

@@ -1,14 +1,14 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { Channel } from '../../entities';
-import { Platform } from '../../entities/enums';
-import { platformModules } from '../../integrations';
-import { isObject } from '../../integrations/payload';
-import { TIKI_EVENT_FIELDS } from '../../integrations/tiki';
-import type { TikiQueueClient } from '../../integrations/tiki-queue';
-import type { EventBus } from '../../realtime/event-bus';
-import { inboundService } from './inbound.service';
-import { inboxOf } from '../conversations/inbox-writer';
+import { Channel } from '../entities';
+import { Platform } from '../entities/enums';
+import { platformModules } from '../integrations';
+import { isObject } from '../integrations/payload';
+import { TIKI_EVENT_FIELDS } from '../integrations/tiki';
+import type { TikiQueueClient } from '../integrations/tiki-queue';
+import { inboxOf } from '../services/orders/inbound-store';
+import { inboundService } from '../services/orders/inbound.service';
+import type { ApplyScheduler, Stored } from './apply-scheduler';
 
 export type PullResult = { pulled: number; stored: number; duplicates: number };
 
@@ -18,7 +18,9 @@ export type PullResult = { pulled: number; stored: number; duplicates: number };
  * acknowledged, so a crash between the two only brings a redelivery that the
  * inbox drops. One instance pulls at a time (a transaction-scoped advisory
  * lock), which keeps Tiki's in-order delivery in order; the lock's
- * transaction spans the pull request, bounded by the client's timeout.
+ * transaction spans the pull request, bounded by the client's timeout. The
+ * stored events are applied by the same scheduler as pushes, one order's in
+ * the order Tiki delivered them.
  */
 export class TikiPuller {
   private timer: NodeJS.Timeout | null = null;
@@ -28,10 +30,9 @@ export class TikiPuller {
   constructor(
     private readonly deps: {
       orm: MikroORM;
-      bus: EventBus;
       client: TikiQueueClient;
       logger: Logger;
-      maxAttempts: number;
+      scheduler: ApplyScheduler;
     },
   ) {}
 
@@ -63,7 +64,7 @@ export class TikiPuller {
   async pullOnce(): Promise<PullResult> {
     const { orm, client } = this.deps;
     const result: PullResult = { pulled: 0, stored: 0, duplicates: 0 };
-    const stored: string[] = [];
+    const stored: Stored = { stored: [], orderingKeys: [], events: [] };
     const ackId = await orm.em.fork().transactional(async (tx) => {
       const [lock] = await tx.execute<{ locked: boolean }[]>(
         `select pg_try_advisory_xact_lock(hashtext('tiki-event-queue')) as "locked"`,
@@ -74,18 +75,20 @@ export class TikiPuller {
       const soleSeller = await this.soleTikiSeller(tx);
       for (const event of batch.events) {
         const body = Buffer.from(JSON.stringify(withSeller(event, soleSeller)), 'utf8');
-        const received = await inboundService.receive(inboxOf(tx), platformModules.tiki, body, {});
-        stored.push(...received.stored);
+        const received = await inboundService.receive(inboxOf(tx), platformModules.tiki, {
+          rawBody: body,
+          headers: {},
+        });
+        stored.stored.push(...received.stored);
+        stored.orderingKeys.push(...received.orderingKeys);
+        stored.events.push(...received.events);
         result.duplicates += received.duplicates;
       }
       return batch.ackId;
     });
-    result.stored = stored.length;
+    result.stored = stored.stored.length;
     if (ackId) await client.ack(ackId);
-    // In the order Tiki delivered them, which is the order they happened.
-    for (const id of stored) {
-      await inboundService.apply(orm, this.deps.bus, platformModules, id, this.deps.maxAttempts);
-    }
+    await this.deps.scheduler.schedule(stored);
     return result;
   }
 

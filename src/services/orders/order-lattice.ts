@@ -2,12 +2,17 @@
  * The normalized order-status lattice of platforms.md section 9.3. Pushes are
  * delivered at least once, out of order and sometimes coalesced, so a status
  * only moves along legal edges; everything else is classified for the caller.
+ * `stepOrder` is the one place that turns a decision into the order's next
+ * state: every apply path (pushes, pulls, replays, enrichment, syncs) calls it.
  */
-import { OrderStatus } from '../entities/enums';
+import { OrderStatus } from '../../entities/enums';
+import type { OrderFlags } from '../../entities/order.entity';
+import type { FlagChanges } from '../../integrations/types';
+import { mergeFlags } from './order-flags';
 
 const S = OrderStatus;
 
-/** Main-chain ranks; side states have none. Kept equal to services/reference-data.ts. */
+/** Main-chain ranks; side states have none. services/reports/reference-data.ts reads them from here. */
 export const RANK: Readonly<Partial<Record<OrderStatus, number>>> = {
   [S.PENDING_PAYMENT]: 10,
   [S.CONFIRMED]: 20,
@@ -112,4 +117,86 @@ function isNewer(eventTime: Date, statusSourceTime: Date | null | undefined): bo
   // Without a stored source time nothing says the event is late; a detail fetch settles it.
   if (!statusSourceTime) return true;
   return eventTime.getTime() > statusSourceTime.getTime();
+}
+
+/** An order's status as the lattice sees it. */
+export type OrderStatusState = {
+  status: OrderStatus;
+  rawStatus: string;
+  statusSourceTime?: Date | null;
+  flags: OrderFlags;
+};
+
+/** What a push, a pulled event or an order detail says of an order's status. */
+export type StatusReport = {
+  status: OrderStatus | null;
+  rawStatus: string;
+  flags: FlagChanges;
+  eventTime: Date;
+  revert?: boolean;
+  refetch?: boolean;
+};
+
+export type OrderStep = {
+  kind: TransitionDecision['kind'];
+  /**
+   * The order's state after the report: `current` itself when nothing a
+   * reader sees changed; null when there is no order and the report cannot
+   * start one (a flag alone).
+   */
+  next: OrderStatusState | null;
+  /** The report set the status (or started the order): its history row is an applied one. */
+  moved: boolean;
+  /** The status or the flags changed. */
+  changed: boolean;
+  /** The platform's order detail is to be read (only ever for an event, never for a detail). */
+  needsDetail: boolean;
+};
+
+/**
+ * The lattice decision and what it does to the order. A late or repeated
+ * event never moves the order backwards; equal statuses only merge flags.
+ * For an event (`source` 'event'): a new order has no amounts yet, a
+ * stale-but-newer or anomalous event may mean the platform reworked the order
+ * (platforms.md 9.3), and some events say only the detail can be trusted
+ * (refetch); each of these asks for the detail. A detail is the platform's
+ * current state, so it never asks for itself again (no re-fetch loop).
+ */
+export function stepOrder(
+  current: OrderStatusState | null,
+  report: StatusReport,
+  source: 'event' | 'detail',
+): OrderStep {
+  const decision = decideTransition(
+    { status: current?.status ?? null, statusSourceTime: current?.statusSourceTime ?? null },
+    { status: report.status, eventTime: report.eventTime, revert: report.revert },
+  );
+  let next = current;
+  let moved = false;
+  let changed = false;
+  if ((decision.kind === 'create' || decision.kind === 'apply') && report.status) {
+    next = {
+      status: report.status,
+      rawStatus: report.rawStatus,
+      statusSourceTime: report.eventTime,
+      flags: mergeFlags(current?.flags ?? {}, report.flags, report.eventTime),
+    };
+    moved = changed = true;
+  } else if (decision.kind === 'create') {
+    next = null;
+  } else if (decision.kind === 'same' && current) {
+    const flags = mergeFlags(current.flags, report.flags, report.eventTime);
+    if (JSON.stringify(flags) !== JSON.stringify(current.flags)) {
+      next = { ...current, flags };
+      changed = true;
+    }
+  }
+  const needsDetail =
+    source === 'event' &&
+    next !== null &&
+    (decision.kind === 'create' ||
+      decision.kind === 'anomaly' ||
+      (decision.kind === 'stale' && decision.refetch) ||
+      report.refetch === true);
+  return { kind: decision.kind, next, moved, changed, needsDetail };
 }

@@ -1,4 +1,4 @@
-import { OrderStatus } from '../../src/entities/enums';
+import { OrderStatus } from '../src/entities/enums';
 import {
   RANK,
   SIDE_EDGES,
@@ -6,7 +6,7 @@ import {
   canTransition,
   decideTransition,
   type TransitionDecision,
-} from '../../src/integrations/order-lattice';
+} from '../src/services/orders/order-lattice';
 
 const S = OrderStatus;
 const ALL = Object.values(OrderStatus);

@@ -3,20 +3,23 @@ import { InboundEvent, Order, OrderStatusEvent } from '../src/entities';
 import { InboundEventStatus, OrderStatus, Platform } from '../src/entities/enums';
 import { platformModules } from '../src/integrations';
 import type { NormalizedOrderEvent } from '../src/integrations/types';
-import { applyKnownEvents, type KnownEvent } from '../src/services/orders/inbound-batch';
+import {
+  applyOrderEvents,
+  OrderCreatedConcurrently,
+  type StoredOrderEvent,
+} from '../src/services/orders/order-apply';
 import { inboundService } from '../src/services/orders/inbound.service';
-import { inboxOf } from '../src/services/conversations/inbox-writer';
+import { inboxOf } from '../src/services/orders/inbound-store';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { pushes } from './support/webhooks';
 
 /**
- * The unlocked batch path reads orders without locks and writes the whole
- * batch in one statement that must find every row as it read it. These
- * tests make another transaction change a row between the read and the
- * write (it holds the row until the write is waiting for it), and check
- * that the statement then wrote nothing and that applyMany still applies
- * the batch, through the locked path.
+ * The batch apply locks its inbox rows and orders and writes set-based.
+ * These tests make another transaction hold a row the batch needs (until the
+ * batch waits for it), and check what the batch does once it is released:
+ * it applies on the row as committed, leaves an inbox row another worker
+ * holds, and never creates an order twice.
  */
 let t: TestApp;
 let make: ReturnType<typeof factories>;
@@ -33,16 +36,14 @@ const SHOPEE_TIME = 1_718_000_000;
 /** A Shopee push stored in the inbox, with the event the route would have parsed. */
 async function stored(shop: string, order: string, status: string, time: number) {
   const signed = pushes.shopee(shop, order, status, time);
-  const result = await inboundService.receive(
-    inboxOf(t.orm.em.fork()),
-    platformModules.shopee,
-    signed.body,
-    signed.headers,
-  );
+  const result = await inboundService.receive(inboxOf(t.orm.em.fork()), platformModules.shopee, {
+    rawBody: signed.body,
+    headers: signed.headers,
+  });
   const [inboxId] = result.stored;
   const [event] = result.events;
   if (!inboxId || !event) throw new Error('the push was not stored as an order event');
-  return { inboxId, event } satisfies KnownEvent;
+  return { inboxId, event } satisfies StoredOrderEvent;
 }
 
 /** Runs `change` in a transaction left open until the batch's write waits on it, then commits. */
@@ -69,7 +70,7 @@ async function waitForBatchToWait(): Promise<void> {
   for (let tries = 0; tries < 200 && !waiting; tries += 1) {
     const [row] = await t.orm.em.fork().execute<{ n: string }[]>(
       `select count(*) as n from pg_stat_activity
-       where datname = current_database() and wait_event_type = 'Lock' and query like 'with "lock"%'`,
+       where datname = current_database() and wait_event_type in ('Lock', 'Transaction')`,
     );
     waiting = Number(row?.n) > 0;
     if (!waiting) await new Promise((resolve) => setTimeout(resolve, 25));
@@ -88,11 +89,13 @@ const historyOf = async (externalId: string) => {
 };
 const inboxStatus = async (id: string) =>
   (await t.orm.em.fork().findOneOrFail(InboundEvent, id)).status;
-const known = (...items: KnownEvent[]) =>
-  new Map<string, NormalizedOrderEvent>(items.map((item) => [item.inboxId, item.event]));
+const deps = () => ({ bus: t.bus, modules: platformModules });
+const applyDeps = () => ({ orm: t.orm, ...deps(), maxAttempts: 3 });
+const known = (...items: StoredOrderEvent[]) =>
+  new Map<string, NormalizedOrderEvent>(items.map((item) => [item.inboxId, item.event!]));
 
-describe('the unlocked batch apply', () => {
-  test('applies new orders and status changes in two statements, as the locked path would', async () => {
+describe('the batch apply', () => {
+  test('applies new orders and status changes of one batch in arrival order', async () => {
     const shop = unique();
     const order = `U${unique()}`;
     await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
@@ -101,102 +104,106 @@ describe('the unlocked batch apply', () => {
     const otherOrder = `U${unique()}`;
     const other = await stored(shop, otherOrder, 'UNPAID', SHOPEE_TIME);
 
-    const result = await applyKnownEvents(t.orm, t.bus, [first, second, other]);
+    const result = await applyOrderEvents(t.orm, deps(), [first, second, other]);
 
-    expect(result?.applied).toEqual([first.inboxId, second.inboxId, other.inboxId]);
+    expect(result.applied).toEqual([first.inboxId, second.inboxId, other.inboxId]);
     expect(await historyOf(order)).toEqual([OrderStatus.CONFIRMED, OrderStatus.SHIPPED]);
     expect(await historyOf(otherOrder)).toEqual([OrderStatus.PENDING_PAYMENT]);
     expect(await inboxStatus(first.inboxId)).toBe(InboundEventStatus.APPLIED);
     expect(await inboxStatus(second.inboxId)).toBe(InboundEventStatus.APPLIED);
   });
 
-  test('an order changed by another transaction after the read: nothing is written, and applyMany applies it on the locked path', async () => {
+  test('events read back from the inbox apply as those the receiver parsed', async () => {
+    const shop = unique();
+    const order = `U${unique()}`;
+    await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
+    const push = await stored(shop, order, 'SHIPPED', SHOPEE_TIME);
+    const result = await applyOrderEvents(t.orm, deps(), [{ inboxId: push.inboxId }]);
+    expect(result).toEqual({ applied: [push.inboxId], refused: [] });
+    expect(await historyOf(order)).toEqual([OrderStatus.SHIPPED]);
+  });
+
+  test('an event of a shop not connected is refused with the reason, and nothing is written', async () => {
+    const shop = unique();
+    const order = `U${unique()}`;
+    const push = await stored(shop, order, 'SHIPPED', SHOPEE_TIME);
+    const result = await applyOrderEvents(t.orm, deps(), [push]);
+    expect(result).toEqual({
+      applied: [],
+      refused: [{ inboxId: push.inboxId, reason: `no connected SHOPEE channel for shop ${shop}` }],
+    });
+    expect(await inboxStatus(push.inboxId)).toBe(InboundEventStatus.RECEIVED);
+  });
+
+  test('an order changed by another transaction while the batch waits for its lock: the batch applies on it as committed', async () => {
     const shop = unique();
     const order = `U${unique()}`;
     await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
     const created = await stored(shop, order, 'READY_TO_SHIP', SHOPEE_TIME);
-    expect(await applyKnownEvents(t.orm, t.bus, [created])).not.toBeNull();
+    await applyOrderEvents(t.orm, deps(), [created]);
     const shipped = await stored(shop, order, 'SHIPPED', SHOPEE_TIME + 60);
 
-    const result = await changedMeanwhile(
+    await changedMeanwhile(
       (em) =>
         em.execute(
           `update "customer_order" set "raw_status" = 'changed meanwhile' where "external_id" = ?`,
           [order],
         ),
-      () => applyKnownEvents(t.orm, t.bus, [shipped]),
+      () => applyOrderEvents(t.orm, deps(), [shipped]),
     );
 
-    expect(result).toBeNull();
-    expect(await inboxStatus(shipped.inboxId)).toBe(InboundEventStatus.RECEIVED);
-    expect(await historyOf(order)).toEqual([OrderStatus.CONFIRMED]);
-
-    await inboundService.applyMany(
-      t.orm,
-      t.bus,
-      platformModules,
-      [shipped.inboxId],
-      3,
-      undefined,
-      undefined,
-      known(shipped),
-    );
     expect(await historyOf(order)).toEqual([OrderStatus.CONFIRMED, OrderStatus.SHIPPED]);
     expect(await inboxStatus(shipped.inboxId)).toBe(InboundEventStatus.APPLIED);
   });
 
-  test('an order another writer created after the read: nothing is written, and the batch is applied once', async () => {
+  test('an order another writer created meanwhile: the batch writes nothing, and applyMany applies it once', async () => {
     const shop = unique();
     const order = `U${unique()}`;
     const channel = await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
     const push = await stored(shop, order, 'SHIPPED', SHOPEE_TIME + 60);
 
-    const result = await changedMeanwhile(
-      (em) =>
-        em.execute(
-          `insert into "customer_order" ("id", "platform", "channel_id", "shop_id", "external_id", "status", "raw_status",
-             "subtotal", "total", "placed_at", "created_at", "updated_at", "status_source_time")
-           values (gen_random_uuid(), 'SHOPEE', ?, ?, ?, 'CONFIRMED', 'READY_TO_SHIP', 0, 0, now(), now(), now(), ?)`,
-          [channel.id, shop, order, new Date(SHOPEE_TIME * 1000)],
-        ),
-      () => applyKnownEvents(t.orm, t.bus, [push]),
+    const em = t.orm.em.fork();
+    await em.begin();
+    await em.execute(
+      `insert into "customer_order" ("id", "platform", "channel_id", "shop_id", "external_id", "status", "raw_status",
+         "subtotal", "total", "placed_at", "created_at", "updated_at", "status_source_time")
+       values (gen_random_uuid(), 'SHOPEE', ?, ?, ?, 'CONFIRMED', 'READY_TO_SHIP', 0, 0, now(), now(), now(), ?)`,
+      [channel.id, shop, order, new Date(SHOPEE_TIME * 1000)],
     );
-
-    expect(result).toBeNull();
+    const batch = applyOrderEvents(t.orm, deps(), [push]).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await waitForBatchToWait();
+    await em.commit();
+    expect(await batch).toBeInstanceOf(OrderCreatedConcurrently);
     expect(await inboxStatus(push.inboxId)).toBe(InboundEventStatus.RECEIVED);
     expect(await historyOf(order)).toEqual([]);
 
-    await inboundService.applyMany(
-      t.orm,
-      t.bus,
-      platformModules,
-      [push.inboxId],
-      3,
-      undefined,
-      undefined,
-      known(push),
-    );
+    await inboundService.applyMany({ ...applyDeps(), ids: [push.inboxId], known: known(push) });
     expect(await historyOf(order)).toEqual([OrderStatus.SHIPPED]);
     expect(
       await t.orm.em.fork().count(Order, { platform: Platform.SHOPEE, externalId: order }),
     ).toBe(1);
   });
 
-  test('an inbox row another worker applied after the read: nothing is written twice', async () => {
+  test('an inbox row another worker holds is left to it: nothing is written twice', async () => {
     const shop = unique();
     const order = `U${unique()}`;
     await make.channel({ platform: Platform.SHOPEE, externalShopId: shop });
     const push = await stored(shop, order, 'SHIPPED', SHOPEE_TIME);
 
-    const result = await changedMeanwhile(
-      (em) =>
-        em.execute(`update "inbound_event" set "status" = 'APPLIED' where "id" = ?`, [
-          push.inboxId,
-        ]),
-      () => applyKnownEvents(t.orm, t.bus, [push]),
-    );
-
-    expect(result).toBeNull();
+    const em = t.orm.em.fork();
+    await em.begin();
+    try {
+      await em.execute(`update "inbound_event" set "status" = 'APPLIED' where "id" = ?`, [
+        push.inboxId,
+      ]);
+      const result = await applyOrderEvents(t.orm, deps(), [push]);
+      expect(result).toEqual({ applied: [], refused: [] });
+    } finally {
+      await em.commit();
+    }
     expect(await historyOf(order)).toEqual([]);
     expect(await t.orm.em.fork().count(Order, { externalId: order })).toBe(0);
   });
