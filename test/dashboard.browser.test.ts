@@ -4,6 +4,7 @@ import { hashPassword } from '../src/auth/password';
 import { type Channel, Conversation, Message, Order, type User } from '../src/entities';
 import {
   BotStep,
+  ChannelStatus,
   MessageDirection,
   MessageSender,
   Platform,
@@ -208,6 +209,30 @@ describeInBrowser('operations dashboard in Chromium', () => {
     const file = screenshotPath('dashboard.png');
     await page.screenshot({ path: file, fullPage: true });
     process.stdout.write(`dashboard screenshot: ${file}\n`);
+  });
+
+  it('shows a channel whose refresh kept failing as needing re-authorization, in both languages', async () => {
+    const stuck = await make.channel({
+      platform: Platform.SHOPEE,
+      name: 'Shopee cần ủy quyền',
+      status: ChannelStatus.NEEDS_REAUTHORIZATION,
+    });
+    const page = await signIn(leader);
+    const row = page.locator(`[data-testid=channel-health] tr[data-channel-id="${stuck.id}"]`);
+    await row.waitFor();
+    const first = await row.innerText();
+    await page.getByRole('button', { name: /English|Tiếng Việt/ }).click();
+    // The language switch redraws the panel; wait for the row's text to change.
+    let second = first;
+    for (let tries = 0; tries < 50 && second === first; tries += 1) {
+      await page.waitForTimeout(100);
+      second = await row.innerText();
+    }
+    const both = `${first}\n${second}`;
+    expect(both).toContain('Shopee cần ủy quyền');
+    expect(both).toContain('Cần ủy quyền lại');
+    expect(both).toContain('Needs re-authorization');
+    expect(await row.locator('td.warn').count()).toBeGreaterThan(0);
   });
 
   it('labels codes in Vietnamese or English from referenceData', async () => {
