@@ -77,14 +77,19 @@ describe('orderEvents', () => {
     );
     const orderNumber = `L${unique()}`;
     // The subscription registers asynchronously; keep pushing newer statuses until one arrives.
+    let lastPushed = '';
     for (let i = 0; i < LAZADA_STEPS.length && sub.events.length === 0; i += 1) {
-      await post(pushes.lazada(shop, orderNumber, LAZADA_STEPS[i]!, 1_718_000_000 + i));
+      lastPushed = LAZADA_STEPS[i]!;
+      await post(pushes.lazada(shop, orderNumber, lastPushed, 1_718_000_000 + i));
       await waitFor(() => sub.events.length > 0, 1_000).catch(() => undefined);
     }
-    const [first] = delivered(sub.events);
-    expect(first).toBeDefined();
+    expect(delivered(sub.events)[0]).toBeDefined();
+    // A push whose event came after the 1 s wait is applied too: the resume cursor is
+    // the newest event, which every status pushed once the subscription listened reaches.
+    await waitFor(() => delivered(sub.events).at(-1)?.rawStatus === lastPushed, 10_000);
+    const last = delivered(sub.events).at(-1);
     await ws.client.dispose();
-    return first!.cursor;
+    return last!.cursor;
   }
 
   test('a subscriber that misses 100 status changes gets exactly those 100 in order on resume, then live ones', async () => {
