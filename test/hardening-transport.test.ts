@@ -7,6 +7,7 @@ import { Role } from '../src/entities/enums';
 import { WS_MAX_PAYLOAD_BYTES } from '../src/realtime/graphql-ws-server';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { answerOverSocket } from './support/ws';
 
 /**
  * Every operation limit holds over HTTP and over graphql-ws alike, against a
@@ -68,23 +69,8 @@ const overHttp =
 
 const overSocket =
   (token: () => string): Transport =>
-  (query, variables) => {
-    const client = socketFor(token());
-    return new Promise((resolve, reject) => {
-      let result: Answer = {};
-      client.subscribe(
-        { query, variables },
-        {
-          next: (value) => (result = value as Answer),
-          error: (error) =>
-            Array.isArray(error)
-              ? resolve({ errors: error as Answer['errors'] })
-              : reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-          complete: () => resolve(result),
-        },
-      );
-    });
-  };
+  (query, variables) =>
+    answerOverSocket(socketFor(token()), query, variables);
 
 const transports: [string, (token: () => string) => Transport][] = [
   ['HTTP', overHttp],
@@ -206,18 +192,7 @@ test('a syntax error answers that operation and leaves the socket open', async (
     on: { closed: (event) => (closed = (event as { code?: number }).code) },
   });
   clients.push(client);
-  const run = (query: string) =>
-    new Promise<Answer>((resolve) => {
-      let result: Answer = {};
-      client.subscribe(
-        { query },
-        {
-          next: (value) => (result = value as Answer),
-          error: (error) => resolve({ errors: error as Answer['errors'] }),
-          complete: () => resolve(result),
-        },
-      );
-    });
+  const run = (query: string) => answerOverSocket(client, query) as Promise<Answer>;
   const broken = await run('{ referenceData { ');
   expect(broken.errors?.[0]?.message).toMatch(/^Syntax Error/);
   const after = await run('{ __typename }');

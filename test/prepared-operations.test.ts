@@ -16,7 +16,7 @@ import {
 } from '../src/schema/operation-limits';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-import { waitFor, waitForSubscriptions, type Received } from './support/ws';
+import { answerOverSocket, waitFor, waitForSubscriptions, type Received } from './support/ws';
 
 /**
  * graphql-ws prepares each distinct document once (parse, validation, the
@@ -161,20 +161,7 @@ describe('over graphql-ws', () => {
     });
     clients.push(client);
     return (query: string, variables?: Record<string, unknown>) =>
-      new Promise<Answer>((resolve, reject) => {
-        let result: Answer = {};
-        client.subscribe(
-          { query, variables },
-          {
-            next: (value) => (result = value as Answer),
-            error: (error) =>
-              Array.isArray(error)
-                ? resolve({ errors: error as Answer['errors'] })
-                : reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-            complete: () => resolve(result),
-          },
-        );
-      });
+      answerOverSocket(client, query, variables) as Promise<Answer>;
   };
 
   const overHttp = async (query: string, variables?: Record<string, unknown>) =>

@@ -69,3 +69,29 @@ export function waitForSubscriptions(
 ): Promise<void> {
   return waitFor(() => bus.activeSubscriptions >= baseline + 2 * count);
 }
+
+/**
+ * One query, mutation or subscription over an open graphql-ws client, as its
+ * final answer: the last result, or the GraphQL errors it was refused with
+ * (a socket failure rejects).
+ */
+export function answerOverSocket(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    let result: Received = {};
+    client.subscribe(
+      { query, variables },
+      {
+        next: (value) => (result = value as Received),
+        error: (error) =>
+          Array.isArray(error)
+            ? resolve({ errors: error as Received['errors'] })
+            : reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => resolve(result),
+      },
+    );
+  });
+}
