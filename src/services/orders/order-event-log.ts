@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { placeholders, rawRows } from '../../db/raw-sql';
 import { Order } from '../../entities';
+import { toRows, type Row } from '../shared/rows';
 import type { OrderStatus, Platform } from '../../entities/enums';
 import { badInput } from '../../kernel/errors';
 
@@ -22,9 +23,11 @@ export type OrderLogEvent = {
   receivedAt: Date;
   /**
    * The order as it is now, loaded once for a whole page of events and
-   * shared by every subscriber (each still checks its own scope).
+   * shared by every subscriber (each still checks its own scope). A plain
+   * row, not a managed entity: it is serialized and dropped, and the shared
+   * tail reads one for every event the API applies.
    */
-  order?: Order;
+  order?: Row<Order>;
 };
 
 export type OrderLogFilter = {
@@ -131,7 +134,7 @@ async function readLog(
   params.push(window.limit);
   // The orders come in the same rows (a second query for them cost the shared
   // tail a round trip per read): the log's own columns under `log_` names,
-  // everything else is the order's row as the ORM maps it.
+  // everything else is the order's row.
   const rows = await rawRows<LogRow & Record<string, unknown>>(
     em,
     `select e."sequence" as "log_sequence", e."id" as "log_id", e."status" as "log_status",
@@ -142,27 +145,20 @@ async function readLog(
      order by e."sequence" ${window.newestFirst ? 'desc' : 'asc'} limit ?`,
     params,
   );
-  return rows.map((row) => {
-    const {
-      log_sequence,
-      log_id,
-      log_status,
-      log_raw_status,
-      log_event_time,
-      log_received_at,
-      ...orderRow
-    } = row;
-    const order = em.map(Order, orderRow);
+  // The mapper reads the order's own columns only; the log_ ones pass by.
+  const orders = toRows(em, Order, rows);
+  return rows.map((row, index) => {
+    const order = orders[index]!;
     return {
-      sequence: Number(log_sequence),
-      id: log_id,
+      sequence: Number(row.log_sequence),
+      id: row.log_id,
       orderId: order.id,
       channelId: order.channel.id,
       platform: order.platform,
-      status: log_status,
-      rawStatus: log_raw_status,
-      eventTime: new Date(log_event_time),
-      receivedAt: new Date(log_received_at),
+      status: row.log_status,
+      rawStatus: row.log_raw_status,
+      eventTime: new Date(row.log_event_time),
+      receivedAt: new Date(row.log_received_at),
       order,
     };
   });
