@@ -50,8 +50,8 @@ function laneOf(key: string, lanes: number): number {
  * a lane is held by one worker at a time: different orders may apply side
  * by side, one order's events in the order they arrived (in two concurrent
  * batches the later status could commit first and the earlier one would
- * then be dropped as stale). Whatever a crash leaves unapplied is picked up by the retry job
- * and the start-up recovery, from the inbox.
+ * then be dropped as stale). Whatever a crash leaves unapplied is picked up
+ * by the retry job and the start-up recovery, from the inbox.
  */
 export class ApplyScheduler {
   private readonly lanes: Lane[] = Array.from({ length: WORKERS }, () => ({
@@ -93,23 +93,22 @@ export class ApplyScheduler {
     return this.idle;
   }
 
-  /** Starts a worker on the free lanes' events when none runs, or when they are backlog enough for another. */
+  /** Starts a worker on the free lanes' events when none runs, and another only for a PARALLEL_BACKLOG. */
   private startWorkers(): void {
     while (this.workers < WORKERS) {
       const free = this.lanes.filter((lane) => !lane.held && lane.queue.length > 0);
       const waiting = free.reduce((sum, lane) => sum + lane.queue.length, 0);
       if (waiting === 0 || (this.workers > 0 && waiting < PARALLEL_BACKLOG)) return;
       const batch: Queued[] = [];
+      const taken: Lane[] = [];
       for (const lane of free) {
         if (batch.length >= BATCH) break;
         lane.held = true;
+        taken.push(lane);
         batch.push(...lane.queue.splice(0, BATCH - batch.length));
       }
       this.workers += 1;
-      void this.work(
-        batch,
-        free.filter((lane) => lane.held),
-      );
+      void this.work(batch, taken);
     }
   }
 

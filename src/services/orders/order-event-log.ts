@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { placeholders, rawRows } from '../../db/raw-sql';
 import { Order } from '../../entities';
-import { toRows, type Row } from '../shared/rows';
 import type { OrderStatus, Platform } from '../../entities/enums';
 import { badInput } from '../../kernel/errors';
+import { toRows, type Row } from '../shared/rows';
 
 /**
  * Reads the order event log: applied status changes in commit order (the
