@@ -140,10 +140,21 @@ it('never spends one refresh token twice when two processes refresh the same cha
       },
     ),
   );
-  await Promise.all(workers.map((child) => waitForLine(child, /ready/, 240_000)));
-  const results = workers.map((child) => waitForLine(child, /"refreshed":\d+/, 240_000));
-  for (const child of workers) child.stdin.write('go\n');
-  const outputs = await Promise.all(results);
+  // Listen for the exits now: the first worker to finish can exit before the
+  // second one prints, and a listener attached after an exit waits forever.
+  const exits = workers.map(
+    (child) => new Promise<number | null>((resolve) => child.once('exit', resolve)),
+  );
+  let outputs: string[];
+  try {
+    await Promise.all(workers.map((child) => waitForLine(child, /ready/, 240_000)));
+    const results = workers.map((child) => waitForLine(child, /"refreshed":\d+/, 240_000));
+    for (const child of workers) child.stdin.write('go\n');
+    outputs = await Promise.all(results);
+  } catch (error) {
+    for (const child of workers) child.kill();
+    throw error;
+  }
   const refreshed = outputs.map((out) => Number(/"refreshed":(\d+)/.exec(out)![1]));
   expect(refreshed[0]! + refreshed[1]!).toBe(shops.length);
   expect(fake.stats.reusedRefreshTokens).toBe(reusedBefore);
@@ -152,5 +163,5 @@ it('never spends one refresh token twice when two processes refresh the same cha
       (fake.stats.refreshes.get(`shopee:${shop}`) ?? 0) - (before.get(`shopee:${shop}`) ?? 0),
     ).toBe(1);
   }
-  await Promise.all(workers.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+  expect(await Promise.all(exits)).toEqual([0, 0]);
 }, 540_000);
