@@ -90,11 +90,38 @@ export function amountAt(
   return toMinorUnits(pick(obj, keys), currency, `${what}.${keys.join('/')}`);
 }
 
+/** Where a one-unit line keeps its SKU, name and price (Lazada's order items, TikTok's line items). */
+export type UnitLineFields = {
+  sku: readonly string[];
+  itemName: readonly string[];
+  price: readonly string[];
+};
+
 /**
  * Lazada and TikTok list one line per unit sold; lines of one SKU at one
  * price become one item with a quantity.
  */
-export function groupUnits(units: readonly OrderDetailItem[]): OrderDetailItem[] {
+export function unitItems(
+  lines: readonly JsonObject[],
+  fields: UnitLineFields,
+  currency: string,
+  what: string,
+): OrderDetailItem[] {
+  return groupUnits(
+    lines.map((line) => {
+      const price = amountAt(line, fields.price, currency, what);
+      return {
+        sku: optionalText(line, fields.sku) ?? '',
+        name: optionalText(line, fields.itemName) ?? '',
+        quantity: 1,
+        unitPrice: price,
+        total: price,
+      };
+    }),
+  );
+}
+
+function groupUnits(units: readonly OrderDetailItem[]): OrderDetailItem[] {
   const items = new Map<string, OrderDetailItem>();
   for (const unit of units) {
     const key = `${unit.sku}\u0000${unit.unitPrice}\u0000${unit.name}`;

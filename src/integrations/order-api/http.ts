@@ -6,6 +6,7 @@
 import { asObject, type JsonObject } from '../payload';
 import { PayloadError, type MarketplacePlatform } from '../types';
 import type { Platform } from '../../entities/enums';
+import { scalarText } from './fields';
 import { PlatformRateLimited, PlatformRejected, PlatformUnavailable } from './types';
 
 /** Used when a 429 carries no readable Retry-After. */
@@ -123,6 +124,22 @@ export function readResponse<T>(platform: MarketplacePlatform, read: () => T): T
     }
     throw error;
   }
+}
+
+/**
+ * The error a 200 answer names in its body (Lazada, Shopee, TikTok): a rate
+ * limit is worth retrying later, any other code is the platform's refusal.
+ */
+export function answerError(
+  platform: MarketplacePlatform,
+  path: string,
+  body: JsonObject,
+  code: string,
+  rateLimited: boolean,
+): PlatformRateLimited | PlatformRejected {
+  return rateLimited
+    ? new PlatformRateLimited(platform, DEFAULT_RETRY_AFTER_MS, `${path}: ${code}`)
+    : new PlatformRejected(platform, `${path}: ${code} ${scalarText(body.message, '')}`, code);
 }
 
 /**

@@ -12,7 +12,6 @@ import {
   amountAt,
   arrayAt,
   buyer,
-  groupUnits,
   objectAt,
   optionalObject,
   optionalText,
@@ -22,18 +21,18 @@ import {
   requiredId,
   sumOf,
   timeAt,
+  unitItems,
 } from './fields';
 import {
   accessTokenOf,
+  answerError,
   apiUrl,
-  DEFAULT_RETRY_AFTER_MS,
   pageSizeOf,
   readResponse,
   requestJson,
   type HttpSettings,
 } from './http';
 import {
-  PlatformRateLimited,
   PlatformRejected,
   type ChannelCredentials,
   type OrderApiClient,
@@ -76,6 +75,7 @@ export const LAZADA_API_FIELDS = {
 } as const;
 
 const F = LAZADA_API_FIELDS;
+const UNIT_FIELDS = { sku: F.sku, itemName: F.itemName, price: F.itemPrice };
 const MAX_PAGE = 100;
 /** Lazada VN prices are in VND when an item names no currency. */
 const SITE_CURRENCY = 'VND';
@@ -124,16 +124,7 @@ export function createLazadaClient(
     });
     // Errors come back as HTTP 200 with a non-zero code.
     const code = scalarText(body.code, '0');
-    if (code === 'ApiCallLimit') {
-      throw new PlatformRateLimited(platform, DEFAULT_RETRY_AFTER_MS, `${path}: ${code}`);
-    }
-    if (code !== '0') {
-      throw new PlatformRejected(
-        platform,
-        `${path}: ${code} ${scalarText(body.message, '')}`,
-        code,
-      );
-    }
+    if (code !== '0') throw answerError(platform, path, body, code, code === 'ApiCallLimit');
     return body.data;
   };
 
@@ -144,18 +135,7 @@ export function createLazadaClient(
   ): OrderDetail => {
     const what = 'Lazada order';
     const currency = optionalText(lines[0] ?? {}, F.currency) ?? SITE_CURRENCY;
-    const items = groupUnits(
-      lines.map((line) => {
-        const price = amountAt(line, F.itemPrice, currency, `${what} item`);
-        return {
-          sku: optionalText(line, F.sku) ?? '',
-          name: optionalText(line, F.itemName) ?? '',
-          quantity: 1,
-          unitPrice: price,
-          total: price,
-        };
-      }),
-    );
+    const items = unitItems(lines, UNIT_FIELDS, currency, `${what} item`);
     const statuses = pick(order, F.statuses);
     const rawStatus = Array.isArray(statuses) && typeof statuses[0] === 'string' ? statuses[0] : '';
     const subtotal = sumOf(items);

@@ -18,22 +18,20 @@ import {
   optionalText,
   orderDetail,
   pick,
-  scalarText,
   requiredId,
   sumOf,
   timeAt,
 } from './fields';
 import {
   accessTokenOf,
+  answerError,
   apiUrl,
-  DEFAULT_RETRY_AFTER_MS,
   pageSizeOf,
   readResponse,
   requestJson,
   type HttpSettings,
 } from './http';
 import {
-  PlatformRateLimited,
   PlatformRejected,
   type ChannelCredentials,
   type OrderApiClient,
@@ -143,15 +141,8 @@ export function createShopeeClient(
       errorCode: shopeeErrorCode,
     });
     const error = typeof body.error === 'string' ? body.error : '';
-    if (/too_many|rate_limit/i.test(error)) {
-      throw new PlatformRateLimited(platform, DEFAULT_RETRY_AFTER_MS, `${path}: ${error}`);
-    }
     if (error !== '') {
-      throw new PlatformRejected(
-        platform,
-        `${path}: ${error} ${scalarText(body.message, '')}`,
-        error,
-      );
+      throw answerError(platform, path, body, error, /too_many|rate_limit/i.test(error));
     }
     return readResponse(platform, () => objectAt(body, ['response'], `Shopee ${path}`));
   };

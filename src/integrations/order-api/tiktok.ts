@@ -12,7 +12,6 @@ import {
   amountAt,
   arrayAt,
   buyer,
-  groupUnits,
   objectAt,
   optionalObject,
   optionalText,
@@ -21,9 +20,11 @@ import {
   scalarText,
   sumOf,
   timeAt,
+  unitItems,
 } from './fields';
 import {
   accessTokenOf,
+  answerError,
   apiUrl,
   pageSizeOf,
   readResponse,
@@ -73,6 +74,7 @@ export const TIKTOK_API_FIELDS = {
 } as const;
 
 const F = TIKTOK_API_FIELDS;
+const UNIT_FIELDS = { sku: F.sku, itemName: F.itemName, price: F.salePrice };
 const MAX_PAGE = 100;
 
 export function tiktokSign(
@@ -122,13 +124,7 @@ export function createTiktokClient(
       body: text,
     });
     const code = scalarText(response.code, '0');
-    if (code !== '0') {
-      throw new PlatformRejected(
-        platform,
-        `${path}: ${code} ${scalarText(response.message, '')}`,
-        code,
-      );
-    }
+    if (code !== '0') throw answerError(platform, path, response, code, false);
     return readResponse(platform, () => objectAt(response, ['data'], `TikTok ${path}`));
   };
 
@@ -136,17 +132,11 @@ export function createTiktokClient(
     const what = 'TikTok order';
     const payment = objectAt(order, F.payment, what);
     const currency = optionalText(payment, F.currency) ?? 'VND';
-    const items = groupUnits(
-      arrayAt(order, F.lineItems, what).map((line) => {
-        const price = amountAt(line, F.salePrice, currency, `${what} line item`);
-        return {
-          sku: optionalText(line, F.sku) ?? '',
-          name: optionalText(line, F.itemName) ?? '',
-          quantity: 1,
-          unitPrice: price,
-          total: price,
-        };
-      }),
+    const items = unitItems(
+      arrayAt(order, F.lineItems, what),
+      UNIT_FIELDS,
+      currency,
+      `${what} line item`,
     );
     const recipient = optionalObject(order, F.recipient);
     return orderDetail(platform, {
