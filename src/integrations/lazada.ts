@@ -15,7 +15,7 @@ import {
 } from './payload';
 import { lazadaChat } from './marketplace-chat';
 import { verifyAppKeySignature } from './signature';
-import { mapStatus, orderEvent, statusTable } from './status-table';
+import { mapStatus, orderEvent, statusTable, type StatusTable } from './status-table';
 import type {
   NormalizedOrderEvent,
   PlatformModule,
@@ -107,58 +107,60 @@ const orderPush = <Data extends z.ZodRawShape>(data: Data) =>
 const TRADE_PUSH = orderPush({ order_status: textField, trade_order_line_id: idField });
 const REVERSE_PUSH = orderPush({ reverse_status: textField, reverse_order_line_id: idField });
 
-function normalize(payload: unknown): NormalizedOrderEvent[] {
-  const type = readPayload(ENVELOPE, payload, PUSH).message_type;
-  if (type !== LAZADA_MESSAGE_TYPE.TRADE_ORDER && type !== LAZADA_MESSAGE_TYPE.REVERSE_ORDER) {
-    return []; // IM, product, token alerts...
-  }
-  const timeOf = (push: { timestamp?: unknown; data: { status_update_time?: unknown } }) => {
-    const raw = push.data.status_update_time ?? push.timestamp;
-    return {
-      eventTime: readPayload(timeField, raw, `${PUSH} data.status_update_time`),
-      time: timestampText(raw),
-    };
-  };
+/** What the trade and the reverse push have in common. */
+type LinePush = {
+  seller_id: string;
+  timestamp?: unknown;
+  data: { trade_order_id: string; status_update_time?: unknown };
+};
 
-  if (type === LAZADA_MESSAGE_TYPE.TRADE_ORDER) {
-    const push = readPayload(TRADE_PUSH, payload, PUSH);
-    const { order_status: rawStatus, trade_order_line_id: line } = push.data;
-    const { eventTime, time } = timeOf(push);
-    const mapped = mapStatus(LAZADA_ORDER_STATUSES, rawStatus, 'Lazada order_status');
-    return [
-      orderEvent(
-        {
-          platform: Platform.LAZADA,
-          shopId: push.seller_id,
-          externalOrderId: push.data.trade_order_id,
-          rawStatus,
-          eventTime,
-          eventKey: `lz:${push.seller_id}:${line}:${rawStatus}:${time}`,
-          kind: 'order',
-        },
-        mapped,
-      ),
-    ];
-  }
-
-  const push = readPayload(REVERSE_PUSH, payload, PUSH);
-  const { reverse_status: rawStatus, reverse_order_line_id: reverseLine } = push.data;
-  const { eventTime, time } = timeOf(push);
-  const mapped = mapStatus(LAZADA_REVERSE_STATUSES, rawStatus, 'Lazada reverse_status');
+/**
+ * The one event of an order-line push: `status` says which table reads the
+ * raw status, `lineKey` names the line and its status, and the status time
+ * as sent versions the key.
+ */
+function lineEvent(
+  push: LinePush,
+  status: { raw: string; table: StatusTable; field: string },
+  lineKey: string,
+  kind: NormalizedOrderEvent['kind'],
+): NormalizedOrderEvent[] {
+  const raw = push.data.status_update_time ?? push.timestamp;
+  const eventTime = readPayload(timeField, raw, `${PUSH} data.status_update_time`);
+  const time = timestampText(raw);
+  const mapped = mapStatus(status.table, status.raw, `Lazada ${status.field}`);
   return [
     orderEvent(
       {
         platform: Platform.LAZADA,
         shopId: push.seller_id,
         externalOrderId: push.data.trade_order_id,
-        rawStatus,
+        rawStatus: status.raw,
         eventTime,
-        eventKey: `lz-rev:${reverseLine}:${rawStatus}:${time}`,
-        kind: rawStatus.startsWith('CANCEL_') ? 'cancel' : 'return',
+        eventKey: `${lineKey}:${time}`,
+        kind,
       },
       mapped,
     ),
   ];
+}
+
+function normalize(payload: unknown): NormalizedOrderEvent[] {
+  const type = readPayload(ENVELOPE, payload, PUSH).message_type;
+  if (type === LAZADA_MESSAGE_TYPE.TRADE_ORDER) {
+    const push = readPayload(TRADE_PUSH, payload, PUSH);
+    const { order_status: raw, trade_order_line_id: line } = push.data;
+    const status = { raw, table: LAZADA_ORDER_STATUSES, field: 'order_status' };
+    return lineEvent(push, status, `lz:${push.seller_id}:${line}:${raw}`, 'order');
+  }
+  if (type === LAZADA_MESSAGE_TYPE.REVERSE_ORDER) {
+    const push = readPayload(REVERSE_PUSH, payload, PUSH);
+    const { reverse_status: raw, reverse_order_line_id: line } = push.data;
+    const status = { raw, table: LAZADA_REVERSE_STATUSES, field: 'reverse_status' };
+    const kind = raw.startsWith('CANCEL_') ? 'cancel' : 'return';
+    return lineEvent(push, status, `lz-rev:${line}:${raw}`, kind);
+  }
+  return []; // IM, product, token alerts...
 }
 
 export const lazada: PlatformModule = {
