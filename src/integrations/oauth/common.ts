@@ -2,6 +2,7 @@ import type { Platform } from '../../entities/enums';
 import type { JsonObject } from '../payload';
 import { requestJson, type HttpSettings } from '../order-api/http';
 import { PlatformRejected } from '../order-api/types';
+import type { AuthorizedShop, TokenSet } from './types';
 
 /** A URL with its query set, keeping the base's own path. */
 export function urlWith(base: string, path: string, query: Record<string, string>): URL {
@@ -10,17 +11,17 @@ export function urlWith(base: string, path: string, query: Record<string, string
   return url;
 }
 
-/** POST of an application/x-www-form-urlencoded body (Zalo, Tiki). */
+/** POST of an application/x-www-form-urlencoded body to a path below the base URL (Zalo, Tiki). */
 export function postForm(
   platform: Platform,
   http: HttpSettings,
-  url: URL,
+  path: string,
   form: Record<string, string>,
   headers: Record<string, string> = {},
 ): Promise<JsonObject> {
   return requestJson(platform, http, {
     method: 'POST',
-    url,
+    url: urlWith(http.baseUrl, path, {}),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(form).toString(),
   });
@@ -56,6 +57,28 @@ export function requireSettings<T extends Record<string, string | undefined>>(
     );
   }
   return settings as unknown as { [K in keyof T]-?: string };
+}
+
+/**
+ * The one shop a token opens (Tiki's seller, Zalo's OA), read from the
+ * profile the platform answers with that token; the authorization itself
+ * does not end.
+ */
+export function profileShop(
+  platform: Platform,
+  profile: JsonObject,
+  idKey: string,
+  what: string,
+  tokens: TokenSet,
+): AuthorizedShop[] {
+  return [
+    {
+      externalShopId: textOf(platform, profile, idKey, what),
+      name: optionalTextOf(profile, 'name'),
+      tokens,
+      authorizationExpiresAt: null,
+    },
+  ];
 }
 
 /** The refresh token a refresh needs; without one nothing can be retried until the seller authorizes again. */

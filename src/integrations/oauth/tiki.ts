@@ -11,6 +11,7 @@ import {
   optionalTextOf,
   refreshTokenOf,
   postForm,
+  profileShop,
   requireSettings,
   textOf,
   urlWith,
@@ -38,7 +39,7 @@ export function createTikiOAuth(
     const answer = await postForm(
       platform,
       http,
-      urlWith(http.baseUrl, TIKI_OAUTH_PATHS.token, {}),
+      TIKI_OAUTH_PATHS.token,
       { client_id: clientId, ...form },
       { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
     );
@@ -76,14 +77,7 @@ export function createTikiOAuth(
         url: urlWith(http.baseUrl, TIKI_OAUTH_PATHS.seller, {}),
         headers: { authorization: `Bearer ${tokens.accessToken}` },
       });
-      return [
-        {
-          externalShopId: textOf(platform, seller, 'id', 'Tiki seller'),
-          name: optionalTextOf(seller, 'name'),
-          tokens,
-          authorizationExpiresAt: null,
-        },
-      ];
+      return profileShop(platform, seller, 'id', 'Tiki seller', tokens);
     },
 
     refresh({ shopId, refreshToken, now }) {

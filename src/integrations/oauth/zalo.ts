@@ -13,6 +13,7 @@ import {
   optionalTextOf,
   refreshTokenOf,
   postForm,
+  profileShop,
   requireSettings,
   textOf,
   urlWith,
@@ -40,7 +41,7 @@ export function createZaloOAuth(
     const answer = await postForm(
       platform,
       http,
-      urlWith(http.baseUrl, ZALO_OAUTH_PATHS.token, {}),
+      ZALO_OAUTH_PATHS.token,
       { app_id: appId, ...form },
       { secret_key: appSecret },
     );
@@ -89,14 +90,7 @@ export function createZaloOAuth(
       });
       rejectError(oa, 'getoa');
       const data = (typeof oa.data === 'object' && oa.data !== null ? oa.data : {}) as JsonObject;
-      return [
-        {
-          externalShopId: textOf(platform, data, 'oa_id', 'Zalo getoa'),
-          name: optionalTextOf(data, 'name'),
-          tokens,
-          authorizationExpiresAt: null,
-        },
-      ];
+      return profileShop(platform, data, 'oa_id', 'Zalo getoa', tokens);
     },
 
     refresh({ shopId, refreshToken, now }) {
