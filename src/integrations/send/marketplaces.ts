@@ -13,7 +13,7 @@ import { shopeeErrorCode, shopeeSign } from '../order-api/shopee';
 import { tiktokSign } from '../order-api/tiktok';
 import { PlatformRejected } from '../order-api/types';
 import { isObject, type JsonObject } from '../payload';
-import type { ChatSender, OutboundChatMessage } from './types';
+import { sendInParts, type ChatSender, type OutboundChatMessage } from './types';
 
 type AppSecrets = { appKey?: string; appSecret?: string };
 type ShopeeSecrets = { partnerId?: string; partnerKey?: string };
@@ -50,38 +50,41 @@ function partsOf(message: OutboundChatMessage): { kind: 'text' | 'image'; value:
   ];
 }
 
+/** Lazada and TikTok answer errors with HTTP 200 and a non-zero `code`. */
+function dataOf(platform: Platform, body: JsonObject, what: string): unknown {
+  const code =
+    typeof body.code === 'string' || typeof body.code === 'number' ? String(body.code) : '0';
+  if (code !== '0') throw new PlatformRejected(platform, `${what}: ${code}`, code);
+  return body.data;
+}
+
 export function createLazadaChatSender(secrets: AppSecrets, http: HttpSettings): ChatSender {
   const platform = Platform.LAZADA;
   return {
     platform,
     async send(message) {
-      if (!secrets.appKey || !secrets.appSecret) {
+      const { appKey, appSecret } = secrets;
+      if (!appKey || !appSecret) {
         throw new PlatformRejected(platform, 'LAZADA_APP_KEY and LAZADA_APP_SECRET are not set');
       }
-      let first: string | undefined;
-      for (const part of partsOf(message)) {
+      return sendInParts(platform, partsOf(message), async (part) => {
         const params: Record<string, string> = {
           session_id: message.threadId,
           // Template 1 is text, 3 a picture (platforms.md 1.4).
           template_id: part.kind === 'text' ? '1' : '3',
           ...(part.kind === 'text' ? { txt: part.value } : { img_url: part.value }),
-          app_key: secrets.appKey,
+          app_key: appKey,
           timestamp: String(Date.now()),
           sign_method: 'sha256',
           access_token: tokenOf(platform, message),
         };
-        params.sign = lazadaSign(secrets.appSecret, MARKETPLACE_CHAT_PATHS.lazada, params);
+        params.sign = lazadaSign(appSecret, MARKETPLACE_CHAT_PATHS.lazada, params);
         const body = await requestJson(platform, http, {
           method: 'POST',
           url: apiUrl(http.baseUrl, MARKETPLACE_CHAT_PATHS.lazada, params),
         });
-        const code =
-          typeof body.code === 'string' || typeof body.code === 'number' ? String(body.code) : '0';
-        if (code !== '0') throw new PlatformRejected(platform, `IM send: ${code}`, code);
-        first ??= messageIdOf(platform, body.data);
-      }
-      if (!first) throw new PlatformRejected(platform, 'nothing to send');
-      return { externalMessageId: first };
+        return messageIdOf(platform, dataOf(platform, body, 'IM send'));
+      });
     },
   };
 }
@@ -91,12 +94,12 @@ export function createTiktokChatSender(secrets: AppSecrets, http: HttpSettings):
   return {
     platform,
     async send(message) {
-      if (!secrets.appKey || !secrets.appSecret) {
+      const { appKey, appSecret } = secrets;
+      if (!appKey || !appSecret) {
         throw new PlatformRejected(platform, 'TIKTOK_APP_KEY and TIKTOK_APP_SECRET are not set');
       }
       const path = MARKETPLACE_CHAT_PATHS.tiktok(message.threadId);
-      let first: string | undefined;
-      for (const part of partsOf(message)) {
+      return sendInParts(platform, partsOf(message), async (part) => {
         const text = JSON.stringify({
           type: part.kind === 'text' ? 'TEXT' : 'IMAGE',
           content: JSON.stringify(
@@ -104,23 +107,18 @@ export function createTiktokChatSender(secrets: AppSecrets, http: HttpSettings):
           ),
         });
         const query: Record<string, string> = {
-          app_key: secrets.appKey,
+          app_key: appKey,
           timestamp: String(Math.floor(Date.now() / 1000)),
         };
-        query.sign = tiktokSign(secrets.appSecret, path, query, text);
+        query.sign = tiktokSign(appSecret, path, query, text);
         const body = await requestJson(platform, http, {
           method: 'POST',
           url: apiUrl(http.baseUrl, path, query),
           headers: { 'x-tts-access-token': tokenOf(platform, message) },
           body: text,
         });
-        const code =
-          typeof body.code === 'number' || typeof body.code === 'string' ? String(body.code) : '0';
-        if (code !== '0') throw new PlatformRejected(platform, `send message: ${code}`, code);
-        first ??= messageIdOf(platform, body.data);
-      }
-      if (!first) throw new PlatformRejected(platform, 'nothing to send');
-      return { externalMessageId: first };
+        return messageIdOf(platform, dataOf(platform, body, 'send message'));
+      });
     },
   };
 }
@@ -130,7 +128,8 @@ export function createShopeeChatSender(secrets: ShopeeSecrets, http: HttpSetting
   return {
     platform,
     async send(message) {
-      if (!secrets.partnerId || !secrets.partnerKey) {
+      const { partnerId, partnerKey } = secrets;
+      if (!partnerId || !partnerKey) {
         throw new PlatformRejected(
           platform,
           'SHOPEE_PARTNER_ID and SHOPEE_PARTNER_KEY are not set',
@@ -139,21 +138,20 @@ export function createShopeeChatSender(secrets: ShopeeSecrets, http: HttpSetting
       if (!message.recipientId) throw new PlatformRejected(platform, 'the buyer id is unknown');
       const path = MARKETPLACE_CHAT_PATHS.shopee;
       const token = tokenOf(platform, message);
-      let first: string | undefined;
-      for (const part of partsOf(message)) {
+      return sendInParts(platform, partsOf(message), async (part) => {
         const timestamp = String(Math.floor(Date.now() / 1000));
         const content: JsonObject =
           part.kind === 'text' ? { text: part.value } : { image_url: part.value };
         const body = await requestJson(platform, http, {
           method: 'POST',
           url: apiUrl(http.baseUrl, path, {
-            partner_id: secrets.partnerId,
+            partner_id: partnerId,
             timestamp,
             access_token: token,
             shop_id: message.channelExternalId,
             sign: shopeeSign(
-              secrets.partnerKey,
-              secrets.partnerId,
+              partnerKey,
+              partnerId,
               path,
               timestamp,
               token,
@@ -169,10 +167,8 @@ export function createShopeeChatSender(secrets: ShopeeSecrets, http: HttpSetting
         });
         const error = typeof body.error === 'string' ? body.error : '';
         if (error !== '') throw new PlatformRejected(platform, `send_message: ${error}`, error);
-        first ??= messageIdOf(platform, body.response);
-      }
-      if (!first) throw new PlatformRejected(platform, 'nothing to send');
-      return { externalMessageId: first };
+        return messageIdOf(platform, body.response);
+      });
     },
   };
 }

@@ -36,10 +36,10 @@ export type ChatSenders = Readonly<Partial<Record<Platform, ChatSender>>>;
  * several calls: each part is sent in order and the first id is kept. A
  * retry after a partial failure repeats the parts already sent.
  */
-export async function sendInParts(
+export async function sendInParts<Part extends object>(
   platform: Platform,
-  parts: readonly object[],
-  post: (part: object) => Promise<string>,
+  parts: readonly Part[],
+  post: (part: Part) => Promise<string>,
 ): Promise<{ externalMessageId: string }> {
   let first: string | undefined;
   for (const part of parts) {
