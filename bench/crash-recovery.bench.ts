@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { Client } from 'pg';
-import { runBench, startSourceServer } from './support';
+import { CRASH_PUSH_URL, startCrashRun, startCrashServer } from './crash-run';
+import { runBench } from './support';
 
 /**
  * The "kill -9 during a burst" check: start the API, send a burst of signed
@@ -12,34 +11,18 @@ import { runBench, startSourceServer } from './support';
  * acknowledged push must be applied exactly once. Needs DATABASE_URL.
  */
 const PARTNER_KEY = 'crash-partner-key';
-const PUSH_URL = 'http://crash.local/webhooks/shopee';
 
-/** The API with this bench's platform settings; see startSourceServer. */
 const startServer = (port: number): Promise<ChildProcess> =>
-  startSourceServer(port, {
-    SHOPEE_PARTNER_KEY: PARTNER_KEY,
-    SHOPEE_PUSH_URL: PUSH_URL,
-    WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
-    JOBS_ENABLED: 'false',
-  });
+  startCrashServer(port, PARTNER_KEY, { JOBS_ENABLED: 'false' });
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { pushes: { type: 'string', default: '1000' } } });
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl)
-    throw new Error('set DATABASE_URL: both runs of the server must share one database');
-  const port = 4600 + Math.floor(Math.random() * 300);
-  const shop = `6${Date.now()}`;
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-
+  const { total, port, shop, db } = await startCrashRun({ first: 4600, count: 300 }, '6');
   let server = await startServer(port);
   await db.query(
     `insert into channel (id, platform, external_shop_id, name, status, created_at, updated_at)
      values (gen_random_uuid(), 'SHOPEE', $1, 'Crash test shop', 'ACTIVE', now(), now())`,
     [shop],
   );
-  const total = Number(values.pushes);
   const acknowledged = new Set<string>();
   let refused = 0;
   const send = async (n: number) => {
@@ -47,7 +30,7 @@ async function main(): Promise<void> {
     const time = 1_718_000_000;
     const body = `{"shop_id":${shop},"code":3,"timestamp":${time},"data":{"ordersn":"${order}","status":"READY_TO_SHIP","update_time":${time}}}`;
     const signature = createHmac('sha256', PARTNER_KEY)
-      .update(`${PUSH_URL}|`)
+      .update(`${CRASH_PUSH_URL}|`)
       .update(body)
       .digest('hex');
     try {

@@ -3,10 +3,9 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { CRASH_PUSH_URL, startCrashRun, startCrashServer } from './crash-run';
 import { shopeePusher } from './shopee-push';
-import { runBench, startSourceServer } from './support';
+import { runBench } from './support';
 
 /**
  * Partner webhooks across a kill -9: two endpoints of one partner key, a
@@ -19,14 +18,9 @@ import { runBench, startSourceServer } from './support';
  * database: the server migrates it).
  */
 const PARTNER_KEY = 'webhook-crash-partner-key';
-const PUSH_URL = 'http://crash.local/webhooks/shopee';
 
-/** The API with this bench's platform settings; see startSourceServer. */
 const startServer = (port: number): Promise<ChildProcess> =>
-  startSourceServer(port, {
-    SHOPEE_PARTNER_KEY: PARTNER_KEY,
-    SHOPEE_PUSH_URL: PUSH_URL,
-    WEBHOOK_RATE_LIMIT_PER_SECOND: '100000',
+  startCrashServer(port, PARTNER_KEY, {
     JOBS_ENABLED: 'true',
     PARTNER_WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
   });
@@ -68,14 +62,7 @@ function receiver() {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { pushes: { type: 'string', default: '1000' } } });
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl)
-    throw new Error('set DATABASE_URL: both runs of the server must share one database');
-  const port = 4700 + Math.floor(Math.random() * 100);
-  const shop = `7${Date.now()}`;
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
+  const { total, port, shop, db } = await startCrashRun({ first: 4700, count: 100 }, '7');
   let server = await startServer(port);
 
   const channelId = randomUUID();
@@ -101,10 +88,12 @@ async function main(): Promise<void> {
     );
   }
 
-  const total = Number(values.pushes);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   let acknowledged = 0;
-  const push = shopeePusher({ port, shop, partnerKey: PARTNER_KEY, pushUrl: PUSH_URL }, agent);
+  const push = shopeePusher(
+    { port, shop, partnerKey: PARTNER_KEY, pushUrl: CRASH_PUSH_URL },
+    agent,
+  );
   const send = async (n: number) => {
     // A push the server died before answering is not acknowledged: the marketplace would push again.
     if ((await push(`W${n}`, 'READY_TO_SHIP').catch(() => 0)) === 200) acknowledged += 1;
