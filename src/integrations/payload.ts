@@ -74,22 +74,19 @@ export const objectOrEmptyOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
 
 /** Some queues hand nested payloads over as JSON text; accept both forms. */
 export const objectOrJsonTextOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
-  z
-    .unknown()
-    .transform((value, ctx): unknown => {
-      if (typeof value !== 'string') return value;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return fail(ctx, 'is a string but not JSON');
-      }
-    })
-    .pipe(objectOf(shape));
+  z.preprocess((value, ctx): unknown => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return fail(ctx, 'is a string but not JSON');
+    }
+  }, objectOf(shape));
 
 /**
- * A field `read` takes whatever it holds, never an error. A preprocess step,
- * not a transform of z.unknown(): an object refuses an absent key for such a
- * transform instead of reading it.
+ * A field that takes anything and is never an error: `read` makes the most of
+ * it. A preprocess step, not a transform of z.unknown(): an object reports an
+ * absent key as missing for such a transform, whatever the transform returns.
  */
 export const lenientField = <T>(read: (value: unknown) => T) => z.preprocess(read, z.custom<T>());
 
