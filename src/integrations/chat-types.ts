@@ -4,7 +4,8 @@
  * order modules: no I/O, no clock.
  */
 import type { Platform } from '../entities/enums';
-import { isObject, type JsonObject } from './payload';
+import { z } from 'zod';
+import { objectOf, objectOrEmptyOf, objectsField, textOr } from './payload';
 import type { VerifyResult, WebhookHeaders } from './types';
 
 export type ChatAttachment = { type: string; url?: string; name?: string };
@@ -42,24 +43,26 @@ export interface ChatPushModule<Secrets> {
   normalize: ChatNormalizer;
 }
 
+const optionalText = z.string().optional().catch(undefined);
+
 /**
  * `message.attachments[] = { type, payload: { url, <name key> } }`, the shape
  * Messenger and Zalo share; an attachment without a payload (Messenger's
- * fallback) keeps only its type.
+ * fallback) keeps only its type. Never an error: what does not fit is left out.
  */
-export function readAttachments(
-  message: JsonObject,
-  fallbackType: string,
-  nameKey: string,
-): ChatAttachment[] {
-  const list = Array.isArray(message.attachments) ? message.attachments : [];
-  return list.filter(isObject).map((attachment) => {
-    const payload = isObject(attachment.payload) ? attachment.payload : {};
-    const name = payload[nameKey];
-    return {
-      type: typeof attachment.type === 'string' ? attachment.type : fallbackType,
-      ...(typeof payload.url === 'string' ? { url: payload.url } : {}),
-      ...(typeof name === 'string' ? { name } : {}),
-    };
-  });
-}
+export const attachmentsField = (fallbackType: string, nameKey: string) =>
+  objectsField.pipe(
+    z.array(
+      objectOf({
+        type: textOr(fallbackType),
+        payload: objectOrEmptyOf({ url: optionalText, [nameKey]: optionalText }),
+      }).transform(({ type, payload }): ChatAttachment => {
+        const name = payload[nameKey];
+        return {
+          type,
+          ...(payload.url !== undefined ? { url: payload.url } : {}),
+          ...(name !== undefined ? { name } : {}),
+        };
+      }),
+    ),
+  );

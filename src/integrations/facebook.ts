@@ -5,13 +5,22 @@
  */
 import { createHmac } from 'node:crypto';
 import { Platform } from '../entities/enums';
+import { z } from 'zod';
 import {
+  attachmentsField,
   CHAT_KEY_PREFIX,
-  readAttachments,
   type ChatPushModule,
   type InboundChatMessage,
 } from './chat-types';
-import { asObject, isObject, readId, toEventTime } from './payload';
+import {
+  idField,
+  isObject,
+  objectOf,
+  objectsField,
+  readPayload,
+  textOr,
+  timeField,
+} from './payload';
 import { constantTimeEqual, headerValue, rejected, verified } from './signature';
 import type { VerifyResult, WebhookHeaders } from './types';
 
@@ -54,6 +63,25 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: FacebookSecre
     : rejected('signature mismatch');
 }
 
+/** Any push; only `object: "page"` carries Messenger messages. */
+const ENVELOPE = objectOf({ object: z.unknown().optional(), entry: objectsField });
+
+/** One entry: a page and its messaging items. */
+const ENTRY = objectOf({ id: idField, time: z.unknown().optional(), messaging: objectsField });
+
+/** A messaging item with a message; `timestamp` dates it, the entry's `time` is a fallback. */
+const MESSAGE_ITEM = objectOf({
+  sender: objectOf({ id: idField }),
+  recipient: objectOf({ id: idField }),
+  timestamp: z.unknown().optional(),
+  message: objectOf({
+    mid: idField,
+    text: textOr(''),
+    is_echo: z.unknown().optional(),
+    attachments: attachmentsField('fallback', 'title'),
+  }),
+});
+
 /**
  * Every entry and every messaging item (a delivery batches up to 1000).
  * Delivery and read receipts, postbacks without a message and handover
@@ -61,37 +89,30 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: FacebookSecre
  * own messages are returned flagged.
  */
 function normalize(payload: unknown): InboundChatMessage[] {
-  const push = asObject(payload, PUSH);
+  const push = readPayload(ENVELOPE, payload, PUSH);
   if (push.object !== 'page') return [];
-  const entries = Array.isArray(push.entry) ? push.entry : [];
   const messages: InboundChatMessage[] = [];
-  for (const entry of entries.filter(isObject)) {
-    const pageId = readId(entry, 'id', `${PUSH} entry`);
-    const items = Array.isArray(entry.messaging) ? entry.messaging : [];
-    for (const item of items.filter(isObject)) {
-      if (!isObject(item.message)) continue;
-      const message = item.message;
+  for (const rawEntry of push.entry) {
+    const entry = readPayload(ENTRY, rawEntry, `${PUSH} entry`);
+    const pageId = entry.id;
+    for (const rawItem of entry.messaging) {
+      if (!isObject(rawItem.message)) continue;
+      const item = readPayload(MESSAGE_ITEM, rawItem, PUSH);
+      const { message } = item;
       const echo = message.is_echo === true;
-      const sender = readId(asObject(item.sender, `${PUSH} sender`), 'id', `${PUSH} sender`);
-      const recipient = readId(
-        asObject(item.recipient, `${PUSH} recipient`),
-        'id',
-        `${PUSH} recipient`,
-      );
-      const mid = readId(message, 'mid', `${PUSH} message`);
       // On an echo the page is the sender and the buyer the recipient.
-      const buyer = echo ? recipient : sender;
+      const buyer = echo ? item.recipient.id : item.sender.id;
       messages.push({
         platform: Platform.FACEBOOK,
         channelExternalId: pageId,
         threadId: buyer,
         senderUserId: buyer,
-        externalMessageId: mid,
-        text: typeof message.text === 'string' ? message.text : '',
-        attachments: readAttachments(message, 'fallback', 'title'),
-        sentAt: toEventTime(item.timestamp ?? entry.time, `${PUSH} timestamp`),
+        externalMessageId: message.mid,
+        text: message.text,
+        attachments: message.attachments,
+        sentAt: readPayload(timeField, item.timestamp ?? entry.time, `${PUSH} timestamp`),
         echo,
-        eventKey: `${CHAT_KEY_PREFIX}fb:${pageId}:${mid}`,
+        eventKey: `${CHAT_KEY_PREFIX}fb:${pageId}:${message.mid}`,
       });
     }
   }

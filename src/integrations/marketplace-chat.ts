@@ -7,15 +7,20 @@
  */
 import { Platform } from '../entities/enums';
 import { CHAT_KEY_PREFIX, type ChatAttachment, type InboundChatMessage } from './chat-types';
+import { z } from 'zod';
 import {
-  asObject,
-  asObjectOrJsonText,
   firstPresent,
   has,
+  idField,
+  integerField,
   isObject,
-  readId,
-  readInteger,
-  toEventTime,
+  lenientField,
+  objectOf,
+  objectOrEmptyOf,
+  objectOrJsonTextOf,
+  readPayload,
+  textOr,
+  timeField,
   type JsonObject,
 } from './payload';
 
@@ -32,15 +37,18 @@ const LAZADA_TEMPLATES: Readonly<Record<number, string>> = {
 const URL_KEYS = ['url', 'imgUrl', 'img_url', 'image_url', 'videoUrl', 'video_url'] as const;
 const TEXT_KEYS = ['txt', 'text', 'content'] as const;
 
-function contentOf(value: unknown, what: string): JsonObject {
+const jsonContent = objectOrJsonTextOf({});
+
+/**
+ * `content`, an object or its JSON text. Never an error: plain text where
+ * JSON was expected is kept as the text, anything else reads as no content.
+ */
+const contentField = lenientField((value): JsonObject => {
   if (value === undefined || value === null || value === '') return {};
-  try {
-    return asObjectOrJsonText(value, what);
-  } catch {
-    // Plain text where JSON was expected: keep it as the text.
-    return typeof value === 'string' ? { text: value } : {};
-  }
-}
+  const read = jsonContent.safeParse(value);
+  if (read.success) return read.data;
+  return typeof value === 'string' ? { text: value } : {};
+});
 
 function textOf(content: JsonObject): string {
   const key = firstPresent(content, TEXT_KEYS);
@@ -55,6 +63,36 @@ function attachmentOf(type: string | undefined, content: JsonObject): ChatAttach
   return [{ type, ...(typeof url === 'string' ? { url } : {}) }];
 }
 
+/** Lazada: only message_type 2 is a chat message. */
+const LAZADA_ENVELOPE = objectOf({ message_type: integerField });
+
+/** A Lazada IM push, as far as telling a recalled message (`status` 1) apart. */
+const LAZADA_RECALL = objectOf({
+  seller_id: idField,
+  data: objectOf({ status: integerField.nullish() }),
+});
+
+/**
+ * A Lazada IM message. The buyer is the sender or the recipient depending on
+ * who wrote, so both account ids are read once that is known; `send_time`
+ * dates it, the envelope `timestamp` (when Lazada pushed) is a fallback.
+ */
+const LAZADA_IM_PUSH = objectOf({
+  seller_id: idField,
+  timestamp: z.unknown().optional(),
+  data: objectOf({
+    from_account_type: integerField,
+    type: integerField.nullish(),
+    from_account_id: z.unknown().optional(),
+    to_account_id: z.unknown().optional(),
+    message_id: idField,
+    content: contentField,
+    template_id: integerField.nullish(),
+    session_id: idField,
+    send_time: z.unknown().optional(),
+  }),
+});
+
 /**
  * Lazada IM: `from_account_type` 1 is the buyer, 2 the seller; a seller's
  * message (or a system one, `type` 2) is an echo. A recalled message
@@ -62,67 +100,111 @@ function attachmentOf(type: string | undefined, content: JsonObject): ChatAttach
  */
 export function lazadaChat(payload: unknown): InboundChatMessage[] {
   const what = 'Lazada IM push';
-  const push = asObject(payload, what);
-  if (readInteger(push, 'message_type', what) !== 2) return [];
-  const shop = readId(push, 'seller_id', what);
-  const data = asObject(push.data, `${what} data`);
-  if (has(data, 'status') && readInteger(data, 'status', `${what} data`) === 1) return [];
-  const fromBuyer =
-    readInteger(data, 'from_account_type', `${what} data`) === 1 &&
-    (!has(data, 'type') || readInteger(data, 'type', `${what} data`) === 1);
-  const buyer = readId(data, fromBuyer ? 'from_account_id' : 'to_account_id', `${what} data`);
-  const messageId = readId(data, 'message_id', `${what} data`);
-  const content = contentOf(data.content, `${what} data.content`);
-  const template = has(data, 'template_id') ? readInteger(data, 'template_id', what) : 1;
+  if (readPayload(LAZADA_ENVELOPE, payload, what).message_type !== 2) return [];
+  if (readPayload(LAZADA_RECALL, payload, what).data.status === 1) return [];
+  const push = readPayload(LAZADA_IM_PUSH, payload, what);
+  const shop = push.seller_id;
+  const { data } = push;
+  const fromBuyer = data.from_account_type === 1 && (data.type ?? 1) === 1;
+  const buyerKey = fromBuyer ? 'from_account_id' : 'to_account_id';
+  const buyer = readPayload(idField, data[buyerKey], `${what} data.${buyerKey}`);
+  const messageId = data.message_id;
   return [
     {
       platform: Platform.LAZADA,
       channelExternalId: shop,
-      threadId: readId(data, 'session_id', `${what} data`),
+      threadId: data.session_id,
       senderUserId: buyer,
       externalMessageId: messageId,
-      text: textOf(content),
-      attachments: attachmentOf(LAZADA_TEMPLATES[template], content),
-      sentAt: toEventTime(data.send_time ?? push.timestamp, `${what} data.send_time`),
+      text: textOf(data.content),
+      attachments: attachmentOf(LAZADA_TEMPLATES[data.template_id ?? 1], data.content),
+      sentAt: readPayload(timeField, data.send_time ?? push.timestamp, `${what} data.send_time`),
       echo: !fromBuyer,
       eventKey: `${CHAT_KEY_PREFIX}lz:${shop}:${messageId}`,
     },
   ];
 }
 
+/** TikTok Shop: only type 14 is a chat message. */
+const TIKTOK_ENVELOPE = objectOf({ type: integerField });
+
+/**
+ * A TikTok Shop type 14 message. The sender may be left out (read as not the
+ * buyer); `create_time` dates it, the envelope `timestamp` is a fallback.
+ */
+const TIKTOK_MESSAGE_PUSH = objectOf({
+  shop_id: idField,
+  timestamp: z.unknown().optional(),
+  data: objectOf({
+    message_id: idField,
+    conversation_id: idField,
+    sender: objectOrEmptyOf({ im_user_id: idField.nullish(), role: z.unknown().optional() }),
+    type: textOr('TEXT'),
+    content: contentField,
+    create_time: z.unknown().optional(),
+  }),
+});
+
+const TIKTOK_MEDIA: Readonly<Record<string, string>> = { IMAGE: 'image', VIDEO: 'video' };
+const TIKTOK_CARDS: Readonly<Record<string, string>> = {
+  PRODUCT_CARD: 'product',
+  ORDER_CARD: 'order',
+  COUPON_CARD: 'coupon',
+};
+
 /** TikTok Shop type 14: roles other than BUYER (shop, agents, system, robot) are echoes. */
 export function tiktokChat(payload: unknown): InboundChatMessage[] {
   const what = 'TikTok Shop message webhook';
-  const push = asObject(payload, what);
-  if (readInteger(push, 'type', what) !== 14) return [];
-  const shop = readId(push, 'shop_id', what);
-  const data = asObject(push.data, `${what} data`);
-  const sender = isObject(data.sender) ? data.sender : {};
-  const messageId = readId(data, 'message_id', `${what} data`);
-  const type = typeof data.type === 'string' ? data.type : 'TEXT';
-  const content = contentOf(data.content, `${what} data.content`);
-  const media: Readonly<Record<string, string>> = { IMAGE: 'image', VIDEO: 'video' };
-  const cards: Readonly<Record<string, string>> = {
-    PRODUCT_CARD: 'product',
-    ORDER_CARD: 'order',
-    COUPON_CARD: 'coupon',
-  };
+  if (readPayload(TIKTOK_ENVELOPE, payload, what).type !== 14) return [];
+  const push = readPayload(TIKTOK_MESSAGE_PUSH, payload, what);
+  const shop = push.shop_id;
+  const { data } = push;
+  const { type, content } = data;
   return [
     {
       platform: Platform.TIKTOK,
       channelExternalId: shop,
-      threadId: readId(data, 'conversation_id', `${what} data`),
+      threadId: data.conversation_id,
       // An IM id (it cannot be used to query orders): a chat identity only.
-      senderUserId: has(sender, 'im_user_id') ? readId(sender, 'im_user_id', what) : '',
-      externalMessageId: messageId,
+      senderUserId: data.sender.im_user_id ?? '',
+      externalMessageId: data.message_id,
       text: type === 'TEXT' ? textOf(content) : '',
-      attachments: attachmentOf(media[type] ?? cards[type], content),
-      sentAt: toEventTime(data.create_time ?? push.timestamp, `${what} data.create_time`),
-      echo: sender.role !== 'BUYER',
-      eventKey: `${CHAT_KEY_PREFIX}tt:${shop}:${messageId}`,
+      attachments: attachmentOf(TIKTOK_MEDIA[type] ?? TIKTOK_CARDS[type], content),
+      sentAt: readPayload(
+        timeField,
+        data.create_time ?? push.timestamp,
+        `${what} data.create_time`,
+      ),
+      echo: data.sender.role !== 'BUYER',
+      eventKey: `${CHAT_KEY_PREFIX}tt:${shop}:${data.message_id}`,
     },
   ];
 }
+
+/** Shopee: only code 10 is a chat push. */
+const SHOPEE_ENVELOPE = objectOf({ code: integerField });
+
+/** A Shopee code 10 push: a trigger whose `data` may hold a message, or hold it in `content`. */
+const SHOPEE_WEBCHAT_PUSH = objectOf({
+  shop_id: idField,
+  timestamp: z.unknown().optional(),
+  data: objectOrEmptyOf({ content: z.unknown().optional() }),
+});
+
+/**
+ * A message in the chat API's shape. The buyer is `from_id`, or `to_id` when
+ * the shop wrote; `created_timestamp` dates it, the push `timestamp` is a fallback.
+ */
+const SHOPEE_MESSAGE = objectOf({
+  message_id: idField,
+  conversation_id: idField,
+  from_id: z.unknown(),
+  to_id: z.unknown().optional(),
+  from_shop_id: z.unknown().optional(),
+  content: contentField,
+  message_type: textOr('text'),
+  created_timestamp: z.unknown().optional(),
+});
 
 /**
  * Shopee code 10 (unverified fields): platforms.md calls it a trigger. When
@@ -132,31 +214,35 @@ export function tiktokChat(payload: unknown): InboundChatMessage[] {
  */
 export function shopeeChat(payload: unknown): InboundChatMessage[] {
   const what = 'Shopee webchat push';
-  const push = asObject(payload, what);
-  if (readInteger(push, 'code', what) !== 10) return [];
-  const shop = readId(push, 'shop_id', what);
-  const data = isObject(push.data) ? push.data : {};
-  const message = isObject(data.content) && has(data.content, 'message_id') ? data.content : data;
-  if (!has(message, 'message_id') || !has(message, 'conversation_id') || !has(message, 'from_id')) {
+  if (readPayload(SHOPEE_ENVELOPE, payload, what).code !== 10) return [];
+  const push = readPayload(SHOPEE_WEBCHAT_PUSH, payload, what);
+  const shop = push.shop_id;
+  const { data } = push;
+  const part = isObject(data.content) && has(data.content, 'message_id') ? data.content : data;
+  if (!has(part, 'message_id') || !has(part, 'conversation_id') || !has(part, 'from_id')) {
     return [];
   }
-  const messageId = readId(message, 'message_id', what);
+  const message = readPayload(SHOPEE_MESSAGE, part, what);
   const fromShop = has(message, 'from_shop_id') && String(message.from_shop_id) === shop;
-  const buyer = readId(message, fromShop ? 'to_id' : 'from_id', what);
-  const content = contentOf(message.content, `${what} content`);
-  const type = typeof message.message_type === 'string' ? message.message_type : 'text';
+  const buyerKey = fromShop ? 'to_id' : 'from_id';
+  const buyer = readPayload(idField, message[buyerKey], `${what}.${buyerKey}`);
+  const type = message.message_type;
   return [
     {
       platform: Platform.SHOPEE,
       channelExternalId: shop,
-      threadId: readId(message, 'conversation_id', what),
+      threadId: message.conversation_id,
       senderUserId: buyer,
-      externalMessageId: messageId,
-      text: textOf(content),
-      attachments: type === 'text' ? [] : attachmentOf(type, content),
-      sentAt: toEventTime(message.created_timestamp ?? push.timestamp, `${what} created_timestamp`),
+      externalMessageId: message.message_id,
+      text: textOf(message.content),
+      attachments: type === 'text' ? [] : attachmentOf(type, message.content),
+      sentAt: readPayload(
+        timeField,
+        message.created_timestamp ?? push.timestamp,
+        `${what} created_timestamp`,
+      ),
       echo: fromShop,
-      eventKey: `${CHAT_KEY_PREFIX}sp:${shop}:${messageId}`,
+      eventKey: `${CHAT_KEY_PREFIX}sp:${shop}:${message.message_id}`,
     },
   ];
 }

@@ -4,7 +4,8 @@
  * arrive as strings or numbers, integers some senders quote, timestamps in
  * seconds or milliseconds), and `readPayload` turns the first field that does
  * not fit into a PayloadError that names it, so the dead-letter queue
- * explains itself. The `read*` helpers read one field with the same types.
+ * explains itself. `readId` and `toEventTime` read one field with the same
+ * types, for the order API readers, which pick fields from lists of names.
  */
 import { z } from 'zod';
 import { PayloadError } from './types';
@@ -64,6 +65,39 @@ export const integerField = z.unknown().transform((value, ctx): number => {
 export const objectOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
   z.looseObject(shape, { error: NOT_AN_OBJECT });
 
+/**
+ * An object whose fields are read with `shape` when present; anything else
+ * (absent, null, a number) reads as `{}`, for parts a sender may leave out.
+ */
+export const objectOrEmptyOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.preprocess((value) => (isObject(value) ? value : {}), objectOf(shape));
+
+/** Some queues hand nested payloads over as JSON text; accept both forms. */
+export const objectOrJsonTextOf = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.preprocess((value, ctx): unknown => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return fail(ctx, 'is a string but not JSON');
+    }
+  }, objectOf(shape));
+
+/**
+ * A field that takes anything and is never an error: `read` makes the most of
+ * it. A preprocess step, not a transform of z.unknown(): an object reports an
+ * absent key as missing for such a transform, whatever the transform returns.
+ */
+export const lenientField = <T>(read: (value: unknown) => T) => z.preprocess(read, z.custom<T>());
+
+/** The objects of a list; a missing list or an item that is not an object is skipped. */
+export const objectsField = lenientField((value): JsonObject[] =>
+  Array.isArray(value) ? value.filter(isObject) : [],
+);
+
+/** Text where a sender may put anything: the fallback unless it is a string. */
+export const textOr = (fallback: string) => z.string().catch(fallback);
+
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 export function isObject(value: unknown): value is JsonObject {
@@ -75,32 +109,12 @@ export function asObject(value: unknown, what: string): JsonObject {
   return value;
 }
 
-/** Some queues hand nested payloads over as JSON text; accept both forms. */
-export function asObjectOrJsonText(value: unknown, what: string): JsonObject {
-  if (typeof value !== 'string') return asObject(value, what);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new PayloadError(`${what} is a string but not JSON`);
-  }
-  return asObject(parsed, what);
-}
-
 export function has(obj: JsonObject, key: string): boolean {
   return Object.hasOwn(obj, key) && obj[key] !== undefined && obj[key] !== null;
 }
 
 export function readId(obj: JsonObject, key: string, what: string): string {
   return readPayload(idField, obj[key], `${what}.${key}`);
-}
-
-export function readString(obj: JsonObject, key: string, what: string): string {
-  return readPayload(textField, obj[key], `${what}.${key}`);
-}
-
-export function readInteger(obj: JsonObject, key: string, what: string): number {
-  return readPayload(integerField, obj[key], `${what}.${key}`);
 }
 
 /** The first key present, for fields whose name is unverified or differs by push type. */

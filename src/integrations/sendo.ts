@@ -9,16 +9,17 @@
  * `refetch: true` to carry that obligation past this module.
  */
 import { OrderStatus, Platform } from '../entities/enums';
+import { z } from 'zod';
 import {
-  asObject,
   firstPresent,
-  has,
+  idField,
+  integerField,
   isObject,
-  readId,
-  readInteger,
-  readString,
+  objectOf,
+  readPayload,
+  textField,
+  timeField,
   timestampText,
-  toEventTime,
   type JsonObject,
 } from './payload';
 import { constantTimeEqual, rejected, verified } from './signature';
@@ -96,31 +97,82 @@ function verify(rawBody: Buffer, _headers: WebhookHeaders, secrets: WebhookSecre
   return verified;
 }
 
+/** Any push: its type, and in `data` the order action UPDATE pushes carry. */
+const ENVELOPE = objectOf({
+  type: textField,
+  data: objectOf({ order_action: z.unknown().optional() }),
+});
+
 /**
- * Where the order lives in each push type: CREATE carries the whole sales
- * order in `data`; UPDATE with `order_action: CANCEL` carries the new status
- * in `data.data`. UPDATE/UNLOCK (the order became actionable) has no status.
+ * SALESORDER.CREATE: the whole sales order in `data`, dated by its update
+ * time or else its order time; the store named on the envelope or the order.
  */
-function orderFields(
-  type: string,
-  data: JsonObject,
-): { order: JsonObject; orderNumber: string; timeKeys: readonly string[] } | null {
+const CREATE_PUSH = objectOf({
+  store_id: z.unknown().optional(),
+  data: objectOf({
+    order_number: idField,
+    store_id: z.unknown().optional(),
+    order_status: integerField,
+    updated_date_time_stamp: z.unknown().optional(),
+    order_date_time_stamp: z.unknown().optional(),
+  }),
+});
+
+/**
+ * SALESORDER.UPDATE with `order_action: CANCEL`: the new status in
+ * `data.data`, the order number there or in `data`. The UPDATE sample omits
+ * the envelope store_id; the sales order repeats it.
+ */
+const CANCEL_PUSH = objectOf({
+  store_id: z.unknown().optional(),
+  data: objectOf({
+    order_number: z.unknown().optional(),
+    store_id: z.unknown().optional(),
+    data: objectOf({
+      order_number: z.unknown().optional(),
+      store_id: z.unknown().optional(),
+      order_status: integerField,
+      cancel_date_timestamp: z.unknown().optional(),
+    }),
+  }),
+});
+
+type OrderFields = {
+  order: JsonObject;
+  orderNumber: string;
+  storeId: unknown;
+  statusCode: number;
+  timeKeys: readonly string[];
+};
+
+/**
+ * Where the order lives in each push type. UPDATE/UNLOCK (the order became
+ * actionable) has no status.
+ */
+function orderFields(type: string, action: unknown, payload: unknown): OrderFields | null {
   if (type === SENDO_PUSH_TYPE.ORDER_CREATED) {
+    const push = readPayload(CREATE_PUSH, payload, PUSH);
     return {
-      order: data,
-      orderNumber: readId(data, 'order_number', `${PUSH} data`),
+      order: push.data,
+      orderNumber: push.data.order_number,
+      storeId: push.store_id ?? push.data.store_id,
+      statusCode: push.data.order_status,
       timeKeys: ['updated_date_time_stamp', 'order_date_time_stamp'],
     };
   }
-  if (type === SENDO_PUSH_TYPE.ORDER_UPDATED && data.order_action === 'CANCEL') {
-    const detail = asObject(data.data, `${PUSH} data.data`);
+  if (type === SENDO_PUSH_TYPE.ORDER_UPDATED && action === 'CANCEL') {
+    const push = readPayload(CANCEL_PUSH, payload, PUSH);
+    const { data } = push;
+    const detail = data.data;
     return {
       order: detail,
-      orderNumber: readId(
-        has(detail, 'order_number') ? detail : data,
-        'order_number',
-        `${PUSH} data`,
+      orderNumber: readPayload(
+        idField,
+        detail.order_number ?? data.order_number,
+        `${PUSH} data.order_number`,
       ),
+      storeId: push.store_id ?? data.store_id ?? detail.store_id,
+      statusCode: detail.order_status,
       timeKeys: ['cancel_date_timestamp'],
     };
   }
@@ -128,16 +180,11 @@ function orderFields(
 }
 
 function normalize(payload: unknown): NormalizedOrderEvent[] {
-  const push = asObject(payload, PUSH);
-  const type = readString(push, 'type', PUSH);
-  const data = asObject(push.data, `${PUSH} data`);
-  const fields = orderFields(type, data);
+  const { type, data } = readPayload(ENVELOPE, payload, PUSH);
+  const fields = orderFields(type, data.order_action, payload);
   if (!fields) return [];
-  const { order, orderNumber, timeKeys } = fields;
-  // The UPDATE sample omits the envelope store_id; the sales order repeats it.
-  const storeSource = [push, data, order].find((obj) => has(obj, 'store_id')) ?? push;
-  const storeId = readId(storeSource, 'store_id', PUSH);
-  const statusCode = readInteger(order, 'order_status', `${PUSH} order`);
+  const { order, orderNumber, statusCode, timeKeys } = fields;
+  const storeId = readPayload(idField, fields.storeId, `${PUSH}.store_id`);
   const rawStatus = String(statusCode);
   const timeKey = firstPresent(order, timeKeys);
   if (!timeKey) throw new PayloadError(`${PUSH}: no ${timeKeys.join(' or ')} in the order`);
@@ -150,7 +197,7 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
         shopId: storeId,
         externalOrderId: orderNumber,
         rawStatus,
-        eventTime: toEventTime(rawTime, `${PUSH} ${timeKey}`),
+        eventTime: readPayload(timeField, rawTime, `${PUSH} ${timeKey}`),
         eventKey: `sd:${storeId}:${type}:${orderNumber}:${rawStatus}:${timestampText(rawTime)}`,
         kind: type === SENDO_PUSH_TYPE.ORDER_UPDATED ? 'cancel' : 'order',
       },

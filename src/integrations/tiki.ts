@@ -5,12 +5,13 @@
  */
 import { OrderStatus, Platform } from '../entities/enums';
 import {
-  asObject,
-  asObjectOrJsonText,
   firstPresent,
-  readId,
-  readString,
-  toEventTime,
+  idField,
+  objectOf,
+  objectOrJsonTextOf,
+  readPayload,
+  textField,
+  timeField,
   type JsonObject,
 } from './payload';
 import { verified } from './signature';
@@ -82,9 +83,20 @@ function verify(): VerifyResult {
   return verified;
 }
 
-function pick(event: JsonObject, keys: readonly string[]): unknown {
+/**
+ * A pulled event's envelope. Its field names are unverified, so each is read
+ * from the first of its TIKI_EVENT_FIELDS candidates the event carries (see
+ * `pick`); only being an object is common to every spelling.
+ */
+const EVENT_ENVELOPE = objectOf({});
+
+/** The documented order event payload (platforms.md 4.2), an object or its JSON text. */
+const ORDER_PAYLOAD = objectOrJsonTextOf({ order_code: idField, status: textField });
+
+/** The first candidate field the event carries, and its name for error messages. */
+function pick(event: JsonObject, keys: readonly string[]): { key: string; value: unknown } | null {
   const key = firstPresent(event, keys);
-  return key === undefined ? undefined : event[key];
+  return key === undefined ? null : { key, value: event[key] };
 }
 
 /** Numbers follow the 1e12 rule; strings may also be ISO-8601 with an explicit zone. */
@@ -94,30 +106,35 @@ function eventTime(value: unknown): Date {
     const ms = Date.parse(value.trim());
     if (Number.isFinite(ms)) return new Date(ms);
   }
-  return toEventTime(value, what);
+  return readPayload(timeField, value, what);
 }
 
 function normalize(payload: unknown): NormalizedOrderEvent[] {
-  const event = asObject(payload, EVENT);
-  const type = pick(event, TIKI_EVENT_FIELDS.type);
+  const event = readPayload(EVENT_ENVELOPE, payload, EVENT);
+  const type = pick(event, TIKI_EVENT_FIELDS.type)?.value;
   if (typeof type !== 'string') {
     throw new PayloadError(`${EVENT} has no ${TIKI_EVENT_FIELDS.type.join('/')}`);
   }
   if (!TIKI_ORDER_EVENT_TYPES.has(type)) return []; // product price/inventory events
-  const sellerKey = firstPresent(event, TIKI_EVENT_FIELDS.sellerId);
-  if (!sellerKey) {
+  const seller = pick(event, TIKI_EVENT_FIELDS.sellerId);
+  if (!seller) {
     throw new PayloadError(`${EVENT} has no ${TIKI_EVENT_FIELDS.sellerId.join('/')}`);
   }
-  const shopId = readId(event, sellerKey, EVENT);
-  const body = asObjectOrJsonText(pick(event, TIKI_EVENT_FIELDS.payload), `${EVENT} payload`);
-  const orderCode = readId(body, 'order_code', `${EVENT} payload`);
-  const rawStatus = readString(body, 'status', `${EVENT} payload`);
+  const shopId = readPayload(idField, seller.value, `${EVENT}.${seller.key}`);
+  const body = readPayload(
+    ORDER_PAYLOAD,
+    pick(event, TIKI_EVENT_FIELDS.payload)?.value,
+    `${EVENT} payload`,
+  );
+  const { order_code: orderCode, status: rawStatus } = body;
   const mapped = mapStatus(TIKI_ORDER_STATUSES, rawStatus, 'Tiki order status');
-  const idKey = firstPresent(event, TIKI_EVENT_FIELDS.id);
+  const id = pick(event, TIKI_EVENT_FIELDS.id);
   // The event id is the primary key (section 8). The fallback cannot tell a
   // repeated status apart (holded -> packaging -> holded), which only matters
   // for flags; the lattice absorbs the rest.
-  const eventKey = idKey ? `tk:evt:${readId(event, idKey, EVENT)}` : `tk:${orderCode}:${rawStatus}`;
+  const eventKey = id
+    ? `tk:evt:${readPayload(idField, id.value, `${EVENT}.${id.key}`)}`
+    : `tk:${orderCode}:${rawStatus}`;
   return [
     orderEvent(
       {
@@ -125,7 +142,7 @@ function normalize(payload: unknown): NormalizedOrderEvent[] {
         shopId,
         externalOrderId: orderCode,
         rawStatus,
-        eventTime: eventTime(pick(event, TIKI_EVENT_FIELDS.time)),
+        eventTime: eventTime(pick(event, TIKI_EVENT_FIELDS.time)?.value),
         eventKey,
         kind: 'order',
       },

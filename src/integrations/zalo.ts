@@ -4,13 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { Platform } from '../entities/enums';
+import { z } from 'zod';
 import {
+  attachmentsField,
   CHAT_KEY_PREFIX,
-  readAttachments,
   type ChatPushModule,
   type InboundChatMessage,
 } from './chat-types';
-import { asObject, isObject, readId, toEventTime } from './payload';
+import { idField, isObject, objectOf, readPayload, textOr, timeField } from './payload';
 import { constantTimeEqual, headerValue, rejected, verified } from './signature';
 import type { VerifyResult, WebhookHeaders } from './types';
 
@@ -60,33 +61,43 @@ function verify(rawBody: Buffer, headers: WebhookHeaders, secrets: ZaloSecrets):
     : rejected('signature mismatch');
 }
 
+/** Any push: its event name says whether it is a message. */
+const ENVELOPE = objectOf({ event_name: textOr('') });
+
+/** A message event, a user's to the OA or the OA's own (an echo), dated by `timestamp`. */
+const MESSAGE_PUSH = objectOf({
+  sender: objectOf({ id: idField }),
+  recipient: objectOf({ id: idField }),
+  message: objectOf({
+    msg_id: idField,
+    text: textOr(''),
+    attachments: attachmentsField('file', 'name'),
+  }),
+  timestamp: z.unknown().optional(),
+});
+
 function normalize(payload: unknown): InboundChatMessage[] {
-  const push = asObject(payload, PUSH);
-  const event = typeof push.event_name === 'string' ? push.event_name : '';
+  const event = readPayload(ENVELOPE, payload, PUSH).event_name;
   const echo = ECHO_EVENT.test(event);
   if (!echo && !INBOUND_EVENT.test(event)) return [];
-  const message = asObject(push.message, `${PUSH} message`);
-  const sender = readId(asObject(push.sender, `${PUSH} sender`), 'id', `${PUSH} sender`);
-  const recipient = readId(
-    asObject(push.recipient, `${PUSH} recipient`),
-    'id',
-    `${PUSH} recipient`,
-  );
+  const push = readPayload(MESSAGE_PUSH, payload, PUSH);
+  const { message } = push;
   // Inbound: the user writes to the OA; an OA echo goes the other way.
-  const [user, oa] = echo ? [recipient, sender] : [sender, recipient];
-  const msgId = readId(message, 'msg_id', `${PUSH} message`);
+  const [user, oa] = echo
+    ? [push.recipient.id, push.sender.id]
+    : [push.sender.id, push.recipient.id];
   return [
     {
       platform: Platform.ZALO,
       channelExternalId: oa,
       threadId: user,
       senderUserId: user,
-      externalMessageId: msgId,
-      text: typeof message.text === 'string' ? message.text : '',
-      attachments: readAttachments(message, 'file', 'name'),
-      sentAt: toEventTime(push.timestamp, `${PUSH} timestamp`),
+      externalMessageId: message.msg_id,
+      text: message.text,
+      attachments: message.attachments,
+      sentAt: readPayload(timeField, push.timestamp, `${PUSH} timestamp`),
       echo,
-      eventKey: `${CHAT_KEY_PREFIX}zl:${oa}:${msgId}`,
+      eventKey: `${CHAT_KEY_PREFIX}zl:${oa}:${message.msg_id}`,
     },
   ];
 }
