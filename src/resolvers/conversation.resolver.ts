@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { nodeFieldsOf } from '../schema/selection';
 import type { Row } from '../services/shared/rows';
 import {
   Arg,
@@ -6,6 +8,7 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   Mutation,
   ObjectType,
   Query,
@@ -67,8 +70,11 @@ export class ConversationResolver {
     filter: ConversationFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConversationConnection> {
-    return new ConversationConnection(await conversationService.list(ctx, filter ?? {}, page));
+    return new ConversationConnection(
+      await conversationService.list(ctx, filter ?? {}, page, nodeFieldsOf(info)),
+    );
   }
 
   @Mutation(() => Message, {

@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { nodeFieldsOf } from '../schema/selection';
 import type { Row } from '../services/shared/rows';
 import {
   Arg,
@@ -6,6 +8,7 @@ import {
   Extensions,
   FieldResolver,
   ID,
+  Info,
   Int,
   Query,
   Resolver,
@@ -64,8 +67,11 @@ export class OrderResolver {
     @Arg('filter', () => OrderFilter, { nullable: true }) filter: OrderFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<OrderConnection> {
-    return new OrderConnection(await orderService.list(ctx, filter ?? {}, page));
+    return new OrderConnection(
+      await orderService.list(ctx, filter ?? {}, page, nodeFieldsOf(info)),
+    );
   }
 
   @Query(() => [OrderStatusCount], {

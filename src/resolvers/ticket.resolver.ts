@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Row } from '../services/shared/rows';
 import {
   Arg,
@@ -6,6 +7,7 @@ import {
   Extensions,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   Query,
@@ -43,6 +45,7 @@ import {
 import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter, TicketSortInput } from '../schema/inputs/ticket-filter.input';
 import { PageArgs } from '../schema/pagination';
+import { nodeFieldsOf } from '../schema/selection';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
@@ -60,8 +63,11 @@ export class TicketResolver {
     @Arg('sort', () => TicketSortInput, { nullable: true }) sort: TicketSortInput | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TicketConnection> {
-    return new TicketConnection(await ticketService.list(ctx, filter ?? {}, page, sort));
+    return new TicketConnection(
+      await ticketService.list(ctx, filter ?? {}, page, sort, nodeFieldsOf(info)),
+    );
   }
 
   @Extensions({ fanOut: { share: 'scope' } satisfies FanOutExtension })

@@ -13,7 +13,7 @@ import {
   type Page,
   type PageRequest,
 } from '../shared/keyset';
-import type { Loaders } from '../shared/loaders';
+import { joinsFor, type Loaders } from '../shared/loaders';
 import type { RequestScope } from '../../kernel/request-scope';
 
 export type ConversationListFilter = {
@@ -65,14 +65,22 @@ function buildWhere(filter: ConversationListFilter): FilterQuery<Conversation> {
 const MESSAGE_ORDER: KeysetSort<Message> = { field: 'sentAt', direction: 'DESC' };
 
 export const conversationService = {
+  /** `asked`: the node fields the client wants, whose to-one relations the page statement reads. */
   async list(
-    { em, viewer }: RequestScope,
+    { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: ConversationListFilter,
     page: PageRequest,
+    asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<Conversation>>> {
     const where = within(conversationScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
-    return keysetPage(em, Conversation, where, page, { field: 'updatedAt', direction: 'DESC' });
+    const joins = joinsFor(asked, [
+      [['customer'], loaders.customer.joinAs('customer')],
+      [['assignee'], loaders.user.joinAs('assignee')],
+      [['channel'], loaders.channel.joinAs('channel')],
+    ]);
+    const sort: KeysetSort<Conversation> = { field: 'updatedAt', direction: 'DESC' };
+    return keysetPage(em, Conversation, where, page, sort, joins);
   },
 
   async get({ em, viewer }: RequestScope, id: string): Promise<Conversation> {

@@ -1,5 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { Row } from '../shared/rows';
+import { joinsFor, type Loaders } from '../shared/loaders';
 import { rawRows } from '../../db/raw-sql';
 import { orderScope, within } from '../../auth/scopes';
 import { Order } from '../../entities';
@@ -42,14 +43,20 @@ function buildWhere(filter: OrderListFilter): FilterQuery<Order> {
 }
 
 export const orderService = {
+  /** `asked`: the node fields the client wants, whose to-one relations the page statement reads. */
   async list(
-    { em, viewer }: RequestScope,
+    { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: OrderListFilter,
     page: PageRequest,
+    asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<Order>>> {
     const where = within(orderScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
-    return keysetPage(em, Order, where, page, { field: 'placedAt', direction: 'DESC' });
+    const joins = joinsFor(asked, [
+      [['customer'], loaders.customer.joinAs('customer')],
+      [['channel'], loaders.channel.joinAs('channel')],
+    ]);
+    return keysetPage(em, Order, where, page, { field: 'placedAt', direction: 'DESC' }, joins);
   },
 
   /**

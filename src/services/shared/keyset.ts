@@ -1,6 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, isId } from '../../kernel/errors';
-import { findRows, type Row } from './rows';
+import { findRows, type Row, type RowJoin } from './rows';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -87,7 +87,8 @@ export function pageSize(first: number | null | undefined): number {
  * One page of a keyset-paginated list: the rows after the cursor in
  * (sort field, id) order, one extra row fetched to know whether more follow.
  * No OFFSET, so page 1,000 costs what page 1 does. The nodes are plain rows
- * (rows.ts): a page is read to be serialized, not changed.
+ * (rows.ts): a page is read to be serialized, not changed. `joins` read
+ * to-one relations the client asked for in the same statement.
  */
 export async function keysetPage<T extends { id: string }>(
   em: EntityManager,
@@ -95,6 +96,7 @@ export async function keysetPage<T extends { id: string }>(
   where: FilterQuery<T>,
   request: PageRequest,
   sort: KeysetSort<T>,
+  joins: readonly RowJoin[] = [],
 ): Promise<Page<Row<T>>> {
   const size = pageSize(request.first);
   const operator = sort.direction === 'DESC' ? '$lt' : '$gt';
@@ -125,6 +127,7 @@ export async function keysetPage<T extends { id: string }>(
             id: direction,
           } as never,
           limit: size + 1,
+          joins,
         });
   return pageOf(rows, request, sort, () => em.count(entity, where));
 }

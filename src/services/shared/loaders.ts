@@ -31,7 +31,7 @@ import {
   User,
 } from '../../entities';
 import { realRevenueSql } from '../customers/customer-revenue';
-import { findRows, rowsByIds, toRows, type Row } from './rows';
+import { findRows, rowsByIds, toRows, type Row, type RowJoin } from './rows';
 
 function columnOf<T extends object>(
   em: EntityManager,
@@ -54,20 +54,46 @@ async function scopedRows<T extends { id: string }>(
   return where ? findRows(em, entity, where) : [];
 }
 
-/** Rows of `entity` by primary key, one query per batch; missing ids load as undefined. */
+/**
+ * Rows of `entity` by primary key, one query per batch; missing ids load as
+ * undefined. `joinAs` lets a list read the rows in its own statement instead
+ * (rows.ts RowJoin), only where the loader applies no row scope for the
+ * viewer, since the join applies none.
+ */
+export type RowsById<T> = DataLoader<string, Row<T> | undefined> & {
+  joinAs: (relation: string) => RowJoin | null;
+};
+
 function byId<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
   scope: Scope<T> = {},
-): DataLoader<string, Row<T> | undefined> {
-  return new DataLoader(async (ids) => {
-    const rows =
-      scope !== null && Object.keys(scope).length === 0
-        ? await rowsByIds(em, entity, ids)
-        : await scopedRows(em, entity, scope, ids);
+): RowsById<T> {
+  const unscoped = scope !== null && Object.keys(scope).length === 0;
+  const loader = new DataLoader<string, Row<T> | undefined>(async (ids) => {
+    const rows = unscoped
+      ? await rowsByIds(em, entity, ids)
+      : await scopedRows(em, entity, scope, ids);
     const found = new Map(rows.map((row) => [(row as { id: string }).id, row]));
     return ids.map((id) => found.get(id));
   });
+  return Object.assign(loader, {
+    joinAs: (relation: string): RowJoin | null =>
+      unscoped ? { relation, found: (row) => void loader.prime(row.id, row as Row<T>) } : null,
+  });
+}
+
+/**
+ * The joins of a list page: each candidate's join when the client asked for
+ * any of its fields and its loader allows one.
+ */
+export function joinsFor(
+  asked: ReadonlySet<string>,
+  candidates: readonly (readonly [fields: readonly string[], join: RowJoin | null])[],
+): RowJoin[] {
+  return candidates.flatMap(([fields, join]) =>
+    join && fields.some((field) => asked.has(field)) ? [join] : [],
+  );
 }
 
 /**

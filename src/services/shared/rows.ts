@@ -1,5 +1,7 @@
 import {
+  raw,
   ReferenceKind,
+  type EntityProperty,
   type Collection,
   type EntityManager,
   type EntityMetadata,
@@ -25,23 +27,36 @@ export type Row<T> = {
 type RawRow = Record<string, unknown>;
 type Step = (raw: RawRow, row: Record<string, unknown>) => void;
 
-const mappers = new WeakMap<EntityMetadata, (raw: RawRow) => object>();
+/** How an entity's rows are read from result columns that start with one prefix. */
+type RowReader<T> = { columns: readonly string[]; read: (raw: RawRow) => Row<T> };
+
+const readers = new WeakMap<EntityMetadata, Map<string, RowReader<object>>>();
 
 /**
- * Column -> property steps compiled once per entity from its metadata, with
- * the conversions hydration would apply (custom types such as bigint as
- * number, timestamps as Date), but no entity, identity map or reference
- * wiring: a read that is serialized and dropped needs none of them.
+ * Column -> property steps compiled once per entity (and column prefix) from
+ * its metadata, with the conversions hydration would apply (custom types
+ * such as bigint as number, timestamps as Date), but no entity, identity map
+ * or reference wiring: a read that is serialized and dropped needs none of
+ * them. `columns` are the columns the steps read, unprefixed.
  */
-function mapperOf<T extends object>(em: EntityManager, meta: EntityMetadata<T>) {
-  const known = mappers.get(meta as EntityMetadata);
-  if (known) return known as (raw: RawRow) => Row<T>;
+function readerOf<T extends object>(
+  em: EntityManager,
+  meta: EntityMetadata<T>,
+  prefix = '',
+): RowReader<T> {
+  let byPrefix = readers.get(meta as EntityMetadata);
+  if (!byPrefix)
+    readers.set(meta as EntityMetadata, (byPrefix = new Map<string, RowReader<object>>()));
+  const known = byPrefix.get(prefix);
+  if (known) return known as RowReader<T>;
   const platform = em.getPlatform();
   const steps: Step[] = [];
+  const columns: string[] = [];
   for (const prop of meta.props) {
-    const [column, ...more] = prop.fieldNames ?? [];
-    if (!column || more.length > 0 || prop.persist === false) continue;
+    const [fieldName, ...more] = prop.fieldNames ?? [];
+    if (!fieldName || more.length > 0 || prop.persist === false) continue;
     const name = prop.name;
+    const column = prefix + fieldName;
     if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) {
       if (!prop.owner && prop.kind === ReferenceKind.ONE_TO_ONE) continue;
       if (prop.targetMeta?.primaryKeys.join() !== 'id') {
@@ -76,15 +91,21 @@ function mapperOf<T extends object>(em: EntityManager, meta: EntityMetadata<T>) 
       }
     } else if (prop.kind === ReferenceKind.EMBEDDED) {
       throw new Error(`${meta.className}.${name}: embedded properties do not map to rows`);
+    } else {
+      continue;
     }
+    columns.push(fieldName);
   }
-  const mapper = (raw: RawRow): Row<T> => {
-    const row: Record<string, unknown> = {};
-    for (const step of steps) step(raw, row);
-    return row as Row<T>;
+  const reader: RowReader<T> = {
+    columns,
+    read: (raw) => {
+      const row: Record<string, unknown> = {};
+      for (const step of steps) step(raw, row);
+      return row as Row<T>;
+    },
   };
-  mappers.set(meta as EntityMetadata, mapper);
-  return mapper;
+  byPrefix.set(prefix, reader);
+  return reader;
 }
 
 /** Raw result rows (column names) of `entity`'s table as Row objects. */
@@ -93,9 +114,17 @@ export function toRows<T extends object>(
   entity: EntityName<T>,
   raws: readonly RawRow[],
 ): Row<T>[] {
-  const map = mapperOf(em, em.getMetadata().get<T>(entity));
-  return raws.map(map);
+  const { read } = readerOf(em, em.getMetadata().get<T>(entity));
+  return raws.map(read);
 }
+
+/**
+ * A to-one relation read in the same statement as its owners: each target
+ * row found goes to `found` (a loader's cache), so the field that shows it
+ * costs no statement of its own. Only for relations whose loader applies no
+ * row scope for the viewer: the join does not apply one.
+ */
+export type RowJoin = { relation: string; found: (target: Row<{ id: string }>) => void };
 
 /**
  * `em.find` for reads: the same filter language (so scopes from scopes.ts
@@ -105,12 +134,32 @@ export async function findRows<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  options: { orderBy?: QueryOrderMap<T>; limit?: number } = {},
+  options: { orderBy?: QueryOrderMap<T>; limit?: number; joins?: readonly RowJoin[] } = {},
 ): Promise<Row<T>[]> {
-  const query = em.createQueryBuilder(entity, 'e').select('*').where(where);
+  const meta = em.getMetadata().get<T>(entity);
+  const query = em
+    .createQueryBuilder(entity, 'e')
+    .select(options.joins?.length ? 'e.*' : '*')
+    .where(where);
+  const joined = (options.joins ?? []).map((join, index) => {
+    const prop = (meta.properties as Record<string, EntityProperty>)[join.relation];
+    if (prop?.kind !== ReferenceKind.MANY_TO_ONE || !prop.targetMeta) {
+      throw new Error(`${meta.className}.${join.relation} is not a many-to-one relation`);
+    }
+    const alias = `j${index}`;
+    const reader = readerOf(em, prop.targetMeta as EntityMetadata<{ id: string }>, `${alias}__`);
+    query.leftJoin(`e.${join.relation}`, alias);
+    query.addSelect(
+      reader.columns.map((column) => raw(`"${alias}"."${column}" as "${alias}__${column}"`)),
+    );
+    return { join, reader, idColumn: `${alias}__id` };
+  });
   if (options.orderBy) query.orderBy(options.orderBy);
   if (options.limit !== undefined) query.limit(options.limit);
   const raws = await query.execute<RawRow[]>('all', false);
+  for (const { join, reader, idColumn } of joined) {
+    for (const rawRow of raws) if (rawRow[idColumn] != null) join.found(reader.read(rawRow));
+  }
   return toRows(em, entity, raws);
 }
 
@@ -130,5 +179,5 @@ export async function rowsByIds<T extends object>(
     .execute<RawRow[]>(`select * from "${meta.tableName}" where "id" = any(?::uuid[])`, [
       `{${ids.join(',')}}`,
     ]);
-  return raws.map(mapperOf(em, meta));
+  return raws.map(readerOf(em, meta).read);
 }

@@ -1,5 +1,6 @@
 import { ticketScope, within } from '../../auth/scopes';
 import type { Row } from '../shared/rows';
+import { joinsFor, type Loaders } from '../shared/loaders';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ticket } from '../../entities';
 import type { TicketChangedEvent, TicketReminderEvent } from '../../kernel/topics';
@@ -14,15 +15,24 @@ import {
 } from './ticket-filter';
 
 export const ticketService = {
+  /** `asked`: the node fields the client wants, whose to-one relations the page statement reads. */
   async list(
-    { em, viewer }: RequestScope,
+    { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: TicketListFilter,
     page: PageRequest,
     sort?: TicketSort | null,
+    asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<Ticket>>> {
     const where = within(ticketScope(viewer), buildTicketWhere(filter));
     if (!where) return emptyPage(page);
-    return keysetPage(em, Ticket, where, page, ticketSort(sort));
+    const joins = joinsFor(asked, [
+      // A title written after the customer shows the customer's current name.
+      [['customer', 'title'], loaders.customer.joinAs('customer')],
+      [['assignee'], loaders.user.joinAs('assignee')],
+      [['inCharge'], loaders.user.joinAs('inCharge')],
+      [['branch'], loaders.branch.joinAs('branch')],
+    ]);
+    return keysetPage(em, Ticket, where, page, ticketSort(sort), joins);
   },
 
   /** Outside the viewer's scope is NOT_FOUND too: existence does not leak. */
