@@ -348,7 +348,9 @@ test('webhook-receiver: verifies the signed deliveries, handles each id once and
     expect(created.errors).toBeUndefined();
     const { endpoint, secret } = created.data!.createWebhookEndpoint;
     const receiver = start('webhook-receiver', { WEBHOOK_SECRET: secret, STOP_AFTER: '2' });
-    for (let i = 0; i < 200 && !receiver.stdout.includes('listening on '); i += 1) await sleep(20);
+    // A TypeScript child compiles on start: give a loaded CI machine its time.
+    for (let i = 0; i < 1_500 && !receiver.stdout.includes('listening on '); i += 1)
+      await sleep(20);
     const url = /listening on (\S+)/.exec(receiver.stdout)![1]!;
     const moved = await jobs.gql(
       'mutation($id: ID!, $url: String!) { updateWebhookEndpoint(id: $id, input: { url: $url }) { id } }',
@@ -380,7 +382,7 @@ test('webhook-receiver: verifies the signed deliveries, handles each id once and
   } finally {
     await jobs.close();
   }
-}, 30_000);
+}, 120_000);
 
 test('the examples keep their files in the temporary directory, never in the repository', async () => {
   const before = readdirSync(ROOT).sort();
