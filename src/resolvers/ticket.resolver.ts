@@ -45,7 +45,7 @@ import {
 import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter, TicketSortInput } from '../schema/inputs/ticket-filter.input';
 import { PageArgs } from '../schema/pagination';
-import { nodeFieldsOf } from '../schema/selection';
+import { fieldsOf, nodeFieldsOf } from '../schema/selection';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
@@ -53,8 +53,12 @@ export class TicketResolver {
     nullable: true,
     description: "NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer.",
   })
-  ticket(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Ticket> {
-    return ticketService.get(ctx, id);
+  ticket(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Row<Ticket>> {
+    return ticketService.get(ctx, id, fieldsOf(info));
   }
 
   @Query(() => TicketConnection)
@@ -219,8 +223,11 @@ export class TicketResolver {
     @Root() ticket: Row<Ticket>,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TicketHistoryConnection> {
-    return new TicketHistoryConnection(await ticketLifecycle.history(ctx, ticket.id, page));
+    return new TicketHistoryConnection(
+      await ticketLifecycle.history(ctx, ticket.id, page, nodeFieldsOf(info)),
+    );
   }
 
   @FieldResolver(() => TicketNoteConnection, { description: 'Newest first.' })
@@ -228,8 +235,11 @@ export class TicketResolver {
     @Root() ticket: Row<Ticket>,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TicketNoteConnection> {
-    return new TicketNoteConnection(await ticketLifecycle.notes(ctx, ticket.id, page));
+    return new TicketNoteConnection(
+      await ticketLifecycle.notes(ctx, ticket.id, page, nodeFieldsOf(info)),
+    );
   }
 
   @FieldResolver(() => String, {

@@ -8,11 +8,20 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
  * a wrong answer.
  */
 export function nodeFieldsOf(info: GraphQLResolveInfo): ReadonlySet<string> {
-  const names = new Set<string>();
   const edges = fieldsNamed(info, info.fieldNodes, 'edges');
-  const nodes = fieldsNamed(info, edges, 'node');
-  for (const node of nodes)
-    forEachField(info, node.selectionSet, (field) => names.add(field.name.value));
+  return namesUnder(info, fieldsNamed(info, edges, 'node'));
+}
+
+/** The fields a query asks of the object this field resolves to, the same way. */
+export function fieldsOf(info: GraphQLResolveInfo): ReadonlySet<string> {
+  return namesUnder(info, info.fieldNodes);
+}
+
+function namesUnder(info: GraphQLResolveInfo, parents: readonly FieldNode[]): Set<string> {
+  const names = new Set<string>();
+  for (const parent of parents) {
+    forEachField(info, parent.selectionSet, (field) => names.add(field.name.value));
+  }
   return names;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, isId } from '../../kernel/errors';
-import { findRows, type Row, type RowJoin } from './rows';
+import { countRows, findRows, type Row, type RowJoin } from './rows';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -129,7 +129,7 @@ export async function keysetPage<T extends { id: string }>(
           limit: size + 1,
           joins,
         });
-  return pageOf(rows, request, sort, () => em.count(entity, where));
+  return pageOf(rows, request, sort, () => countRows(em, entity, where));
 }
 
 /**

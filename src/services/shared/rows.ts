@@ -164,6 +164,19 @@ export async function findRows<T extends object>(
 }
 
 /**
+ * `em.count` for reads: the same filter, compiled by the query builder as
+ * findRows compiles it, without the entity manager's work for managed
+ * entities (population hints, entity filters, which this schema has none of).
+ */
+export function countRows<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+): Promise<number> {
+  return em.createQueryBuilder(entity, 'e').where(where).getCount();
+}
+
+/**
  * Rows of `entity` by primary key, for loaders that need no row scope: one
  * hand-written statement, without the filter compilation `findRows` does.
  * Every request's nested users, branches and channels come this way.

@@ -22,6 +22,7 @@ import type { EventBus } from '../../realtime/event-bus';
 import { TOPICS, type TicketChangedEvent } from '../../kernel/topics';
 import { assertId, badInput, DomainError, isId, notFound } from '../../kernel/errors';
 import { keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import { joinsFor, type Loaders } from '../shared/loaders';
 import { actingUserId } from '../shared/actor';
 import type { RequestScope } from '../../kernel/request-scope';
 import { afterCompletion } from './ticket-automation';
@@ -569,21 +570,27 @@ export const ticketLifecycle = {
     return note;
   },
 
+  /** `asked`: the node fields the client wants (the actor is read in the page statement). */
   history(
-    scope: RequestScope,
+    scope: RequestScope & { loaders: Loaders },
     ticketId: string,
     page: PageRequest,
+    asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<TicketHistory>>> {
-    return keysetPage(scope.em, TicketHistory, { ticket: ticketId }, page, {
-      field: 'createdAt',
-      direction: 'DESC',
-    });
+    const joins = joinsFor(asked, [[['actor'], scope.loaders.user.joinAs('actor')]]);
+    const sort = { field: 'createdAt', direction: 'DESC' } as const;
+    return keysetPage(scope.em, TicketHistory, { ticket: ticketId }, page, sort, joins);
   },
 
-  notes(scope: RequestScope, ticketId: string, page: PageRequest): Promise<Page<Row<TicketNote>>> {
-    return keysetPage(scope.em, TicketNote, { ticket: ticketId }, page, {
-      field: 'createdAt',
-      direction: 'DESC',
-    });
+  /** `asked`: the node fields the client wants (the author is read in the page statement). */
+  notes(
+    scope: RequestScope & { loaders: Loaders },
+    ticketId: string,
+    page: PageRequest,
+    asked: ReadonlySet<string> = new Set(),
+  ): Promise<Page<Row<TicketNote>>> {
+    const joins = joinsFor(asked, [[['author'], scope.loaders.user.joinAs('author')]]);
+    const sort = { field: 'createdAt', direction: 'DESC' } as const;
+    return keysetPage(scope.em, TicketNote, { ticket: ticketId }, page, sort, joins);
   },
 };

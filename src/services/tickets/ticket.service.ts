@@ -1,5 +1,5 @@
 import { ticketScope, within } from '../../auth/scopes';
-import type { Row } from '../shared/rows';
+import { findRows, type Row } from '../shared/rows';
 import { joinsFor, type Loaders } from '../shared/loaders';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ticket } from '../../entities';
@@ -14,31 +14,44 @@ import {
   type TicketSort,
 } from './ticket-filter';
 
+function ticketJoins({ loaders }: { loaders: Loaders }, asked: ReadonlySet<string>) {
+  return joinsFor(asked, [
+    // A title written after the customer shows the customer's current name.
+    [['customer', 'title'], loaders.customer.joinAs('customer')],
+    [['assignee'], loaders.user.joinAs('assignee')],
+    [['inCharge'], loaders.user.joinAs('inCharge')],
+    [['branch'], loaders.branch.joinAs('branch')],
+  ]);
+}
+
 export const ticketService = {
   /** `asked`: the node fields the client wants, whose to-one relations the page statement reads. */
   async list(
-    { em, viewer, loaders }: RequestScope & { loaders: Loaders },
+    scope: RequestScope & { loaders: Loaders },
     filter: TicketListFilter,
     page: PageRequest,
     sort?: TicketSort | null,
     asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<Ticket>>> {
-    const where = within(ticketScope(viewer), buildTicketWhere(filter));
+    const where = within(ticketScope(scope.viewer), buildTicketWhere(filter));
     if (!where) return emptyPage(page);
-    const joins = joinsFor(asked, [
-      // A title written after the customer shows the customer's current name.
-      [['customer', 'title'], loaders.customer.joinAs('customer')],
-      [['assignee'], loaders.user.joinAs('assignee')],
-      [['inCharge'], loaders.user.joinAs('inCharge')],
-      [['branch'], loaders.branch.joinAs('branch')],
-    ]);
-    return keysetPage(em, Ticket, where, page, ticketSort(sort), joins);
+    return keysetPage(scope.em, Ticket, where, page, ticketSort(sort), ticketJoins(scope, asked));
   },
 
-  /** Outside the viewer's scope is NOT_FOUND too: existence does not leak. */
-  async get({ em, viewer }: RequestScope, id: string): Promise<Ticket> {
-    const where = within(ticketScope(viewer), { id: assertId(id) });
-    const ticket = where ? await em.findOne(Ticket, where) : null;
+  /**
+   * One ticket as a row, its asked-for to-one relations read in the same
+   * statement. Outside the viewer's scope is NOT_FOUND too: existence does
+   * not leak.
+   */
+  async get(
+    scope: RequestScope & { loaders: Loaders },
+    id: string,
+    asked: ReadonlySet<string> = new Set(),
+  ): Promise<Row<Ticket>> {
+    const where = within(ticketScope(scope.viewer), { id: assertId(id) });
+    const [ticket] = where
+      ? await findRows(scope.em, Ticket, where, { limit: 1, joins: ticketJoins(scope, asked) })
+      : [];
     if (!ticket) throw notFound('Ticket', id);
     return ticket;
   },
