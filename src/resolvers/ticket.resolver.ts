@@ -45,7 +45,7 @@ import {
 import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter, TicketSortInput } from '../schema/inputs/ticket-filter.input';
 import { PageArgs } from '../schema/pagination';
-import { fieldsOf, nodeFieldsOf } from '../schema/selection';
+import { nodeFieldsOf } from '../schema/selection';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
@@ -53,12 +53,8 @@ export class TicketResolver {
     nullable: true,
     description: "NOT_FOUND (and null) outside the viewer's scope, so other aliases still answer.",
   })
-  ticket(
-    @Arg('id', () => ID) id: string,
-    @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<Row<Ticket>> {
-    return ticketService.get(ctx, id, fieldsOf(info));
+  ticket(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Row<Ticket>> {
+    return ticketService.get(ctx, id);
   }
 
   @Query(() => TicketConnection)

@@ -12,11 +12,6 @@ export function nodeFieldsOf(info: GraphQLResolveInfo): ReadonlySet<string> {
   return namesUnder(info, fieldsNamed(info, edges, 'node'));
 }
 
-/** The fields a query asks of the object this field resolves to, the same way. */
-export function fieldsOf(info: GraphQLResolveInfo): ReadonlySet<string> {
-  return namesUnder(info, info.fieldNodes);
-}
-
 function namesUnder(info: GraphQLResolveInfo, parents: readonly FieldNode[]): Set<string> {
   const names = new Set<string>();
   for (const parent of parents) {

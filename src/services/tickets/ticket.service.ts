@@ -39,19 +39,14 @@ export const ticketService = {
   },
 
   /**
-   * One ticket as a row, its asked-for to-one relations read in the same
-   * statement. Outside the viewer's scope is NOT_FOUND too: existence does
-   * not leak.
+   * One ticket as a row. Its relations come from the loaders, not joins: for
+   * a single row the joins cost PostgreSQL more planning than the loaders'
+   * statements they would save (docs/benchmarks.md, "After the page joins").
+   * Outside the viewer's scope is NOT_FOUND too: existence does not leak.
    */
-  async get(
-    scope: RequestScope & { loaders: Loaders },
-    id: string,
-    asked: ReadonlySet<string> = new Set(),
-  ): Promise<Row<Ticket>> {
-    const where = within(ticketScope(scope.viewer), { id: assertId(id) });
-    const [ticket] = where
-      ? await findRows(scope.em, Ticket, where, { limit: 1, joins: ticketJoins(scope, asked) })
-      : [];
+  async get({ em, viewer }: RequestScope, id: string): Promise<Row<Ticket>> {
+    const where = within(ticketScope(viewer), { id: assertId(id) });
+    const [ticket] = where ? await findRows(em, Ticket, where, { limit: 1 }) : [];
     if (!ticket) throw notFound('Ticket', id);
     return ticket;
   },
