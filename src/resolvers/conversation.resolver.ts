@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { nodeFieldsOf } from '../schema/selection';
+import type { Loaded } from '../services/shared/loaders';
 import type { Row } from '../services/shared/rows';
 import {
   Arg,
@@ -182,27 +183,18 @@ export class ConversationResolver {
   }
 
   @FieldResolver(() => Channel, { nullable: true })
-  channel(
-    @Root() conversation: Row<Conversation>,
-    @Ctx() ctx: Context,
-  ): Promise<Row<Channel> | undefined> {
-    return ctx.loaders.channel.load(conversation.channel.id);
+  channel(@Root() conversation: Row<Conversation>, @Ctx() ctx: Context): Loaded<Channel> {
+    return ctx.loaders.channel.row(conversation.channel.id);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
-  async customer(
-    @Root() conversation: Row<Conversation>,
-    @Ctx() ctx: Context,
-  ): Promise<Row<Customer> | undefined> {
-    return conversation.customer ? ctx.loaders.customer.load(conversation.customer.id) : undefined;
+  customer(@Root() conversation: Row<Conversation>, @Ctx() ctx: Context): Loaded<Customer> {
+    return conversation.customer ? ctx.loaders.customer.row(conversation.customer.id) : undefined;
   }
 
   @FieldResolver(() => User, { nullable: true })
-  async assignee(
-    @Root() conversation: Row<Conversation>,
-    @Ctx() ctx: Context,
-  ): Promise<Row<User> | undefined> {
-    return conversation.assignee ? ctx.loaders.user.load(conversation.assignee.id) : undefined;
+  assignee(@Root() conversation: Row<Conversation>, @Ctx() ctx: Context): Loaded<User> {
+    return conversation.assignee ? ctx.loaders.user.row(conversation.assignee.id) : undefined;
   }
 
   @FieldResolver(() => MessageConnection, { description: 'Newest first.' })

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { nodeFieldsOf } from '../schema/selection';
+import type { Loaded } from '../services/shared/loaders';
 import type { Row } from '../services/shared/rows';
 import {
   Arg,
@@ -190,16 +191,13 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => Channel, { nullable: true })
-  channel(@Root() order: Row<Order>, @Ctx() ctx: Context): Promise<Row<Channel> | undefined> {
-    return ctx.loaders.channel.load(order.channel.id);
+  channel(@Root() order: Row<Order>, @Ctx() ctx: Context): Loaded<Channel> {
+    return ctx.loaders.channel.row(order.channel.id);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
-  async customer(
-    @Root() order: Row<Order>,
-    @Ctx() ctx: Context,
-  ): Promise<Row<Customer> | undefined> {
-    return order.customer ? ctx.loaders.customer.load(order.customer.id) : undefined;
+  customer(@Root() order: Row<Order>, @Ctx() ctx: Context): Loaded<Customer> {
+    return order.customer ? ctx.loaders.customer.row(order.customer.id) : undefined;
   }
 
   @FieldResolver(() => [OrderItem])

@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import type { Loaded } from '../services/shared/loaders';
 import type { Row } from '../services/shared/rows';
 import {
   Arg,
@@ -244,29 +245,30 @@ export class TicketResolver {
   })
   title(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): string | Promise<string> {
     if (!ticket.titleNamesCustomer) return ticket.title;
-    return ctx.loaders.customer
-      .load(ticket.customer.id)
-      .then((customer) => ticketTitle(ticket, customer?.fullName));
+    const customer = ctx.loaders.customer.row(ticket.customer.id);
+    return customer instanceof Promise
+      ? customer.then((loaded) => ticketTitle(ticket, loaded?.fullName))
+      : ticketTitle(ticket, customer?.fullName);
   }
 
   @FieldResolver(() => Customer, { nullable: true })
-  customer(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<Customer> | undefined> {
-    return ctx.loaders.customer.load(ticket.customer.id);
+  customer(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Loaded<Customer> {
+    return ctx.loaders.customer.row(ticket.customer.id);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  async assignee(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
-    return ticket.assignee ? ctx.loaders.user.load(ticket.assignee.id) : undefined;
+  assignee(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Loaded<User> {
+    return ticket.assignee ? ctx.loaders.user.row(ticket.assignee.id) : undefined;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The curator (in_charge).' })
-  async inCharge(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
-    return ticket.inCharge ? ctx.loaders.user.load(ticket.inCharge.id) : undefined;
+  inCharge(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Loaded<User> {
+    return ticket.inCharge ? ctx.loaders.user.row(ticket.inCharge.id) : undefined;
   }
 
   @FieldResolver(() => Branch, { nullable: true })
-  branch(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Promise<Row<Branch> | undefined> {
-    return ctx.loaders.branch.load(ticket.branch.id);
+  branch(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Loaded<Branch> {
+    return ctx.loaders.branch.row(ticket.branch.id);
   }
 
   @FieldResolver(() => Ticket, {
@@ -296,18 +298,15 @@ export class TicketHistoryResolver {
     nullable: true,
     description: 'Who made the change; null for the system.',
   })
-  async actor(
-    @Root() row: Row<TicketHistory>,
-    @Ctx() ctx: Context,
-  ): Promise<Row<User> | undefined> {
-    return row.actor ? ctx.loaders.user.load(row.actor.id) : undefined;
+  actor(@Root() row: Row<TicketHistory>, @Ctx() ctx: Context): Loaded<User> {
+    return row.actor ? ctx.loaders.user.row(row.actor.id) : undefined;
   }
 }
 
 @Resolver(() => TicketNote)
 export class TicketNoteResolver {
   @FieldResolver(() => User, { nullable: true })
-  async author(@Root() note: Row<TicketNote>, @Ctx() ctx: Context): Promise<Row<User> | undefined> {
-    return note.author ? ctx.loaders.user.load(note.author.id) : undefined;
+  author(@Root() note: Row<TicketNote>, @Ctx() ctx: Context): Loaded<User> {
+    return note.author ? ctx.loaders.user.row(note.author.id) : undefined;
   }
 }

@@ -62,7 +62,15 @@ async function scopedRows<T extends { id: string }>(
  */
 export type RowsById<T> = DataLoader<string, Row<T> | undefined> & {
   joinAs: (relation: string) => RowJoin | null;
+  /** The row at once when a page's statement read it, else `load(id)`. */
+  row: (id: string) => Loaded<T>;
 };
+
+/**
+ * A to-one field's answer: the row itself when the page already read it, so
+ * that graphql need not wait on a promise per field of every row.
+ */
+export type Loaded<T> = Row<T> | undefined | Promise<Row<T> | undefined>;
 
 function byId<T extends { id: string }>(
   em: EntityManager,
@@ -77,9 +85,14 @@ function byId<T extends { id: string }>(
     const found = new Map(rows.map((row) => [(row as { id: string }).id, row]));
     return ids.map((id) => found.get(id));
   });
+  const joined = new Map<string, Row<T>>();
+  const found = (row: Row<{ id: string }>) => {
+    joined.set(row.id, row as Row<T>);
+    loader.prime(row.id, row as Row<T>);
+  };
   return Object.assign(loader, {
-    joinAs: (relation: string): RowJoin | null =>
-      unscoped ? { relation, found: (row) => void loader.prime(row.id, row as Row<T>) } : null,
+    joinAs: (relation: string): RowJoin | null => (unscoped ? { relation, found } : null),
+    row: (id: string): Loaded<T> => joined.get(id) ?? loader.load(id),
   });
 }
 
