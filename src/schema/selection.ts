@@ -8,29 +8,17 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
  * a wrong answer.
  */
 export function nodeFieldsOf(info: GraphQLResolveInfo): ReadonlySet<string> {
-  const edges = fieldsNamed(info, info.fieldNodes, 'edges');
-  return namesUnder(info, fieldsNamed(info, edges, 'node'));
+  const named = (name: string) => (field: FieldNode) => field.name.value === name;
+  const edges = childFields(info, info.fieldNodes).filter(named('edges'));
+  const nodes = childFields(info, edges).filter(named('node'));
+  return new Set(childFields(info, nodes).map((field) => field.name.value));
 }
 
-function namesUnder(info: GraphQLResolveInfo, parents: readonly FieldNode[]): Set<string> {
-  const names = new Set<string>();
-  for (const parent of parents) {
-    forEachField(info, parent.selectionSet, (field) => names.add(field.name.value));
-  }
-  return names;
-}
-
-function fieldsNamed(
-  info: GraphQLResolveInfo,
-  parents: readonly FieldNode[],
-  name: string,
-): FieldNode[] {
+/** The fields selected directly under `parents`, fragments spread. */
+function childFields(info: GraphQLResolveInfo, parents: readonly FieldNode[]): FieldNode[] {
   const found: FieldNode[] = [];
-  for (const parent of parents) {
-    forEachField(info, parent.selectionSet, (field) => {
-      if (field.name.value === name) found.push(field);
-    });
-  }
+  for (const parent of parents)
+    forEachField(info, parent.selectionSet, (field) => found.push(field));
   return found;
 }
 

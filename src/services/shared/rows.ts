@@ -137,10 +137,7 @@ export async function findRows<T extends object>(
   options: { orderBy?: QueryOrderMap<T>; limit?: number; joins?: readonly RowJoin[] } = {},
 ): Promise<Row<T>[]> {
   const meta = em.getMetadata().get<T>(entity);
-  const query = em
-    .createQueryBuilder(entity, 'e')
-    .select(options.joins?.length ? 'e.*' : '*')
-    .where(where);
+  const query = em.createQueryBuilder(entity, 'e').select('*').where(where);
   const joined = (options.joins ?? []).map((join, index) => {
     const prop = (meta.properties as Record<string, EntityProperty>)[join.relation];
     if (prop?.kind !== ReferenceKind.MANY_TO_ONE || !prop.targetMeta) {
@@ -158,7 +155,13 @@ export async function findRows<T extends object>(
   if (options.limit !== undefined) query.limit(options.limit);
   const raws = await query.execute<RawRow[]>('all', false);
   for (const { join, reader, idColumn } of joined) {
-    for (const rawRow of raws) if (rawRow[idColumn] != null) join.found(reader.read(rawRow));
+    // Many owners share a target (a page's tickets, their few branches): read each once.
+    const seen = new Set<unknown>([null, undefined]);
+    for (const rawRow of raws) {
+      if (seen.has(rawRow[idColumn])) continue;
+      seen.add(rawRow[idColumn]);
+      join.found(reader.read(rawRow));
+    }
   }
   return toRows(em, entity, raws);
 }

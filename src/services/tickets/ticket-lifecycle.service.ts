@@ -287,6 +287,9 @@ async function buildTicket(
   return { ticket, fields };
 }
 
+/** A ticket's history and notes, newest first. */
+const NEWEST_FIRST = { field: 'createdAt', direction: 'DESC' } as const;
+
 export const ticketLifecycle = {
   async create(
     { em, viewer }: RequestScope,
@@ -578,8 +581,7 @@ export const ticketLifecycle = {
     asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<TicketHistory>>> {
     const joins = joinsFor(asked, [[['actor'], scope.loaders.user.joinAs('actor')]]);
-    const sort = { field: 'createdAt', direction: 'DESC' } as const;
-    return keysetPage(scope.em, TicketHistory, { ticket: ticketId }, page, sort, joins);
+    return keysetPage(scope.em, TicketHistory, { ticket: ticketId }, page, NEWEST_FIRST, joins);
   },
 
   /** `asked`: the node fields the client wants (the author is read in the page statement). */
@@ -590,7 +592,6 @@ export const ticketLifecycle = {
     asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<TicketNote>>> {
     const joins = joinsFor(asked, [[['author'], scope.loaders.user.joinAs('author')]]);
-    const sort = { field: 'createdAt', direction: 'DESC' } as const;
-    return keysetPage(scope.em, TicketNote, { ticket: ticketId }, page, sort, joins);
+    return keysetPage(scope.em, TicketNote, { ticket: ticketId }, page, NEWEST_FIRST, joins);
   },
 };

@@ -14,28 +14,25 @@ import {
   type TicketSort,
 } from './ticket-filter';
 
-function ticketJoins({ loaders }: { loaders: Loaders }, asked: ReadonlySet<string>) {
-  return joinsFor(asked, [
-    // A title written after the customer shows the customer's current name.
-    [['customer', 'title'], loaders.customer.joinAs('customer')],
-    [['assignee'], loaders.user.joinAs('assignee')],
-    [['inCharge'], loaders.user.joinAs('inCharge')],
-    [['branch'], loaders.branch.joinAs('branch')],
-  ]);
-}
-
 export const ticketService = {
   /** `asked`: the node fields the client wants, whose to-one relations the page statement reads. */
   async list(
-    scope: RequestScope & { loaders: Loaders },
+    { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: TicketListFilter,
     page: PageRequest,
     sort?: TicketSort | null,
     asked: ReadonlySet<string> = new Set(),
   ): Promise<Page<Row<Ticket>>> {
-    const where = within(ticketScope(scope.viewer), buildTicketWhere(filter));
+    const where = within(ticketScope(viewer), buildTicketWhere(filter));
     if (!where) return emptyPage(page);
-    return keysetPage(scope.em, Ticket, where, page, ticketSort(sort), ticketJoins(scope, asked));
+    const joins = joinsFor(asked, [
+      // A title written after the customer shows the customer's current name.
+      [['customer', 'title'], loaders.customer.joinAs('customer')],
+      [['assignee'], loaders.user.joinAs('assignee')],
+      [['inCharge'], loaders.user.joinAs('inCharge')],
+      [['branch'], loaders.branch.joinAs('branch')],
+    ]);
+    return keysetPage(em, Ticket, where, page, ticketSort(sort), joins);
   },
 
   /**
