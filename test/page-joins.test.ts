@@ -63,6 +63,62 @@ test('a tickets page answers its customers, assignees and branches as the per-ti
   expect(nodes.filter((node) => node.assignee?.id === agent.id)).toHaveLength(3);
 });
 
+test("a tickets page's latest notes, their authors and the count come in the page's statement and answer as the per-ticket lookup does", async () => {
+  const branch = await make.branch();
+  const authors = [await make.user(), await make.user()];
+  const tickets = [];
+  for (let i = 0; i < 5; i += 1)
+    tickets.push(await make.ticket({ branch, customer: await make.customer() }));
+  const now = Date.now();
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+  // No note; one note; three notes, the newest not the last written; two notes at the same instant.
+  await make.note(tickets[1]!, authors[0]!, 'only', at(5));
+  await make.note(tickets[2]!, authors[0]!, 'older', at(30));
+  await make.note(tickets[2]!, authors[1]!, 'newest', at(1));
+  await make.note(tickets[2]!, authors[0]!, 'middle', at(10));
+  await make.note(tickets[3]!, authors[0]!, 'same instant a', at(2));
+  await make.note(tickets[3]!, authors[1]!, 'same instant b', at(2));
+  await make.note(tickets[4]!, authors[1]!, 'one more', at(3));
+  const filter = { branchIds: [branch.id] };
+  type Node = {
+    id: string;
+    latestNote: { id: string; body: string; author: { id: string; email: string } | null } | null;
+  };
+  const page = `query($filter: TicketFilter) { tickets(first: 5, filter: $filter) { total: totalCount
+    edges { node { id latestNote { id body ... on TicketNote { author { id email } } } } } } }`;
+  const before = t.db.sqlStatements.count;
+  const res = await t.gql<{ tickets: { total: number; edges: { node: Node }[] } }>(page, {
+    filter,
+  });
+  const statements = t.db.sqlStatements.count - before;
+  expect(res.errors).toBeUndefined();
+  const idsOnly = t.db.sqlStatements.count;
+  await t.gql(
+    'query($filter: TicketFilter) { tickets(first: 5, filter: $filter) { edges { node { id } } } }',
+    { filter },
+  );
+  expect(statements).toBe(t.db.sqlStatements.count - idsOnly);
+
+  const nodes = res.data!.tickets.edges.map(({ node }) => node);
+  expect(nodes.map((node) => node.id).sort()).toEqual(tickets.map((ticket) => ticket.id).sort());
+  for (const node of nodes) {
+    const one = await t.gql<{ ticket: Node }>(
+      'query($id: ID!) { ticket(id: $id) { id latestNote { id body author { id email } } } }',
+      { id: node.id },
+    );
+    expect(node).toEqual(one.data!.ticket);
+  }
+  expect(nodes.find((node) => node.id === tickets[0]!.id)!.latestNote).toBeNull();
+  expect(nodes.find((node) => node.id === tickets[2]!.id)!.latestNote!.body).toBe('newest');
+  // An empty page reads no row to carry the count: the count is then its own statement, alike.
+  const empty = await t.gql<{ tickets: { totalCount: number } }>(
+    'query($filter: TicketFilter) { tickets(first: 0, filter: $filter) { totalCount } }',
+    { filter },
+  );
+  expect(res.data!.tickets.total).toBe(5);
+  expect(empty.data!.tickets.totalCount).toBe(5);
+});
+
 test("a partner key's orders page still answers no customer: the customer's scope keeps it out of the join", async () => {
   const shop = await make.channel({ platform: Platform.SHOPEE });
   const customer = await make.customer();

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { nodeFieldsOf } from '../schema/selection';
+import { pageSelectionOf } from '../schema/selection';
 import type { Loaded } from '../services/shared/loaders';
 import type { Row } from '../services/shared/rows';
 import {
@@ -74,7 +74,7 @@ export class ConversationResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<ConversationConnection> {
     return new ConversationConnection(
-      await conversationService.list(ctx, filter ?? {}, page, nodeFieldsOf(info)),
+      await conversationService.list(ctx, filter ?? {}, page, pageSelectionOf(info)),
     );
   }
 

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { nodeFieldsOf } from '../schema/selection';
+import { pageSelectionOf } from '../schema/selection';
 import type { Loaded } from '../services/shared/loaders';
 import type { Row } from '../services/shared/rows';
 import {
@@ -71,7 +71,7 @@ export class OrderResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<OrderConnection> {
     return new OrderConnection(
-      await orderService.list(ctx, filter ?? {}, page, nodeFieldsOf(info)),
+      await orderService.list(ctx, filter ?? {}, page, pageSelectionOf(info)),
     );
   }
 

@@ -46,7 +46,7 @@ import {
 import { renewForEvent, type Context } from '../schema/context';
 import { TicketFilter, TicketSortInput } from '../schema/inputs/ticket-filter.input';
 import { PageArgs } from '../schema/pagination';
-import { nodeFieldsOf } from '../schema/selection';
+import { pageSelectionOf } from '../schema/selection';
 
 @Resolver(() => Ticket)
 export class TicketResolver {
@@ -67,7 +67,7 @@ export class TicketResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<TicketConnection> {
     return new TicketConnection(
-      await ticketService.list(ctx, filter ?? {}, page, sort, nodeFieldsOf(info)),
+      await ticketService.list(ctx, filter ?? {}, page, sort, pageSelectionOf(info)),
     );
   }
 
@@ -223,7 +223,7 @@ export class TicketResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<TicketHistoryConnection> {
     return new TicketHistoryConnection(
-      await ticketLifecycle.history(ctx, ticket.id, page, nodeFieldsOf(info)),
+      await ticketLifecycle.history(ctx, ticket.id, page, pageSelectionOf(info)),
     );
   }
 
@@ -235,7 +235,7 @@ export class TicketResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<TicketNoteConnection> {
     return new TicketNoteConnection(
-      await ticketLifecycle.notes(ctx, ticket.id, page, nodeFieldsOf(info)),
+      await ticketLifecycle.notes(ctx, ticket.id, page, pageSelectionOf(info)),
     );
   }
 
@@ -283,12 +283,9 @@ export class TicketResolver {
   }
 
   @FieldResolver(() => TicketNote, { nullable: true })
-  async latestNote(
-    @Root() ticket: Row<Ticket>,
-    @Ctx() ctx: Context,
-  ): Promise<Row<TicketNote> | undefined> {
-    const [note] = await ctx.loaders.ticketNotes(1).load(ticket.id);
-    return note;
+  latestNote(@Root() ticket: Row<Ticket>, @Ctx() ctx: Context): Loaded<TicketNote> {
+    const notes = ctx.loaders.ticketNotes.of(1, ticket.id);
+    return Array.isArray(notes) ? notes[0] : notes.then(([note]) => note);
   }
 }
 

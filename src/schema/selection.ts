@@ -1,17 +1,25 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { PageSelection } from '../services/shared/keyset';
 
 /**
- * The fields a connection query asks of its nodes (`edges { node { ... } }`),
- * by field name, through aliases and fragments: what a list may read in its
- * page statement instead of a loader's statement per field. A field under a
- * @skip or @include counts as asked: reading it anyway costs a join, never
- * a wrong answer.
+ * What a connection query asks (`totalCount`, `edges { node { ... } }`), by
+ * field name, through aliases and fragments: what a list may read in its page
+ * statement instead of a loader's statement per field. A node field's own
+ * fields appear as `field.child` (`latestNote.author`). A field under a
+ * @skip or @include counts as asked: reading it anyway costs a join, never a
+ * wrong answer.
  */
-export function nodeFieldsOf(info: GraphQLResolveInfo): ReadonlySet<string> {
+export function pageSelectionOf(info: GraphQLResolveInfo): PageSelection {
   const named = (name: string) => (field: FieldNode) => field.name.value === name;
-  const edges = childFields(info, info.fieldNodes).filter(named('edges'));
-  const nodes = childFields(info, edges).filter(named('node'));
-  return new Set(childFields(info, nodes).map((field) => field.name.value));
+  const connection = childFields(info, info.fieldNodes);
+  const nodes = childFields(info, connection.filter(named('edges'))).filter(named('node'));
+  const fields = new Set<string>();
+  for (const field of childFields(info, nodes)) {
+    fields.add(field.name.value);
+    for (const child of childFields(info, [field]))
+      fields.add(`${field.name.value}.${child.name.value}`);
+  }
+  return { fields, totalCount: connection.some(named('totalCount')) };
 }
 
 /** The fields selected directly under `parents`, fragments spread. */

@@ -8,10 +8,12 @@ import {
   emptyPage,
   keysetPage,
   pageOf,
+  NOTHING_ASKED,
   pageSize,
   type KeysetSort,
   type Page,
   type PageRequest,
+  type PageSelection,
 } from '../shared/keyset';
 import { joinsFor, type Loaders } from '../shared/loaders';
 import type { RequestScope } from '../../kernel/request-scope';
@@ -70,7 +72,7 @@ export const conversationService = {
     { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: ConversationListFilter,
     page: PageRequest,
-    asked: ReadonlySet<string> = new Set(),
+    asked: PageSelection = NOTHING_ASKED,
   ): Promise<Page<Row<Conversation>>> {
     const where = within(conversationScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
@@ -80,7 +82,10 @@ export const conversationService = {
       [['channel'], loaders.channel.joinAs('channel')],
     ]);
     const sort: KeysetSort<Conversation> = { field: 'updatedAt', direction: 'DESC' };
-    return keysetPage(em, Conversation, where, page, sort, joins);
+    return keysetPage(em, Conversation, where, page, sort, {
+      joins,
+      totalCount: asked.totalCount,
+    });
   },
 
   async get({ em, viewer }: RequestScope, id: string): Promise<Conversation> {

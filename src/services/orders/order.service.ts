@@ -8,7 +8,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrderStatus, Platform } from '../../entities/enums';
 import type { OrderChangedEvent } from '../../kernel/topics';
 import { assertId, assertIds, badInput, notFound } from '../../kernel/errors';
-import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import {
+  emptyPage,
+  keysetPage,
+  NOTHING_ASKED,
+  type Page,
+  type PageRequest,
+  type PageSelection,
+} from '../shared/keyset';
 import type { RequestScope } from '../../kernel/request-scope';
 import { scopedSelect } from '../shared/scoped-sql';
 
@@ -48,7 +55,7 @@ export const orderService = {
     { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: OrderListFilter,
     page: PageRequest,
-    asked: ReadonlySet<string> = new Set(),
+    asked: PageSelection = NOTHING_ASKED,
   ): Promise<Page<Row<Order>>> {
     const where = within(orderScope(viewer), buildWhere(filter));
     if (!where) return emptyPage(page);
@@ -56,7 +63,14 @@ export const orderService = {
       [['customer'], loaders.customer.joinAs('customer')],
       [['channel'], loaders.channel.joinAs('channel')],
     ]);
-    return keysetPage(em, Order, where, page, { field: 'placedAt', direction: 'DESC' }, joins);
+    return keysetPage(
+      em,
+      Order,
+      where,
+      page,
+      { field: 'placedAt', direction: 'DESC' },
+      { joins, totalCount: asked.totalCount },
+    );
   },
 
   /**

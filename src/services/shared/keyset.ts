@@ -1,6 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, isId } from '../../kernel/errors';
-import { countRows, findRows, type Row, type RowJoin } from './rows';
+import { countRows, findRows, type NewestChildJoin, type Row, type RowJoin } from './rows';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -28,6 +28,25 @@ export type Page<T> = {
     endCursor: string | null;
   };
   countTotal: () => Promise<number>;
+};
+
+/**
+ * What a client asks of a connection: its nodes' fields (a nested field as
+ * `field.child`) and whether its totalCount, so that the page statement reads
+ * them (schema/selection.ts pageSelectionOf).
+ */
+export type PageSelection = { fields: ReadonlySet<string>; totalCount: boolean };
+
+export const NOTHING_ASKED: PageSelection = { fields: new Set(), totalCount: false };
+
+/** What a page's statement reads besides the page's rows. */
+export type PageReads = {
+  /** To-one relations of the rows (rows.ts RowJoin). */
+  joins?: readonly RowJoin[];
+  /** Each row's newest child (rows.ts NewestChildJoin). */
+  newest?: readonly NewestChildJoin[];
+  /** The total count, when the client asks for it. */
+  totalCount?: boolean;
 };
 
 type CursorPayload = { f: string; v: string | null; id: string };
@@ -87,8 +106,8 @@ export function pageSize(first: number | null | undefined): number {
  * One page of a keyset-paginated list: the rows after the cursor in
  * (sort field, id) order, one extra row fetched to know whether more follow.
  * No OFFSET, so page 1,000 costs what page 1 does. The nodes are plain rows
- * (rows.ts): a page is read to be serialized, not changed. `joins` read
- * to-one relations the client asked for in the same statement.
+ * (rows.ts): a page is read to be serialized, not changed. `reads` are what
+ * the same statement reads besides (relations, the count).
  */
 export async function keysetPage<T extends { id: string }>(
   em: EntityManager,
@@ -96,7 +115,7 @@ export async function keysetPage<T extends { id: string }>(
   where: FilterQuery<T>,
   request: PageRequest,
   sort: KeysetSort<T>,
-  joins: readonly RowJoin[] = [],
+  reads: PageReads = {},
 ): Promise<Page<Row<T>>> {
   const size = pageSize(request.first);
   const operator = sort.direction === 'DESC' ? '$lt' : '$gt';
@@ -118,6 +137,7 @@ export async function keysetPage<T extends { id: string }>(
     );
   }
   const direction = sort.direction === 'DESC' ? 'desc' : 'asc';
+  let counted: number | undefined;
   const rows =
     size === 0
       ? []
@@ -127,9 +147,13 @@ export async function keysetPage<T extends { id: string }>(
             id: direction,
           } as never,
           limit: size + 1,
-          joins,
+          joins: reads.joins,
+          newest: reads.newest,
+          count: reads.totalCount ? { where, found: (count) => (counted = count) } : undefined,
         });
-  return pageOf(rows, request, sort, () => countRows(em, entity, where));
+  return pageOf(rows, request, sort, () =>
+    counted === undefined ? countRows(em, entity, where) : Promise.resolve(counted),
+  );
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type Scope,
 } from '../../auth/scopes';
 import type { Viewer } from '../../auth/viewer';
+import type { PageSelection } from './keyset';
 import {
   Branch,
   Channel,
@@ -31,7 +32,7 @@ import {
   User,
 } from '../../entities';
 import { realRevenueSql } from '../customers/customer-revenue';
-import { findRows, rowsByIds, toRows, type Row, type RowJoin } from './rows';
+import { findRows, rowsByIds, toRows, type NewestChildJoin, type Row, type RowJoin } from './rows';
 
 function columnOf<T extends object>(
   em: EntityManager,
@@ -101,13 +102,24 @@ function byId<T extends { id: string }>(
  * any of its fields and its loader allows one.
  */
 export function joinsFor(
-  asked: ReadonlySet<string>,
+  asked: PageSelection,
   candidates: readonly (readonly [fields: readonly string[], join: RowJoin | null])[],
 ): RowJoin[] {
   return candidates.flatMap(([fields, join]) =>
-    join && fields.some((field) => asked.has(field)) ? [join] : [],
+    join && fields.some((field) => asked.fields.has(field)) ? [join] : [],
   );
 }
+
+/**
+ * The newest children of each parent, by `limit`, with what a page's
+ * statement read itself: `joinNewest` offers each parent's newest child to a
+ * list (rows.ts NewestChildJoin), only where no row scope applies, and `of`
+ * answers at once from it, else through the loader.
+ */
+export type NewestChildren<T> = ((limit: number) => DataLoader<string, Row<T>[]>) & {
+  joinNewest: (joins: readonly RowJoin[]) => NewestChildJoin | null;
+  of: (limit: number, parentId: string) => Row<T>[] | Promise<Row<T>[]>;
+};
 
 /**
  * The newest `limit` children of each parent within `scope`, in one
@@ -121,9 +133,9 @@ function newestChildren<T extends object>(
   orderProperty: keyof T & string,
   direction: 'asc' | 'desc',
   scope: Scope<T> = {},
-): (limit: number) => DataLoader<string, Row<T>[]> {
+): NewestChildren<T> {
   const byLimit = new Map<number, DataLoader<string, Row<T>[]>>();
-  return (limit) => {
+  const loaderOf = (limit: number) => {
     let loader = byLimit.get(limit);
     if (!loader) {
       loader = new DataLoader(async (parentIds) => {
@@ -158,6 +170,26 @@ function newestChildren<T extends object>(
     }
     return loader;
   };
+  const unscoped = scope !== null && Object.keys(scope).length === 0;
+  const joinedNewest = new Map<string, Row<T>[]>();
+  return Object.assign(loaderOf, {
+    joinNewest: (joins: readonly RowJoin[]): NewestChildJoin | null =>
+      unscoped && direction === 'desc'
+        ? {
+            entity: entity as EntityName<object>,
+            owner: parentProperty,
+            newestBy: orderProperty,
+            joins,
+            found: (parentId: string, child: Row<{ id: string }> | undefined) => {
+              const rows = child ? [child as Row<T>] : [];
+              joinedNewest.set(parentId, rows);
+              loaderOf(1).prime(parentId, rows);
+            },
+          }
+        : null,
+    of: (limit: number, parentId: string) =>
+      (limit === 1 ? joinedNewest.get(parentId) : undefined) ?? loaderOf(limit).load(parentId),
+  });
 }
 
 /** The targets of a many-to-many link for each owner, one statement per batch. */

@@ -127,6 +127,69 @@ export function toRows<T extends object>(
 export type RowJoin = { relation: string; found: (target: Row<{ id: string }>) => void };
 
 /**
+ * Each owner's newest child (a ticket's latest note), read in the owners'
+ * statement by a lateral join instead of a loader's statement, with the
+ * child's own to-one relations (`joins`, the note's author) in the same join.
+ * `found` gets every owner's child, or undefined for an owner without one.
+ * Only for children whose loader applies no row scope for the viewer.
+ */
+export type NewestChildJoin = {
+  entity: EntityName<object>;
+  /** The child's many-to-one property that names its owner. */
+  owner: string;
+  /** The child's property that decides the newest, then its id, both descending. */
+  newestBy: string;
+  joins: readonly RowJoin[];
+  found: (ownerId: string, child: Row<{ id: string }> | undefined) => void;
+};
+
+function manyToOne(meta: EntityMetadata, relation: string): EntityProperty {
+  const prop = (meta.properties as Record<string, EntityProperty>)[relation];
+  if (prop?.kind !== ReferenceKind.MANY_TO_ONE || !prop.targetMeta) {
+    throw new Error(`${meta.className}.${relation} is not a many-to-one relation`);
+  }
+  return prop;
+}
+
+const columnOf = (prop: EntityProperty): string => prop.fieldNames[0]!;
+
+/** Many rows share a target (a page's tickets, their few branches): each is handed on once. */
+function handOnJoined(
+  raws: readonly RawRow[],
+  joined: readonly { join: RowJoin; reader: RowReader<{ id: string }>; idColumn: string }[],
+): void {
+  for (const { join, reader, idColumn } of joined) {
+    const seen = new Set<unknown>([null, undefined]);
+    for (const rawRow of raws) {
+      if (seen.has(rawRow[idColumn])) continue;
+      seen.add(rawRow[idColumn]);
+      join.found(reader.read(rawRow));
+    }
+  }
+}
+
+const COUNT_COLUMN = 'count_of_all';
+
+const TO_MANY: readonly ReferenceKind[] = [ReferenceKind.ONE_TO_MANY, ReferenceKind.MANY_TO_MANY];
+
+/**
+ * Whether a filter joins a to-many relation (a ticket's customer's labels),
+ * which repeats rows: a count then counts distinct ids, as the query
+ * builder's own getCount does.
+ */
+function reachesToMany(meta: EntityMetadata, where: unknown): boolean {
+  if (Array.isArray(where)) return where.some((part) => reachesToMany(meta, part));
+  if (where === null || typeof where !== 'object' || where instanceof Date) return false;
+  return Object.entries(where as Record<string, unknown>).some(([key, value]) => {
+    if (key.startsWith('$')) return reachesToMany(meta, value);
+    const prop = (meta.properties as Record<string, EntityProperty>)[key];
+    if (!prop) return false;
+    if (TO_MANY.includes(prop.kind)) return true;
+    return prop.targetMeta !== undefined && reachesToMany(prop.targetMeta, value);
+  });
+}
+
+/**
  * `em.find` for reads: the same filter language (so scopes from scopes.ts
  * apply unchanged), one statement, plain rows instead of managed entities.
  */
@@ -134,15 +197,23 @@ export async function findRows<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   where: FilterQuery<T>,
-  options: { orderBy?: QueryOrderMap<T>; limit?: number; joins?: readonly RowJoin[] } = {},
+  options: {
+    orderBy?: QueryOrderMap<T>;
+    limit?: number;
+    joins?: readonly RowJoin[];
+    newest?: readonly NewestChildJoin[];
+    /**
+     * The number of rows `where` admits (a connection's totalCount, whose
+     * filter lacks the page's cursor), read as a column of the same statement.
+     * `found` is not called when the statement returns no row.
+     */
+    count?: { where: FilterQuery<T>; found: (count: number) => void };
+  } = {},
 ): Promise<Row<T>[]> {
   const meta = em.getMetadata().get<T>(entity);
   const query = em.createQueryBuilder(entity, 'e').select('*').where(where);
   const joined = (options.joins ?? []).map((join, index) => {
-    const prop = (meta.properties as Record<string, EntityProperty>)[join.relation];
-    if (prop?.kind !== ReferenceKind.MANY_TO_ONE || !prop.targetMeta) {
-      throw new Error(`${meta.className}.${join.relation} is not a many-to-one relation`);
-    }
+    const prop = manyToOne(meta as EntityMetadata, join.relation);
     const alias = `j${index}`;
     const reader = readerOf(em, prop.targetMeta as EntityMetadata<{ id: string }>, `${alias}__`);
     query.leftJoin(`e.${join.relation}`, alias);
@@ -151,16 +222,56 @@ export async function findRows<T extends object>(
     );
     return { join, reader, idColumn: `${alias}__id` };
   });
+  const newest = (options.newest ?? []).map((child, index) => {
+    const alias = `n${index}`;
+    const childMeta = em.getMetadata().get(child.entity);
+    const reader = readerOf(em, childMeta as EntityMetadata<{ id: string }>, `${alias}__`);
+    const knex = em.getKnex();
+    const select = reader.columns.map((column) => `"c"."${column}" as "${alias}__${column}"`);
+    const lateral = knex.from({ c: childMeta.tableName });
+    const childJoined = child.joins.map((join, j) => {
+      const prop = manyToOne(childMeta, join.relation);
+      const target = prop.targetMeta as EntityMetadata<{ id: string }>;
+      const prefix = `${alias}j${j}__`;
+      const targetReader = readerOf(em, target, prefix);
+      lateral.leftJoin({ [`t${j}`]: target.tableName }, `t${j}.id`, `c.${columnOf(prop)}`);
+      select.push(
+        ...targetReader.columns.map((column) => `"t${j}"."${column}" as "${prefix}${column}"`),
+      );
+      return { join, reader: targetReader, idColumn: `${prefix}id` };
+    });
+    const ownerColumn = columnOf(manyToOne(childMeta, child.owner));
+    const orderColumn = (childMeta.properties as Record<string, EntityProperty>)[child.newestBy]
+      ?.fieldNames[0];
+    if (!orderColumn) throw new Error(`${childMeta.className} has no column for ${child.newestBy}`);
+    // The same order as the children's loader (loaders.ts newestChildren), so either answers alike.
+    lateral
+      .select(knex.raw(select.join(', ')))
+      .whereRaw(`"c"."${ownerColumn}" = "e"."id"`)
+      .orderByRaw(`"c"."${orderColumn}" desc, "c"."id" desc`)
+      .limit(1);
+    // The subquery holds the condition; a raw key with no value is rendered as `on true`.
+    query.leftJoinLateral(lateral, alias, { [raw('true')]: [] });
+    query.addSelect(raw(`"${alias}".*`));
+    return { child, reader, idColumn: `${alias}__id`, childJoined };
+  });
+  if (options.count) {
+    const counted = em
+      .createQueryBuilder(entity, 'counted')
+      .count('id', reachesToMany(meta as EntityMetadata, options.count.where))
+      .where(options.count.where);
+    query.addSelect(counted.as(COUNT_COLUMN));
+  }
   if (options.orderBy) query.orderBy(options.orderBy);
   if (options.limit !== undefined) query.limit(options.limit);
   const raws = await query.execute<RawRow[]>('all', false);
-  for (const { join, reader, idColumn } of joined) {
-    // Many owners share a target (a page's tickets, their few branches): read each once.
-    const seen = new Set<unknown>([null, undefined]);
+  if (options.count && raws[0]) options.count.found(Number(raws[0][COUNT_COLUMN]));
+  handOnJoined(raws, joined);
+  for (const { child, reader, idColumn, childJoined } of newest) {
+    handOnJoined(raws, childJoined);
     for (const rawRow of raws) {
-      if (seen.has(rawRow[idColumn])) continue;
-      seen.add(rawRow[idColumn]);
-      join.found(reader.read(rawRow));
+      const found = rawRow[idColumn] === null ? undefined : reader.read(rawRow);
+      child.found(rawRow.id as string, found);
     }
   }
   return toRows(em, entity, raws);

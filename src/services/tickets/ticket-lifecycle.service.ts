@@ -21,7 +21,13 @@ import {
 import type { EventBus } from '../../realtime/event-bus';
 import { TOPICS, type TicketChangedEvent } from '../../kernel/topics';
 import { assertId, badInput, DomainError, isId, notFound } from '../../kernel/errors';
-import { keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import {
+  keysetPage,
+  NOTHING_ASKED,
+  type Page,
+  type PageRequest,
+  type PageSelection,
+} from '../shared/keyset';
 import { joinsFor, type Loaders } from '../shared/loaders';
 import { actingUserId } from '../shared/actor';
 import type { RequestScope } from '../../kernel/request-scope';
@@ -573,25 +579,31 @@ export const ticketLifecycle = {
     return note;
   },
 
-  /** `asked`: the node fields the client wants (the actor is read in the page statement). */
+  /** `asked`: what the client wants (the actor and the count are read in the page statement). */
   history(
     scope: RequestScope & { loaders: Loaders },
     ticketId: string,
     page: PageRequest,
-    asked: ReadonlySet<string> = new Set(),
+    asked: PageSelection = NOTHING_ASKED,
   ): Promise<Page<Row<TicketHistory>>> {
     const joins = joinsFor(asked, [[['actor'], scope.loaders.user.joinAs('actor')]]);
-    return keysetPage(scope.em, TicketHistory, { ticket: ticketId }, page, NEWEST_FIRST, joins);
+    return keysetPage(scope.em, TicketHistory, { ticket: ticketId }, page, NEWEST_FIRST, {
+      joins,
+      totalCount: asked.totalCount,
+    });
   },
 
-  /** `asked`: the node fields the client wants (the author is read in the page statement). */
+  /** `asked`: what the client wants (the author and the count are read in the page statement). */
   notes(
     scope: RequestScope & { loaders: Loaders },
     ticketId: string,
     page: PageRequest,
-    asked: ReadonlySet<string> = new Set(),
+    asked: PageSelection = NOTHING_ASKED,
   ): Promise<Page<Row<TicketNote>>> {
     const joins = joinsFor(asked, [[['author'], scope.loaders.user.joinAs('author')]]);
-    return keysetPage(scope.em, TicketNote, { ticket: ticketId }, page, NEWEST_FIRST, joins);
+    return keysetPage(scope.em, TicketNote, { ticket: ticketId }, page, NEWEST_FIRST, {
+      joins,
+      totalCount: asked.totalCount,
+    });
   },
 };

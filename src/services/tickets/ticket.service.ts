@@ -5,7 +5,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Ticket } from '../../entities';
 import type { TicketChangedEvent, TicketReminderEvent } from '../../kernel/topics';
 import { assertId, notFound } from '../../kernel/errors';
-import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import {
+  emptyPage,
+  keysetPage,
+  NOTHING_ASKED,
+  type Page,
+  type PageRequest,
+  type PageSelection,
+} from '../shared/keyset';
 import type { RequestScope } from '../../kernel/request-scope';
 import {
   buildTicketWhere,
@@ -15,13 +22,13 @@ import {
 } from './ticket-filter';
 
 export const ticketService = {
-  /** `asked`: the node fields the client wants, whose to-one relations the page statement reads. */
+  /** `asked`: what the client wants, whose relations and count the page statement reads. */
   async list(
     { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: TicketListFilter,
     page: PageRequest,
     sort?: TicketSort | null,
-    asked: ReadonlySet<string> = new Set(),
+    asked: PageSelection = NOTHING_ASKED,
   ): Promise<Page<Row<Ticket>>> {
     const where = within(ticketScope(viewer), buildTicketWhere(filter));
     if (!where) return emptyPage(page);
@@ -32,7 +39,15 @@ export const ticketService = {
       [['inCharge'], loaders.user.joinAs('inCharge')],
       [['branch'], loaders.branch.joinAs('branch')],
     ]);
-    return keysetPage(em, Ticket, where, page, ticketSort(sort), joins);
+    const authorJoin = joinsFor(asked, [[['latestNote.author'], loaders.user.joinAs('author')]]);
+    const newest = asked.fields.has('latestNote')
+      ? [loaders.ticketNotes.joinNewest(authorJoin)].filter((join) => join !== null)
+      : [];
+    return keysetPage(em, Ticket, where, page, ticketSort(sort), {
+      joins,
+      newest,
+      totalCount: asked.totalCount,
+    });
   },
 
   /**
