@@ -4,6 +4,7 @@
  * the answer must be what the loaders alone give, however the client spells
  * the selection, and a relation under a row scope is never read that way.
  */
+import type { Customer, Ticket } from '../src/entities';
 import { Platform, Role } from '../src/entities/enums';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -66,7 +67,7 @@ test('a tickets page answers its customers, assignees and branches as the per-ti
 test("a tickets page's latest notes, their authors and the count come in the page's statement and answer as the per-ticket lookup does", async () => {
   const branch = await make.branch();
   const authors = [await make.user(), await make.user()];
-  const tickets = [];
+  const tickets: Ticket[] = [];
   for (let i = 0; i < 5; i += 1)
     tickets.push(await make.ticket({ branch, customer: await make.customer() }));
   const now = Date.now();
@@ -150,4 +151,58 @@ test("a partner key's orders page still answers no customer: the customer's scop
   expect(asAdmin.data!.orders.edges.map(({ node }) => node.customer)).toEqual([
     { id: customer.id },
   ]);
+});
+
+test("a customers page's newest orders come in the page's statement when asked with first: 1, and answer as the per-customer lookup does", async () => {
+  const branch = await make.branch();
+  const shop = await make.channel({ platform: Platform.SHOPEE });
+  const customers: Customer[] = [];
+  for (let i = 0; i < 4; i += 1)
+    customers.push(await make.customer({ branch: branch.id as never }));
+  const now = Date.now();
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+  // No order; one; three, the newest not the last written; two placed at the same instant.
+  await make.order({ channel: shop, customer: customers[1]! }, { placedAt: at(5) });
+  await make.order({ channel: shop, customer: customers[2]! }, { placedAt: at(30) });
+  await make.order({ channel: shop, customer: customers[2]! }, { placedAt: at(1) });
+  await make.order({ channel: shop, customer: customers[2]! }, { placedAt: at(10) });
+  await make.order({ channel: shop, customer: customers[3]! }, { placedAt: at(2) });
+  await make.order({ channel: shop, customer: customers[3]! }, { placedAt: at(2) });
+  const filter = { branchIds: [branch.id] };
+  type Node = { id: string; orders: { id: string; status: string; total: number }[] };
+  const pageOf = async (orders: string) => {
+    const before = t.db.sqlStatements.count;
+    const res = await t.gql<{ customers: { edges: { node: Node }[] } }>(
+      `query($filter: CustomerFilter) { customers(first: 10, filter: $filter) { edges { node { id ${orders} } } } }`,
+      { filter },
+    );
+    expect(res.errors).toBeUndefined();
+    return {
+      nodes: res.data!.customers.edges.map(({ node }) => node),
+      statements: t.db.sqlStatements.count - before,
+    };
+  };
+  const ids = await pageOf('');
+  const newest = await pageOf('orders(first: 1) { id status total }');
+  expect(newest.statements).toBe(ids.statements);
+  expect(newest.nodes).toHaveLength(4);
+  for (const node of newest.nodes) {
+    const one = await t.gql<{ customer: Node }>(
+      'query($id: ID!) { customer(id: $id) { id orders(first: 1) { id status total } } }',
+      { id: node.id },
+    );
+    expect(node).toEqual(one.data!.customer);
+  }
+  expect(newest.nodes.find((node) => node.id === customers[0]!.id)!.orders).toEqual([]);
+  // Asked for more than one, or with two values under aliases: the loader answers, the same way.
+  const three = await pageOf('orders(first: 3) { id }');
+  expect(three.nodes.find((node) => node.id === customers[2]!.id)!.orders).toHaveLength(3);
+  const mixed = await pageOf('orders(first: 1) { id } more: orders(first: 2) { id }');
+  const mixedNode = mixed.nodes.find((node) => node.id === customers[2]!.id) as Node & {
+    more: { id: string }[];
+  };
+  expect(mixedNode.orders).toEqual(
+    newest.nodes.find((node) => node.id === customers[2]!.id)!.orders.map(({ id }) => ({ id })),
+  );
+  expect(mixedNode.more).toHaveLength(2);
 });

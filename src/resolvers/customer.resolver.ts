@@ -1,5 +1,7 @@
 import type { Row } from '../services/shared/rows';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { pageSelectionOf } from '../schema/selection';
 import { Branch, Conversation, Customer, CustomerLabel, Order, Ticket } from '../entities';
 import { maskContact, masksContactDetails } from '../auth/scopes';
 import { customerService } from '../services/customers/customer.service';
@@ -26,8 +28,11 @@ export class CustomerResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<CustomerConnection> {
-    return new CustomerConnection(await customerService.list(ctx, filter ?? {}, page));
+    return new CustomerConnection(
+      await customerService.list(ctx, filter ?? {}, page, pageSelectionOf(info)),
+    );
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'E.164; masked for IT.' })
@@ -67,8 +72,8 @@ export class CustomerResolver {
     @Root() customer: Row<Customer>,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Ctx() ctx: Context,
-  ): Promise<Row<Order>[]> {
-    return ctx.loaders.customerOrders(pageSize(first)).load(customer.id);
+  ): Row<Order>[] | Promise<Row<Order>[]> {
+    return ctx.loaders.customerOrders.of(pageSize(first), customer.id);
   }
 
   @FieldResolver(() => [Ticket], { description: 'Newest first.' })

@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Row } from '../shared/rows';
+import type { Loaders } from '../shared/loaders';
 import { placeholders } from '../../db/raw-sql';
 import { customerScope, masksContactDetails, within } from '../../auth/scopes';
 import { Customer } from '../../entities';
@@ -18,7 +19,14 @@ import {
   notFound,
   customerErased,
 } from '../../kernel/errors';
-import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
+import {
+  emptyPage,
+  keysetPage,
+  NOTHING_ASKED,
+  type Page,
+  type PageRequest,
+  type PageSelection,
+} from '../shared/keyset';
 import { phoneSpellings } from './phone';
 import type { RequestScope } from '../../kernel/request-scope';
 import { MAX_LENGTH, assertMaxLength } from '../../kernel/text-limits';
@@ -141,14 +149,25 @@ export function publishCustomerChanged(
 }
 
 export const customerService = {
+  /** `asked`: what the client wants; each customer's newest order and the count come in the page statement. */
   async list(
-    { em, viewer }: RequestScope,
+    { em, viewer, loaders }: RequestScope & { loaders: Loaders },
     filter: CustomerListFilter,
     page: PageRequest,
+    asked: PageSelection = NOTHING_ASKED,
   ): Promise<Page<Row<Customer>>> {
     const where = within(customerScope(viewer), buildWhere(filter, masksContactDetails(viewer)));
     if (!where) return emptyPage(page);
-    return keysetPage(em, Customer, where, page, { field: 'createdAt', direction: 'DESC' });
+    const newestOrder =
+      asked.first.get('orders') === 1 ? loaders.customerOrders.joinNewest([]) : null;
+    return keysetPage(
+      em,
+      Customer,
+      where,
+      page,
+      { field: 'createdAt', direction: 'DESC' },
+      { newest: newestOrder ? [newestOrder] : [], totalCount: asked.totalCount },
+    );
   },
 
   /** By id; a tombstone's old id answers with its survivor. */

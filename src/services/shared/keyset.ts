@@ -32,12 +32,21 @@ export type Page<T> = {
 
 /**
  * What a client asks of a connection: its nodes' fields (a nested field as
- * `field.child`) and whether its totalCount, so that the page statement reads
+ * `field.child`), their `first` arguments and whether its totalCount, so that the page statement reads
  * them (schema/selection.ts pageSelectionOf).
  */
-export type PageSelection = { fields: ReadonlySet<string>; totalCount: boolean };
+export type PageSelection = {
+  fields: ReadonlySet<string>;
+  /** The `first` argument a node field is asked with, when one value (`orders(first: 1)`). */
+  first: ReadonlyMap<string, number>;
+  totalCount: boolean;
+};
 
-export const NOTHING_ASKED: PageSelection = { fields: new Set(), totalCount: false };
+export const NOTHING_ASKED: PageSelection = {
+  fields: new Set(),
+  first: new Map(),
+  totalCount: false,
+};
 
 /** What a page's statement reads besides the page's rows. */
 export type PageReads = {
