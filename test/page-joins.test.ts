@@ -4,8 +4,14 @@
  * the answer must be what the loaders alone give, however the client spells
  * the selection, and a relation under a row scope is never read that way.
  */
-import type { Customer, Ticket } from '../src/entities';
-import { Platform, Role } from '../src/entities/enums';
+import { Conversation, Message, type Customer, type Ticket } from '../src/entities';
+import {
+  ConversationStatus,
+  MessageDirection,
+  MessageSender,
+  Platform,
+  Role,
+} from '../src/entities/enums';
 import { factories } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -205,4 +211,65 @@ test("a customers page's newest orders come in the page's statement when asked w
     newest.nodes.find((node) => node.id === customers[2]!.id)!.orders.map(({ id }) => ({ id })),
   );
   expect(mixedNode.more).toHaveLength(2);
+});
+
+test("an inbox page's newest messages come in the page's statement when asked with first: 1, with hasNextPage, as the per-conversation lookup answers", async () => {
+  const page = await make.channel({ platform: Platform.FACEBOOK });
+  const em = t.orm.em.fork();
+  const base = Date.UTC(2026, 10, 1);
+  // No message; one; three; two sent at the same instant.
+  const counts = [0, 1, 3, 2];
+  const conversations = counts.map((count, n) => {
+    const conversation = em.create(Conversation, {
+      channel: page.id,
+      externalThreadId: `inbox-thread-${n}`,
+      status: ConversationStatus.OPEN,
+    });
+    for (let i = 0; i < count; i += 1) {
+      em.create(Message, {
+        conversation,
+        channel: page.id,
+        externalMessageId: `inbox-${n}-${i}`,
+        direction: MessageDirection.INBOUND,
+        sender: MessageSender.CUSTOMER,
+        body: `tin ${n}-${i}`,
+        sentAt: new Date(n === 3 ? base : base + i * 60_000),
+      });
+    }
+    return conversation;
+  });
+  await em.flush();
+  const messages =
+    'messages(first: 1) { pageInfo { hasNextPage endCursor } edges { cursor node { id body sentAt } } }';
+  type Node = { id: string; messages: unknown };
+  const list = async (selection: string) => {
+    const before = t.db.sqlStatements.count;
+    const res = await t.gql<{ conversations: { edges: { node: Node }[] } }>(
+      `query($ids: [ID!]) { conversations(first: 10, filter: { channelIds: $ids }) { edges { node { id ${selection} } } } }`,
+      { ids: [page.id] },
+    );
+    expect(res.errors).toBeUndefined();
+    return {
+      nodes: res.data!.conversations.edges.map(({ node }) => node),
+      statements: t.db.sqlStatements.count - before,
+    };
+  };
+  const ids = await list('');
+  const inbox = await list(messages);
+  expect(inbox.statements).toBe(ids.statements);
+  expect(inbox.nodes.map((node) => node.id).sort()).toEqual(conversations.map((c) => c.id).sort());
+  for (const node of inbox.nodes) {
+    const one = await t.gql<{ conversation: Node }>(
+      `query($id: ID!) { conversation(id: $id) { id ${messages} } }`,
+      { id: node.id },
+    );
+    expect(node).toEqual(one.data!.conversation);
+  }
+  const more = (index: number) =>
+    (
+      inbox.nodes.find((node) => node.id === conversations[index]!.id)!.messages as {
+        pageInfo: { hasNextPage: boolean };
+      }
+    ).pageInfo.hasNextPage;
+  expect(counts.map((_, index) => more(index))).toEqual([false, false, true, true]);
 });

@@ -81,9 +81,15 @@ export const conversationService = {
       [['assignee'], loaders.user.joinAs('assignee')],
       [['channel'], loaders.channel.joinAs('channel')],
     ]);
+    // The inbox shows each conversation's newest message: a first page of one.
+    const newestMessage =
+      asked.first.get('messages') === 1
+        ? loaders.conversationMessages.joinNewest([], { more: true })
+        : null;
     const sort: KeysetSort<Conversation> = { field: 'updatedAt', direction: 'DESC' };
     return keysetPage(em, Conversation, where, page, sort, {
       joins,
+      newest: newestMessage ? [newestMessage] : [],
       totalCount: asked.totalCount,
     });
   },
@@ -98,7 +104,8 @@ export const conversationService = {
   /**
    * Newest first, as a chat client scrolls back in time; the conversation was
    * already scoped. A first page comes from the request's loader, so an inbox
-   * of conversations with their newest messages costs one statement for all.
+   * of conversations with their newest messages costs one statement for all,
+   * or none when the inbox's own statement read each newest message.
    */
   async messages(
     { em, loaders }: RequestScope & { loaders: Loaders },
@@ -108,7 +115,11 @@ export const conversationService = {
     const where = { conversation: conversationId };
     const size = pageSize(page.first);
     if (page.after || size === 0) return keysetPage(em, Message, where, page, MESSAGE_ORDER);
+    const count = () => em.count(Message, where);
+    const joined =
+      size === 1 ? loaders.conversationMessages.firstOfJoined(conversationId) : undefined;
+    if (joined) return pageOf(joined.rows, page, MESSAGE_ORDER, count, joined.more);
     const rows = await loaders.conversationMessages(size + 1).load(conversationId);
-    return pageOf(rows, page, MESSAGE_ORDER, () => em.count(Message, where));
+    return pageOf(rows, page, MESSAGE_ORDER, count);
   },
 };

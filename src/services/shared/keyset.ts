@@ -175,6 +175,7 @@ export function pageOf<T extends { id: string }>(
   request: PageRequest,
   sort: KeysetSort<T>,
   countTotal: () => Promise<number>,
+  more?: boolean,
 ): Page<Row<T>> {
   const key = sortKey(sort);
   return pageOfNodes(
@@ -187,26 +188,29 @@ export function pageOf<T extends { id: string }>(
         (node as { id: string }).id,
       ),
     countTotal,
+    more,
   );
 }
 
 /**
  * The page for nodes read in the list's order, one more than the page size
  * if more follow, each cursor made by `cursorOf`: also for lists whose order
- * is not one keyset sort (a union of tables, a grouping).
+ * is not one keyset sort (a union of tables, a grouping). `more` says
+ * whether more follow when the nodes were read without the extra one.
  */
 export function pageOfNodes<T>(
   nodes: readonly T[],
   request: PageRequest,
   cursorOf: (node: T) => string,
   countTotal: () => Promise<number>,
+  more?: boolean,
 ): Page<T> {
   const size = pageSize(request.first);
   const edges = nodes.slice(0, size).map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     pageInfo: {
-      hasNextPage: nodes.length > size,
+      hasNextPage: more ?? nodes.length > size,
       hasPreviousPage: Boolean(request.after),
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? request.after ?? null,

@@ -117,8 +117,10 @@ export function joinsFor(
  * answers at once from it, else through the loader.
  */
 export type NewestChildren<T> = ((limit: number) => DataLoader<string, Row<T>[]>) & {
-  joinNewest: (joins: readonly RowJoin[]) => NewestChildJoin | null;
+  joinNewest: (joins: readonly RowJoin[], options?: { more: boolean }) => NewestChildJoin | null;
   of: (limit: number, parentId: string) => Row<T>[] | Promise<Row<T>[]>;
+  /** A first page of one child, when a page's statement read it with `more`. */
+  firstOfJoined: (parentId: string) => { rows: Row<T>[]; more: boolean } | undefined;
 };
 
 /**
@@ -172,23 +174,31 @@ function newestChildren<T extends object>(
   };
   const unscoped = scope !== null && Object.keys(scope).length === 0;
   const joinedNewest = new Map<string, Row<T>[]>();
+  const joinedMore = new Map<string, boolean>();
   return Object.assign(loaderOf, {
-    joinNewest: (joins: readonly RowJoin[]): NewestChildJoin | null =>
+    joinNewest: (joins: readonly RowJoin[], options = { more: false }): NewestChildJoin | null =>
       unscoped && direction === 'desc'
         ? {
             entity: entity as EntityName<object>,
             owner: parentProperty,
             newestBy: orderProperty,
             joins,
-            found: (parentId: string, child: Row<{ id: string }> | undefined) => {
+            more: options.more,
+            found: (parentId: string, child: Row<{ id: string }> | undefined, more: boolean) => {
               const rows = child ? [child as Row<T>] : [];
               joinedNewest.set(parentId, rows);
+              if (options.more) joinedMore.set(parentId, more);
               loaderOf(1).prime(parentId, rows);
             },
           }
         : null,
     of: (limit: number, parentId: string) =>
       (limit === 1 ? joinedNewest.get(parentId) : undefined) ?? loaderOf(limit).load(parentId),
+    firstOfJoined: (parentId: string) => {
+      const rows = joinedNewest.get(parentId);
+      const more = joinedMore.get(parentId);
+      return rows && more !== undefined ? { rows, more } : undefined;
+    },
   });
 }
 

@@ -130,8 +130,10 @@ export type RowJoin = { relation: string; found: (target: Row<{ id: string }>) =
  * Each owner's newest child (a ticket's latest note), read in the owners'
  * statement by a lateral join instead of a loader's statement, with the
  * child's own to-one relations (`joins`, the note's author) in the same join.
- * `found` gets every owner's child, or undefined for an owner without one.
- * Only for children whose loader applies no row scope for the viewer.
+ * `found` gets every owner's child, or undefined for an owner without one,
+ * and with `more` whether the owner has another child (a first page of one
+ * and its hasNextPage). Only for children whose loader applies no row scope
+ * for the viewer.
  */
 export type NewestChildJoin = {
   entity: EntityName<object>;
@@ -140,7 +142,8 @@ export type NewestChildJoin = {
   /** The child's property that decides the newest, then its id, both descending. */
   newestBy: string;
   joins: readonly RowJoin[];
-  found: (ownerId: string, child: Row<{ id: string }> | undefined) => void;
+  more: boolean;
+  found: (ownerId: string, child: Row<{ id: string }> | undefined, more: boolean) => void;
 };
 
 function manyToOne(meta: EntityMetadata, relation: string): EntityProperty {
@@ -241,6 +244,11 @@ export async function findRows<T extends object>(
       return { join, reader: targetReader, idColumn: `${prefix}id` };
     });
     const ownerColumn = columnOf(manyToOne(childMeta, child.owner));
+    if (child.more) {
+      select.push(
+        `exists (select 1 from "${childMeta.tableName}" as "m" where "m"."${ownerColumn}" = "e"."id" offset 1) as "${alias}__more"`,
+      );
+    }
     const orderColumn = (childMeta.properties as Record<string, EntityProperty>)[child.newestBy]
       ?.fieldNames[0];
     if (!orderColumn) throw new Error(`${childMeta.className} has no column for ${child.newestBy}`);
@@ -253,7 +261,7 @@ export async function findRows<T extends object>(
     // The subquery holds the condition; a raw key with no value is rendered as `on true`.
     query.leftJoinLateral(lateral, alias, { [raw('true')]: [] });
     query.addSelect(raw(`"${alias}".*`));
-    return { child, reader, idColumn: `${alias}__id`, childJoined };
+    return { child, alias, reader, idColumn: `${alias}__id`, childJoined };
   });
   if (options.count) {
     const counted = em
@@ -267,11 +275,11 @@ export async function findRows<T extends object>(
   const raws = await query.execute<RawRow[]>('all', false);
   if (options.count && raws[0]) options.count.found(Number(raws[0][COUNT_COLUMN]));
   handOnJoined(raws, joined);
-  for (const { child, reader, idColumn, childJoined } of newest) {
+  for (const { child, alias, reader, idColumn, childJoined } of newest) {
     handOnJoined(raws, childJoined);
     for (const rawRow of raws) {
       const found = rawRow[idColumn] === null ? undefined : reader.read(rawRow);
-      child.found(rawRow.id as string, found);
+      child.found(rawRow.id as string, found, rawRow[`${alias}__more`] === true);
     }
   }
   return toRows(em, entity, raws);
