@@ -67,9 +67,9 @@ export function scopedEvents<Payload, Row>(options: {
   /** The event's row, unscoped; shared by all subscribers of the process. */
   load: (em: EntityManager, payload: Payload) => Promise<Row | null>;
   /** The row scope as a predicate: the same rule as the SQL scope, checked in memory. */
-  visible: (viewer: Viewer, row: Row, em: EntityManager) => boolean | Promise<boolean>;
-  /** Called before a row is delivered, with a fresh EntityManager and the current viewer. */
-  onEvent?: (em: EntityManager, viewer: Viewer) => void;
+  visible: (viewer: Viewer, row: Row, em: () => EntityManager) => boolean | Promise<boolean>;
+  /** Called before a row is delivered, with the event's own EntityManager (forked on first use) and the current viewer. */
+  onEvent?: (em: () => EntityManager, viewer: Viewer) => void;
   /** Told about an internal failure that ends the stream, for the log. */
   onError?: (error: unknown) => void;
 }): AsyncIterable<Row> {
@@ -124,9 +124,11 @@ export function scopedEvents<Payload, Row>(options: {
         await close();
         return { done: true, value: undefined };
       }
-      const em = options.em.fork({ clear: true });
+      // Forked when first used: most events need no database.
+      let forked: EntityManager | undefined;
+      const em = () => (forked ??= options.em.fork({ clear: true }));
       if (checksCredentials && performance.now() - viewerCheckedAt > VIEWER_RECHECK_MS) {
-        const current = await refreshViewer(em, viewer);
+        const current = await refreshViewer(em(), viewer);
         if (!current) return ended();
         viewer = current;
         viewerCheckedAt = performance.now();

@@ -90,7 +90,7 @@ export class TicketResolver {
         visible: async (viewer, change: TicketChange, em) =>
           ticketVisibleTo(viewer, change.ticket) &&
           (!filter ||
-            (await em.count(Ticket, {
+            (await em().count(Ticket, {
               $and: [buildTicketWhere(filter, new Date()), { id: change.ticket.id }],
             })) > 0),
         onEvent: (em, viewer) => renewForEvent(ctx, em, viewer),

@@ -14,30 +14,63 @@ export type Context = RequestScope & {
   services: AppServices;
 };
 
+/**
+ * A request's context. Its EntityManager and loaders are made when a resolver
+ * first asks for them: a subscription renews them for every event it
+ * delivers, and most events (an order event carries its order, a change its
+ * row) are answered without either.
+ */
+class ResolverContext implements Context {
+  private ownEm: EntityManager | undefined;
+  private ownLoaders: Loaders | undefined;
+
+  constructor(
+    private fork: () => EntityManager,
+    public viewer: Viewer | null,
+    readonly requestId: string,
+    readonly clientIp: string,
+    readonly services: AppServices,
+  ) {}
+
+  get em(): EntityManager {
+    return (this.ownEm ??= this.fork());
+  }
+
+  get loaders(): Loaders {
+    return (this.ownLoaders ??= createLoaders(this.em, this.viewer));
+  }
+
+  renew(fork: () => EntityManager, viewer: Viewer): void {
+    this.fork = fork;
+    this.ownEm = undefined;
+    this.ownLoaders = undefined;
+    this.viewer = viewer;
+  }
+}
+
 export function createContext(
   orm: MikroORM,
   services: AppServices,
   request: { id: string; clientIp: string },
   viewer: Viewer | null,
-  em: EntityManager = orm.em.fork(),
+  em?: EntityManager,
 ): Context {
-  return {
-    em,
+  return new ResolverContext(
+    em ? () => em : () => orm.em.fork(),
     viewer,
-    loaders: createLoaders(em, viewer),
-    requestId: request.id,
-    clientIp: request.clientIp,
+    request.id,
+    request.clientIp,
     services,
-  } satisfies Context;
+  );
 }
 
 /**
  * A subscription's context lives as long as the subscription; each event gets
- * its own EntityManager, viewer and loaders so nothing is served from a stale
- * cache or an outdated scope.
+ * its own EntityManager (from `fork`, when first used), viewer and loaders so
+ * nothing is served from a stale cache or an outdated scope.
  */
-export function renewForEvent(ctx: Context, em: EntityManager, viewer: Viewer): void {
-  ctx.em = em;
-  ctx.viewer = viewer;
-  ctx.loaders = createLoaders(em, viewer);
+export function renewForEvent(ctx: Context, fork: () => EntityManager, viewer: Viewer): void {
+  if (!(ctx instanceof ResolverContext))
+    throw new Error('renewForEvent takes a context of createContext');
+  ctx.renew(fork, viewer);
 }
