@@ -4,7 +4,8 @@
  * the answer must be what the loaders alone give, however the client spells
  * the selection, and a relation under a row scope is never read that way.
  */
-import { Conversation, Message, type Customer, type Ticket } from '../src/entities';
+import { Channel, Conversation, Message, User, type Customer, type Ticket } from '../src/entities';
+import { findRows, rowsByIds } from '../src/services/shared/rows';
 import {
   ConversationStatus,
   MessageDirection,
@@ -272,4 +273,22 @@ test("an inbox page's newest messages come in the page's statement when asked wi
       }
     ).pageInfo.hasNextPage;
   expect(counts.map((_, index) => more(index))).toEqual([false, false, true, true]);
+});
+
+test('rows read for a page leave out lazy properties: no password hash, no sealed channel credential', async () => {
+  const user = await make.user();
+  const channel = await make.channel({ accessToken: 'seller-token', refreshToken: 'refresh' });
+  const em = t.orm.em.fork();
+  const [userRow] = await rowsByIds(em, User, [user.id]);
+  const [channelRow] = await rowsByIds(em, Channel, [channel.id]);
+  expect(userRow).toMatchObject({ id: user.id, email: user.email });
+  expect(userRow).not.toHaveProperty('passwordHash');
+  expect(channelRow).toMatchObject({ id: channel.id, platform: channel.platform });
+  for (const sealed of ['accessToken', 'refreshToken', 'shopSecret'])
+    expect(channelRow).not.toHaveProperty(sealed);
+  const [found] = await findRows(em, Channel, { id: channel.id });
+  expect(found).not.toHaveProperty('accessToken');
+  // The ORM still loads them where asked for, as the order API does.
+  const sealed = await em.fork().findOneOrFail(Channel, channel.id, { populate: ['accessToken'] });
+  expect(sealed.accessToken).toBe('seller-token');
 });

@@ -37,7 +37,10 @@ const readers = new WeakMap<EntityMetadata, Map<string, RowReader<object>>>();
  * its metadata, with the conversions hydration would apply (custom types
  * such as bigint as number, timestamps as Date), but no entity, identity map
  * or reference wiring: a read that is serialized and dropped needs none of
- * them. `columns` are the columns the steps read, unprefixed.
+ * them. `columns` are the columns the steps read, unprefixed. Lazy
+ * properties (a password hash, a channel's sealed credentials) are left out,
+ * as the ORM's own default select leaves them: no list needs them, and a
+ * sealed one would be decrypted for every row.
  */
 function readerOf<T extends object>(
   em: EntityManager,
@@ -54,7 +57,7 @@ function readerOf<T extends object>(
   const columns: string[] = [];
   for (const prop of meta.props) {
     const [fieldName, ...more] = prop.fieldNames ?? [];
-    if (!fieldName || more.length > 0 || prop.persist === false) continue;
+    if (!fieldName || more.length > 0 || prop.persist === false || prop.lazy) continue;
     const name = prop.name;
     const column = prefix + fieldName;
     if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) {
