@@ -1,2 +1,15 @@
+import { assertMaxLength } from '../../kernel/text-limits';
+
 /** `value` as literal text inside a LIKE/ILIKE pattern: its `\`, `%` and `_` match only themselves. */
 export const likeLiteral = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A LIKE/ILIKE pattern matching any text that contains `value` as typed. */
+export const containing = (value: string): string => `%${likeLiteral(value)}%`;
+
+/** A list's search text, trimmed; undefined when none was typed. */
+export function searchText(raw: string | null | undefined, max: number): string | undefined {
+  const search = raw?.trim();
+  if (!search) return undefined;
+  assertMaxLength(search, max, 'search');
+  return search;
+}

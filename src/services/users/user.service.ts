@@ -12,7 +12,7 @@ import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/ke
 import type { RequestScope } from '../../kernel/request-scope';
 import { announceSessionsEnded, issueResetToken, type IssuedResetToken } from './password.service';
 import { assertPasswordStrength, assertUserRole, cleanEmail, cleanFullName } from './user-rules';
-import { likeLiteral } from '../shared/like-pattern';
+import { containing } from '../shared/like-pattern';
 
 export type UserListFilter = {
   roles?: Role[] | null;
@@ -72,7 +72,7 @@ export const userService = {
     if (filter.branchId) where.branches = assertId(filter.branchId, 'branchId');
     const search = filter.search?.trim();
     if (search) {
-      const pattern = `%${likeLiteral(search)}%`;
+      const pattern = containing(search);
       where.$or = [{ email: { $ilike: pattern } }, { fullName: { $ilike: pattern } }];
     }
     const scoped = within(userScope(viewer), where);
