@@ -13,7 +13,7 @@ import { assertId, badInput, notFound } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';
 import { MAX_LENGTH, assertMaxLength, requiredText } from '../../kernel/text-limits';
 import { audit } from '../shared/audit';
-import { containing, searchText } from '../shared/like-pattern';
+import { anyFieldContaining, searchText } from '../shared/like-pattern';
 import { words } from './bot/intents';
 import { assertKnownVariables } from './reply-template-text';
 
@@ -95,10 +95,8 @@ export const replyTemplateService = {
     if (filter.platform) where.platform = { $in: [filter.platform, null] };
     const search = searchText(filter.search, MAX_LENGTH.articleSearch);
     if (search) {
-      const pattern = containing(search);
       where.$or = [
-        { name: { $ilike: pattern } },
-        { body: { $ilike: pattern } },
+        ...anyFieldContaining(['name', 'body'], search),
         { keywords: { $overlap: [words(search).trim()] } },
       ];
     }

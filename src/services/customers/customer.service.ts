@@ -30,7 +30,7 @@ import {
 import { phoneSpellings } from './phone';
 import type { RequestScope } from '../../kernel/request-scope';
 import { MAX_LENGTH } from '../../kernel/text-limits';
-import { containing, searchText } from '../shared/like-pattern';
+import { anyFieldContaining, searchText } from '../shared/like-pattern';
 
 export type CustomerListFilter = {
   search?: string | null;
@@ -46,13 +46,11 @@ function buildWhere(filter: CustomerListFilter, contactsMasked: boolean): Filter
   const search = searchText(filter.search, MAX_LENGTH.search);
   if (search) {
     const digits = search.replace(/\D/g, '');
-    const pattern = containing(search);
     // A viewer who sees contacts masked must not recover them by searching.
     where.$or = contactsMasked
-      ? [{ fullName: { $ilike: pattern } }]
+      ? anyFieldContaining(['fullName'], search)
       : [
-          { fullName: { $ilike: pattern } },
-          { email: { $ilike: pattern } },
+          ...anyFieldContaining(['fullName', 'email'], search),
           ...(digits.length >= 3 ? [{ phone: { $like: `%${digits.replace(/^0/, '')}%` } }] : []),
         ];
   }

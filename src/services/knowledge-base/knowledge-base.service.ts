@@ -8,7 +8,7 @@ import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/ke
 import type { RequestScope } from '../../kernel/request-scope';
 import { MAX_LENGTH } from '../../kernel/text-limits';
 import { requiredText } from '../shared/unique-code';
-import { containing, searchText } from '../shared/like-pattern';
+import { anyFieldContaining, searchText } from '../shared/like-pattern';
 
 export type KnowledgeBaseFilter = { type?: KnowledgeBaseType | null; search?: string | null };
 
@@ -142,14 +142,7 @@ export const knowledgeBaseService = {
     const typeLocked = scope !== null && typeof scope === 'object' && 'type' in scope;
     if (filter.type && !typeLocked) where.type = filter.type;
     const search = searchText(filter.search, MAX_LENGTH.articleSearch);
-    if (search) {
-      const pattern = containing(search);
-      where.$or = [
-        { title: { $ilike: pattern } },
-        { keywords: { $ilike: pattern } },
-        { body: { $ilike: pattern } },
-      ];
-    }
+    if (search) where.$or = anyFieldContaining(['title', 'keywords', 'body'], search);
     const scoped = within(scope, where);
     if (!scoped) return emptyPage(page);
     return keysetPage(em, KnowledgeBaseArticle, scoped, page, {

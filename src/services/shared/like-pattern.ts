@@ -13,3 +13,12 @@ export function searchText(raw: string | null | undefined, max: number): string 
   assertMaxLength(search, max, 'search');
   return search;
 }
+
+/** One ILIKE condition per field, for an `$or`: any of `fields` contains `search`, in any case. */
+export function anyFieldContaining(
+  fields: readonly string[],
+  search: string,
+): Record<string, { $ilike: string }>[] {
+  const pattern = containing(search);
+  return fields.map((field) => ({ [field]: { $ilike: pattern } }));
+}
