@@ -10,6 +10,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../config';
 import { CredentialKeyError } from '../db/credential-cipher';
 import { openDatabase } from '../db/database';
+import { reportFailure } from './command-failure';
 import { sealStoredCredentials } from '../services/channels/credential-rotation.service';
 
 export type CredentialsRotateIo = { env: NodeJS.ProcessEnv; out: (line: string) => void };
@@ -36,15 +37,10 @@ export async function main(): Promise<void> {
       out: (line) => process.stdout.write(`${line}\n`),
     });
   } catch (error) {
+    // Nothing to undo: each row is re-sealed in its own transaction, so the ones done stay
+    // done and running again finishes.
     const known = error instanceof ConfigError || error instanceof CredentialKeyError;
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      known
-        ? // Each row is re-sealed in its own transaction: the ones done stay done, running again finishes.
-          `credentials:rotate: ${message}\n`
-        : `credentials:rotate failed: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
-    );
-    process.exitCode = 1;
+    reportFailure('credentials:rotate', error, known);
   }
 }
 

@@ -20,6 +20,7 @@ import {
   USER_ROLES,
 } from '../services/users/user-rules';
 import { userService } from '../services/users/user.service';
+import { reportFailure } from './command-failure';
 
 export const USAGE = `Usage: npm run user:create -- --email <e-mail> --role <ROLE> [--branch <code>] [--name <full name>] [--password-stdin]
        (in the Docker image: node dist/cli/user-create.js --email ... --role ...)
@@ -138,13 +139,8 @@ export async function main(): Promise<void> {
   } catch (error) {
     const known =
       error instanceof DomainError || error instanceof UsageError || error instanceof ConfigError;
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      known
-        ? `user:create: ${message}; nothing was changed\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`
-        : `user:create failed: ${error instanceof Error ? (error.stack ?? message) : message}\n`,
-    );
-    process.exitCode = 1;
+    const usage = error instanceof UsageError ? `\n\n${USAGE}` : '';
+    reportFailure('user:create', error, known, `; nothing was changed${usage}`);
   }
 }
 

@@ -63,6 +63,26 @@ function attachmentOf(type: string | undefined, content: JsonObject): ChatAttach
   return [{ type, ...(typeof url === 'string' ? { url } : {}) }];
 }
 
+/**
+ * A push's one message, from `shop`. Message ids are the marketplace's own,
+ * so the inbox key names the marketplace (`tag`) and the shop as well.
+ */
+function shopMessage(
+  platform: Platform,
+  tag: string,
+  shop: string,
+  message: Omit<InboundChatMessage, 'platform' | 'channelExternalId' | 'eventKey'>,
+): InboundChatMessage[] {
+  return [
+    {
+      platform,
+      channelExternalId: shop,
+      ...message,
+      eventKey: `${CHAT_KEY_PREFIX}${tag}:${shop}:${message.externalMessageId}`,
+    },
+  ];
+}
+
 /** Lazada: only message_type 2 is a chat message. */
 const LAZADA_ENVELOPE = objectOf({ message_type: integerField });
 
@@ -108,21 +128,15 @@ export function lazadaChat(payload: unknown): InboundChatMessage[] {
   const fromBuyer = data.from_account_type === 1 && (data.type ?? 1) === 1;
   const buyerKey = fromBuyer ? 'from_account_id' : 'to_account_id';
   const buyer = readPayload(idField, data[buyerKey], `${what} data.${buyerKey}`);
-  const messageId = data.message_id;
-  return [
-    {
-      platform: Platform.LAZADA,
-      channelExternalId: shop,
-      threadId: data.session_id,
-      senderUserId: buyer,
-      externalMessageId: messageId,
-      text: textOf(data.content),
-      attachments: attachmentOf(LAZADA_TEMPLATES[data.template_id ?? 1], data.content),
-      sentAt: readPayload(timeField, data.send_time ?? push.timestamp, `${what} data.send_time`),
-      echo: !fromBuyer,
-      eventKey: `${CHAT_KEY_PREFIX}lz:${shop}:${messageId}`,
-    },
-  ];
+  return shopMessage(Platform.LAZADA, 'lz', shop, {
+    threadId: data.session_id,
+    senderUserId: buyer,
+    externalMessageId: data.message_id,
+    text: textOf(data.content),
+    attachments: attachmentOf(LAZADA_TEMPLATES[data.template_id ?? 1], data.content),
+    sentAt: readPayload(timeField, data.send_time ?? push.timestamp, `${what} data.send_time`),
+    echo: !fromBuyer,
+  });
 }
 
 /** TikTok Shop: only type 14 is a chat message. */
@@ -160,25 +174,16 @@ export function tiktokChat(payload: unknown): InboundChatMessage[] {
   const shop = push.shop_id;
   const { data } = push;
   const { type, content } = data;
-  return [
-    {
-      platform: Platform.TIKTOK,
-      channelExternalId: shop,
-      threadId: data.conversation_id,
-      // An IM id (it cannot be used to query orders): a chat identity only.
-      senderUserId: data.sender.im_user_id ?? '',
-      externalMessageId: data.message_id,
-      text: type === 'TEXT' ? textOf(content) : '',
-      attachments: attachmentOf(TIKTOK_MEDIA[type] ?? TIKTOK_CARDS[type], content),
-      sentAt: readPayload(
-        timeField,
-        data.create_time ?? push.timestamp,
-        `${what} data.create_time`,
-      ),
-      echo: data.sender.role !== 'BUYER',
-      eventKey: `${CHAT_KEY_PREFIX}tt:${shop}:${data.message_id}`,
-    },
-  ];
+  return shopMessage(Platform.TIKTOK, 'tt', shop, {
+    threadId: data.conversation_id,
+    // An IM id (it cannot be used to query orders): a chat identity only.
+    senderUserId: data.sender.im_user_id ?? '',
+    externalMessageId: data.message_id,
+    text: type === 'TEXT' ? textOf(content) : '',
+    attachments: attachmentOf(TIKTOK_MEDIA[type] ?? TIKTOK_CARDS[type], content),
+    sentAt: readPayload(timeField, data.create_time ?? push.timestamp, `${what} data.create_time`),
+    echo: data.sender.role !== 'BUYER',
+  });
 }
 
 /** Shopee: only code 10 is a chat push. */
@@ -227,22 +232,17 @@ export function shopeeChat(payload: unknown): InboundChatMessage[] {
   const buyerKey = fromShop ? 'to_id' : 'from_id';
   const buyer = readPayload(idField, message[buyerKey], `${what}.${buyerKey}`);
   const type = message.message_type;
-  return [
-    {
-      platform: Platform.SHOPEE,
-      channelExternalId: shop,
-      threadId: message.conversation_id,
-      senderUserId: buyer,
-      externalMessageId: message.message_id,
-      text: textOf(message.content),
-      attachments: type === 'text' ? [] : attachmentOf(type, message.content),
-      sentAt: readPayload(
-        timeField,
-        message.created_timestamp ?? push.timestamp,
-        `${what} created_timestamp`,
-      ),
-      echo: fromShop,
-      eventKey: `${CHAT_KEY_PREFIX}sp:${shop}:${message.message_id}`,
-    },
-  ];
+  return shopMessage(Platform.SHOPEE, 'sp', shop, {
+    threadId: message.conversation_id,
+    senderUserId: buyer,
+    externalMessageId: message.message_id,
+    text: textOf(message.content),
+    attachments: type === 'text' ? [] : attachmentOf(type, message.content),
+    sentAt: readPayload(
+      timeField,
+      message.created_timestamp ?? push.timestamp,
+      `${what} created_timestamp`,
+    ),
+    echo: fromShop,
+  });
 }

@@ -13,7 +13,7 @@ import { assertId, badInput, notFound } from '../../kernel/errors';
 import type { RequestScope } from '../../kernel/request-scope';
 import { MAX_LENGTH, assertMaxLength, requiredText } from '../../kernel/text-limits';
 import { audit } from '../shared/audit';
-import { likeLiteral } from '../shared/like-pattern';
+import { anyFieldContaining, searchText } from '../shared/like-pattern';
 import { words } from './bot/intents';
 import { assertKnownVariables } from './reply-template-text';
 
@@ -93,13 +93,10 @@ export const replyTemplateService = {
     const where: FilterQuery<ReplyTemplate> & Record<string, unknown> = {};
     if (!filter.includeInactive) where.active = true;
     if (filter.platform) where.platform = { $in: [filter.platform, null] };
-    const search = filter.search?.trim();
+    const search = searchText(filter.search, MAX_LENGTH.articleSearch);
     if (search) {
-      assertMaxLength(search, MAX_LENGTH.articleSearch, 'search');
-      const pattern = `%${likeLiteral(search)}%`;
       where.$or = [
-        { name: { $ilike: pattern } },
-        { body: { $ilike: pattern } },
+        ...anyFieldContaining(['name', 'body'], search),
         { keywords: { $overlap: [words(search).trim()] } },
       ];
     }

@@ -29,8 +29,8 @@ import {
 } from '../shared/keyset';
 import { phoneSpellings } from './phone';
 import type { RequestScope } from '../../kernel/request-scope';
-import { MAX_LENGTH, assertMaxLength } from '../../kernel/text-limits';
-import { likeLiteral } from '../shared/like-pattern';
+import { MAX_LENGTH } from '../../kernel/text-limits';
+import { anyFieldContaining, searchText } from '../shared/like-pattern';
 
 export type CustomerListFilter = {
   search?: string | null;
@@ -40,22 +40,17 @@ export type CustomerListFilter = {
 
 export type CustomerInput = CustomerFields & { branchId?: string | null };
 
-/** Escapes LIKE wildcards so that a typed % or _ matches itself. */
-
 function buildWhere(filter: CustomerListFilter, contactsMasked: boolean): FilterQuery<Customer> {
   // Tombstones are not people any more: their survivor is listed instead.
   const where: FilterQuery<Customer> & Record<string, unknown> = { mergedInto: null };
-  const search = filter.search?.trim();
+  const search = searchText(filter.search, MAX_LENGTH.search);
   if (search) {
-    assertMaxLength(search, MAX_LENGTH.search, 'search');
     const digits = search.replace(/\D/g, '');
-    const pattern = `%${likeLiteral(search)}%`;
     // A viewer who sees contacts masked must not recover them by searching.
     where.$or = contactsMasked
-      ? [{ fullName: { $ilike: pattern } }]
+      ? anyFieldContaining(['fullName'], search)
       : [
-          { fullName: { $ilike: pattern } },
-          { email: { $ilike: pattern } },
+          ...anyFieldContaining(['fullName', 'email'], search),
           ...(digits.length >= 3 ? [{ phone: { $like: `%${digits.replace(/^0/, '')}%` } }] : []),
         ];
   }

@@ -6,9 +6,9 @@ import { audit } from '../shared/audit';
 import { assertId, badInput, DomainError, notFound } from '../../kernel/errors';
 import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/keyset';
 import type { RequestScope } from '../../kernel/request-scope';
-import { MAX_LENGTH, assertMaxLength } from '../../kernel/text-limits';
+import { MAX_LENGTH } from '../../kernel/text-limits';
 import { requiredText } from '../shared/unique-code';
-import { likeLiteral } from '../shared/like-pattern';
+import { anyFieldContaining, searchText } from '../shared/like-pattern';
 
 export type KnowledgeBaseFilter = { type?: KnowledgeBaseType | null; search?: string | null };
 
@@ -141,16 +141,8 @@ export const knowledgeBaseService = {
     const where: FilterQuery<KnowledgeBaseArticle> & Record<string, unknown> = {};
     const typeLocked = scope !== null && typeof scope === 'object' && 'type' in scope;
     if (filter.type && !typeLocked) where.type = filter.type;
-    const search = filter.search?.trim();
-    if (search) {
-      assertMaxLength(search, MAX_LENGTH.articleSearch, 'search');
-      const pattern = `%${likeLiteral(search)}%`;
-      where.$or = [
-        { title: { $ilike: pattern } },
-        { keywords: { $ilike: pattern } },
-        { body: { $ilike: pattern } },
-      ];
-    }
+    const search = searchText(filter.search, MAX_LENGTH.articleSearch);
+    if (search) where.$or = anyFieldContaining(['title', 'keywords', 'body'], search);
     const scoped = within(scope, where);
     if (!scoped) return emptyPage(page);
     return keysetPage(em, KnowledgeBaseArticle, scoped, page, {

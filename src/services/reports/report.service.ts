@@ -78,6 +78,27 @@ const periodOf = (column: string): string =>
  */
 const PERIOD_KEY = `to_char(p.period, 'YYYY-MM-DD')`;
 
+/** One breakdown of a GROUPING SETS report: the `dim` its rows carry and what it groups by. */
+type Breakdown = readonly [dim: string, groupedBy: string];
+
+const BY_PERIOD: Breakdown = ['period', 'p.period'];
+
+/**
+ * A GROUPING SETS report's `dim` and `key` columns (the breakdown a row
+ * belongs to, 'total' for the grand total, and its value as text; a period's
+ * key is its business date) and its grouping sets, both written from the one
+ * list so that they cannot drift apart.
+ */
+function breakdownSql(breakdowns: readonly Breakdown[]): { dimAndKey: string; groupBy: string } {
+  const when = breakdowns.map(([dim, by]) => `when grouping(${by}) = 0 then '${dim}'`);
+  const key = breakdowns.map(([dim, by]) => (dim === 'period' ? PERIOD_KEY : `${by}::text`));
+  const sets = breakdowns.map(([, by]) => `(${by})`);
+  return {
+    dimAndKey: `case ${when.join(' ')} else 'total' end as dim, coalesce(${key.join(', ')}) as key`,
+    groupBy: `group by grouping sets (${sets.join(', ')}, ())`,
+  };
+}
+
 const REVENUE_STATUSES_EXCLUDED = `('CANCELLED', 'FAILED', 'RETURNED')`;
 
 /**
@@ -307,6 +328,12 @@ export const reportService = {
     const summary = summaryScope<OrderReportCell>(orderScope(scope.viewer), ORDER_SUMMARY_KEYS);
     const cells = scoped(scope, OrderReportCell, summary, where);
     const deltas = scoped(scope, OrderReportDelta, summary, where);
+    const breakdowns = breakdownSql([
+      ['platform', 's."platform"'],
+      ['channel', 's."channel_id"'],
+      ['status', 's."status"'],
+      BY_PERIOD,
+    ]);
     const rows =
       cells && deltas
         ? await reportRows<OrderReportRow>(
@@ -317,13 +344,7 @@ export const reportService = {
             // Lead times are carried as sums and counts so that the means stay exact.
             `with s as (${cells.sql} union all ${deltas.sql}),
             r as (
-              select case
-                  when grouping(s."platform") = 0 then 'platform'
-                  when grouping(s."channel_id") = 0 then 'channel'
-                  when grouping(s."status") = 0 then 'status'
-                  when grouping(p.period) = 0 then 'period'
-                  else 'total' end as dim,
-                coalesce(s."platform"::text, s."channel_id"::text, s."status"::text, ${PERIOD_KEY}) as key,
+              select ${breakdowns.dimAndKey},
                 sum(s."orders")::int as orders,
                 coalesce(sum(s."total") filter (where s."status" not in ${REVENUE_STATUSES_EXCLUDED}), 0)::float8 as revenue,
                 coalesce(sum(s."orders") filter (where s."status" = 'CANCELLED'), 0)::int as cancelled,
@@ -334,7 +355,7 @@ export const reportService = {
                   / nullif(sum(s."shipped_to_delivered"), 0))::float8 as "avgShippedToDeliveredSeconds"
               from s
               cross join lateral (select ${bucketOf('s."day"::timestamp')} as period) p
-              group by grouping sets ((s."platform"), (s."channel_id"), (s."status"), (p.period), ())
+              ${breakdowns.groupBy}
               having sum(s."orders") <> 0
             )
             select r.*, c."name" as label from r
@@ -378,36 +399,32 @@ export const reportService = {
     // breakdowns in one pass, while the medians need sorted input, which only
     // the completed tickets have to go through (one sort of everything per
     // breakdown was most of the report's time).
-    const breakdown = `case
-        when grouping(b."source") = 0 then 'source'
-        when grouping(b."result") = 0 then 'result'
-        when grouping(b."status") = 0 then 'status'
-        when grouping(b."target") = 0 then 'target'
-        when grouping(b."branch_id") = 0 then 'branch'
-        when grouping(b."assignee_id") = 0 then 'assignee'
-        when grouping(p.period) = 0 then 'period'
-        else 'total' end as dim,
-      coalesce(b."source"::text, b."result"::text, b."status"::text, b."target"::text,
-        b."branch_id"::text, b."assignee_id"::text, ${PERIOD_KEY}) as key`;
+    const breakdowns = breakdownSql([
+      ['source', 'b."source"'],
+      ['result', 'b."result"'],
+      ['status', 'b."status"'],
+      ['target', 'b."target"'],
+      ['branch', 'b."branch_id"'],
+      ['assignee', 'b."assignee_id"'],
+      BY_PERIOD,
+    ]);
     // date_part: the float8 that percentile_cont sorts, not extract()'s numeric, cast per row.
     const from = `from b cross join lateral (select ${periodOf('b."created_at"')} as period,
       date_part('epoch', b."completed_at" - b."created_at") as seconds) p`;
-    const groups = `group by grouping sets ((b."source"), (b."result"), (b."status"), (b."target"),
-      (b."branch_id"), (b."assignee_id"), (p.period), ())`;
     const [counted, medians] = base
       ? await Promise.all([
           reportRows<Omit<TicketReportRow, 'medianTimeToCompleteSeconds'>>(
             scope.em,
             `with b as (${base.sql}),
             r as (
-              select ${breakdown},
+              select ${breakdowns.dimAndKey},
                 count(*)::int as tickets,
                 (count(*) filter (where b."status" = 'COMPLETED'))::int as completed,
                 (count(*) filter (where b."status" = 'CANCELED'))::int as canceled,
                 (count(*) filter (where b."is_missed"))::int as missed,
                 (count(*) filter (where b."status" in ('NEW', 'ASSIGNED') and b."due_at" < ?))::int as overdue
               ${from}
-              ${groups}
+              ${breakdowns.groupBy}
             )
             select r.*, coalesce(br."name", u."full_name") as label from r
             left join "branch" br on r.dim = 'branch' and br."id"::text = r.key
@@ -418,11 +435,11 @@ export const reportService = {
           reportRows<Dimensioned & { medianTimeToCompleteSeconds: number }>(
             scope.em,
             `with b as (${base.sql})
-            select ${breakdown},
+            select ${breakdowns.dimAndKey},
               (percentile_cont(0.5) within group (order by p.seconds))::float8 as "medianTimeToCompleteSeconds"
             ${from}
             where b."status" = 'COMPLETED'
-            ${groups}`,
+            ${breakdowns.groupBy}`,
             [...base.params, PERIOD_UNIT[groupBy]],
           ),
         ])
@@ -465,6 +482,7 @@ export const reportService = {
     const channels = assertIds(filter.channelIds ?? undefined, 'channelIds');
     if (channels) where.channel = { $in: channels };
     const base = scoped(scope, Conversation, conversationScope(scope.viewer), where);
+    const breakdowns = breakdownSql([['channel', 'b."channel_id"'], BY_PERIOD]);
     const seconds = (from: string, to: string, p: number) =>
       `(percentile_cont(${p}) within group (order by extract(epoch from b."${to}" - b."${from}")))::float8`;
     const [rows, botAnswers] = base
@@ -473,11 +491,7 @@ export const reportService = {
             scope.em,
             `with b as (${base.sql}),
             r as (
-              select case
-                  when grouping(b."channel_id") = 0 then 'channel'
-                  when grouping(p.period) = 0 then 'period'
-                  else 'total' end as dim,
-                coalesce(b."channel_id"::text, ${PERIOD_KEY}) as key,
+              select ${breakdowns.dimAndKey},
                 count(*)::int as conversations,
                 count(b."first_response_at")::int as responded,
                 count(b."resolved_at")::int as resolved,
@@ -488,7 +502,7 @@ export const reportService = {
                 ${seconds('created_at', 'resolved_at', 0.9)} as "resolutionP90Seconds"
               from b
               cross join lateral (select ${periodOf('b."created_at"')} as period) p
-              group by grouping sets ((b."channel_id"), (p.period), ())
+              ${breakdowns.groupBy}
             )
             select r.*, c."name" as label from r
             left join "channel" c on r.dim = 'channel' and c."id"::text = r.key
@@ -604,6 +618,7 @@ export const reportService = {
         revenueBySegment: [],
       };
     }
+    const breakdowns = breakdownSql([['channel', 'first."channel_id"'], BY_PERIOD]);
     const [created, revenueBySegment] = await Promise.all([
       reportRows<{
         dim: string;
@@ -618,11 +633,7 @@ export const reportService = {
         // conversation, whichever came first; none for people entered by staff.
         `with b as (${customerBase.sql}),
         r as (
-          select case
-              when grouping(first."channel_id") = 0 then 'channel'
-              when grouping(p.period) = 0 then 'period'
-              else 'total' end as dim,
-            coalesce(first."channel_id"::text, ${PERIOD_KEY}) as key,
+          select ${breakdowns.dimAndKey},
             count(*)::int as customers,
             (count(*) filter (where
               exists (select 1 from "customer" d where d."phone" = b."phone" and d."id" <> b."id")
@@ -638,7 +649,7 @@ export const reportService = {
             ) f order by f.at limit 1
           ) first on true
           cross join lateral (select ${periodOf('b."created_at"')} as period) p
-          group by grouping sets ((first."channel_id"), (p.period), ())
+          ${breakdowns.groupBy}
         )
         select r.*, ch."platform", ch."name" as label from r
         left join "channel" ch on r.dim = 'channel' and ch."id"::text = r.key

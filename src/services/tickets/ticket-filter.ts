@@ -9,7 +9,7 @@ import {
 import { assertId, assertIds, badInput } from '../../kernel/errors';
 import type { KeysetSort } from '../shared/keyset';
 import { MAX_LENGTH, assertMaxLength } from '../../kernel/text-limits';
-import { likeLiteral } from '../shared/like-pattern';
+import { containing } from '../shared/like-pattern';
 
 export enum KeywordMode {
   /** Words of the customer's name, phone or the title; accents and case do not matter. */
@@ -129,7 +129,7 @@ function keywordConditions(keywords: string, mode: KeywordMode): FilterQuery<Tic
     return [{ phoneDigits: { $like: `%${digits}%` } }];
   }
   const words = foldText(keywords).split(' ').filter(Boolean);
-  return words.map((word) => ({ keywords: { $like: `%${likeLiteral(word)}%` } }));
+  return words.map((word) => ({ keywords: { $like: containing(word) } }));
 }
 
 /** The BR-CRM TicketBuildWhere set; every condition combines with AND. */

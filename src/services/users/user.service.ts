@@ -12,7 +12,7 @@ import { emptyPage, keysetPage, type Page, type PageRequest } from '../shared/ke
 import type { RequestScope } from '../../kernel/request-scope';
 import { announceSessionsEnded, issueResetToken, type IssuedResetToken } from './password.service';
 import { assertPasswordStrength, assertUserRole, cleanEmail, cleanFullName } from './user-rules';
-import { likeLiteral } from '../shared/like-pattern';
+import { anyFieldContaining } from '../shared/like-pattern';
 
 export type UserListFilter = {
   roles?: Role[] | null;
@@ -71,10 +71,7 @@ export const userService = {
     if (filter.active !== undefined && filter.active !== null) where.active = filter.active;
     if (filter.branchId) where.branches = assertId(filter.branchId, 'branchId');
     const search = filter.search?.trim();
-    if (search) {
-      const pattern = `%${likeLiteral(search)}%`;
-      where.$or = [{ email: { $ilike: pattern } }, { fullName: { $ilike: pattern } }];
-    }
+    if (search) where.$or = anyFieldContaining(['email', 'fullName'], search);
     const scoped = within(userScope(viewer), where);
     if (!scoped) return emptyPage(page);
     return keysetPage(em, User, scoped, page, { field: 'createdAt', direction: 'DESC' });

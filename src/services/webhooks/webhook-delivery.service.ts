@@ -84,19 +84,21 @@ function keyChannelScope(key: ApiKey): readonly string[] | null {
   return orderLogChannelScope(partnerViewerOf(key));
 }
 
-type NewDelivery = { id: string; event: OrderLogEvent };
-
-/** One multi-row insert; an event already turned into a delivery for this endpoint is left as it is. */
+/**
+ * One multi-row insert of a delivery per event; an event already turned into
+ * a delivery for this endpoint is left as it is.
+ */
 async function insertDeliveries(
   em: EntityManager,
   endpointId: string,
-  deliveries: NewDelivery[],
+  events: OrderLogEvent[],
   now: Date,
   onConflict: 'keep' | 'redeliver',
 ): Promise<number> {
-  if (deliveries.length === 0) return 0;
+  if (events.length === 0) return 0;
   const values: unknown[] = [];
-  const rows = deliveries.map(({ id, event }) => {
+  const rows = events.map((event) => {
+    const id = randomUUID();
     values.push(id, endpointId, event.id, event.orderId, event.sequence, deliveryBody(id, event));
     values.push(now, new Date(now.getTime() + RETRY_WINDOW_MS), now);
     return `(${placeholders([1, 2, 3, 4, 5, 6, 7, 8, 9])}, 'PENDING', 0)`;
@@ -151,13 +153,7 @@ export async function fanOut(orm: MikroORM, endpointId: string, now = new Date()
         )
       ).filter((event) => event.sequence <= head);
       if (events.length === 0) break;
-      created += await insertDeliveries(
-        em,
-        endpoint.id,
-        events.map((event) => ({ id: randomUUID(), event })),
-        now,
-        'keep',
-      );
+      created += await insertDeliveries(em, endpoint.id, events, now, 'keep');
       position = events.at(-1)?.sequence ?? head;
       if (events.length < FAN_OUT_PAGE) break;
     }
@@ -471,13 +467,7 @@ export const webhookDeliveryService = {
       let count = 0;
       for (let i = 0; i < events.length; i += FAN_OUT_PAGE) {
         const slice = events.slice(i, i + FAN_OUT_PAGE);
-        count += await insertDeliveries(
-          tx,
-          endpoint.id,
-          slice.map((event) => ({ id: randomUUID(), event })),
-          now,
-          'redeliver',
-        );
+        count += await insertDeliveries(tx, endpoint.id, slice, now, 'redeliver');
       }
       return count;
     });
