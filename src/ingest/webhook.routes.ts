@@ -176,7 +176,7 @@ export function createWebhookRouter(deps: WebhookDeps): {
         const secrets =
           key === 'sendo' ? await sendoSecrets(deps.orm, push.payload) : settings.secrets;
         return secrets
-          ? module.verify(push.rawBody, push.headers, secrets, push.url())
+          ? module.verify(push.rawBody, push.headers, secrets, push.url)
           : { ok: false, reason: 'no connected channel with a shop key for this push' };
       },
       // Verification already passed: the shop named is the one that signed.

@@ -78,10 +78,10 @@ function verify(
   rawBody: Buffer,
   headers: WebhookHeaders,
   secrets: WebhookSecrets,
-  requestUrl?: string,
+  requestUrl?: string | (() => string),
 ): VerifyResult {
   if (!secrets.partnerKey) return rejected('Shopee partnerKey is not configured');
-  const url = secrets.pushUrl ?? requestUrl;
+  const url = secrets.pushUrl ?? (typeof requestUrl === 'function' ? requestUrl() : requestUrl);
   if (!url) return rejected('Shopee pushUrl is not configured and no request URL was given');
   return verifyHexHmac(headerValue(headers, 'authorization'), 'Authorization', secrets.partnerKey, [
     Buffer.from(`${url}|`, 'utf8'),

@@ -75,13 +75,15 @@ export interface PlatformModule {
   /**
    * Authenticates a push from its raw body bytes, never from re-serialized
    * JSON. `requestUrl` is only read by Shopee, and only when
-   * `secrets.pushUrl` is not configured.
+   * `secrets.pushUrl` is not configured; the webhook route passes it as a
+   * function, so that no push pays for rebuilding it (the scheme through the
+   * trust-proxy rule, the host) when it is not read.
    */
   verify(
     rawBody: Buffer,
     headers: WebhookHeaders,
     secrets: WebhookSecrets,
-    requestUrl?: string,
+    requestUrl?: string | (() => string),
   ): VerifyResult;
   /**
    * Maps a parsed push to order events. Returns [] for push types that are not
