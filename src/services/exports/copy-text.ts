@@ -22,34 +22,42 @@ const CONTROL: Readonly<Record<number, number>> = {
 export class CopyTextUnescaper {
   /** The previous chunk ended inside a backslash sequence. */
   private pending = false;
+  /** Where the last `copy` stopped writing in its target. */
+  written = 0;
 
   /**
-   * `chunk`'s bytes with COPY's escapes undone, rewritten in place (the result
-   * is never longer) and returned as a view of it. A sequence cut by the end of
-   * a chunk is finished with the first byte of the next one.
+   * Copies `source` from `from` into `target` from `at` with COPY's escapes
+   * undone, as far as `target` has room; returns where it stopped reading
+   * `source` (its length once all of it is written), and `written` says where
+   * it stopped writing. A sequence cut by the end of a chunk is finished with
+   * the first byte of the next one. The output is never longer than the input,
+   * so `target` may be `source` itself with `at <= from`.
    */
-  push(chunk: Buffer): Buffer {
-    let read = 0;
-    let write = 0;
-    if (this.pending && chunk.length > 0) {
-      chunk[0] = unescaped(chunk[0]!);
+  copy(source: Buffer, from: number, target: Buffer, at: number): number {
+    let read = from;
+    let write = at;
+    if (this.pending && read < source.length && write < target.length) {
+      target[write++] = unescaped(source[read++]!);
       this.pending = false;
-      read = write = 1;
     }
-    for (;;) {
-      const slash = chunk.indexOf(BACKSLASH, read);
-      const end = slash === -1 ? chunk.length : slash;
-      if (write !== read) chunk.copyWithin(write, read, end);
-      write += end - read;
-      if (slash === -1) break;
-      if (slash + 1 === chunk.length) {
+    while (read < source.length && write < target.length) {
+      const slash = source.indexOf(BACKSLASH, read);
+      const end = slash === -1 ? source.length : slash;
+      const length = Math.min(end - read, target.length - write);
+      if (length > 0) source.copy(target, write, read, read + length);
+      read += length;
+      write += length;
+      if (read !== slash || write === target.length) continue;
+      if (slash + 1 === source.length) {
         this.pending = true;
+        read = source.length;
         break;
       }
-      chunk[write++] = unescaped(chunk[slash + 1]!);
+      target[write++] = unescaped(source[slash + 1]!);
       read = slash + 2;
     }
-    return chunk.subarray(0, write);
+    this.written = write;
+    return read;
   }
 }
 

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
 import {
   conversationScope,
@@ -17,7 +16,7 @@ import { badInput, DomainError, isId } from '../../kernel/errors';
 import { INSTANT_RANGE, isInstantInRange } from '../../kernel/instants';
 import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
 import { ticketTitleSql } from '../tickets/ticket-title';
-import { CopyTextUnescaper, countRows } from './copy-text';
+import { CopyTextOut } from './copy-out';
 
 /*
  * Incremental exports for BI tools. One export is one read-only REPEATABLE
@@ -26,7 +25,8 @@ import { CopyTextUnescaper, countRows } from './copy-text';
  * the body), then the rows stream in (updated_at, id) order up to that row as
  * `COPY (select <line>) TO STDOUT` in COPY's text format. PostgreSQL builds
  * each output line (lineSql), and the process only undoes COPY's backslash
- * escapes in place and passes the bytes on: no row becomes a JavaScript
+ * escapes as it copies the bytes into a few buffers of its own, reused
+ * (copy-out.ts), and passes them on: no row becomes a JavaScript
  * object or string, which with a cursor (pg-query-stream) was most of the
  * process's time and garbage. The socket is read only as fast as the client
  * takes the output, and there is no row limit.
@@ -345,38 +345,38 @@ const BEFORE_LF: Record<ExportFormat, string> = { csv: ` || E'\\r'`, ndjson: '' 
 export const EXPORT_APPLICATION_NAME = 'crm-export';
 
 /**
- * An export's output lines, line ends included, in chunks as they come off
- * the socket: COPY's text output of one column, unescaped (copy-text.ts).
- * Counts the rows on the way. `complete` stays false if the consumer stopped
- * early: the connection is then still inside the COPY and must be closed
- * (client.end()), not reused.
+ * An export's output lines, line ends included, in chunks of a few buffers
+ * that are reused once the consumer releases them: COPY's text output of one
+ * column, unescaped (copy-out.ts). Counts the rows on the way. `complete`
+ * stays false if the consumer stopped early: the connection is then still
+ * inside the COPY and must be closed (client.end()), not reused.
  */
 export class ExportLines implements AsyncIterable<Buffer> {
   complete = false;
-  count = 0;
-  private readonly text = new CopyTextUnescaper();
+  private copy: CopyTextOut | null = null;
 
   constructor(
     private readonly client: Client,
     private readonly copySql: string | null,
   ) {}
 
+  get count(): number {
+    return this.copy?.rows ?? 0;
+  }
+
+  /** The consumer has written `chunk` (one these lines gave it) and holds it no more. */
+  release(chunk: Buffer): void {
+    this.copy?.release(chunk);
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     if (!this.copySql) {
       this.complete = true;
       return;
     }
-    const copy = this.client.query(copyTo(this.copySql));
-    try {
-      for await (const chunk of copy as AsyncIterable<Buffer>) {
-        this.count += countRows(chunk);
-        yield this.text.push(chunk);
-      }
-      this.complete = true;
-    } finally {
-      // Stopped early: the connection is closed next, which fails the COPY for nobody to hear.
-      if (!this.complete) copy.on('error', () => undefined);
-    }
+    this.copy = this.client.query(new CopyTextOut(this.copySql));
+    yield* this.copy;
+    this.complete = true;
   }
 }
 
