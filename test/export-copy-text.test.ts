@@ -94,6 +94,64 @@ test('no rows: nothing comes out', () => {
   expect(unescape(Buffer.alloc(0), [])).toEqual({ text: '', rows: 0 });
 });
 
+describe('rows of several columns, framed', () => {
+  const FRAME = {
+    open: [Buffer.from('{"a":'), Buffer.from(',"b":'), Buffer.from(',"c":')],
+    close: Buffer.from('}\n'),
+  };
+  /** Each value as column a, the next one as b, and the one after as c, one row per value. */
+  const rows = VALUES.map((value, index) => [
+    value,
+    VALUES[(index + 1) % VALUES.length]!,
+    VALUES[(index + 2) % VALUES.length]!,
+  ]);
+  const FRAMED = rows.map(([a, b, c]) => `{"a":${a},"b":${b},"c":${c}}\n`).join('');
+
+  async function framedOutput(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const literals = VALUES.map((value) => client.escapeLiteral(value)).join(', ');
+    const sql = `copy (select a[n], a[n % k + 1], a[(n + 1) % k + 1]
+      from (select array[${literals}]::text[] a, ${VALUES.length} k) x, generate_series(1, k) n order by n) to stdout`;
+    for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>)
+      chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  /** `output` cut at `cuts`, each piece written into targets of at most `room` bytes. */
+  function framed(output: Buffer, cuts: number[], room: number): { text: string; rows: number } {
+    const text = new CopyTextUnescaper(FRAME);
+    const parts: Buffer[] = [];
+    let count = 0;
+    let from = 0;
+    for (const cut of [...cuts, output.length]) {
+      const chunk = output.subarray(from, cut);
+      count += countRows(chunk);
+      let read = 0;
+      do {
+        const target = Buffer.alloc(room);
+        read = text.copy(chunk, read, target, 0);
+        parts.push(target.subarray(0, text.written));
+      } while (read < chunk.length || text.written === room);
+      from = cut;
+    }
+    return { text: Buffer.concat(parts).toString('utf8'), rows: count };
+  }
+
+  test('each row as the frame has it, whatever the cuts and the room in the target', async () => {
+    const output = await framedOutput();
+    for (let cut = 0; cut <= output.length; cut += 1) {
+      for (const room of [1, 2, 7, 64, 4096]) {
+        expect({ cut, room, ...framed(output, [cut], room) }).toEqual({
+          cut,
+          room,
+          text: FRAMED,
+          rows: VALUES.length,
+        });
+      }
+    }
+  });
+});
+
 describe('CopyTextOut', () => {
   /** `copies` times VALUES, as one column in order. */
   const repeatedSql = (copies: number, tail = '') => {

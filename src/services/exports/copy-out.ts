@@ -1,5 +1,5 @@
 import type { Connection, Submittable } from 'pg';
-import { CopyTextUnescaper, countRows } from './copy-text';
+import { CopyTextUnescaper, countRows, type RowFrame } from './copy-text';
 
 /** What pg hands a query for each CopyData message: a view of the bytes it read. */
 type CopyDataMessage = { chunk: Buffer };
@@ -35,7 +35,7 @@ export class CopyTextOut implements Submittable, AsyncIterable<Buffer> {
   /** Rows that came in whole. */
   rows = 0;
   private connection: Connection | null = null;
-  private readonly text = new CopyTextUnescaper();
+  private readonly text: CopyTextUnescaper;
   private readonly slabs: Slab[] = [];
   private readonly free: Slab[] = [];
   private current: Slab;
@@ -46,7 +46,12 @@ export class CopyTextOut implements Submittable, AsyncIterable<Buffer> {
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
 
-  constructor(private readonly sql: string) {
+  /** `frame`: a row of several columns, framed as the unescaper does (copy-text.ts). */
+  constructor(
+    private readonly sql: string,
+    frame: RowFrame | null = null,
+  ) {
+    this.text = new CopyTextUnescaper(frame);
     this.current = this.newSlab();
   }
 

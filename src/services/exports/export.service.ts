@@ -17,6 +17,7 @@ import { INSTANT_RANGE, isInstantInRange } from '../../kernel/instants';
 import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
 import { ticketTitleSql } from '../tickets/ticket-title';
 import { CopyTextOut } from './copy-out';
+import type { RowFrame } from './copy-text';
 
 /*
  * Incremental exports for BI tools. One export is one read-only REPEATABLE
@@ -357,6 +358,7 @@ export class ExportLines implements AsyncIterable<Buffer> {
 
   constructor(
     private readonly client: Client,
+    private readonly frame: RowFrame | null,
     private readonly copySql: string | null,
   ) {}
 
@@ -374,7 +376,7 @@ export class ExportLines implements AsyncIterable<Buffer> {
       this.complete = true;
       return;
     }
-    this.copy = this.client.query(new CopyTextOut(this.copySql));
+    this.copy = this.client.query(new CopyTextOut(this.copySql, this.frame));
     yield* this.copy;
     this.complete = true;
   }
@@ -452,6 +454,7 @@ export async function prepareExport(
     // literals, escaped by knex (quotes doubled, backslashes as E'' strings).
     lines: new ExportLines(
       client,
+      request.format === 'ndjson' ? jsonFrame(spec.columns) : null,
       end
         ? em
             .getConnection()
@@ -460,6 +463,17 @@ export async function prepareExport(
             .toQuery()
         : null,
     ),
+  };
+}
+
+/** An NDJSON line around its columns' JSON values (lineSql). */
+function jsonFrame(columns: Column[]): RowFrame {
+  return {
+    // Names are plain identifiers: JSON keys as they are.
+    open: columns.map((column, index) =>
+      Buffer.from(`${index === 0 ? '{' : ','}"${column.name}":`),
+    ),
+    close: Buffer.from('}\n'),
   };
 }
 
@@ -475,7 +489,7 @@ function lineSql(columns: Column[], format: ExportFormat, masked: boolean): stri
   const expression = (column: Column) =>
     masked && column.contact ? maskSql(column.sql) : column.sql;
   if (format === 'ndjson') {
-    const members = columns.map((column, index) => {
+    const members = columns.map((column) => {
       const field = `(${expression(column)})`;
       const json =
         column.kind === 'text'
@@ -483,10 +497,9 @@ function lineSql(columns: Column[], format: ExportFormat, masked: boolean): stri
           : column.kind === 'value'
             ? `'"' || ${field}::text || '"'`
             : `${field}::text`;
-      // Names are plain identifiers: a JSON key and an SQL literal as they are.
-      return `'${index === 0 ? '{' : ','}"${column.name}":' || coalesce(${json}, 'null')`;
+      return `coalesce(${json}, 'null')`;
     });
-    return `${members.join(' || ')} || '}'`;
+    return members.join(', ');
   }
   return columns
     .map((column) => {
