@@ -187,6 +187,14 @@ describe('CopyTextOut', () => {
     expect(buffers).toBeLessThanOrEqual(8);
   });
 
+  test('a frame cut by the end of a buffer is written whole, at the end of the rows too', async () => {
+    // One row of 65,537 bytes framed: the 64 KB buffer is full before its last byte.
+    const frame = { open: [Buffer.from('{"a":')], close: Buffer.from('}\n') };
+    const copy = client.query(new CopyTextOut(`copy (select repeat('x', 65530)) to stdout`, frame));
+    const { text } = await drain(copy, 0);
+    expect(text).toBe(`{"a":${'x'.repeat(65530)}}\n`);
+  });
+
   test("PostgreSQL's error ends the iteration with it, and the connection stays usable", async () => {
     const copy = client.query(
       new CopyTextOut(repeatedSql(5_000, ` || case when i = 4000 then (1 / 0)::text else '' end`)),

@@ -64,7 +64,7 @@ export class CopyTextOut implements Submittable, AsyncIterable<Buffer> {
     const source = message.chunk;
     this.rows += countRows(source);
     let read = 0;
-    while (read < source.length) {
+    while (read < source.length || this.text.holding) {
       let slab = this.current;
       if (slab.used === slab.bytes.length) slab = this.rotate();
       read = this.text.copy(source, read, slab.bytes, slab.used);
