@@ -20,16 +20,17 @@ type Slab = {
 };
 
 /**
- * `COPY (...) TO STDOUT` in text format of one column, read as pg parses its
- * CopyData messages and copied, escapes undone (copy-text.ts), into a few
- * buffers of its own, reused once the consumer has written what it was given
- * (`release`). The views pg hands over point into the socket's read or into
- * the protocol parser's buffer, which it may reuse for the next read: they are
- * read only while pg delivers them. So each byte of an export is in one
- * short-lived buffer only, the socket's: dropped buffers are what a young
- * garbage collection frees, and fewer of them let the JavaScript heap's own
- * collections come first (docs/benchmarks.md). The socket is paused while
- * every buffer is full, which holds the COPY back to the consumer's pace.
+ * `COPY (...) TO STDOUT` in text format (one column, or several framed into a
+ * line), read as pg parses its CopyData messages and copied, escapes undone
+ * (copy-text.ts), into a few buffers of its own, reused once the consumer has
+ * written what it was given (`release`). The views pg hands over point into
+ * the socket's read or into the protocol parser's buffer, which it may reuse
+ * for the next read: they are read only while pg delivers them. So each byte
+ * of an export is in one short-lived buffer only, the socket's: dropped
+ * buffers are what a young garbage collection frees, and fewer of them let the
+ * JavaScript heap's own collections come first (docs/benchmarks.md). The
+ * socket is paused while every buffer is full, which holds the COPY back to
+ * the consumer's pace.
  */
 export class CopyTextOut implements Submittable, AsyncIterable<Buffer> {
   /** Rows that came in whole. */

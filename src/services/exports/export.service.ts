@@ -25,12 +25,13 @@ import type { RowFrame } from './copy-text';
  * last row the export will hold (so its cursor can be sent in a header before
  * the body), then the rows stream in (updated_at, id) order up to that row as
  * `COPY (select <line>) TO STDOUT` in COPY's text format. PostgreSQL builds
- * each output line (lineSql), and the process only undoes COPY's backslash
- * escapes as it copies the bytes into a few buffers of its own, reused
- * (copy-out.ts), and passes them on: no row becomes a JavaScript
- * object or string, which with a cursor (pg-query-stream) was most of the
- * process's time and garbage. The socket is read only as fast as the client
- * takes the output, and there is no row limit.
+ * each output line (lineSql; NDJSON's keys are written by the process around
+ * the values), and the process only undoes COPY's backslash escapes as it
+ * copies the bytes into a few buffers of its own, reused (copy-out.ts), and
+ * passes them on: no row becomes a JavaScript object or string, which with a
+ * cursor (pg-query-stream) was most of the process's time and garbage. The
+ * socket is read only as fast as the client takes the output, and there is no
+ * row limit.
  *
  * The cursor is the (updated_at, id) of the last row sent, opaque to clients.
  * `updated_at` is written by the application's clock before its transaction
@@ -478,12 +479,15 @@ function jsonFrame(columns: Column[]): RowFrame {
 }
 
 /**
- * The SQL of one output line. PostgreSQL writes the JSON and the CSV fields,
- * so the process only passes lines on: parsing 20-odd columns per row in
- * JavaScript was most of the time of an export. The JSON is concatenated
- * rather than built by json_build_object, which looks up how to write each
- * argument's type on every row: over twice the database's time for the
- * orders export. Only free text needs escaping (to_json); see Column.
+ * The SQL of one output line. PostgreSQL writes the JSON values and the CSV
+ * fields, so the process only passes lines on: parsing 20-odd columns per row
+ * in JavaScript was most of the time of an export. For NDJSON each value is a
+ * column of the COPY, and the process writes the keys around them (jsonFrame):
+ * the keys are much of a line, and every byte PostgreSQL sends is in a
+ * socket read buffer that only a garbage collection frees. The values are
+ * written by hand rather than by json_build_object, which looks up how to
+ * write each argument's type on every row: over twice the database's time for
+ * the orders export. Only free text needs escaping (to_json); see Column.
  */
 function lineSql(columns: Column[], format: ExportFormat, masked: boolean): string {
   const expression = (column: Column) =>
