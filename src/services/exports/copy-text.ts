@@ -125,6 +125,16 @@ export class CopyTextUnescaper {
         literalAt = 0;
         continue;
       }
+      if (!pending) {
+        // A value's plain bytes, the most of a row, in a loop of their own.
+        let byte = source[read]!;
+        while (byte !== BACKSLASH && byte !== TAB && byte !== LF) {
+          target[write++] = byte;
+          if (++read === length || write === room) break;
+          byte = source[read]!;
+        }
+        if (read === length || write === room) continue;
+      }
       const byte = source[read++]!;
       if (pending) {
         target[write++] = unescaped(byte);
