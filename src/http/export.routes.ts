@@ -107,7 +107,8 @@ async function writeLines(
 ): Promise<'done' | 'gone' | 'idle'> {
   for await (const chunk of lines) {
     // Backpressure: stop reading from the database until the client catches up.
-    if (!res.write(chunk)) {
+    // The chunk's buffer is reused once the socket has taken it.
+    if (!res.write(chunk, () => lines.release(chunk))) {
       const waited = await drained(res, idleMs);
       if (waited !== 'drained') return waited;
     }

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
 import {
   conversationScope,
@@ -17,7 +16,8 @@ import { badInput, DomainError, isId } from '../../kernel/errors';
 import { INSTANT_RANGE, isInstantInRange } from '../../kernel/instants';
 import { scopedSelect, type SqlPart } from '../shared/scoped-sql';
 import { ticketTitleSql } from '../tickets/ticket-title';
-import { CopyTextUnescaper, countRows } from './copy-text';
+import { CopyTextOut } from './copy-out';
+import type { RowFrame } from './copy-text';
 
 /*
  * Incremental exports for BI tools. One export is one read-only REPEATABLE
@@ -25,11 +25,13 @@ import { CopyTextUnescaper, countRows } from './copy-text';
  * last row the export will hold (so its cursor can be sent in a header before
  * the body), then the rows stream in (updated_at, id) order up to that row as
  * `COPY (select <line>) TO STDOUT` in COPY's text format. PostgreSQL builds
- * each output line (lineSql), and the process only undoes COPY's backslash
- * escapes in place and passes the bytes on: no row becomes a JavaScript
- * object or string, which with a cursor (pg-query-stream) was most of the
- * process's time and garbage. The socket is read only as fast as the client
- * takes the output, and there is no row limit.
+ * each output line (lineSql; NDJSON's keys are written by the process around
+ * the values), and the process only undoes COPY's backslash escapes as it
+ * copies the bytes into a few buffers of its own, reused (copy-out.ts), and
+ * passes them on: no row becomes a JavaScript object or string, which with a
+ * cursor (pg-query-stream) was most of the process's time and garbage. The
+ * socket is read only as fast as the client takes the output, and there is no
+ * row limit.
  *
  * The cursor is the (updated_at, id) of the last row sent, opaque to clients.
  * `updated_at` is written by the application's clock before its transaction
@@ -345,38 +347,39 @@ const BEFORE_LF: Record<ExportFormat, string> = { csv: ` || E'\\r'`, ndjson: '' 
 export const EXPORT_APPLICATION_NAME = 'crm-export';
 
 /**
- * An export's output lines, line ends included, in chunks as they come off
- * the socket: COPY's text output of one column, unescaped (copy-text.ts).
- * Counts the rows on the way. `complete` stays false if the consumer stopped
- * early: the connection is then still inside the COPY and must be closed
- * (client.end()), not reused.
+ * An export's output lines, line ends included, in chunks of a few buffers
+ * that are reused once the consumer releases them: COPY's text output of one
+ * column, unescaped (copy-out.ts). Counts the rows on the way. `complete`
+ * stays false if the consumer stopped early: the connection is then still
+ * inside the COPY and must be closed (client.end()), not reused.
  */
 export class ExportLines implements AsyncIterable<Buffer> {
   complete = false;
-  count = 0;
-  private readonly text = new CopyTextUnescaper();
+  private copy: CopyTextOut | null = null;
 
   constructor(
     private readonly client: Client,
+    private readonly frame: RowFrame | null,
     private readonly copySql: string | null,
   ) {}
+
+  get count(): number {
+    return this.copy?.rows ?? 0;
+  }
+
+  /** The consumer has written `chunk` (one these lines gave it) and holds it no more. */
+  release(chunk: Buffer): void {
+    this.copy?.release(chunk);
+  }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     if (!this.copySql) {
       this.complete = true;
       return;
     }
-    const copy = this.client.query(copyTo(this.copySql));
-    try {
-      for await (const chunk of copy as AsyncIterable<Buffer>) {
-        this.count += countRows(chunk);
-        yield this.text.push(chunk);
-      }
-      this.complete = true;
-    } finally {
-      // Stopped early: the connection is closed next, which fails the COPY for nobody to hear.
-      if (!this.complete) copy.on('error', () => undefined);
-    }
+    this.copy = this.client.query(new CopyTextOut(this.copySql, this.frame));
+    yield* this.copy;
+    this.complete = true;
   }
 }
 
@@ -452,6 +455,7 @@ export async function prepareExport(
     // literals, escaped by knex (quotes doubled, backslashes as E'' strings).
     lines: new ExportLines(
       client,
+      request.format === 'ndjson' ? jsonFrame(spec.columns) : null,
       end
         ? em
             .getConnection()
@@ -463,19 +467,33 @@ export async function prepareExport(
   };
 }
 
+/** An NDJSON line around its columns' JSON values (lineSql). */
+function jsonFrame(columns: Column[]): RowFrame {
+  return {
+    // Names are plain identifiers: JSON keys as they are.
+    open: columns.map((column, index) =>
+      Buffer.from(`${index === 0 ? '{' : ','}"${column.name}":`),
+    ),
+    close: Buffer.from('}\n'),
+  };
+}
+
 /**
- * The SQL of one output line. PostgreSQL writes the JSON and the CSV fields,
- * so the process only passes lines on: parsing 20-odd columns per row in
- * JavaScript was most of the time of an export. The JSON is concatenated
- * rather than built by json_build_object, which looks up how to write each
- * argument's type on every row: over twice the database's time for the
- * orders export. Only free text needs escaping (to_json); see Column.
+ * The SQL of one output line. PostgreSQL writes the JSON values and the CSV
+ * fields, so the process only passes lines on: parsing 20-odd columns per row
+ * in JavaScript was most of the time of an export. For NDJSON each value is a
+ * column of the COPY, and the process writes the keys around them (jsonFrame):
+ * the keys are much of a line, and every byte PostgreSQL sends is in a
+ * socket read buffer that only a garbage collection frees. The values are
+ * written by hand rather than by json_build_object, which looks up how to
+ * write each argument's type on every row: over twice the database's time for
+ * the orders export. Only free text needs escaping (to_json); see Column.
  */
 function lineSql(columns: Column[], format: ExportFormat, masked: boolean): string {
   const expression = (column: Column) =>
     masked && column.contact ? maskSql(column.sql) : column.sql;
   if (format === 'ndjson') {
-    const members = columns.map((column, index) => {
+    const members = columns.map((column) => {
       const field = `(${expression(column)})`;
       const json =
         column.kind === 'text'
@@ -483,10 +501,9 @@ function lineSql(columns: Column[], format: ExportFormat, masked: boolean): stri
           : column.kind === 'value'
             ? `'"' || ${field}::text || '"'`
             : `${field}::text`;
-      // Names are plain identifiers: a JSON key and an SQL literal as they are.
-      return `'${index === 0 ? '{' : ','}"${column.name}":' || coalesce(${json}, 'null')`;
+      return `coalesce(${json}, 'null')`;
     });
-    return `${members.join(' || ')} || '}'`;
+    return members.join(', ');
   }
   return columns
     .map((column) => {
