@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Router, type Request, type Response } from 'express';
 import { Client } from 'pg';
@@ -82,21 +80,42 @@ function answerError(res: Response, status: number, code: AnswerCode, message: s
 
 type Waited = 'drained' | 'gone' | 'idle';
 
-/** Resolves when the response can take more, is gone (the client hung up), or took nothing for `idleMs`. */
-async function drained(res: Response, idleMs: number): Promise<Waited> {
+/**
+ * Resolves when the response can take more, is gone (the client hung up), or
+ * took nothing for `idleMs`; rejects on its error. Plain listeners and a
+ * timer: an export waits here for every buffer it writes, and an
+ * AbortController per wait made an error object each time it was aborted.
+ */
+function drained(res: Response, idleMs: number): Promise<Waited> {
   // Already gone: its 'close' came and went, and waiting for it would hang the export.
-  if (res.destroyed) return 'gone';
-  const controller = new AbortController();
-  const { signal } = controller;
-  try {
-    return await Promise.race([
-      once(res, 'drain', { signal }).then((): Waited => 'drained'),
-      once(res, 'close', { signal }).then((): Waited => 'gone'),
-      delay(idleMs, 'idle' as const, { signal }),
-    ]);
-  } finally {
-    controller.abort();
-  }
+  if (res.destroyed) return Promise.resolve('gone');
+  return new Promise<Waited>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      res.off('error', onError);
+    };
+    const onDrain = () => {
+      done();
+      resolve('drained');
+    };
+    const onClose = () => {
+      done();
+      resolve('gone');
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve('idle');
+    }, idleMs);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+    res.once('error', onError);
+  });
 }
 
 /** Writes the lines as fast as the client takes them; says why it stopped, if early. */
