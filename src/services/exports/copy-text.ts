@@ -51,9 +51,7 @@ export class CopyTextUnescaper {
    * undone (and each row framed), as far as `target` has room; returns where
    * it stopped reading `source` (its length once all of it is written), and
    * `written` says where it stopped writing. A sequence cut by the end of a
-   * chunk is finished with the first byte of the next one. Unframed, the
-   * output is never longer than the input, so `target` may be `source` itself
-   * with `at <= from`.
+   * chunk is finished with the first byte of the next one.
    */
   copy(source: Buffer, from: number, target: Buffer, at: number): number {
     return this.frame

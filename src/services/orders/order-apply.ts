@@ -289,33 +289,28 @@ function confirmedEvent(pushed: NormalizedOrderEvent, detail: OrderDetail): Norm
   };
 }
 
-/** Inbox rows that still wait to be applied. */
-const WAITING: readonly InboundEventStatus[] = [
-  InboundEventStatus.RECEIVED,
-  InboundEventStatus.FAILED,
-];
-
 /**
- * `column` holds a waiting status, written as the statuses it does not hold:
- * a condition the status index cannot serve, so that rows named by id are
- * read through the primary key alone. Given `in ('RECEIVED', 'FAILED')` the
- * planner also scans the status index's waiting range and ANDs it with the
- * ids; under a steady stream of pushes that range is mostly dead entries
- * (every apply moves a row out of it), and scanning them grew with the
- * traffic until vacuum caught up.
+ * An inbox row still waits to be applied (RECEIVED or FAILED), written as the
+ * statuses it does not hold: a condition the status index cannot serve, so
+ * that rows named by id are read through the primary key alone. Given
+ * `in ('RECEIVED', 'FAILED')` the planner also scans the status index's
+ * waiting range and ANDs it with the ids; under a steady stream of pushes
+ * that range is mostly dead entries (every apply moves a row out of it), and
+ * scanning them grew with the traffic until vacuum caught up.
  */
-const isWaiting = (column: string): string =>
-  `${column} not in (${Object.values(InboundEventStatus)
-    .filter((status) => !WAITING.includes(status))
-    .map((status) => `'${status}'`)
-    .join(', ')})`;
+const WAITING = `not in (${Object.values(InboundEventStatus)
+  .filter(
+    (status) => status !== InboundEventStatus.RECEIVED && status !== InboundEventStatus.FAILED,
+  )
+  .map((status) => `'${status}'`)
+  .join(', ')})`;
 
 /** The waiting inbox rows among `items`, locked (SKIP LOCKED), with their bodies and channels. */
 const inboxSql = (items: readonly StoredOrderEvent[], withBodies: boolean): Statement => ({
   sql: `select i."id", i."platform", i."event_key", i."shop_id", c."id" as "channel_id"${withBodies ? ', i."raw_body"' : ''}
      from "inbound_event" i
      left join "channel" c on c."platform" = i."platform" and c."external_shop_id" = i."shop_id"
-     where i."id" in (${placeholders(items)}) and ${isWaiting('i."status"')}
+     where i."id" in (${placeholders(items)}) and i."status" ${WAITING}
      for update of i skip locked`,
   params: items.map((item) => item.inboxId),
 });
@@ -506,7 +501,7 @@ function markAppliedSql(applied: readonly string[]): Statement {
   return {
     sql: `update "inbound_event" set "status" = 'APPLIED', "attempts" = "attempts" + 1,
          "processed_at" = now(), "last_error" = null
-       where "id" in (${placeholders(applied)}) and ${isWaiting('"status"')}
+       where "id" in (${placeholders(applied)}) and "status" ${WAITING}
        returning "id"`,
     params: [...applied],
   };
